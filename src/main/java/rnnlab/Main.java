@@ -1,0 +1,105 @@
+package rnnlab;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import rnnlab.core.Cli;
+import rnnlab.core.Config;
+import rnnlab.core.Experiment;
+import rnnlab.core.Registry;
+import rnnlab.core.Run;
+import rnnlab.core.Threads;
+import rnnlab.core.UserError;
+
+/**
+ * Entry point for {@code mvn -q exec:java -Dexp=NAME}. A user's mistake ends in one line on standard
+ * error and exit status 2; an internal failure in one line and status 1, with its stack trace in the
+ * log file only.
+ */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+    /** Logged to the file only (see logback.xml), so the console never shows a stack trace. */
+    private static final Logger trace = LoggerFactory.getLogger("rnnlab.trace");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(Cli.fromEnvironment(), Path.of("").toAbsolutePath(), System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs what {@code cli} asks for; returns the exit status. */
+    public static int run(Cli cli, Path projectDir, PrintStream out, PrintStream err) {
+        try {
+            runOrThrow(cli, projectDir, out);
+            return 0;
+        } catch (UserError e) {
+            err.println("rnnlab: " + e.getMessage());
+            return 2;
+        } catch (Throwable t) {
+            trace.error("internal error", t);
+            err.println("rnnlab: internal error: " + t + " (stack trace in logs/rnnlab.log)");
+            return 1;
+        }
+    }
+
+    private static void runOrThrow(Cli cli, Path projectDir, PrintStream out) throws Exception {
+        if (cli.exp() == null || cli.exp().isBlank()) {
+            throw new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
+                    + String.join(", ", Registry.all().keySet()) + "), or -Dexp=list, or -Dexp=all");
+        }
+        if (cli.exp().equals("list")) {
+            printList(out);
+            return;
+        }
+        Threads.applyFromSystemProperty();
+        List<Registry.Entry> entries = new ArrayList<>();
+        if (cli.exp().equals("all")) {
+            entries.addAll(Registry.all().values());
+        } else {
+            entries.add(Registry.get(cli.exp()));
+        }
+        if (!Config.PROFILES.contains(cli.profile())) {
+            throw new UserError("Unknown profile '" + cli.profile() + "'; valid profiles: "
+                    + String.join(", ", Config.PROFILES));
+        }
+        // validate every experiment's configuration before any of them runs or writes
+        List<Runnable> runs = new ArrayList<>();
+        for (Registry.Entry entry : entries) {
+            Map<String, String> overrides = cli.overrides();
+            Config config = Config.load(projectDir.resolve("experiments"), entry.name(), cli.profile(), overrides);
+            Experiment.Configured configured = entry.factory().get().configure(config);
+            config.assertAllRead();
+            Run run = Run.create(entry.name(), config, projectDir, cli.out());
+            runs.add(() -> {
+                log.info("=== {} ({} profile{}) -> {}", entry.name(), config.profile(),
+                        config.overrides().isEmpty() ? "" : ", overrides " + config.overrides(), run.outDir());
+                try {
+                    configured.run(run);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+        }
+        for (Runnable r : runs) {
+            r.run();
+        }
+    }
+
+    private static void printList(PrintStream out) {
+        int width = Registry.all().keySet().stream().mapToInt(String::length).max().orElse(10);
+        for (Registry.Entry e : Registry.all().values()) {
+            out.printf("%-" + width + "s  %s%n", e.name(), e.description());
+        }
+    }
+}

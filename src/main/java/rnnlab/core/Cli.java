@@ -1,0 +1,80 @@
+package rnnlab.core;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What the user asked for on the command line: {@code -Dexp}, {@code -Dprofile}, {@code -Dout},
+ * {@code -Dthreads} and any number of {@code -Dkey=value} hyperparameter overrides.
+ *
+ * <p>Under {@code exec:java} the program shares Maven's JVM, whose system properties also hold the
+ * JVM's and Maven's own. The user's keys are the {@code -D} names on Maven's command line (the
+ * {@code mvn} script exports it as {@code MAVEN_CMD_LINE_ARGS}); their values come from the system
+ * properties, so quoting survives. Keys that belong to Maven, the JVM or the libraries are ignored.
+ */
+public record Cli(String exp, String profile, String out, Map<String, String> overrides) {
+
+    /** Keys the suite itself reads; everything else is an experiment override. */
+    public static final List<String> RESERVED = List.of("exp", "profile", "out", "threads");
+
+    private static final List<String> FOREIGN_PREFIXES = List.of(
+            "maven.", "java.", "jdk.", "sun.", "os.", "user.", "file.", "line.", "path.", "native.", "stdout.",
+            "stderr.", "awt.", "exec.", "surefire.", "style.", "org.", "com.", "net.", "io.", "javacpp.",
+            "logback.", "library.", "classworlds.", "guice.", "http.", "https.", "socksProxy", "ftp.", "env.",
+            "skipTests", "test", "failIfNoTests", "rnnlab.", "basedir", "localRepository");
+
+    public static boolean isForeign(String key) {
+        for (String p : FOREIGN_PREFIXES) {
+            if (key.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads the current JVM's command line. */
+    public static Cli fromEnvironment() {
+        return parse(System.getProperties(), System.getenv("MAVEN_CMD_LINE_ARGS"));
+    }
+
+    /**
+     * @param props    the system properties
+     * @param mavenCmd Maven's command line, or null when not run through {@code mvn}; then every
+     *                 non-foreign system property counts as the user's
+     */
+    public static Cli parse(Properties props, String mavenCmd) {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (mavenCmd != null) {
+            String[] tokens = mavenCmd.trim().split("\\s+");
+            for (int i = 0; i < tokens.length; i++) {
+                String t = tokens[i];
+                String def = null;
+                if (t.startsWith("-D") && t.length() > 2) {
+                    def = t.substring(2);
+                } else if (t.equals("-D") && i + 1 < tokens.length) {
+                    def = tokens[++i];
+                }
+                if (def != null) {
+                    String key = def.contains("=") ? def.substring(0, def.indexOf('=')) : def;
+                    String value = props.getProperty(key);
+                    if (!key.isEmpty() && value != null && !isForeign(key)) {
+                        given.put(key, value);
+                    }
+                }
+            }
+        } else {
+            for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+                if (!isForeign(key)) {
+                    given.put(key, props.getProperty(key));
+                }
+            }
+        }
+        String exp = given.remove("exp");
+        String profile = given.remove("profile");
+        String out = given.remove("out");
+        given.remove("threads");
+        return new Cli(exp, profile == null ? "full" : profile.trim(), out, given);
+    }
+}

@@ -1,0 +1,245 @@
+package rnnlab.core;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * An experiment's hyperparameters, from {@code experiments/NAME.properties}.
+ *
+ * <p>Plain keys are the {@code full} profile (the tutorial's own values); a key {@code quick.KEY}
+ * replaces {@code KEY} in the {@code quick} profile. Overrides ({@code -Dkey=value}) replace a value
+ * in either profile and must name a key the file defines. Values are validated by the typed getters,
+ * which an experiment calls before it trains or writes anything; every failure is a {@link UserError}
+ * naming the key, the bad value and what is allowed.
+ */
+public final class Config {
+    public static final List<String> PROFILES = List.of("full", "quick");
+
+    private final String experiment;
+    private final String profile;
+    private final Map<String, String> values;
+    private final Map<String, String> overrides;
+    private final Set<String> read = new TreeSet<>();
+
+    private Config(String experiment, String profile, Map<String, String> values, Map<String, String> overrides) {
+        this.experiment = experiment;
+        this.profile = profile;
+        this.values = values;
+        this.overrides = overrides;
+    }
+
+    /** Loads {@code dir/NAME.properties}, picks the profile and applies the overrides. */
+    public static Config load(Path dir, String experiment, String profile, Map<String, String> overrides) {
+        Path file = dir.resolve(experiment + ".properties");
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("No hyperparameter file for experiment " + experiment + ": expected " + file);
+        }
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError("Cannot read " + file + ": " + e.getMessage());
+        }
+        return of(experiment, profile, toMap(props), overrides);
+    }
+
+    /** Builds a config from already-read file entries (plain and {@code quick.} keys). */
+    public static Config of(String experiment, String profile, Map<String, String> fileEntries,
+            Map<String, String> overrides) {
+        if (!PROFILES.contains(profile)) {
+            throw new UserError("Unknown profile '" + profile + "'; valid profiles: " + String.join(", ", PROFILES));
+        }
+        Map<String, String> base = new TreeMap<>();
+        Map<String, String> quick = new TreeMap<>();
+        for (Map.Entry<String, String> e : fileEntries.entrySet()) {
+            if (e.getKey().startsWith("quick.")) {
+                quick.put(e.getKey().substring("quick.".length()), e.getValue());
+            } else {
+                base.put(e.getKey(), e.getValue());
+            }
+        }
+        for (String k : quick.keySet()) {
+            if (!base.containsKey(k)) {
+                throw new UserError("experiments/" + experiment + ".properties: quick." + k
+                        + " has no full-profile key " + k + " to replace");
+            }
+        }
+        Map<String, String> values = new TreeMap<>(base);
+        if (profile.equals("quick")) {
+            values.putAll(quick);
+        }
+        Map<String, String> applied = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!values.containsKey(e.getKey())) {
+                throw new UserError("Unknown key '" + e.getKey() + "' for experiment " + experiment
+                        + "; valid keys: " + String.join(", ", values.keySet()));
+            }
+            values.put(e.getKey(), e.getValue().trim());
+            applied.put(e.getKey(), e.getValue().trim());
+        }
+        return new Config(experiment, profile, values, Collections.unmodifiableMap(applied));
+    }
+
+    private static Map<String, String> toMap(Properties props) {
+        Map<String, String> m = new TreeMap<>();
+        for (String k : props.stringPropertyNames()) {
+            m.put(k, props.getProperty(k).trim());
+        }
+        return m;
+    }
+
+    public String experiment() {
+        return experiment;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    /** The {@code -Dkey=value} overrides that were applied, in the order given. */
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
+    /** Every key and its resolved value, sorted by key. */
+    public Map<String, String> values() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    private String raw(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalStateException("experiments/" + experiment + ".properties has no key '" + key + "'");
+        }
+        read.add(key);
+        return v;
+    }
+
+    private UserError invalid(String key, String value, String expected) {
+        return new UserError("Invalid value for '" + key + "' in " + experiment + " (" + profile + " profile): '"
+                + value + "'; expected " + expected);
+    }
+
+    public String string(String key) {
+        return raw(key);
+    }
+
+    public String choice(String key, String... choices) {
+        String v = raw(key);
+        for (String c : choices) {
+            if (c.equals(v)) {
+                return v;
+            }
+        }
+        throw invalid(key, v, "one of " + String.join(", ", choices));
+    }
+
+    public boolean bool(String key) {
+        String v = raw(key);
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw invalid(key, v, "true or false");
+    }
+
+    public int integer(String key, int min, int max) {
+        return parseInt(key, raw(key), min, max, "a whole number");
+    }
+
+    public long longValue(String key, long min, long max) {
+        String v = raw(key);
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, v, "a whole number from " + min + " to " + max);
+    }
+
+    public double real(String key, double min, double max) {
+        String v = raw(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (Double.isFinite(d) && d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, v, "a number from " + fmt(min) + " to " + fmt(max));
+    }
+
+    /** A comma-separated list of whole numbers, each within bounds, at least one. */
+    public List<Integer> integers(String key, int min, int max) {
+        String v = raw(key);
+        List<Integer> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            out.add(parseInt(key, part.trim(), min, max, "comma-separated whole numbers"));
+        }
+        if (new LinkedHashSet<>(out).size() != out.size()) {
+            throw invalid(key, v, "comma-separated whole numbers without repeats");
+        }
+        return out;
+    }
+
+    /** A comma-separated list of choices, at least one, no repeats. */
+    public List<String> choices(String key, String... allowed) {
+        String v = raw(key);
+        List<String> out = new ArrayList<>();
+        List<String> ok = List.of(allowed);
+        for (String part : v.split(",")) {
+            String p = part.trim();
+            if (!ok.contains(p) || out.contains(p)) {
+                throw invalid(key, v, "a comma-separated list from " + String.join(", ", allowed));
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    private int parseInt(String key, String v, int min, int max, String what) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, v, what + " from " + min + " to " + max);
+    }
+
+    private static String fmt(double d) {
+        return d == Double.MAX_VALUE ? "any size" : (d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d));
+    }
+
+    /** Fails if the experiment never read a key the file defines (a key nobody uses is a bug). */
+    public void assertAllRead() {
+        Set<String> unread = new TreeSet<>(values.keySet());
+        unread.removeAll(read);
+        if (!unread.isEmpty()) {
+            throw new IllegalStateException("experiments/" + experiment + ".properties defines keys the experiment does not use: "
+                    + unread);
+        }
+    }
+}

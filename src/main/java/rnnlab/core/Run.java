@@ -1,0 +1,41 @@
+package rnnlab.core;
+
+import java.nio.file.Path;
+
+import rnnlab.report.AtomicFiles;
+
+/**
+ * Where one experiment run reads and writes. Results go to {@code results/} for the full profile,
+ * {@code results/quick/} for the quick profile and {@code results/custom/} when any hyperparameter was
+ * overridden, so committed tables are only ever replaced by runs of the committed settings;
+ * {@code -Dout=DIR} chooses the folder outright.
+ */
+public record Run(String name, Config config, Path projectDir, Path outDir) {
+
+    public static Path defaultOutDir(Path projectDir, Config config) {
+        Path results = projectDir.resolve("results");
+        if (!config.overrides().isEmpty()) {
+            return results.resolve("custom");
+        }
+        return config.profile().equals("full") ? results : results.resolve(config.profile());
+    }
+
+    public static Run create(String name, Config config, Path projectDir, String out) {
+        Path dir = out != null ? Path.of(out) : defaultOutDir(projectDir, config);
+        AtomicFiles.checkWritable(dir);
+        return new Run(name, config, projectDir, dir);
+    }
+
+    public Path out(String fileName) {
+        return outDir.resolve(fileName);
+    }
+
+    /** Gitignored scratch space for checkpoints, per experiment. */
+    public Path checkpointDir() {
+        return projectDir.resolve("checkpoints").resolve(name);
+    }
+
+    public Path datasetsDir() {
+        return projectDir.resolve("datasets");
+    }
+}

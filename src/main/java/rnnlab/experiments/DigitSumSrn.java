@@ -1,0 +1,17 @@
+package rnnlab.experiments;
+
+import rnnlab.model.SequenceClassifier.Cell;
+
+/** NNDL 6.1 as the tutorial runs it: the hand-written SRN, H_t = tanh(X_t W + H_{t-1} U + b). */
+public final class DigitSumSrn extends DigitSumExperiment {
+    public DigitSumSrn() {
+        super(Cell.SRN, "DigitSumSrn");
+    }
+
+    @Override
+    String modelNote() {
+        return "The table shows the hand-written SRN (`rnnlab.model.Srn`: H_t = tanh(X_t W + H_{t-1} U + b), "
+                + "forward and backward written out in ND4J), which the tutorial trains; DL4J's SimpleRnn computes "
+                + "the same function and is compared below.";
+    }
+}

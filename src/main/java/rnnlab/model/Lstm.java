@@ -1,0 +1,83 @@
+package rnnlab.model;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.weights.IWeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of the project's LSTM layer: the standard LSTM (tanh block input and cell output,
+ * sigmoid forget, output and input gates, no peepholes), computed by {@link LstmImpl} on raw buffers.
+ * Parameters, their layout, gate order (block input, forget, output, input gate) and initialisation
+ * (fan-in n, fan-out nIn + n; forget-gate bias 1) are those of DL4J's {@code LSTM}, so the two are
+ * interchangeable: a test checks they compute the same outputs and gradients.
+ */
+public class Lstm extends RecurrentConf {
+    private double forgetGateBiasInit = 1.0;
+
+    protected Lstm(Builder builder) {
+        super(builder);
+        this.forgetGateBiasInit = builder.forgetGateBiasInit;
+    }
+
+    /** For JSON deserialisation (ModelSerializer). */
+    protected Lstm() {
+    }
+
+    public double getForgetGateBiasInit() {
+        return forgetGateBiasInit;
+    }
+
+    public void setForgetGateBiasInit(double forgetGateBiasInit) {
+        this.forgetGateBiasInit = forgetGateBiasInit;
+    }
+
+    @Override
+    public int gates() {
+        return 4;
+    }
+
+    @Override
+    void initParams(Map<String, INDArray> m) {
+        long nIn = getNIn();
+        long n = getNOut();
+        long fanIn = n;
+        long fanOut = nIn + n;
+        getWeightInitFn().init(fanIn, fanOut, new long[] {nIn, 4 * n}, 'f', m.get(RecurrentParams.WEIGHT_KEY));
+        IWeightInit rw = getWeightInitFnRecurrent() != null ? getWeightInitFnRecurrent() : getWeightInitFn();
+        rw.init(fanIn, fanOut, new long[] {n, 4 * n}, 'f', m.get(RecurrentParams.RECURRENT_WEIGHT_KEY));
+        INDArray b = m.get(RecurrentParams.BIAS_KEY);
+        b.assign(getBiasInit());
+        b.get(interval(0, 0, true), interval(n, 2 * n)).assign(forgetGateBiasInit);
+    }
+
+    @Override
+    LstmImpl createLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new LstmImpl(conf, dataType);
+    }
+
+    public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
+        private double forgetGateBiasInit = 1.0;
+
+        public Builder() {
+            activation(Activation.TANH);
+        }
+
+        public Builder forgetGateBiasInit(double init) {
+            this.forgetGateBiasInit = init;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Lstm build() {
+            return new Lstm(this);
+        }
+    }
+}

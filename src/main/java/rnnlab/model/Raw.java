@@ -1,0 +1,87 @@
+package rnnlab.model;
+
+import java.nio.FloatBuffer;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Raw float memory for the recurrent layers' inner loops. Small recurrent steps are dominated by the
+ * fixed cost of each ND4J op (tens of microseconds against nanoseconds of arithmetic), so the layers
+ * run their per-time-step work on native buffers: OpenBLAS {@code sgemm} through JavaCPP for the
+ * matrix products and plain Java loops over direct buffers for the element-wise work.
+ */
+final class Raw {
+    private Raw() {
+    }
+
+    /** A growable native float buffer owned by one layer, reused across calls. */
+    static final class Buf {
+        private FloatPointer ptr;
+        private FloatBuffer buf;
+        private long size;
+
+        /** Makes room for {@code n} floats (contents undefined after growth). */
+        Buf ensure(long n) {
+            if (ptr == null || size < n) {
+                if (ptr != null) {
+                    ptr.close();
+                }
+                size = Math.max(n, 1);
+                ptr = new FloatPointer(size);
+                buf = ptr.asBuffer();
+            }
+            return this;
+        }
+
+        FloatPointer at(long offset) {
+            return ptr.position(offset);
+        }
+
+        FloatBuffer buf() {
+            return buf;
+        }
+
+        void zero(long n) {
+            for (int i = 0; i < n; i++) {
+                buf.put(i, 0f);
+            }
+        }
+    }
+
+    /** The start of a float array's own memory; the array must be dense in its order (as made, or dup'd). */
+    static FloatPointer pointer(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("raw kernels work on FLOAT arrays, got " + a.dataType());
+        }
+        Pointer p = a.data().addressPointer();
+        return new FloatPointer(p).capacity(a.length()).limit(a.length());
+    }
+
+    static FloatBuffer buffer(INDArray a) {
+        return pointer(a).asBuffer();
+    }
+
+    /** Copies {@code n} floats. */
+    static void copy(FloatPointer from, FloatPointer to, long n) {
+        Pointer.memcpy(to, from, n * Float.BYTES);
+    }
+
+    /** Row-major {@code C[m,n] = alpha * op(A) op(B) + beta * C}, each at its pointer's position. */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
+            FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
+        openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    static float sigmoid(float z) {
+        return (float) (1.0 / (1.0 + Math.exp(-z)));
+    }
+
+    static float tanh(float z) {
+        return (float) Math.tanh(z);
+    }
+}

@@ -1,0 +1,62 @@
+package rnnlab.model;
+
+import java.util.Collection;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration shared by the project's recurrent layers: parameters W [nIn, g*n], RW [n, g*n] and
+ * b [1, g*n] for g gate blocks (1 for the SRN, 4 for the LSTM), laid out by {@link RecurrentParams}.
+ * A subclass names its gate count, initialises its parameters and creates its layer.
+ */
+public abstract class RecurrentConf extends BaseRecurrentLayer {
+
+    protected RecurrentConf(BaseRecurrentLayer.Builder<?> builder) {
+        super(builder);
+    }
+
+    /** For JSON deserialisation (ModelSerializer). */
+    protected RecurrentConf() {
+    }
+
+    /** Gate blocks in W, RW and b. */
+    public abstract int gates();
+
+    /** Fills freshly made parameter views (keys of {@link RecurrentParams}). */
+    abstract void initParams(Map<String, INDArray> params);
+
+    abstract org.deeplearning4j.nn.layers.BaseLayer<?> createLayer(NeuralNetConfiguration conf, DataType dataType);
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet(getClass().getSimpleName(), getLayerName(), layerIndex, getNIn(), getNOut());
+        org.deeplearning4j.nn.layers.BaseLayer<?> layer = createLayer(conf, networkDataType);
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return RecurrentParams.INSTANCE;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return null;
+    }
+}

@@ -1,0 +1,139 @@
+package rnnlab.model;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the project's recurrent layers share. Work is done time-major ({@code [T, batch, n]}, C order,
+ * so each step's block is contiguous). A layer implements {@link #forward} from an optional carried
+ * state and {@link #storeLast}; this class wires them to DL4J's whole-sequence, {@code rnnTimeStep} and
+ * truncated-BPTT entry points, and forms the parameter gradients that are one matrix product over all
+ * steps once the layer has the pre-activation gradients {@code dZ}.
+ */
+abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer<C> {
+
+    RecurrentImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /**
+     * The output for {@link #input}, starting from {@code state} (null: zeros). A training pass keeps
+     * what backpropagation needs; the carried state is not differentiated (it is detached).
+     */
+    abstract INDArray forward(Map<String, INDArray> state, boolean training, LayerWorkspaceMgr workspaceMgr);
+
+    /** Puts detached copies (outside any workspace) of the last step's state into {@code into}. */
+    abstract void storeLast(Map<String, INDArray> into);
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        return forward(null, training, workspaceMgr);
+    }
+
+    @Override
+    public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        INDArray out = forward(stateMap.isEmpty() ? null : stateMap, false, workspaceMgr);
+        storeLast(stateMap);
+        return out;
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+            LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        INDArray out = forward(tBpttStateMap.isEmpty() ? null : tBpttStateMap, training, workspaceMgr);
+        if (storeLastForTBPTT) {
+            storeLast(tBpttStateMap);
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        return tbpttBackpropGradient(epsilon, -1, workspaceMgr);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    /** Checks the input and returns it time-major, cast to the layer's type (a view). */
+    INDArray timeMajorInput() {
+        assertInputSet(false);
+        if (input.rank() != 3) {
+            throw new IllegalStateException(getClass().getSimpleName() + " expects rank-3 input [batch, nIn, time], got "
+                    + input.shapeInfoToString());
+        }
+        if (maskArray != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support masks");
+        }
+        return toTimeMajor(input.castTo(dataType));
+    }
+
+    static void checkBatch(INDArray state, long batch, String layer) {
+        if (state != null && state.size(0) != batch) {
+            throw new IllegalStateException(layer + ": stored state has batch " + state.size(0) + " but input has "
+                    + batch + "; clear the state (rnnClearPreviousState) when the batch size changes");
+        }
+    }
+
+    /** [batch, n, T] (NCW) or [batch, T, n] (NWC) to time-major [T, batch, n], as a view. */
+    INDArray toTimeMajor(INDArray a) {
+        return getDataFormat() == RNNFormat.NWC ? a.permute(1, 0, 2) : a.permute(2, 0, 1);
+    }
+
+    INDArray fromTimeMajor(INDArray a) {
+        return getDataFormat() == RNNFormat.NWC ? a.permute(1, 0, 2) : a.permute(1, 2, 0);
+    }
+
+    /**
+     * The gradients from {@code dz} [T*batch, g*n] (zero for steps cut off by truncation), the hidden
+     * states {@code h} [T*batch, n] and the carried state {@code h0} (or null): dW = X^T dZ,
+     * dRW = H_{t-1}^T dZ_t over the steps, db = sum dZ; returns them with dL/dX for the layer below.
+     */
+    Pair<Gradient, INDArray> gradients(INDArray dz, INDArray h, INDArray h0, long steps, long batch,
+            LayerWorkspaceMgr workspaceMgr) {
+        INDArray w = getParamWithNoise(RecurrentParams.WEIGHT_KEY, true, workspaceMgr);
+        INDArray wg = gradientViews.get(RecurrentParams.WEIGHT_KEY);
+        INDArray rwg = gradientViews.get(RecurrentParams.RECURRENT_WEIGHT_KEY);
+        INDArray bg = gradientViews.get(RecurrentParams.BIAS_KEY);
+        long nIn = layerConf().getNIn();
+        INDArray x2d = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, toTimeMajor(input.castTo(dataType)), 'c')
+                .reshape('c', steps * batch, nIn);
+        Nd4j.gemm(x2d, dz, wg, true, false, 1.0, 0.0);
+        rwg.assign(0.0);
+        if (steps > 1) {
+            Nd4j.gemm(h.get(interval(0, (steps - 1) * batch), all()), dz.get(interval(batch, steps * batch), all()), rwg,
+                    true, false, 1.0, 0.0);
+        }
+        if (h0 != null) {
+            Nd4j.gemm(h0, dz.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
+        }
+        bg.assign(dz.sum(true, 0));
+        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[] {steps, batch, nIn}, 'c');
+        Nd4j.gemm(dz, w, epsOut.reshape('c', steps * batch, nIn), false, true, 1.0, 0.0);
+        weightNoiseParams.clear();
+        Gradient g = new DefaultGradient(gradientsFlattened);
+        g.gradientForVariable().put(RecurrentParams.WEIGHT_KEY, wg);
+        g.gradientForVariable().put(RecurrentParams.RECURRENT_WEIGHT_KEY, rwg);
+        g.gradientForVariable().put(RecurrentParams.BIAS_KEY, bg);
+        return new Pair<>(g, backpropDropOutIfPresent(fromTimeMajor(epsOut)));
+    }
+}

@@ -1,0 +1,146 @@
+package rnnlab;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import rnnlab.core.Cli;
+import rnnlab.report.ResultsCsv;
+
+/** The command line as a user meets it: exit codes, one-line errors, nothing half-written, a quick run's files. */
+class MainTest {
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String exp, String profile, String out, Map<String, String> overrides) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(new Cli(exp, profile, out, overrides), Path.of("").toAbsolutePath(),
+                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> kv(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    private static void assertOneLineError(Outcome r, String... fragments) {
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("rnnlab: "), r.err());
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "'" + f + "' not in: " + r.err());
+        }
+    }
+
+    @Test
+    void listPrintsEveryExperimentWithADescription() {
+        Outcome r = run("list", "full", null, Map.of());
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("DigitSumSrn ") && r.out().contains("DigitSumLstm "), r.out());
+    }
+
+    @Test
+    void noExperimentAndUnknownExperiment() {
+        assertOneLineError(run(null, "full", null, Map.of()), "-Dexp=NAME", "DigitSumSrn");
+        assertOneLineError(run("DigitSum", "full", null, Map.of()), "Unknown experiment 'DigitSum'",
+                "DigitSumSrn, DigitSumLstm, list, all");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "profile|fast|Unknown profile 'fast'; valid profiles: full, quick",
+        "foo|1|Unknown key 'foo' for experiment DigitSumSrn; valid keys: batch_size",
+        "lengths|2|'lengths'",
+        "lengths|12|12 is not generated",
+        "data.lengths|2,5|'data.lengths'",
+        "data.train_k|0|'data.train_k'",
+        "data.eval_k|0|'data.eval_k'",
+        "epochs|abc|'epochs' in DigitSumSrn (full profile): 'abc'; expected a whole number",
+        "lr|-0.1|'lr'",
+        "hidden_size|-4|'hidden_size'",
+        "batch_size|8.5|'batch_size'",
+        "seed|-1|'seed'"})
+    void badInputIsOneLineAndWritesNothing(String key, String value, String message, @TempDir Path tmp) {
+        Path out = tmp.resolve("results");
+        Outcome r = key.equals("profile") ? run("DigitSumSrn", value, out.toString(), Map.of())
+                : run("DigitSumSrn", "full", out.toString(), kv(key, value));
+        assertOneLineError(r, message);
+        assertFalse(Files.exists(out), "nothing is written on bad input");
+    }
+
+    @Test
+    void unwritableResultsFolder(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        Outcome r = run("DigitSumSrn", "quick", file.resolve("results").toString(), Map.of());
+        assertOneLineError(r, "Cannot write results to", "-Dout=DIR");
+        assertEquals("x", Files.readString(file));
+    }
+
+    @Test
+    void allValidatesEveryExperimentBeforeRunningAny(@TempDir Path tmp) {
+        Outcome r = run("all", "quick", tmp.toString(), kv("epochs", "0"));
+        assertOneLineError(r, "'epochs'");
+        assertEquals(0, tmp.toFile().list().length);
+    }
+
+    @Test
+    void quickRunsWriteTheirTablesAndPlots(@TempDir Path tmp) throws Exception {
+        for (String exp : List.of("DigitSumSrn", "DigitSumLstm")) {
+            Outcome r = run(exp, "quick", tmp.toString(), kv("lengths", "5,10", "epochs", "2"));
+            assertEquals(0, r.code(), r.err());
+            List<String> lines = Files.readAllLines(tmp.resolve(exp + ".csv"));
+            assertEquals("setting,epoch,metric,value", lines.get(0));
+            ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
+            for (String length : List.of("length=5", "length=10")) {
+                for (String metric : List.of("best_dev_accuracy", "test_accuracy")) {
+                    double v = csv.get(length, "final", metric).orElseThrow();
+                    assertTrue(v >= 0 && v <= 1, metric + " " + v);
+                }
+                assertTrue(csv.get(length, "final", "train_seconds").orElseThrow() > 0);
+                assertEquals(2, csv.rows().stream()
+                        .filter(x -> x.setting().equals(length) && x.metric().equals("train_loss")).count());
+            }
+            for (ResultsCsv.Row row : csv.rows()) {
+                assertTrue(row.epoch().equals("final") || Double.parseDouble(row.epoch()) > 0, row.toString());
+                assertTrue(Double.isFinite(row.value()), row.toString());
+            }
+            String md = Files.readString(tmp.resolve(exp + ".md"));
+            assertTrue(md.contains("| length | best dev accuracy |"), md);
+            for (String png : List.of(exp + "-accuracy.png", exp + "-loss-L5.png", exp + "-loss-L10.png")) {
+                byte[] head = Arrays.copyOf(Files.readAllBytes(tmp.resolve(png)), 8);
+                assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head, png);
+            }
+        }
+        String both = Files.readString(tmp.resolve("DigitSum.md"));
+        assertTrue(both.contains("| 10 |"), both);
+        assertTrue(Files.isRegularFile(tmp.resolve("DigitSum-accuracy.png")));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+        ResultsCsv srn = ResultsCsv.read(tmp.resolve("DigitSumSrn.csv"));
+        assertTrue(srn.get("impl=srn;size=8x35x32x32", "final", "forward_ms").orElseThrow() > 0);
+    }
+}

@@ -1,0 +1,68 @@
+package rnnlab.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+    private static final Map<String, String> FILE = Map.of("epochs", "500", "lr", "0.001", "lengths", "10,15",
+            "quick.epochs", "20");
+
+    @Test
+    void profilesAndOverrides() {
+        assertEquals(500, Config.of("X", "full", FILE, Map.of()).integer("epochs", 1, 1000));
+        assertEquals(20, Config.of("X", "quick", FILE, Map.of()).integer("epochs", 1, 1000));
+        Config c = Config.of("X", "quick", FILE, Map.of("epochs", "7", "lengths", "5, 35"));
+        assertEquals(7, c.integer("epochs", 1, 1000));
+        assertEquals(List.of(5, 35), c.integers("lengths", 3, 100));
+        assertEquals(Map.of("epochs", "7", "lengths", "5, 35"), c.overrides());
+    }
+
+    @Test
+    void unknownKeyAndProfileNameTheValidChoices() {
+        UserError key = assertThrows(UserError.class, () -> Config.of("X", "full", FILE, Map.of("epoch", "3")));
+        assertEquals("Unknown key 'epoch' for experiment X; valid keys: epochs, lengths, lr", key.getMessage());
+        UserError profile = assertThrows(UserError.class, () -> Config.of("X", "fast", FILE, Map.of()));
+        assertTrue(profile.getMessage().contains("valid profiles: full, quick"));
+    }
+
+    @Test
+    void invalidValuesSayWhatIsAllowed() {
+        Config c = Config.of("X", "full", Map.of("a", "abc", "b", "-3", "c", "1e400", "d", "3,3", "e", "maybe"), Map.of());
+        UserError a = assertThrows(UserError.class, () -> c.integer("a", 1, 10));
+        assertEquals("Invalid value for 'a' in X (full profile): 'abc'; expected a whole number from 1 to 10", a.getMessage());
+        assertThrows(UserError.class, () -> c.integer("b", 0, 10));
+        assertThrows(UserError.class, () -> c.real("c", 0, 1e9));
+        assertThrows(UserError.class, () -> c.integers("d", 3, 10));
+        assertThrows(UserError.class, () -> c.bool("e"));
+    }
+
+    @Test
+    void aQuickKeyWithoutAFullKeyIsAnError() {
+        assertThrows(UserError.class, () -> Config.of("X", "quick", Map.of("quick.x", "1"), Map.of()));
+    }
+
+    @Test
+    void unreadKeysAreCaught() {
+        Config c = Config.of("X", "full", FILE, Map.of());
+        c.integer("epochs", 1, 1000);
+        assertThrows(IllegalStateException.class, c::assertAllRead);
+    }
+
+    @Test
+    void everyExperimentFileLoadsInBothProfiles() {
+        for (String name : Registry.all().keySet()) {
+            for (String profile : Config.PROFILES) {
+                Config c = Config.load(Path.of("experiments"), name, profile, Map.of());
+                Registry.get(name).factory().get().configure(c);
+                c.assertAllRead();
+            }
+        }
+    }
+}

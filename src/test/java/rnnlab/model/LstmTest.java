@@ -1,0 +1,105 @@
+package rnnlab.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import rnnlab.data.DigitSumData;
+import rnnlab.model.SequenceClassifier.Cell;
+
+/**
+ * The raw-buffer LSTM against DL4J's LSTM (itself gradient-checked by DL4J): same parameters give the
+ * same outputs and the same gradients, step-by-step generation equals the whole sequence.
+ */
+class LstmTest {
+    private static double maxRel(INDArray a, INDArray b) {
+        double scale = Math.max(1e-3, b.amaxNumber().doubleValue());
+        return a.sub(b).amaxNumber().doubleValue() / scale;
+    }
+
+    @Test
+    void sameOutputsAndGradientsAsDl4jLstm() {
+        int nIn = 5;
+        int hidden = 6;
+        MultiLayerNetwork mine = Nets.net(new Lstm.Builder().nIn(nIn).nOut(hidden).weightInit(WeightInit.XAVIER).build(),
+                hidden, 3, DataType.FLOAT);
+        MultiLayerNetwork theirs = Nets.net(new LSTM.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH)
+                .gateActivationFunction(Activation.SIGMOID).build(), hidden, 3, DataType.FLOAT);
+        assertEquals(theirs.numParams(), mine.numParams());
+        INDArray params = Nd4j.randn(3, new long[] {1, mine.numParams()}).muli(0.5).castTo(DataType.FLOAT);
+        mine.setParams(params);
+        theirs.setParams(params);
+        INDArray x = Nd4j.randn(4, new long[] {4, nIn, 7}).castTo(DataType.FLOAT);
+        INDArray y = Nets.labels(4, 3, 7, 5, DataType.FLOAT);
+        assertTrue(maxRel(mine.output(x), theirs.output(x)) < 1e-5);
+        mine.setInput(x);
+        mine.setLabels(y);
+        mine.computeGradientAndScore();
+        theirs.setInput(x);
+        theirs.setLabels(y);
+        theirs.computeGradientAndScore();
+        assertEquals(theirs.score(), mine.score(), 1e-5);
+        for (String key : List.of("0_W", "0_RW", "0_b", "1_W", "1_b")) {
+            INDArray g1 = mine.gradient().getGradientFor(key);
+            INDArray g2 = theirs.gradient().getGradientFor(key);
+            assertTrue(maxRel(g1, g2) < 1e-4, key + " relative difference " + maxRel(g1, g2));
+        }
+    }
+
+    @Test
+    void stepByStepEqualsTheWholeSequence() {
+        MultiLayerNetwork net = Nets.net(new Lstm.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 6, 0,
+                DataType.FLOAT);
+        INDArray x = Nd4j.randn(3, new long[] {2, 4, 9}).castTo(DataType.FLOAT);
+        INDArray whole = net.output(x);
+        net.rnnClearPreviousState();
+        for (int t = 0; t < 9; t++) {
+            INDArray step = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)));
+            INDArray expected = whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1));
+            assertTrue(step.sub(expected).amaxNumber().doubleValue() < 1e-6, "step " + t);
+        }
+    }
+
+    @Test
+    void trainsAsDl4jLstmFromTheSameWeights() {
+        List<DataSet> train = DigitSumData.load(Path.of("datasets/digitsum/10/train.txt"), 10, 8);
+        MultiLayerNetwork mine = SequenceClassifier.build(Cell.LSTM, 10, 10, 32, 32, 19, 0.001, 0);
+        MultiLayerNetwork theirs = SequenceClassifier.build(Cell.DL4J_LSTM, 10, 10, 32, 32, 19, 0.001, 0);
+        theirs.setParams(mine.params().dup());
+        double maxDiff = 0;
+        for (DataSet d : train) {
+            mine.fit(d);
+            theirs.fit(d);
+            maxDiff = Math.max(maxDiff, Math.abs(mine.score() - theirs.score()));
+        }
+        assertTrue(maxDiff < 1e-5, "loss difference " + maxDiff);
+    }
+
+    @Test
+    void customLayersSurviveModelSerializer(@TempDir Path tmp) throws Exception {
+        for (Cell cell : List.of(Cell.SRN, Cell.LSTM)) {
+            MultiLayerNetwork net = SequenceClassifier.build(cell, 10, 5, 8, 6, 19, 0.001, 1);
+            File f = tmp.resolve(cell + ".zip").toFile();
+            ModelSerializer.writeModel(net, f, false);
+            MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f, false);
+            INDArray x = Nd4j.createFromArray(new float[][] {{1, 2, 3, 0, 9}, {4, 4, 0, 0, 1}});
+            assertEquals(net.output(x), back.output(x), cell.toString());
+        }
+    }
+}

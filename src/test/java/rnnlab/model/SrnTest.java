@@ -1,0 +1,126 @@
+package rnnlab.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import rnnlab.data.DigitSumData;
+
+class SrnTest {
+    private static Srn srn(int nIn, int nOut) {
+        return new Srn.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).weightInit(WeightInit.XAVIER_UNIFORM)
+                .build();
+    }
+
+    private static SimpleRnn simpleRnn(int nIn, int nOut) {
+        return new SimpleRnn.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
+    }
+
+    @Test
+    void tutorialsTwoByTwoExampleMatchesAHandComputation() {
+        MultiLayerNetwork net = Nets.net(srn(2, 2), 2, 0, DataType.DOUBLE);
+        net.getLayer(0).setParam("W", Nd4j.create(new double[][] {{0.1, 0.2}, {0.1, 0.2}}));
+        net.getLayer(0).setParam("RW", Nd4j.create(new double[][] {{0.0, 0.1}, {0.1, 0.0}}));
+        net.getLayer(0).setParam("b", Nd4j.create(new double[][] {{0.1, 0.1}}));
+        // inputs = [[[1, 0], [0, 2]]] as [batch, seq, input]; DL4J takes [batch, input, seq]
+        INDArray x = Nd4j.create(new double[][][] {{{1, 0}, {0, 2}}});
+        INDArray out = net.output(x);
+        double h10 = Math.tanh(1 * 0.1 + 0 * 0.1 + 0.1);
+        double h11 = Math.tanh(1 * 0.2 + 0 * 0.2 + 0.1);
+        double h20 = Math.tanh(0 * 0.1 + 2 * 0.1 + h10 * 0.0 + h11 * 0.1 + 0.1);
+        double h21 = Math.tanh(0 * 0.2 + 2 * 0.2 + h10 * 0.1 + h11 * 0.0 + 0.1);
+        assertEquals(h10, out.getDouble(0, 0, 0), 1e-12);
+        assertEquals(h11, out.getDouble(0, 1, 0), 1e-12);
+        assertEquals(h20, out.getDouble(0, 0, 1), 1e-12);
+        assertEquals(h21, out.getDouble(0, 1, 1), 1e-12);
+    }
+
+    @Test
+    void sameHiddenStatesAsDl4jSimpleRnnOnTheSameWeights() {
+        for (int[] s : new int[][] {{2, 5, 10, 10}, {8, 20, 32, 32}}) {
+            MultiLayerNetwork mine = Nets.net(srn(s[2], s[3]), s[3], 0, DataType.FLOAT);
+            MultiLayerNetwork theirs = Nets.net(simpleRnn(s[2], s[3]), s[3], 0, DataType.FLOAT);
+            theirs.setParams(mine.params());
+            INDArray x = Nd4j.randn(7, new long[] {s[0], s[2], s[1]}).castTo(DataType.FLOAT);
+            INDArray a = mine.output(x);
+            INDArray b = theirs.output(x);
+            assertEquals(List.of((long) s[0], (long) s[3], (long) s[1]), List.of(a.shape()[0], a.shape()[1], a.shape()[2]));
+            assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-5, "max difference " + a.sub(b).amaxNumber());
+        }
+    }
+
+    /** DL4J's gradient checks need ND4J's global default type to be double. */
+    private static boolean inDouble(java.util.function.BooleanSupplier check) {
+        DataType before = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            return check.getAsBoolean();
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
+
+    @Test
+    void gradientCheck() {
+        Nd4j.getRandom().setSeed(12345);
+        MultiLayerNetwork net = Nets.net(new Srn.Builder().nIn(3).nOut(5).activation(Activation.TANH)
+                .weightInit(WeightInit.XAVIER).biasInit(0.1).build(), 5, 4, DataType.DOUBLE);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 6).subi(0.5);
+        INDArray y = Nets.labels(3, 4, 6, 1, DataType.DOUBLE);
+        assertTrue(inDouble(() -> GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y))));
+    }
+
+    @Test
+    void gradientCheckWithRelu() {
+        MultiLayerNetwork net = Nets.net(new Srn.Builder().nIn(3).nOut(5).activation(Activation.RELU)
+                .weightInit(WeightInit.XAVIER).biasInit(0.3).build(), 5, 4, DataType.DOUBLE);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 4);
+        INDArray y = Nets.labels(2, 4, 4, 2, DataType.DOUBLE);
+        assertTrue(inDouble(() -> GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y))));
+    }
+
+    @Test
+    void stepByStepEqualsTheWholeSequence() {
+        MultiLayerNetwork net = Nets.net(srn(4, 6), 6, 0, DataType.FLOAT);
+        INDArray x = Nd4j.randn(3, new long[] {2, 4, 7}).castTo(DataType.FLOAT);
+        INDArray whole = net.output(x);
+        net.rnnClearPreviousState();
+        for (int t = 0; t < 7; t++) {
+            INDArray step = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)));
+            INDArray expected = whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1));
+            assertTrue(step.sub(expected).amaxNumber().doubleValue() < 1e-6, "step " + t);
+        }
+    }
+
+    @Test
+    void trainsExactlyAsDl4jSimpleRnnFromTheSameWeights() {
+        int length = 10;
+        List<DataSet> train = DigitSumData.load(Path.of("datasets/digitsum/10/train.txt"), length, 8);
+        MultiLayerNetwork mine = SequenceClassifier.build(SequenceClassifier.Cell.SRN, 10, length, 32, 32, 19, 0.001, 0);
+        MultiLayerNetwork theirs = SequenceClassifier.build(SequenceClassifier.Cell.SIMPLE_RNN, 10, length, 32, 32, 19,
+                0.001, 0);
+        theirs.setParams(mine.params().dup());
+        double maxDiff = 0;
+        for (DataSet d : train) {
+            mine.fit(d);
+            theirs.fit(d);
+            maxDiff = Math.max(maxDiff, Math.abs(mine.score() - theirs.score()));
+        }
+        assertTrue(maxDiff < 1e-5, "loss difference " + maxDiff);
+        assertTrue(mine.params().sub(theirs.params()).amaxNumber().doubleValue() < 1e-5);
+    }
+}
