@@ -92,6 +92,22 @@ class LstmTest {
     }
 
     @Test
+    void trainingIsBitForBitRepeatable() {
+        List<DataSet> train = DigitSumData.load(Path.of("datasets/digitsum/15/train.txt"), 15, 8);
+        for (Cell cell : List.of(Cell.SRN, Cell.LSTM)) {
+            INDArray[] params = new INDArray[2];
+            for (int run = 0; run < 2; run++) {
+                MultiLayerNetwork net = SequenceClassifier.build(cell, 10, 15, 32, 32, 19, 0.001, 7);
+                for (DataSet d : train) {
+                    net.fit(d);
+                }
+                params[run] = net.params().dup();
+            }
+            assertEquals(params[0], params[1], cell + " gives the same weights from the same seed");
+        }
+    }
+
+    @Test
     void customLayersSurviveModelSerializer(@TempDir Path tmp) throws Exception {
         for (Cell cell : List.of(Cell.SRN, Cell.LSTM)) {
             MultiLayerNetwork net = SequenceClassifier.build(cell, 10, 5, 8, 6, 19, 0.001, 1);
