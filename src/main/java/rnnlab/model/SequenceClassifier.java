@@ -28,9 +28,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * for the output weights and bias.
  */
 public final class SequenceClassifier {
-    /** The recurrent layer: the hand-written SRN or LSTM, or DL4J's own SimpleRnn or LSTM. */
+    /** The recurrent layer: the project's SRN, LSTM or GRU, or DL4J's own SimpleRnn or LSTM. */
     public enum Cell {
-        SRN, SIMPLE_RNN, LSTM, DL4J_LSTM
+        SRN, SIMPLE_RNN, LSTM, DL4J_LSTM, GRU
     }
 
     public static final int OUTPUT_LAYER = 2;
@@ -45,6 +45,7 @@ public final class SequenceClassifier {
                     .weightInit(WeightInit.XAVIER_UNIFORM).biasWeightInit(new WeightInitXavierUniform()).build();
             case SIMPLE_RNN -> new SimpleRnn.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
                     .weightInit(WeightInit.XAVIER_UNIFORM).build();
+            case GRU -> new Gru.Builder().nIn(embedding).nOut(hidden).weightInit(WeightInit.XAVIER_UNIFORM).build();
             case LSTM -> new Lstm.Builder().nIn(embedding).nOut(hidden).weightInit(WeightInit.XAVIER_UNIFORM).build();
             case DL4J_LSTM -> new LSTM.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
                     .gateActivationFunction(Activation.SIGMOID).weightInit(WeightInit.XAVIER_UNIFORM).build();

@@ -94,7 +94,7 @@ class LstmTest {
     @Test
     void trainingIsBitForBitRepeatable() {
         List<DataSet> train = DigitSumData.load(Path.of("datasets/digitsum/15/train.txt"), 15, 8);
-        for (Cell cell : List.of(Cell.SRN, Cell.LSTM)) {
+        for (Cell cell : List.of(Cell.SRN, Cell.LSTM, Cell.GRU)) {
             INDArray[] params = new INDArray[2];
             for (int run = 0; run < 2; run++) {
                 MultiLayerNetwork net = SequenceClassifier.build(cell, 10, 15, 32, 32, 19, 0.001, 7);
@@ -109,7 +109,7 @@ class LstmTest {
 
     @Test
     void customLayersSurviveModelSerializer(@TempDir Path tmp) throws Exception {
-        for (Cell cell : List.of(Cell.SRN, Cell.LSTM)) {
+        for (Cell cell : List.of(Cell.SRN, Cell.LSTM, Cell.GRU)) {
             MultiLayerNetwork net = SequenceClassifier.build(cell, 10, 5, 8, 6, 19, 0.001, 1);
             File f = tmp.resolve(cell + ".zip").toFile();
             ModelSerializer.writeModel(net, f, false);
