@@ -16,7 +16,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The GRU against an independent double-precision reference of d2l's equations: same outputs, and
@@ -196,15 +195,6 @@ class GruTest {
 
     @Test
     void stepByStepEqualsTheWholeSequence() {
-        MultiLayerNetwork net = Nets.net(new Gru.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 6, 0,
-                DataType.FLOAT);
-        INDArray x = Nd4j.randn(3, new long[] {2, 4, 9}).castTo(DataType.FLOAT);
-        INDArray whole = net.output(x);
-        net.rnnClearPreviousState();
-        for (int t = 0; t < 9; t++) {
-            INDArray step = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)));
-            INDArray expected = whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1));
-            assertTrue(step.sub(expected).amaxNumber().doubleValue() < 1e-6, "step " + t);
-        }
+        Nets.assertStepByStepEqualsWhole(new Gru.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 4, 6, 9);
     }
 }

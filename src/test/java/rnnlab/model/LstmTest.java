@@ -18,7 +18,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import rnnlab.data.DigitSumData;
 import rnnlab.model.SequenceClassifier.Cell;
@@ -64,31 +63,7 @@ class LstmTest {
 
     @Test
     void stepByStepEqualsTheWholeSequence() {
-        MultiLayerNetwork net = Nets.net(new Lstm.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 6, 0,
-                DataType.FLOAT);
-        INDArray x = Nd4j.randn(3, new long[] {2, 4, 9}).castTo(DataType.FLOAT);
-        INDArray whole = net.output(x);
-        net.rnnClearPreviousState();
-        for (int t = 0; t < 9; t++) {
-            INDArray step = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)));
-            INDArray expected = whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1));
-            assertTrue(step.sub(expected).amaxNumber().doubleValue() < 1e-6, "step " + t);
-        }
-    }
-
-    @Test
-    void trainsAsDl4jLstmFromTheSameWeights() {
-        List<DataSet> train = DigitSumData.load(Path.of("datasets/digitsum/10/train.txt"), 10, 8);
-        MultiLayerNetwork mine = SequenceClassifier.build(Cell.LSTM, 10, 10, 32, 32, 19, 0.001, 0);
-        MultiLayerNetwork theirs = SequenceClassifier.build(Cell.DL4J_LSTM, 10, 10, 32, 32, 19, 0.001, 0);
-        theirs.setParams(mine.params().dup());
-        double maxDiff = 0;
-        for (DataSet d : train) {
-            mine.fit(d);
-            theirs.fit(d);
-            maxDiff = Math.max(maxDiff, Math.abs(mine.score() - theirs.score()));
-        }
-        assertTrue(maxDiff < 1e-5, "loss difference " + maxDiff);
+        Nets.assertStepByStepEqualsWhole(new Lstm.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 4, 6, 9);
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -28,6 +29,20 @@ final class Nets {
         MultiLayerNetwork net = new MultiLayerNetwork(b.build());
         net.init();
         return net;
+    }
+
+    /** Feeding a sequence one step at a time (rnnTimeStep) gives the whole sequence's outputs. */
+    static void assertStepByStepEqualsWhole(Layer recurrent, int nIn, int hidden, int steps) {
+        MultiLayerNetwork net = net(recurrent, hidden, 0, DataType.FLOAT);
+        INDArray x = Nd4j.randn(3, new long[] {2, nIn, steps}).castTo(DataType.FLOAT);
+        INDArray whole = net.output(x);
+        net.rnnClearPreviousState();
+        for (int t = 0; t < steps; t++) {
+            INDArray step = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)));
+            INDArray expected = whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1));
+            double diff = step.sub(expected).amaxNumber().doubleValue();
+            org.junit.jupiter.api.Assertions.assertTrue(diff < 1e-6, "step " + t + " differs by " + diff);
+        }
     }
 
     /** One-hot labels [batch, classes, time]. */

@@ -16,7 +16,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import rnnlab.data.DigitSumData;
 
@@ -95,32 +94,6 @@ class SrnTest {
 
     @Test
     void stepByStepEqualsTheWholeSequence() {
-        MultiLayerNetwork net = Nets.net(srn(4, 6), 6, 0, DataType.FLOAT);
-        INDArray x = Nd4j.randn(3, new long[] {2, 4, 7}).castTo(DataType.FLOAT);
-        INDArray whole = net.output(x);
-        net.rnnClearPreviousState();
-        for (int t = 0; t < 7; t++) {
-            INDArray step = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1)));
-            INDArray expected = whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 1));
-            assertTrue(step.sub(expected).amaxNumber().doubleValue() < 1e-6, "step " + t);
-        }
-    }
-
-    @Test
-    void trainsExactlyAsDl4jSimpleRnnFromTheSameWeights() {
-        int length = 10;
-        List<DataSet> train = DigitSumData.load(Path.of("datasets/digitsum/10/train.txt"), length, 8);
-        MultiLayerNetwork mine = SequenceClassifier.build(SequenceClassifier.Cell.SRN, 10, length, 32, 32, 19, 0.001, 0);
-        MultiLayerNetwork theirs = SequenceClassifier.build(SequenceClassifier.Cell.SIMPLE_RNN, 10, length, 32, 32, 19,
-                0.001, 0);
-        theirs.setParams(mine.params().dup());
-        double maxDiff = 0;
-        for (DataSet d : train) {
-            mine.fit(d);
-            theirs.fit(d);
-            maxDiff = Math.max(maxDiff, Math.abs(mine.score() - theirs.score()));
-        }
-        assertTrue(maxDiff < 1e-5, "loss difference " + maxDiff);
-        assertTrue(mine.params().sub(theirs.params()).amaxNumber().doubleValue() < 1e-5);
+        Nets.assertStepByStepEqualsWhole(srn(4, 6), 4, 6, 7);
     }
 }

@@ -1,0 +1,160 @@
+package rnnlab.model;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A recurrent layer whose time steps run on raw buffers ({@link Raw}). This class does what the gated
+ * layers share: the input projection {@code X W + b} of every step at once into {@link #gates}, the
+ * carried state into {@link #h0}, the output from {@link #hidden}, and after the subclass has filled
+ * {@link #dz} with the pre-activation gradients, the parameter and input gradients. A subclass writes
+ * the per-step recurrence, forward and backward. Buffers are time-major, C order. FLOAT only.
+ */
+abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C> {
+    public static final String STATE_H = "h";
+
+    /** Gate pre-activations, then activations, [T, batch, gates*n]. */
+    final Raw.Buf gates = new Raw.Buf();
+    /** H_t for every step, [T, batch, n]. */
+    final Raw.Buf hidden = new Raw.Buf();
+    /** The carried state H_{-1} (zeros without one), [batch, n]. */
+    final Raw.Buf h0 = new Raw.Buf();
+    /** dL/d(pre-activations), [T, batch, gates*n], filled by {@link #backwardSteps}. */
+    final Raw.Buf dz = new Raw.Buf();
+    /** dL/dH_{t-1} flowing back through the recurrence, [batch, n]. */
+    final Raw.Buf dhNext = new Raw.Buf();
+
+    /** The last forward pass: its input (training passes only), whether it had a state, its shape. */
+    private INDArray fwdInput;
+    boolean fwdHasState;
+    int steps;
+    int batch;
+    int units;
+    int width;
+
+    RawRecurrentImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+        if (dataType != DataType.FLOAT) {
+            throw new IllegalStateException(getClass().getSimpleName() + " computes in FLOAT; the network's data type is "
+                    + dataType);
+        }
+    }
+
+    /** The recurrence over {@link #steps}, from {@link #gates} (and {@link #h0}) into {@link #hidden}. */
+    abstract void forwardSteps(FloatPointer rw, Map<String, INDArray> state);
+
+    /** Fills {@link #dz} for steps {@code end..T-1} from dL/dH ({@code eps}, time-major) by backpropagation. */
+    abstract void backwardSteps(FloatPointer rw, FloatBuffer eps, int end);
+
+    /** After the shared gradients: a layer whose recurrent weights do not all multiply H_{t-1} fixes its block. */
+    void adjustGradients(INDArray dzArray, LayerWorkspaceMgr workspaceMgr) {
+    }
+
+    @Override
+    final INDArray forward(Map<String, INDArray> state, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = timeMajorInput();
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray w = getParamWithNoise(RecurrentParams.WEIGHT_KEY, training, workspaceMgr);
+        INDArray rw = getParamWithNoise(RecurrentParams.RECURRENT_WEIGHT_KEY, training, workspaceMgr);
+        INDArray b = getParamWithNoise(RecurrentParams.BIAS_KEY, training, workspaceMgr);
+        steps = (int) x.size(0);
+        batch = (int) x.size(1);
+        units = (int) layerConf().getNOut();
+        width = layerConf().gates() * units;
+        long rows = (long) steps * batch;
+        INDArray hIn = state == null ? null : state.get(STATE_H);
+        checkBatch(hIn, batch, getClass().getSimpleName());
+
+        INDArray x2d = workspaceMgr.dup(ArrayType.FF_WORKING_MEM, x, 'c').reshape('c', rows, x.size(2));
+        INDArray zx = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, new long[] {rows, width}, 'c');
+        Nd4j.gemm(x2d, w, zx, false, false, 1.0, 0.0);
+        zx.addiRowVector(b);
+        gates.ensure(rows * width);
+        Raw.copy(Raw.pointer(zx), gates.at(0), rows * width);
+        hidden.ensure(rows * units);
+        fwdHasState = hIn != null;
+        load(hIn, h0, (long) batch * units);
+        forwardSteps(Raw.pointer(workspaceMgr.dup(ArrayType.FF_WORKING_MEM, rw, 'c')), state);
+
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {steps, batch, units}, 'c');
+        Raw.copy(hidden.at(0), Raw.pointer(out), rows * units);
+        fwdInput = training ? input : null;
+        return fromTimeMajor(out);
+    }
+
+    /** Copies a carried state into {@code into}, or zeros it when there is none. */
+    static void load(INDArray state, Raw.Buf into, long n) {
+        into.ensure(n);
+        if (state != null) {
+            Raw.copy(Raw.pointer(state.castTo(DataType.FLOAT).dup('c')), into.at(0), n);
+        } else {
+            into.zero(n);
+        }
+    }
+
+    /** A detached copy (outside any workspace) of {@code n} floats at {@code offset} of {@code from}. */
+    INDArray detached(Raw.Buf from, long offset) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray a = Nd4j.create(DataType.FLOAT, new long[] {batch, units}, 'c');
+            Raw.copy(from.at(offset), Raw.pointer(a), (long) batch * units);
+            return a;
+        }
+    }
+
+    @Override
+    void storeLast(Map<String, INDArray> into) {
+        into.put(STATE_H, detached(hidden, (long) (steps - 1) * batch * units));
+    }
+
+    @Override
+    public final Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength,
+            LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (fwdInput != input) {
+            forward(null, true, workspaceMgr);
+        }
+        INDArray rw = getParamWithNoise(RecurrentParams.RECURRENT_WEIGHT_KEY, true, workspaceMgr);
+        long rows = (long) steps * batch;
+        long perStep = (long) batch * units;
+        int end = tbpttBackLength > 0 ? Math.max(0, steps - tbpttBackLength) : 0;
+        INDArray eps = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, toTimeMajor(epsilon.castTo(DataType.FLOAT)), 'c');
+        dz.ensure(rows * width);
+        dz.zero(rows * width);
+        dhNext.ensure(perStep);
+        dhNext.zero(perStep);
+        backwardSteps(Raw.pointer(workspaceMgr.dup(ArrayType.BP_WORKING_MEM, rw, 'c')), Raw.buffer(eps), end);
+
+        INDArray dzArray = copy(dz, rows, width, workspaceMgr);
+        INDArray hs = copy(hidden, rows, units, workspaceMgr);
+        INDArray hPrev = fwdHasState && end == 0 ? copy(h0, batch, units, workspaceMgr) : null;
+        Pair<Gradient, INDArray> result = gradients(dzArray, hs, hPrev, steps, batch, workspaceMgr);
+        adjustGradients(dzArray, workspaceMgr);
+        fwdInput = null;
+        return result;
+    }
+
+    /** A [rows, cols] working array holding the first rows*cols floats of {@code from}. */
+    static INDArray copy(Raw.Buf from, long rows, long cols, LayerWorkspaceMgr workspaceMgr) {
+        INDArray a = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, new long[] {rows, cols}, 'c');
+        Raw.copy(from.at(0), Raw.pointer(a), rows * cols);
+        return a;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        fwdInput = null;
+    }
+}
