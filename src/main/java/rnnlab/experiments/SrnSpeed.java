@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,9 +25,9 @@ final class SrnSpeed {
     /** A network of one recurrent layer (hand-written SRN or DL4J's SimpleRnn), for forward passes. */
     static MultiLayerNetwork single(boolean handWritten, int nIn, int hidden, long seed) {
         Layer layer = handWritten
-                ? new Srn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).weightInit(WeightInit.XAVIER_UNIFORM).build()
+                ? new Srn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).weightInit(rnnlab.model.SeededInit.xavierUniform(seed)).build()
                 : new SimpleRnn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH)
-                        .weightInit(WeightInit.XAVIER_UNIFORM).build();
+                        .weightInit(rnnlab.model.SeededInit.xavierUniform(seed)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
                 .dataType(DataType.FLOAT).list().layer(layer).build());
         net.init();

@@ -1,7 +1,5 @@
 package rnnlab.model;
 
-import java.util.Random;
-
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -11,12 +9,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.nn.weights.WeightInitXavierUniform;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -25,7 +20,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * hidden state represents the sequence, and a linear layer to the classes, trained with softmax
  * cross-entropy and Adam. Initialisation follows the tutorial: xavier-uniform embedding and SRN
  * weights (the SRN's bias too), and PyTorch's {@code nn.Linear} default, uniform(+-1/sqrt(fan_in)),
- * for the output weights and bias.
+ * for the output weights and bias, all drawn reproducibly from {@code seed} ({@link SeededInit}).
  */
 public final class SequenceClassifier {
     /** The recurrent layer: the project's SRN, LSTM or GRU, or DL4J's own SimpleRnn or LSTM. */
@@ -40,15 +35,17 @@ public final class SequenceClassifier {
 
     public static MultiLayerNetwork build(Cell cell, int vocab, int length, int embedding, int hidden, int classes,
             double lr, long seed) {
+        // every random initialisation draws from its own seeded stream (see SeededInit)
         Layer recurrent = switch (cell) {
             case SRN -> new Srn.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
-                    .weightInit(WeightInit.XAVIER_UNIFORM).biasWeightInit(new WeightInitXavierUniform()).build();
+                    .weightInit(SeededInit.xavierUniform(seed + 1)).biasWeightInit(SeededInit.xavierUniform(seed + 2))
+                    .build();
             case SIMPLE_RNN -> new SimpleRnn.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
-                    .weightInit(WeightInit.XAVIER_UNIFORM).build();
-            case GRU -> new Gru.Builder().nIn(embedding).nOut(hidden).weightInit(WeightInit.XAVIER_UNIFORM).build();
-            case LSTM -> new Lstm.Builder().nIn(embedding).nOut(hidden).weightInit(WeightInit.XAVIER_UNIFORM).build();
+                    .weightInit(SeededInit.xavierUniform(seed + 1)).build();
+            case GRU -> new Gru.Builder().nIn(embedding).nOut(hidden).weightInit(SeededInit.xavierUniform(seed + 1)).build();
+            case LSTM -> new Lstm.Builder().nIn(embedding).nOut(hidden).weightInit(SeededInit.xavierUniform(seed + 1)).build();
             case DL4J_LSTM -> new LSTM.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
-                    .gateActivationFunction(Activation.SIGMOID).weightInit(WeightInit.XAVIER_UNIFORM).build();
+                    .gateActivationFunction(Activation.SIGMOID).weightInit(SeededInit.xavierUniform(seed + 1)).build();
         };
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -56,23 +53,16 @@ public final class SequenceClassifier {
                 .updater(new Adam(lr))
                 .list()
                 .layer(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(embedding).inputLength(length)
-                        .hasBias(false).weightInit(WeightInit.XAVIER_UNIFORM).build())
+                        .hasBias(false).weightInit(SeededInit.xavierUniform(seed)).build())
                 .layer(new LastTimeStep(recurrent))
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(hidden).nOut(classes)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.UNIFORM).build())
+                        .activation(Activation.SOFTMAX).weightInit(SeededInit.fanInUniform(seed + 3)).build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         // nn.Linear's bias: uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)); DL4J's bias init is a constant
-        uniform(net.getLayer(OUTPUT_LAYER).getParam("b"), 1.0 / Math.sqrt(hidden), new Random(seed));
+        INDArray bias = net.getLayer(OUTPUT_LAYER).getParam("b");
+        SeededInit.fanInUniform(seed + 4).init(hidden, classes, bias.shape(), 'c', bias);
         return net;
-    }
-
-    static void uniform(INDArray target, double bound, Random random) {
-        double[] v = new double[(int) target.length()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (2 * random.nextDouble() - 1) * bound;
-        }
-        target.assign(Nd4j.create(v, target.shape(), 'c').castTo(target.dataType()));
     }
 }
