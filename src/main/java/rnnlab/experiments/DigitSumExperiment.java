@@ -50,6 +50,9 @@ abstract class DigitSumExperiment implements Experiment {
     /** A sentence for the results page: what recurrent layer this is. */
     abstract String modelNote();
 
+    /** How this table compares with the tutorial's figures. */
+    abstract String tutorialNote();
+
     @Override
     public Configured configure(Config c) {
         DigitSumData.Spec data = new DigitSumData.Spec(c.integers("data.lengths", 3, 1000),
@@ -139,9 +142,10 @@ abstract class DigitSumExperiment implements Experiment {
         md.heading(2, "Accuracy by sequence length");
         md.table(List.of("length", "best dev accuracy", "test accuracy (best model)", "test loss", "best step",
                 "train seconds"), rows);
-        md.para("The tutorial shows these figures only as plots (its figures 6.6 and 6.7, no printed numbers): "
-                + "dev and test accuracy fall as the length grows, while the training loss still approaches 0. "
-                + "Chance is 1/19 = 0.053; always answering the most common sum (9) scores 0.10.");
+        md.para("Training time " + Progress.clock(results.stream().mapToDouble(LengthResult::seconds).sum())
+                + " (minutes:seconds) in all, one thread (see the README's \"Threads\").");
+        md.para(tutorialNote() + " Chance is 1/19 = 0.053; always answering the most common sum (9) scores 0.10. "
+                + "Results move with the seed (`-Dseed=N`); one seed is shown.");
         md.image("accuracy against length", name + "-accuracy.png");
         md.heading(2, "Loss curves (the tutorial's figure 6.6)");
         for (LengthResult r : results) {
