@@ -1,7 +1,6 @@
 package rnnlab.experiments;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,9 +100,6 @@ abstract class DigitSumExperiment implements Experiment {
                     runner.bestStep(), seconds, runner));
             report(p, run, results, speed);
         }
-        if (p.lengths().isEmpty()) {
-            report(p, run, results, speed);
-        }
         DigitSumComparison.write(run.outDir());
     }
 
@@ -192,9 +188,5 @@ abstract class DigitSumExperiment implements Experiment {
         shown.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(k).append('=').append(v)
                 .append('`'));
         return sb.toString();
-    }
-
-    static boolean exists(Path p) {
-        return Files.isRegularFile(p);
     }
 }
