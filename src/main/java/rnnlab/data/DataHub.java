@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import rnnlab.core.UserError;
+import rnnlab.report.AtomicFiles;
 
 /**
  * The public corpora, each known by its URL and SHA-1 (d2l's {@code DATA_HUB}). {@link #fetch} looks in
@@ -83,32 +84,21 @@ public final class DataHub {
         if (Files.isRegularFile(cached)) {
             return verified(cached, corpus, "delete it to download it again");
         }
-        Path tmp = null;
         try {
-            Files.createDirectories(cache);
-            tmp = Files.createTempFile(cache, "." + corpus.file(), ".part");
-            downloader.download(corpus.url(), tmp);
-            String actual = sha1(tmp);
-            if (!actual.equals(corpus.sha1())) {
-                throw new UserError("Downloaded " + corpus.url() + " but its SHA-1 is " + actual + ", expected "
-                        + corpus.sha1() + "; put a good copy of " + corpus.file() + " in " + cache);
-            }
-            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
+            AtomicFiles.replace(cached, tmp -> {
+                downloader.download(corpus.url(), tmp);
+                String actual = sha1(tmp);
+                if (!actual.equals(corpus.sha1())) {
+                    throw new UserError("Downloaded " + corpus.url() + " but its SHA-1 is " + actual + ", expected "
+                            + corpus.sha1() + "; put a good copy of " + corpus.file() + " in " + cache);
+                }
+            });
             return cached;
         } catch (IOException e) {
             throw new UserError("Corpus " + corpus.file() + " (SHA-1 " + corpus.sha1() + ") is missing: not in "
                     + (mirrors.isEmpty() ? "any mirror folder" : "mirror " + mirrors) + " nor in " + cache
                     + ", and downloading " + corpus.url() + " failed (" + e.getMessage() + "); put the file in " + cache
                     + " or point -D" + MIRROR_PROPERTY + "=DIR at a folder holding it");
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the error being reported matters more
-                }
-            }
         }
     }
 

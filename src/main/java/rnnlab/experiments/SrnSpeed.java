@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import rnnlab.model.SeededInit;
 import rnnlab.model.Srn;
 
 /**
@@ -25,9 +26,9 @@ final class SrnSpeed {
     /** A network of one recurrent layer (hand-written SRN or DL4J's SimpleRnn), for forward passes. */
     static MultiLayerNetwork single(boolean handWritten, int nIn, int hidden, long seed) {
         Layer layer = handWritten
-                ? new Srn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).weightInit(rnnlab.model.SeededInit.xavierUniform(seed)).build()
+                ? new Srn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).weightInit(SeededInit.xavierUniform(seed)).build()
                 : new SimpleRnn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH)
-                        .weightInit(rnnlab.model.SeededInit.xavierUniform(seed)).build();
+                        .weightInit(SeededInit.xavierUniform(seed)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
                 .dataType(DataType.FLOAT).list().layer(layer).build());
         net.init();

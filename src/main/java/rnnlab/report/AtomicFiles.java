@@ -14,26 +14,40 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    public static void write(Path target, byte[] bytes) {
+    /** Writes a file's content into the temporary path it is given. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(Path temporary) throws IOException;
+    }
+
+    /**
+     * Replaces {@code target} with what {@code writer} puts in a temporary file beside it, or leaves it as it
+     * was: the temporary file is removed if the writer or the rename fails, for any reason.
+     */
+    public static void replace(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        boolean moved = false;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            Files.write(tmp, bytes);
+            writer.writeTo(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original error is the one to report
-                }
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    public static void write(Path target, byte[] bytes) {
+        try {
+            replace(target, tmp -> Files.write(tmp, bytes));
+        } catch (IOException e) {
             throw new UserError("Cannot write " + target + " (" + reason(e) + "); choose a writable folder with -Dout=DIR");
         }
     }

@@ -1,9 +1,7 @@
 package rnnlab.train;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +12,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import rnnlab.report.AtomicFiles;
 
 /**
  * The tutorial's {@code RunnerV3} for sequence classification: one optimiser step per batch in order,
@@ -117,10 +117,7 @@ public final class ClassifierRunner {
 
     private void save(Path checkpoint) {
         try {
-            Files.createDirectories(checkpoint.getParent());
-            Path tmp = Files.createTempFile(checkpoint.getParent(), ".ckpt", ".tmp");
-            ModelSerializer.writeModel(net, tmp.toFile(), false);
-            Files.move(tmp, checkpoint, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(checkpoint, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
         } catch (IOException e) {
             throw new rnnlab.core.UserError("Cannot write checkpoint " + checkpoint + ": " + e.getMessage());
         }
