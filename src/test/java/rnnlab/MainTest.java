@@ -66,7 +66,7 @@ class MainTest {
     void noExperimentAndUnknownExperiment() {
         assertOneLineError(run(null, "full", null, Map.of()), "-Dexp=NAME", "DigitSumSrn");
         assertOneLineError(run("DigitSum", "full", null, Map.of()), "Unknown experiment 'DigitSum'",
-                "DigitSumSrn, DigitSumLstm, list, all");
+                "DigitSumSrn, DigitSumLstm, TimeMachineRnnScratch", "JayChouBiGru, list, all");
     }
 
     @ParameterizedTest
@@ -142,5 +142,46 @@ class MainTest {
         }
         ResultsCsv srn = ResultsCsv.read(tmp.resolve("DigitSumSrn.csv"));
         assertTrue(srn.get("impl=srn;size=8x35x32x32", "final", "forward_ms").orElseThrow() > 0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "JayChouLstm|prefixes|分开,☃|'☃' in '☃' is not in the model's vocabulary",
+        "JayChouLstm|clipping|yes|'clipping'",
+        "JayChouGru|heldout_period|15|a multiple of pred_period (10)",
+        "TimeMachineRnnScratch|samplings|random,shuffled|'samplings'",
+        "TimeMachineRnnScratch|random_run_batches|maybe|'random_run_batches'",
+        "JayChouRnnScratch|temperature|-1|'temperature'"})
+    void badLanguageModelSettingsAreOneLine(String exp, String key, String value, String message, @TempDir Path tmp) {
+        Path out = tmp.resolve("results");
+        assertOneLineError(run(exp, "quick", out.toString(), kv(key, value, "epochs", "1")), message);
+        assertFalse(Files.exists(out.resolve(exp + ".csv")), "nothing is written on bad input");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"TimeMachineRnnScratch", "JayChouRnnScratch", "JayChouRnn", "JayChouGru", "JayChouLstm",
+        "JayChouDeepLstm", "JayChouBiGru"})
+    void languageModelRunsWriteTheirTablesAndPlots(String exp, @TempDir Path tmp) throws Exception {
+        Outcome r = run(exp, "quick", tmp.toString(),
+                kv("epochs", "2", "pred_period", "1", "heldout_period", "2", "pred_len", "5"));
+        assertEquals(0, r.code(), r.err());
+        ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
+        List<String> settings = exp.endsWith("Scratch") ? List.of("sampling=random", "sampling=sequential")
+                : List.of("sampling=sequential");
+        for (String setting : settings) {
+            for (String metric : List.of("perplexity", "heldout_perplexity", "tokens_per_second", "train_seconds")) {
+                double v = csv.get(setting, "final", metric).orElseThrow(() -> new AssertionError(setting + " " + metric));
+                assertTrue(Double.isFinite(v) && v > 0, metric + " " + v);
+            }
+            assertTrue(csv.get(setting, "final", "perplexity").orElseThrow() >= 1);
+            assertEquals(2, csv.rows().stream()
+                    .filter(x -> x.setting().equals(setting) && x.metric().equals("perplexity") && !x.epoch().equals("final"))
+                    .count());
+        }
+        String md = Files.readString(tmp.resolve(exp + ".md"));
+        assertTrue(md.contains("| setting | epoch | training perplexity | held-out perplexity |"), md);
+        assertTrue(md.contains("epoch 2, perplexity"), md);
+        byte[] head = Arrays.copyOf(Files.readAllBytes(tmp.resolve(exp + "-perplexity.png")), 8);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
     }
 }

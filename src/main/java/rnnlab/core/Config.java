@@ -217,6 +217,20 @@ public final class Config {
         return out;
     }
 
+    /** A comma-separated list of non-empty texts (kept as written inside, trimmed at the ends), no repeats. */
+    public List<String> strings(String key) {
+        String v = raw(key);
+        List<String> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty() || out.contains(p)) {
+                throw invalid(key, v, "a comma-separated list of non-empty texts without repeats");
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
     private int parseInt(String key, String v, int min, int max, String what) {
         try {
             int n = Integer.parseInt(v);

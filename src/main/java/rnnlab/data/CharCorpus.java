@@ -46,6 +46,15 @@ public final class CharCorpus {
         return idxToToken.size();
     }
 
+    /**
+     * The tokens a model predicts: the whole vocabulary, less the {@code <unk>} that {@link #jayChou}
+     * appends for held-out characters (it is last, and the training text never has it).
+     */
+    public int modelVocabSize() {
+        int n = idxToToken.size();
+        return n > 1 && idxToToken.get(n - 1).equals(UNK) ? n - 1 : n;
+    }
+
     /** The id of a token; {@code <unk>}'s (or -1 if the vocabulary has none) for an unknown one. */
     public int id(String token) {
         Integer i = tokenToIdx.get(token);

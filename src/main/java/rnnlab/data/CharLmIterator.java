@@ -72,6 +72,11 @@ public final class CharLmIterator implements DataSetIterator {
         return sampling;
     }
 
+    /** Time steps per batch. */
+    public int steps() {
+        return steps;
+    }
+
     /** Batches in the current epoch. */
     public int batchesPerEpoch() {
         return epoch.size();
@@ -140,14 +145,17 @@ public final class CharLmIterator implements DataSetIterator {
         return epoch.get(cursor++);
     }
 
-    /** One-hot [rows, vocab, steps]. */
+    /** One-hot [rows, vocab, steps]; an id outside [0, vocab) (a held-out unknown) gives an all-zero vector. */
     public static INDArray oneHot(int[][] ids, int vocab) {
         int rows = ids.length;
         int steps = ids[0].length;
         float[] data = new float[rows * vocab * steps];
         for (int r = 0; r < rows; r++) {
             for (int t = 0; t < steps; t++) {
-                data[(r * vocab + ids[r][t]) * steps + t] = 1f;
+                int id = ids[r][t];
+                if (id >= 0 && id < vocab) {
+                    data[(r * vocab + id) * steps + t] = 1f;
+                }
             }
         }
         return Nd4j.create(data, new long[] {rows, vocab, steps}, 'c').castTo(DataType.FLOAT);

@@ -182,7 +182,7 @@ abstract class DigitSumExperiment implements Experiment {
         }
     }
 
-    private static String settings(Config c) {
+    static String settings(Config c) {
         Map<String, String> shown = new LinkedHashMap<>(c.values());
         StringBuilder sb = new StringBuilder();
         shown.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(k).append('=').append(v)

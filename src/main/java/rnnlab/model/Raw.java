@@ -2,6 +2,7 @@ package rnnlab.model;
 
 import java.nio.FloatBuffer;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
@@ -67,7 +68,12 @@ final class Raw {
 
     /** Copies {@code n} floats. */
     static void copy(FloatPointer from, FloatPointer to, long n) {
-        Pointer.memcpy(to, from, n * Float.BYTES);
+        // memcpy takes void pointers, whose positions JavaCPP counts in bytes, not floats
+        Pointer.memcpy(bytes(to), bytes(from), n * Float.BYTES);
+    }
+
+    private static BytePointer bytes(FloatPointer p) {
+        return new BytePointer(p).position(p.position() * Float.BYTES);
     }
 
     /** Row-major {@code C[m,n] = alpha * op(A) op(B) + beta * C}, each at its pointer's position. */

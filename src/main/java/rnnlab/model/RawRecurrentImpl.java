@@ -76,9 +76,8 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         INDArray hIn = state == null ? null : state.get(STATE_H);
         checkBatch(hIn, batch, getClass().getSimpleName());
 
-        INDArray x2d = workspaceMgr.dup(ArrayType.FF_WORKING_MEM, x, 'c').reshape('c', rows, x.size(2));
         INDArray zx = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, new long[] {rows, width}, 'c');
-        Nd4j.gemm(x2d, w, zx, false, false, 1.0, 0.0);
+        project(x, w, zx, workspaceMgr);
         zx.addiRowVector(b);
         gates.ensure(rows * width);
         Raw.copy(Raw.pointer(zx), gates.at(0), rows * width);

@@ -28,6 +28,28 @@ public abstract class RecurrentConf extends BaseRecurrentLayer {
     protected RecurrentConf() {
     }
 
+    private boolean inputIds;
+
+    /**
+     * Whether the input is token ids, {@code [batch, 1, time]}, in place of one-hot vectors of width nIn:
+     * {@code X W} is then a lookup of W's rows and its gradient a scatter-add, the same numbers without
+     * the one-hot matrix products (an id outside [0, nIn) stands for an all-zero vector). The layer
+     * passes no gradient to its input (it must be the first layer).
+     */
+    public boolean isInputIds() {
+        return inputIds;
+    }
+
+    public void setInputIds(boolean inputIds) {
+        this.inputIds = inputIds;
+    }
+
+    /** {@link #setInputIds}, fluently. */
+    public RecurrentConf inputIds(boolean ids) {
+        setInputIds(ids);
+        return this;
+    }
+
     /** Gate blocks in W, RW and b. */
     public abstract int gates();
 

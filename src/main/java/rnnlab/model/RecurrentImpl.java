@@ -39,9 +39,26 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
     /** Puts detached copies (outside any workspace) of the last step's state into {@code into}. */
     abstract void storeLast(Map<String, INDArray> into);
 
+    /**
+     * When set (by {@link RecurrentStates}), every pass, training or not, starts from the state stored in
+     * {@code stateMap} (zeros when empty) and stores its last state there, detached: a language model then
+     * carries its state from one batch to the next, as the tutorials' training loops do.
+     */
+    boolean stateful;
+
+    /** The state stateful passes start from and store to (DL4J's {@code stateMap}). */
+    Map<String, INDArray> carried() {
+        return stateMap;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return forward(null, training, workspaceMgr);
+        if (!stateful) {
+            return forward(null, training, workspaceMgr);
+        }
+        INDArray out = forward(stateMap.isEmpty() ? null : stateMap, training, workspaceMgr);
+        storeLast(stateMap);
+        return out;
     }
 
     @Override
@@ -71,6 +88,64 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
     @Override
     public boolean isPretrainLayer() {
         return false;
+    }
+
+    /**
+     * X W for every step at once into {@code out} [T*batch, width], from the time-major input: a matrix
+     * product, or with ids input a lookup of W's rows.
+     */
+    void project(INDArray x, INDArray w, INDArray out, LayerWorkspaceMgr workspaceMgr) {
+        long rows = x.size(0) * x.size(1);
+        if (layerConf().isInputIds()) {
+            int[] ids = ids(x);
+            long nIn = layerConf().getNIn();
+            int[] safe = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                safe[i] = ids[i] >= 0 && ids[i] < nIn ? ids[i] : 0;
+            }
+            Nd4j.pullRows(w, out, 1, safe);
+            for (int i = 0; i < ids.length; i++) {
+                if (safe[i] != ids[i]) {
+                    out.getRow(i).assign(0.0);
+                }
+            }
+        } else {
+            INDArray x2d = workspaceMgr.dup(ArrayType.FF_WORKING_MEM, x, 'c').reshape('c', rows, x.size(2));
+            Nd4j.gemm(x2d, w, out, false, false, 1.0, 0.0);
+        }
+    }
+
+    /** Token ids of a time-major ids input [T, batch, 1], in row order t*batch + b. */
+    static int[] ids(INDArray x) {
+        if (x.size(2) != 1) {
+            throw new IllegalStateException("ids input must be [batch, 1, time], got time-major " + x.shapeInfoToString());
+        }
+        float[] v = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int[] ids = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            ids[i] = Math.round(v[i]);
+        }
+        return ids;
+    }
+
+    /** into = the rows of {@code dz} summed by id: dW for a lookup (rows with an id outside into's rows are dropped). */
+    static void scatterAddRows(int[] ids, INDArray dz, INDArray into) {
+        int rows = (int) into.size(0);
+        int width = (int) into.size(1);
+        float[] g = dz.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] acc = new float[rows * width];
+        for (int r = 0; r < ids.length; r++) {
+            int id = ids[r];
+            if (id < 0 || id >= rows) {
+                continue;
+            }
+            int src = r * width;
+            int dst = id * width;
+            for (int j = 0; j < width; j++) {
+                acc[dst + j] += g[src + j];
+            }
+        }
+        into.assign(Nd4j.create(acc, new long[] {rows, width}, 'c'));
     }
 
     /** Checks the input and returns it time-major, cast to the layer's type (a view). */
@@ -114,9 +189,18 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         INDArray rwg = gradientViews.get(RecurrentParams.RECURRENT_WEIGHT_KEY);
         INDArray bg = gradientViews.get(RecurrentParams.BIAS_KEY);
         long nIn = layerConf().getNIn();
-        INDArray x2d = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, toTimeMajor(input.castTo(dataType)), 'c')
-                .reshape('c', steps * batch, nIn);
-        Nd4j.gemm(x2d, dz, wg, true, false, 1.0, 0.0);
+        INDArray epsOut;
+        if (layerConf().isInputIds()) {
+            scatterAddRows(ids(toTimeMajor(input)), dz, wg);
+            epsOut = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, new long[] {steps, batch, 1}, 'c');
+        } else {
+            INDArray x2d = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, toTimeMajor(input.castTo(dataType)), 'c')
+                    .reshape('c', steps * batch, nIn);
+            Nd4j.gemm(x2d, dz, wg, true, false, 1.0, 0.0);
+            epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                    new long[] {steps, batch, nIn}, 'c');
+            Nd4j.gemm(dz, w, epsOut.reshape('c', steps * batch, nIn), false, true, 1.0, 0.0);
+        }
         rwg.assign(0.0);
         if (steps > 1) {
             Nd4j.gemm(h.get(interval(0, (steps - 1) * batch), all()), dz.get(interval(batch, steps * batch), all()), rwg,
@@ -126,9 +210,6 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
             Nd4j.gemm(h0, dz.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
         }
         bg.assign(dz.sum(true, 0));
-        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[] {steps, batch, nIn}, 'c');
-        Nd4j.gemm(dz, w, epsOut.reshape('c', steps * batch, nIn), false, true, 1.0, 0.0);
         weightNoiseParams.clear();
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(RecurrentParams.WEIGHT_KEY, wg);

@@ -56,16 +56,14 @@ public class SrnImpl extends RecurrentImpl<Srn> {
         INDArray b = getParamWithNoise(RecurrentParams.BIAS_KEY, training, workspaceMgr);
         long steps = x.size(0);
         long batch = x.size(1);
-        long nIn = x.size(2);
         long nOut = layerConf().getNOut();
         INDArray h0 = state == null ? null : state.get(STATE_KEY);
         checkBatch(h0, batch, "Srn");
 
-        INDArray x2d = workspaceMgr.dup(ArrayType.FF_WORKING_MEM, x, 'c').reshape('c', steps * batch, nIn);
         INDArray h = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {steps, batch, nOut}, 'c');
         INDArray h2d = h.reshape('c', steps * batch, nOut);
         // input projection of every step at once, plus the bias
-        Nd4j.gemm(x2d, w, h2d, false, false, 1.0, 0.0);
+        project(x, w, h2d, workspaceMgr);
         h2d.addiRowVector(b);
         INDArray prev = h0;
         boolean tanh = tanh();

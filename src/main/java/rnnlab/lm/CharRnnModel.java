@@ -1,0 +1,117 @@
+package rnnlab.lm;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+import rnnlab.model.Gru;
+import rnnlab.model.Lstm;
+import rnnlab.model.RecurrentConf;
+import rnnlab.model.Srn;
+
+/**
+ * d2l-zh's {@code RNNModel} in DL4J: one-hot input (fed as token ids, which the first layer looks up:
+ * the same numbers as the one-hot matrix product, see {@link RecurrentConf#isInputIds}), a recurrent layer ({@code nn.RNN}, {@code nn.GRU} or
+ * {@code nn.LSTM}, optionally several deep or bidirectional), and a dense output over every step, with
+ * the cross-entropy averaged over all tokens ({@link TokenMeanXent}) and Adam. Every parameter starts as
+ * PyTorch's defaults draw it (see {@link #torchInit}), from one seeded stream.
+ */
+public final class CharRnnModel {
+    public enum Cell {
+        RNN, GRU, LSTM
+    }
+
+    private CharRnnModel() {
+    }
+
+    public static MultiLayerNetwork build(Cell cell, int vocab, int hidden, int layers, boolean bidirectional,
+            double lr, int steps, long seed) {
+        return build(cell, vocab, hidden, layers, bidirectional, lr, steps, seed, true);
+    }
+
+    /** With {@code idsInput} false the first layer takes one-hot vectors, as the tutorial feeds it (for tests). */
+    static MultiLayerNetwork build(Cell cell, int vocab, int hidden, int layers, boolean bidirectional, double lr,
+            int steps, long seed, boolean idsInput) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Adam(lr)).weightInit(WeightInit.ZERO).list();
+        int width = bidirectional ? 2 * hidden : hidden;
+        for (int i = 0; i < layers; i++) {
+            RecurrentConf layer = recurrent(cell, i == 0 ? vocab : width, hidden);
+            layer.setInputIds(idsInput && i == 0);
+            list.layer(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, layer) : layer);
+        }
+        list.layer(new RnnOutputLayer.Builder(new TokenMeanXent(steps)).activation(Activation.SOFTMAX).nIn(width)
+                .nOut(vocab).dataFormat(RNNFormat.NCW).build()); // stated: DL4J leaves it unset after Bidirectional
+        MultiLayerConfiguration conf = list.build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        torchInit(net, seed);
+        return net;
+    }
+
+    private static RecurrentConf recurrent(Cell cell, int nIn, int hidden) {
+        return switch (cell) {
+            case RNN -> new Srn.Builder().activation(Activation.TANH).nIn(nIn).nOut(hidden).build();
+            case GRU -> new Gru.Builder().nIn(nIn).nOut(hidden).build();
+            case LSTM -> new Lstm.Builder().nIn(nIn).nOut(hidden).build();
+        };
+    }
+
+    /**
+     * PyTorch's default initialisation: a recurrent layer's weights uniform in +-1/sqrt(hidden) and its
+     * bias the sum of two such draws (PyTorch keeps {@code b_ih} and {@code b_hh} apart; DL4J has one
+     * bias); {@code nn.Linear}'s weight and bias uniform in +-1/sqrt(fan_in). The LSTM's forget-gate bias
+     * is drawn like the rest (DL4J would start it at 1).
+     */
+    public static void torchInit(MultiLayerNetwork net, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Layer layer : net.getLayers()) {
+            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+            boolean recurrent = conf instanceof Bidirectional || conf instanceof BaseRecurrentLayer;
+            long fan;
+            if (conf instanceof Bidirectional b) {
+                fan = ((FeedForwardLayer) b.getFwd()).getNOut();
+            } else if (recurrent) {
+                fan = ((FeedForwardLayer) conf).getNOut();
+            } else {
+                fan = ((FeedForwardLayer) conf).getNIn();
+            }
+            double bound = 1.0 / Math.sqrt(fan);
+            for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
+                boolean twoBiases = recurrent && e.getKey().endsWith("b");
+                e.getValue().assign(uniform(random, e.getValue().shape(), bound, twoBiases ? 2 : 1));
+            }
+        }
+    }
+
+    private static INDArray uniform(SplittableRandom random, long[] shape, double bound, int terms) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        float[] v = new float[Math.toIntExact(n)];
+        for (int i = 0; i < v.length; i++) {
+            double sum = 0;
+            for (int k = 0; k < terms; k++) {
+                sum += (random.nextDouble() * 2 - 1) * bound;
+            }
+            v[i] = (float) sum;
+        }
+        return Nd4j.create(v, shape, 'c');
+    }
+}

@@ -1,0 +1,239 @@
+package rnnlab.lm;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import java.util.Random;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The tutorials' recurrent network "from scratch", in explicit ND4J: the five parameters
+ * {@code W_xh, W_hh, b_h, W_hq, b_q} (normal times 0.01, biases zero), the loop
+ * <pre>
+ *   for X in inputs:
+ *       H = tanh(X W_xh + H W_hh + b_h)
+ *       Y = H W_hq + b_q
+ * </pre>
+ * over one-hot inputs, the mean cross-entropy over all tokens, backpropagation through time written
+ * out by hand (the tutorials let autograd do it), {@code grad_clipping} over the global norm of all five
+ * gradients and plain SGD. Rows are time-major ({@code t * batch + b}), as {@code torch.cat(outputs)}.
+ */
+public final class ScratchRnn implements LanguageModel {
+    /** The tutorial's parameters, by its names. */
+    public final INDArray wXh;
+    public final INDArray wHh;
+    public final INDArray bH;
+    public final INDArray wHq;
+    public final INDArray bQ;
+
+    private final int vocab;
+    private final int hidden;
+    private final double lr;
+    private final double theta;
+    private INDArray state;
+    private double lastNorm = Double.NaN;
+
+    /** Gradients of the last {@link #fit} (before clipping is applied they are unscaled), by parameter. */
+    final INDArray[] grads;
+
+    private final DataType dataType;
+
+    public ScratchRnn(int vocab, int hidden, double lr, double theta, long seed) {
+        this(vocab, hidden, lr, theta, seed, DataType.FLOAT);
+    }
+
+    /** With {@code DataType.DOUBLE} for gradient checks. */
+    public ScratchRnn(int vocab, int hidden, double lr, double theta, long seed, DataType dataType) {
+        this.dataType = dataType;
+        this.vocab = vocab;
+        this.hidden = hidden;
+        this.lr = lr;
+        this.theta = theta;
+        Random random = new Random(seed);
+        wXh = normal(random, vocab, hidden).castTo(dataType);
+        wHh = normal(random, hidden, hidden).castTo(dataType);
+        bH = Nd4j.zeros(dataType, 1, hidden);
+        wHq = normal(random, hidden, vocab).castTo(dataType);
+        bQ = Nd4j.zeros(dataType, 1, vocab);
+        grads = new INDArray[] {wXh.like(), wHh.like(), bH.like(), wHq.like(), bQ.like()};
+    }
+
+    /** The tutorial's {@code torch.randn(size=shape) * 0.01}, from a seeded Java stream. */
+    private static INDArray normal(Random random, int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (random.nextGaussian() * 0.01);
+        }
+        return Nd4j.create(v, new long[] {rows, cols}, 'c');
+    }
+
+    public INDArray[] params() {
+        return new INDArray[] {wXh, wHh, bH, wHq, bQ};
+    }
+
+    /** What a forward pass keeps for backpropagation. */
+    record Pass(INDArray x, INDArray h0, INDArray h, INDArray logits, int steps, int batch) {
+    }
+
+    /** Time-major one-hot rows {@code [steps * batch, vocab]} for {@code ids[batch][steps]}. */
+    INDArray inputs(int[][] ids) {
+        int batch = ids.length;
+        int steps = ids[0].length;
+        float[] data = new float[steps * batch * vocab];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int id = ids[b][t];
+                if (id >= 0 && id < vocab) {
+                    data[(t * batch + b) * vocab + id] = 1f;
+                }
+            }
+        }
+        return Nd4j.create(data, new long[] {(long) steps * batch, vocab}, 'c').castTo(dataType);
+    }
+
+    /** The tutorial's {@code rnn(inputs, state, params)}; {@code h0} null means zeros. */
+    Pass forward(INDArray x, INDArray h0, int steps, int batch) {
+        INDArray h = Nd4j.createUninitialized(dataType, steps, batch, hidden);
+        INDArray h2d = h.reshape('c', (long) steps * batch, hidden);
+        Nd4j.gemm(x, wXh, h2d, false, false, 1.0, 0.0); // X W_xh for every step at once
+        h2d.addiRowVector(bH);
+        INDArray prev = h0;
+        for (int t = 0; t < steps; t++) {
+            INDArray ht = h.slice(t);
+            if (prev != null) {
+                Nd4j.gemm(prev, wHh, ht, false, false, 1.0, 1.0); // + H W_hh
+            }
+            Transforms.tanh(ht, false);
+            prev = ht;
+        }
+        INDArray logits = h2d.mmul(wHq).addiRowVector(bQ);
+        return new Pass(x, h0, h, logits, steps, batch);
+    }
+
+    @Override
+    public int vocab() {
+        return vocab;
+    }
+
+    @Override
+    public double fit(int[][] x, int[][] y) {
+        int batch = x.length;
+        int steps = x[0].length;
+        Pass p = forward(inputs(x), state, steps, batch);
+        double loss = backward(p, y);
+        lastNorm = clip();
+        for (int i = 0; i < grads.length; i++) {
+            params()[i].subi(grads[i].mul(lr));
+        }
+        state = p.h().slice(steps - 1).dup('c'); // detached: the next batch does not backpropagate into it
+        return loss;
+    }
+
+    /** Fills {@link #grads} with the gradients of the mean cross-entropy; returns that loss. */
+    double backward(Pass p, int[][] y) {
+        int steps = p.steps();
+        int batch = p.batch();
+        long rows = (long) steps * batch;
+        INDArray prob = Transforms.softmax(p.logits(), true);
+        double[] pr = prob.dup('c').data().asDouble();
+        double loss = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int row = t * batch + b;
+                int target = y[b][t];
+                loss -= Math.log(Math.max(pr[row * vocab + target], Double.MIN_NORMAL));
+                pr[row * vocab + target] -= 1;
+            }
+        }
+        loss /= rows;
+        INDArray dy = Nd4j.create(pr, new long[] {rows, vocab}, 'c').castTo(dataType).divi(rows);
+        INDArray h2d = p.h().reshape('c', rows, hidden);
+        Nd4j.gemm(h2d, dy, grads[3], true, false, 1.0, 0.0);
+        grads[4].assign(dy.sum(true, 0));
+        // dL/dH from the output layer, then back through the steps: dZ_t = (dH_t + dZ_{t+1} W_hh^T) * (1 - H_t^2)
+        INDArray dz = dy.mmul(wHq.transpose()).reshape('c', steps, batch, hidden);
+        for (int t = steps - 1; t >= 0; t--) {
+            INDArray dt = dz.slice(t);
+            if (t < steps - 1) {
+                Nd4j.gemm(dz.slice(t + 1), wHh, dt, false, true, 1.0, 1.0);
+            }
+            INDArray ht = p.h().slice(t);
+            dt.muli(ht.mul(ht).rsubi(1.0));
+        }
+        INDArray dz2d = dz.reshape('c', rows, hidden);
+        Nd4j.gemm(p.x(), dz2d, grads[0], true, false, 1.0, 0.0);
+        grads[1].assign(0.0);
+        if (steps > 1) {
+            Nd4j.gemm(h2d.get(interval(0, rows - batch),
+                    all()),
+                    dz2d.get(interval(batch, rows),
+                            all()),
+                    grads[1], true, false, 1.0, 0.0);
+        }
+        if (p.h0() != null) {
+            Nd4j.gemm(p.h0(), dz2d.get(interval(0, batch),
+                    all()), grads[1], true, false, 1.0, 1.0);
+        }
+        grads[2].assign(dz2d.sum(true, 0));
+        return loss;
+    }
+
+    /** The tutorials' {@code grad_clipping}: {@code g <- min(1, theta/||g||) g} over all five; returns ||g||. */
+    double clip() {
+        double sq = 0;
+        for (INDArray g : grads) {
+            double n = g.norm2Number().doubleValue();
+            sq += n * n;
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > theta) {
+            for (INDArray g : grads) {
+                g.muli(theta / norm);
+            }
+        }
+        return norm;
+    }
+
+    /** The global gradient norm of the last {@link #fit}, before clipping. */
+    public double lastNorm() {
+        return lastNorm;
+    }
+
+    @Override
+    public INDArray probabilities(int[][] x) {
+        int batch = x.length;
+        int steps = x[0].length;
+        Pass p = forward(inputs(x), state, steps, batch);
+        state = p.h().slice(steps - 1).dup('c');
+        INDArray prob = Transforms.softmax(p.logits(), true);
+        return prob.reshape('c', steps, batch, vocab).permute(1, 2, 0).dup('c');
+    }
+
+    @Override
+    public void resetState() {
+        state = null;
+    }
+
+    @Override
+    public Object saveState() {
+        return state;
+    }
+
+    @Override
+    public void restoreState(Object s) {
+        state = (INDArray) s;
+    }
+
+    @Override
+    public long numParams() {
+        long n = 0;
+        for (INDArray a : params()) {
+            n += a.length();
+        }
+        return n;
+    }
+}
