@@ -184,4 +184,55 @@ class MainTest {
         byte[] head = Arrays.copyOf(Files.readAllBytes(tmp.resolve(exp + "-perplexity.png")), 8);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "PtbWordRnn|gen_prefixes|the zyzzyva|'zyzzyva' is not in the Penn Treebank vocabulary",
+        "PtbWordRnn|max_train_tokens|100|leaves no batch",
+        "PtbWordLstm|lr_divisor|0.5|'lr_divisor'",
+        "HelloOhlolRnnCell|biases|three|'biases'",
+        "HelloOhlolRnn|seeds|1,1|'seeds'"})
+    void badWordAndHelloSettingsAreOneLine(String exp, String key, String value, String message, @TempDir Path tmp) {
+        Path out = tmp.resolve("results");
+        assertOneLineError(run(exp, "quick", out.toString(), kv(key, value)), message);
+        assertFalse(Files.exists(out.resolve(exp + ".csv")), "nothing is written on bad input");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PtbWordRnn", "PtbWordLstm"})
+    void wordModelRunsWriteTheirTablesAndPlots(String exp, @TempDir Path tmp) throws Exception {
+        Outcome r = run(exp, "quick", tmp.toString(),
+                kv("epochs", "2", "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3"));
+        assertEquals(0, r.code(), r.err());
+        ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
+        String setting = exp.equals("PtbWordRnn") ? "model=rnn" : "model=lstm";
+        for (String metric : List.of("perplexity", "heldout_perplexity", "tokens_per_second", "train_seconds")) {
+            double v = csv.get(setting, "final", metric).orElseThrow(() -> new AssertionError(metric));
+            assertTrue(Double.isFinite(v) && v > 0, metric + " " + v);
+        }
+        for (String metric : List.of("lr", "valid_perplexity", "test_perplexity")) {
+            assertTrue(csv.get(setting, "2", metric).isPresent(), metric);
+        }
+        String md = Files.readString(tmp.resolve(exp + ".md"));
+        assertTrue(md.contains("| epoch | lr | training perplexity |") && md.contains("greedy: the company said"), md);
+        assertTrue(Files.size(tmp.resolve(exp + "-perplexity.png")) > 1000);
+    }
+
+    @Test
+    void helloAndShapesWriteTheirPages(@TempDir Path tmp) throws Exception {
+        for (String exp : List.of("HelloOhlolRnnCell", "HelloOhlolRnn")) {
+            Outcome r = run(exp, "full", tmp.toString(), kv("seeds", "0,1"));
+            assertEquals(0, r.code(), r.err());
+            ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
+            assertEquals(20, csv.rows().stream().filter(x -> x.setting().equals("seed=1") && x.metric().equals("loss")).count());
+            assertTrue(csv.get("seed=0", "final", "final_loss").orElseThrow() > 0);
+            assertTrue(Files.readString(tmp.resolve(exp + ".md")).contains("first epoch predicting 'ohlol'"));
+            assertTrue(Files.size(tmp.resolve(exp + "-loss.png")) > 1000);
+        }
+        Outcome r = run("ShapesTour", "full", tmp.toString(), Map.of());
+        assertEquals(0, r.code(), r.err());
+        String md = Files.readString(tmp.resolve("ShapesTour.md"));
+        assertTrue(md.contains("| `input` | [21, 8, 5] | `input` | [8, 5, 21] |"), md);
+        assertTrue(md.contains("`nn.RNN`'s arguments in DL4J"), md);
+    }
 }

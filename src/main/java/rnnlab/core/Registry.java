@@ -6,12 +6,17 @@ import java.util.function.Supplier;
 
 import rnnlab.experiments.DigitSumLstm;
 import rnnlab.experiments.DigitSumSrn;
+import rnnlab.experiments.HelloOhlolRnn;
+import rnnlab.experiments.HelloOhlolRnnCell;
 import rnnlab.experiments.JayChouBiGru;
 import rnnlab.experiments.JayChouDeepLstm;
 import rnnlab.experiments.JayChouGru;
 import rnnlab.experiments.JayChouLstm;
 import rnnlab.experiments.JayChouRnn;
 import rnnlab.experiments.JayChouRnnScratch;
+import rnnlab.experiments.PtbWordLstm;
+import rnnlab.experiments.PtbWordRnn;
+import rnnlab.experiments.ShapesTour;
 import rnnlab.experiments.TimeMachineRnnScratch;
 
 /** The one place that maps {@code -Dexp=NAME} to an experiment, in the order {@code -Dexp=all} runs them. */
@@ -39,6 +44,18 @@ public final class Registry {
         add("JayChouDeepLstm", "Jay Chou lyrics: RNNModel with a 2-layer LSTM (256), Adam", jay, JayChouDeepLstm::new);
         add("JayChouBiGru", "Jay Chou lyrics: RNNModel with a bidirectional GRU (128), a flawed LM", jay,
                 JayChouBiGru::new);
+        String ptb = "embedding-rnn-lstm-ptb-word-lm.txt";
+        add("PtbWordRnn", "Penn Treebank words: embedding, tanh RNN (150), linear; SGD with normalised gradients", ptb,
+                PtbWordRnn::new);
+        add("PtbWordLstm", "Penn Treebank words: embedding, LSTM (300), linear; SGD with normalised gradients", ptb,
+                PtbWordLstm::new);
+        String hello = "rnncell-rnn-hello-ohlol.txt";
+        add("HelloOhlolRnnCell", "'hello' -> 'ohlol' with an RNN cell in a hand-written loop, seeds 0 to 9", hello,
+                HelloOhlolRnnCell::new);
+        add("HelloOhlolRnn", "'hello' -> 'ohlol' with a whole-sequence RNN layer, seeds 0 to 9", hello,
+                HelloOhlolRnn::new);
+        add("ShapesTour", "The tutorials' PyTorch shapes beside DL4J's actual ones, and nn.RNN's arguments in DL4J",
+                "embedding-rnn-lstm-ptb-word-lm.txt", ShapesTour::new);
     }
 
     private Registry() {

@@ -99,7 +99,7 @@ public final class CharRnnModel {
         }
     }
 
-    private static INDArray uniform(SplittableRandom random, long[] shape, double bound, int terms) {
+    static INDArray uniform(SplittableRandom random, long[] shape, double bound, int terms) {
         long n = 1;
         for (long s : shape) {
             n *= s;

@@ -21,11 +21,13 @@ public final class NetLanguageModel implements LanguageModel {
     private final MultiLayerNetwork net;
     private final RecurrentStates states;
     private final int vocab;
+    private final boolean idLabels;
 
     public NetLanguageModel(MultiLayerNetwork net, int vocab, GradientClipping clipping) {
         this.net = net;
         this.vocab = vocab;
         this.states = RecurrentStates.carry(net);
+        this.idLabels = net.getOutputLayer() instanceof SequenceSoftmaxOutput.Impl;
         if (clipping != null) {
             net.addListeners(clipping);
         }
@@ -42,8 +44,16 @@ public final class NetLanguageModel implements LanguageModel {
 
     @Override
     public double fit(int[][] x, int[][] y) {
-        net.fit(new DataSet(ids(x), CharLmIterator.oneHot(y, vocab)));
+        net.fit(new DataSet(ids(x), idLabels ? ids(y) : CharLmIterator.oneHot(y, vocab)));
         return net.score();
+    }
+
+    /**
+     * The mean cross-entropy per token of {@code x -> y} from the current state, which moves on (no
+     * update): the network's own score, without copying the probabilities out.
+     */
+    public double score(int[][] x, int[][] y) {
+        return net.score(new DataSet(ids(x), idLabels ? ids(y) : CharLmIterator.oneHot(y, vocab)), false);
     }
 
     @Override
@@ -51,7 +61,8 @@ public final class NetLanguageModel implements LanguageModel {
         return net.output(ids(x), false);
     }
 
-    /** The network's input: token ids [rows, 1, steps] (its first layer looks them up). */
+    /** Token ids as [rows, 1, steps]: the network's input (its first layer looks them up) and labels for
+     * {@link SequenceSoftmaxOutput}. */
     static INDArray ids(int[][] x) {
         int rows = x.length;
         int steps = x[0].length;

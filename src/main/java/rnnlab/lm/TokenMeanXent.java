@@ -1,20 +1,32 @@
 package rnnlab.lm;
 
+import java.nio.FloatBuffer;
+
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Cross-entropy as PyTorch's {@code nn.CrossEntropyLoss} takes it over a language model's output: the
  * mean over every token. DL4J's {@code RnnOutputLayer} sums its loss over the time steps and averages
  * over the sequences, {@code steps} times that; this divides by {@code steps}, so the score is the
  * tutorials' loss and the gradient (and anything that clips it or steps along it) is theirs too.
+ *
+ * <p>Labels may be one-hot ({@code [rows, classes]} after DL4J flattens the time steps) or, cheaper for
+ * a large vocabulary, token ids ({@code [rows, 1]}). With a softmax output the gradient is computed in
+ * one pass ({@code (softmax - onehot) / steps}) and the score of the same pass is kept
+ * ({@link #takeLastScore}), so {@link SequenceSoftmaxOutput} need not compute the output layer again to
+ * score it.
  */
 public final class TokenMeanXent implements ILossFunction {
     private final LossMCXENT inner = new LossMCXENT();
     private int steps;
+    private transient double lastScore = Double.NaN;
 
     public TokenMeanXent(int steps) {
         if (steps < 1) {
@@ -36,27 +48,80 @@ public final class TokenMeanXent implements ILossFunction {
         this.steps = steps;
     }
 
+    static boolean ids(INDArray labels, INDArray preOutput) {
+        return labels.size(1) == 1 && preOutput.size(1) > 1;
+    }
+
+    /** Softmax probabilities of {@code preOutput}, a fresh c-order float array. */
+    private static INDArray softmax(INDArray preOutput) {
+        return Transforms.softmax(preOutput.castTo(DataType.FLOAT).dup('c'), false);
+    }
+
+    /** Sum over rows of -log p[row, label]; with {@code subtract} also p[row, label] -= 1 in place. */
+    static double pickAndSubtract(INDArray p, INDArray labels, boolean subtract) {
+        int rows = (int) p.size(0);
+        int classes = (int) p.size(1);
+        float[] ids = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        FloatBuffer buf = new FloatPointer(p.data().addressPointer()).capacity(p.length()).limit(p.length()).asBuffer();
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            int i = r * classes + Math.round(ids[r]);
+            float v = buf.get(i);
+            sum -= Math.log(Math.max(v, 1e-10f)); // LossMCXENT's clipping of tiny probabilities
+            if (subtract) {
+                buf.put(i, v - 1f);
+            }
+        }
+        return sum;
+    }
+
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
             boolean average) {
+        if (ids(labels, preOutput)) {
+            double sum = pickAndSubtract(softmax(preOutput), labels, false) / steps;
+            return average ? sum / preOutput.size(0) : sum;
+        }
         return inner.computeScore(labels, preOutput, activationFn, mask, average) / steps;
     }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        if (ids(labels, preOutput)) {
+            throw new UnsupportedOperationException("per-example scores need one-hot labels");
+        }
         return inner.computeScoreArray(labels, preOutput, activationFn, mask).divi(steps);
     }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        return inner.computeGradient(labels, preOutput, activationFn, mask).divi(steps);
+        if (mask != null) {
+            throw new UnsupportedOperationException("TokenMeanXent does not support masks");
+        }
+        INDArray p = softmax(preOutput);
+        if (ids(labels, preOutput)) {
+            lastScore = pickAndSubtract(p, labels, true) / steps;
+        } else {
+            INDArray y = labels.castTo(DataType.FLOAT);
+            lastScore = -Transforms.log(Transforms.max(p, 1e-10, true), false).muli(y).sumNumber().doubleValue() / steps;
+            p.subi(y);
+        }
+        return p.divi(steps).castTo(preOutput.dataType());
+    }
+
+    /** The summed score of the last {@link #computeGradient}'s pass (NaN if taken already). */
+    double takeLastScore() {
+        double s = lastScore;
+        lastScore = Double.NaN;
+        return s;
     }
 
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
             IActivation activationFn, INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        INDArray g = computeGradient(labels, preOutput, activationFn, mask);
+        double s = takeLastScore();
+        return new Pair<>(average ? s / preOutput.size(0) : s, g);
     }
 
     @Override

@@ -178,21 +178,26 @@ public final class LmTrainer {
      */
     public static String predict(LanguageModel model, CharCorpus corpus, String prefix, int n, double temperature,
             Random random) {
-        int[] chars = prefix.codePoints().toArray();
+        int[] ids = prefix.codePoints().map(cp -> corpus.id(new String(Character.toChars(cp)))).toArray();
+        return corpus.text(continuation(model, ids, n, temperature, random));
+    }
+
+    /** {@link #predict} on token ids: the prefix followed by {@code n} generated tokens. */
+    public static int[] continuation(LanguageModel model, int[] prefix, int n, double temperature, Random random) {
         List<Integer> out = new ArrayList<>();
         Object saved = model.saveState();
         model.resetState();
-        out.add(corpus.id(new String(Character.toChars(chars[0]))));
-        for (int i = 1; i < chars.length; i++) { // warm-up
+        out.add(prefix[0]);
+        for (int i = 1; i < prefix.length; i++) { // warm-up
             model.probabilities(new int[][] {{out.get(out.size() - 1)}});
-            out.add(corpus.id(new String(Character.toChars(chars[i]))));
+            out.add(prefix[i]);
         }
         for (int i = 0; i < n; i++) {
             INDArray p = model.probabilities(new int[][] {{out.get(out.size() - 1)}});
             out.add(pick(p.dup('c').data().asFloat(), temperature, random));
         }
         model.restoreState(saved);
-        return corpus.text(out.stream().mapToInt(Integer::intValue).toArray());
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** argmax of {@code p}, or with temperature > 0 a draw from {@code p^(1/temperature)}, normalised. */

@@ -1,0 +1,88 @@
+package rnnlab.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+
+import rnnlab.data.CharLmIterator;
+import rnnlab.lm.TokenMeanXent;
+import rnnlab.model.RecurrentParams;
+import rnnlab.model.Srn;
+import rnnlab.model.TorchRnnCell;
+
+/** The tutorial's RNN-layer model: one whole-sequence RNN(4 -> 4), mean cross-entropy over the 5 steps. */
+public final class HelloOhlolRnn extends HelloOhlol {
+    public HelloOhlolRnn() {
+        super("HelloOhlolRnn");
+    }
+
+    /** The layer network, starting from the function {@code cell} computes (weights transposed, biases summed). */
+    static MultiLayerNetwork network(TorchRnnCell cell, double lr) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .updater(new Adam(lr)).weightInit(WeightInit.ZERO).list()
+                .layer(new Srn.Builder().activation(Activation.TANH).nIn(4).nOut(4).build())
+                .layer(new RnnLossLayer.Builder(new TokenMeanXent(X.length)).activation(Activation.SOFTMAX)
+                        .dataFormat(RNNFormat.NCW).build())
+                .build());
+        net.init();
+        net.getLayer(0).getParam(RecurrentParams.WEIGHT_KEY).assign(cell.weightIh.transpose());
+        net.getLayer(0).getParam(RecurrentParams.RECURRENT_WEIGHT_KEY).assign(cell.weightHh.transpose());
+        net.getLayer(0).getParam(RecurrentParams.BIAS_KEY).assign(cell.bias());
+        return net;
+    }
+
+    @Override
+    List<EpochResult> train(Params p, long seed) {
+        return train(network(new TorchRnnCell(4, 4, true, p.lr(), seed), p.lr()), p);
+    }
+
+    /** From the start a one-bias cell with this seed has (for the test that the two train alike). */
+    List<EpochResult> trainOneBias(Params p, long seed) {
+        return train(network(new TorchRnnCell(4, 4, false, p.lr(), seed), p.lr()), p);
+    }
+
+    private static List<EpochResult> train(MultiLayerNetwork net, Params p) {
+        INDArray x = CharLmIterator.oneHot(new int[][] {X}, 4).castTo(DataType.DOUBLE);
+        INDArray y = CharLmIterator.oneHot(new int[][] {Y}, 4).castTo(DataType.DOUBLE);
+        List<EpochResult> out = new ArrayList<>();
+        for (int epoch = 1; epoch <= p.epochs(); epoch++) {
+            INDArray output = net.output(x); // [1, 4, 5]
+            int[] idx = output.argMax(1).toIntVector();
+            net.fit(new DataSet(x, y));
+            out.add(new EpochResult(epoch, decode(idx), net.score()));
+        }
+        return out;
+    }
+
+    @Override
+    int tutorialFirstEpoch() {
+        return 4;
+    }
+
+    @Override
+    double tutorialFinalLoss() {
+        return 0.398;
+    }
+
+    @Override
+    String modelNote(Params p) {
+        return "The model is one whole-sequence tanh RNN layer of 4 (the project's `rnnlab.model.Srn`, which gives DL4J's "
+                + "`SimpleRnn` outputs) under a loss layer with softmax and the mean cross-entropy over the five steps. "
+                + "It starts from the same function as `HelloOhlolRnnCell` with the same seed: PyTorch's two biases "
+                + "summed into DL4J's one. That one bias is the difference between the two: Adam moves each bias "
+                + "parameter by about lr per step whatever the loss scale, so PyTorch's pair moves their sum about "
+                + "twice as fast. With `-Dbiases=one` the cell version has one bias too and then trains as this one "
+                + "does, the same predictions every epoch and five times the loss to a millionth (a test checks it): "
+                + "the summed loss is five times the mean, and Adam ignores the scale but for its epsilon.";
+    }
+}

@@ -1,0 +1,249 @@
+package rnnlab.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import rnnlab.core.Config;
+import rnnlab.core.Experiment;
+import rnnlab.core.Run;
+import rnnlab.core.UserError;
+import rnnlab.data.CharLmIterator;
+import rnnlab.data.DataHub;
+import rnnlab.data.WordCorpus;
+import rnnlab.lm.NetLanguageModel;
+import rnnlab.lm.WordRnnModel;
+import rnnlab.report.AtomicFiles;
+import rnnlab.report.Markdown;
+import rnnlab.report.Plots;
+import rnnlab.report.ResultsCsv;
+import rnnlab.train.GradientClipping;
+import rnnlab.train.LmTrainer;
+import rnnlab.train.Progress;
+
+/**
+ * The Penn Treebank course's word-level language model ({@code embedding-rnn-lstm-ptb-word-lm.txt}):
+ * each split's token stream laid out in 20 parallel columns, walked 35 rows at a time with the state
+ * carried and detached, one SGD step per batch after the course's gradient normalisation (all gradients
+ * rescaled together to norm 1, zeroed below 1e-4), the learning rate divided each epoch from a given
+ * epoch on; after each epoch the perplexity on every split. {@link PtbWordRnn} and {@link PtbWordLstm}
+ * differ in the recurrent layer and the schedule.
+ */
+abstract class PtbWordLm implements Experiment {
+    private static final Logger log = LoggerFactory.getLogger(PtbWordLm.class);
+
+    private final String name;
+    private final WordRnnModel.Cell cell;
+
+    PtbWordLm(String name, WordRnnModel.Cell cell) {
+        this.name = name;
+        this.cell = cell;
+    }
+
+    /** The course's printed test perplexities after each epoch. */
+    abstract double[] courseTestPerplexity();
+
+    abstract String modelNote();
+
+    record Params(int batchSize, int steps, int hidden, double lr, double lrDivisor, int divideFromEpoch, int epochs,
+            double gradNorm, double minNorm, int maxTrainTokens, int maxEvalTokens, List<String> prefixes, int genLen, double temperature,
+            int samples, long seed) {
+    }
+
+    @Override
+    public Configured configure(Config c) {
+        Params p = new Params(c.integer("batch_size", 1, 10_000), c.integer("num_steps", 1, 10_000),
+                c.integer("hidden_size", 1, 8192), c.real("lr", 1e-12, 1e6), c.real("lr_divisor", 1, 1e6),
+                c.integer("divide_from_epoch", 1, 1_000_000), c.integer("epochs", 1, 1_000_000),
+                c.real("grad_norm", 1e-12, 1e12), c.real("grad_min_norm", 0, 1e12),
+                c.integer("max_train_tokens", 0, Integer.MAX_VALUE), c.integer("max_eval_tokens", 0, Integer.MAX_VALUE),
+                c.strings("gen_prefixes"),
+                c.integer("gen_len", 0, 10_000), c.real("gen_temperature", 0, 100), c.integer("gen_samples", 0, 100),
+                c.longValue("seed", 0, Long.MAX_VALUE));
+        return run -> execute(p, run);
+    }
+
+    /** One epoch's figures. */
+    record Epoch(int epoch, double lr, double train, double valid, double test, double tokensPerSecond,
+            double elapsed) {
+    }
+
+    private void execute(Params p, Run run) {
+        WordCorpus corpus = WordCorpus.ptb(DataHub.standard(run.datasetsDir()).fetch(DataHub.PTB));
+        int[][] prefixes = new int[p.prefixes().size()][];
+        for (int i = 0; i < prefixes.length; i++) {
+            String[] words = p.prefixes().get(i).split("\\s+");
+            prefixes[i] = new int[words.length];
+            for (int k = 0; k < words.length; k++) {
+                prefixes[i][k] = corpus.id(words[k]);
+                if (prefixes[i][k] < 0) {
+                    throw new UserError("Invalid value for 'gen_prefixes': '" + words[k]
+                            + "' is not in the Penn Treebank vocabulary; use lower-case words of ptb.train.txt");
+                }
+            }
+        }
+        int[][] train = WordCorpus.columns(prefix(corpus.train(), p.maxTrainTokens()), p.batchSize());
+        int[][] valid = WordCorpus.columns(prefix(corpus.valid(), p.maxEvalTokens()), p.batchSize());
+        int[][] test = WordCorpus.columns(prefix(corpus.test(), p.maxEvalTokens()), p.batchSize());
+        if (WordCorpus.starts(valid.length, p.steps()).isEmpty() || WordCorpus.starts(test.length, p.steps()).isEmpty()) {
+            throw new UserError("Invalid value for 'max_eval_tokens': " + p.maxEvalTokens() + " leaves no batch of "
+                    + p.steps() + " steps in " + p.batchSize() + " columns");
+        }
+        List<Integer> starts = WordCorpus.starts(train.length, p.steps());
+        if (starts.isEmpty()) {
+            throw new UserError("Invalid value for 'max_train_tokens': " + p.maxTrainTokens() + " leaves no batch of "
+                    + p.steps() + " steps in " + p.batchSize() + " columns");
+        }
+        log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows", name,
+                corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length);
+
+        GradientClipping normalise = GradientClipping.normalize(p.gradNorm(), p.minNorm());
+        NetLanguageModel model = new NetLanguageModel(
+                WordRnnModel.build(cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), p.seed()), corpus.vocabSize(),
+                normalise);
+        List<Epoch> epochs = new ArrayList<>();
+        List<String> samples = new ArrayList<>();
+        Progress progress = new Progress(log, name, (long) p.epochs() * starts.size(), 10);
+        long step = 0;
+        double trainSeconds = 0;
+        long t0 = System.nanoTime();
+        for (int e = 0; e < p.epochs(); e++) {
+            double lr = learningRate(p, e + 1);
+            model.net().setLearningRate(lr);
+            model.resetState();
+            double sum = 0;
+            long te = System.nanoTime();
+            for (int start : starts) {
+                CharLmIterator.Ids b = WordCorpus.batch(train, start, p.steps());
+                double loss = model.fit(b.x(), b.y());
+                sum += loss;
+                progress.update(step++, e, p.epochs(), loss);
+            }
+            double seconds = (System.nanoTime() - te) / 1e9;
+            trainSeconds += seconds;
+            double trainPpl = Math.exp(sum / starts.size());
+            double validPpl = evaluate(model, valid, p.steps());
+            double testPpl = evaluate(model, test, p.steps());
+            Epoch ep = new Epoch(e + 1, lr, trainPpl, validPpl, testPpl,
+                    (double) starts.size() * p.steps() * p.batchSize() / seconds, (System.nanoTime() - t0) / 1e9);
+            epochs.add(ep);
+            log.info("epoch= {}  time= {}  lr= {}  exp(loss)= {}  valid: {}  test: exp(loss) = {}", e, Markdown.f(ep.elapsed(), 1),
+                    Markdown.f(lr, 5), Markdown.f(trainPpl, 3), Markdown.f(validPpl, 3), Markdown.f(testPpl, 3));
+            samples = generate(model, corpus, prefixes, p);
+            report(p, run, epochs, samples, trainSeconds, train.length);
+        }
+    }
+
+    /** The first {@code max} tokens (all for 0). */
+    static int[] prefix(int[] tokens, int max) {
+        return max > 0 && max < tokens.length ? java.util.Arrays.copyOf(tokens, max) : tokens;
+    }
+
+    /** The course's schedule: lr, divided by the divisor at the start of each epoch from {@code divideFromEpoch} on. */
+    static double learningRate(Params p, int epoch) {
+        return p.lr() / Math.pow(p.lrDivisor(), Math.max(0, epoch - p.divideFromEpoch() + 1));
+    }
+
+    /**
+     * The course's {@code eval_on_test_set}: the split's columns walked {@code steps} rows at a time from a
+     * zero state, carried; exp of the mean of the batches' mean losses. The training state is kept.
+     */
+    static double evaluate(NetLanguageModel model, int[][] data, int steps) {
+        Object saved = model.saveState();
+        model.resetState();
+        double sum = 0;
+        int n = 0;
+        for (int start : WordCorpus.starts(data.length, steps)) {
+            CharLmIterator.Ids b = WordCorpus.batch(data, start, steps);
+            sum += model.score(b.x(), b.y());
+            n++;
+        }
+        model.restoreState(saved);
+        return Math.exp(sum / n);
+    }
+
+    private static List<String> generate(NetLanguageModel model, WordCorpus corpus, int[][] prefixes, Params p) {
+        List<String> out = new ArrayList<>();
+        Random random = new Random(p.seed());
+        for (int[] prefix : prefixes) {
+            out.add("greedy: " + corpus.text(LmTrainer.continuation(model, prefix, p.genLen(), 0, random)));
+            for (int s = 0; s < p.samples(); s++) {
+                out.add("T=" + p.temperature() + ": "
+                        + corpus.text(LmTrainer.continuation(model, prefix, p.genLen(), p.temperature(), random)));
+            }
+        }
+        return out;
+    }
+
+    private void report(Params p, Run run, List<Epoch> epochs, List<String> samples, double trainSeconds, int rows) {
+        ResultsCsv csv = new ResultsCsv();
+        String setting = "model=" + cell.name().toLowerCase(java.util.Locale.ROOT);
+        for (Epoch e : epochs) {
+            csv.add(setting, e.epoch(), "lr", e.lr());
+            csv.add(setting, e.epoch(), "perplexity", e.train());
+            csv.add(setting, e.epoch(), "valid_perplexity", e.valid());
+            csv.add(setting, e.epoch(), "test_perplexity", e.test());
+            csv.add(setting, e.epoch(), "tokens_per_second", e.tokensPerSecond());
+            csv.add(setting, e.epoch(), "elapsed_seconds", e.elapsed());
+        }
+        Epoch last = epochs.get(epochs.size() - 1);
+        if (epochs.size() == p.epochs()) {
+            csv.addFinal(setting, "perplexity", last.train());
+            csv.addFinal(setting, "heldout_perplexity", last.test());
+            csv.addFinal(setting, "tokens_per_second", last.tokensPerSecond());
+            csv.addFinal(setting, "train_seconds", trainSeconds);
+        }
+        csv.write(run.out(name + ".csv"));
+
+        double[] course = courseTestPerplexity();
+        Markdown md = new Markdown().heading(1, name);
+        md.para("Reproduces `embedding-rnn-lstm-ptb-word-lm.txt` (the word-level Penn Treebank language model of the "
+                + "course it comes from) on Deeplearning4j. " + modelNote());
+        md.para("Settings (`" + run.config().profile() + "` profile" + (run.config().overrides().isEmpty() ? ""
+                : ", overrides " + run.config().overrides()) + "): " + DigitSumExperiment.settings(run.config()) + ".");
+        md.heading(2, "Perplexity per epoch");
+        List<List<String>> rows2 = new ArrayList<>();
+        for (Epoch e : epochs) {
+            rows2.add(List.of(String.valueOf(e.epoch()), Markdown.f(e.lr(), 5), Markdown.f(e.train(), 1),
+                    Markdown.f(e.valid(), 1), Markdown.f(e.test(), 1),
+                    e.epoch() <= course.length && !Double.isNaN(course[e.epoch() - 1])
+                            ? Markdown.f(course[e.epoch() - 1], 1) : "-",
+                    Markdown.f(e.tokensPerSecond(), 0), Progress.clock(e.elapsed())));
+        }
+        md.table(List.of("epoch", "lr", "training perplexity", "validation perplexity", "test perplexity",
+                "course's test perplexity", "tokens/s", "elapsed"), rows2);
+        md.para("Perplexity is exp of the mean over batches of each batch's mean cross-entropy, as the course "
+                + "computes it; training perplexity is taken during the epoch, as the weights move. The training split "
+                + "is " + rows + " rows of " + p.batchSize() + " columns"
+                + (p.maxTrainTokens() > 0 ? " (a prefix of " + p.maxTrainTokens() + " tokens, for a short run)" : "")
+                + (p.maxEvalTokens() > 0 ? "; validation and test use their first " + p.maxEvalTokens() + " tokens" : "")
+                + ". Training time " + Progress.clock(trainSeconds) + " (minutes:seconds) on one thread; elapsed "
+                + "includes the validation and test passes.");
+        md.image("perplexity per epoch", name + "-perplexity.png");
+        md.heading(2, "Generated text after epoch " + last.epoch());
+        md.para("From each prefix: the most likely next word each time (greedy), then samples at temperature "
+                + p.temperature() + ". `<unk>` stands for the rare words the corpus replaced; `<eos>` ends a sentence.");
+        md.code(String.join("\n", samples));
+        AtomicFiles.write(run.out(name + ".md"), md.text());
+
+        List<Integer> xs = epochs.stream().map(Epoch::epoch).toList();
+        List<Plots.Series> series = new ArrayList<>(List.of(
+                Plots.Series.of("training", xs, epochs.stream().map(Epoch::train).toList(), false, true),
+                Plots.Series.of("validation", xs, epochs.stream().map(Epoch::valid).toList(), false, true),
+                Plots.Series.of("test", xs, epochs.stream().map(Epoch::test).toList(), false, true)));
+        List<Integer> cx = new ArrayList<>();
+        List<Double> cy = new ArrayList<>();
+        for (int i = 0; i < course.length; i++) {
+            if (Double.isNaN(course[i])) {
+                continue;
+            }
+            cx.add(i + 1);
+            cy.add(course[i]);
+        }
+        series.add(Plots.Series.of("course's test", cx, cy, true, true));
+        Plots.line(run.out(name + "-perplexity.png"), name + ": perplexity per epoch", "epoch", "perplexity", series, true);
+    }
+}

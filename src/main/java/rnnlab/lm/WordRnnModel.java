@@ -1,0 +1,72 @@
+package rnnlab.lm;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Sgd;
+
+import rnnlab.model.Lstm;
+import rnnlab.model.RecurrentConf;
+import rnnlab.model.Srn;
+
+/**
+ * The Penn Treebank course's {@code three_layer_recurrent_net}: {@code nn.Embedding(vocab, hidden)},
+ * {@code nn.RNN(hidden, hidden)} (tanh) or {@code nn.LSTM(hidden, hidden)}, {@code nn.Linear(hidden, vocab)}
+ * at every step, mean cross-entropy over all tokens, plain SGD. The embedding and output weights start
+ * uniform in +-0.1 as the course sets them; the recurrent layer and the output bias as PyTorch's defaults.
+ */
+public final class WordRnnModel {
+    public enum Cell {
+        RNN, LSTM
+    }
+
+    private WordRnnModel() {
+    }
+
+    public static MultiLayerNetwork build(Cell cell, int vocab, int hidden, double lr, int steps, long seed) {
+        RecurrentConf rnn = cell == Cell.RNN ? new Srn.Builder().activation(Activation.TANH).nIn(hidden).nOut(hidden).build()
+                : new Lstm.Builder().nIn(hidden).nOut(hidden).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Sgd(lr)).weightInit(WeightInit.ZERO).list()
+                .layer(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(hidden).hasBias(false)
+                        .outputDataFormat(RNNFormat.NCW).build())
+                .layer(rnn)
+                .layer(SequenceSoftmaxOutput.of(hidden, vocab, steps))
+                .build());
+        net.init();
+        init(net, hidden, seed);
+        return net;
+    }
+
+    /** The course's initialisation, every parameter from one seeded stream. */
+    static void init(MultiLayerNetwork net, int hidden, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double torch = 1.0 / Math.sqrt(hidden);
+        Layer[] layers = net.getLayers();
+        for (int i = 0; i < layers.length; i++) {
+            for (Map.Entry<String, INDArray> e : layers[i].paramTable().entrySet()) {
+                boolean weight = e.getKey().equals("W");
+                double bound;
+                int terms = 1;
+                if (i == 0 || (i == 2 && weight)) {
+                    bound = 0.1; // embedding and output weights: uniform_(-0.1, 0.1)
+                } else if (i == 2) {
+                    bound = torch; // nn.Linear's bias: +-1/sqrt(fan_in)
+                } else {
+                    bound = torch; // nn.RNN / nn.LSTM: +-1/sqrt(hidden), two biases summed
+                    terms = e.getKey().equals("b") ? 2 : 1;
+                }
+                e.getValue().assign(CharRnnModel.uniform(random, e.getValue().shape(), bound, terms));
+            }
+        }
+    }
+}
