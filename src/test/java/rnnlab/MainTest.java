@@ -235,4 +235,22 @@ class MainTest {
         assertTrue(md.contains("| `input` | [21, 8, 5] | `input` | [8, 5, 21] |"), md);
         assertTrue(md.contains("`nn.RNN`'s arguments in DL4J"), md);
     }
+
+    @Test
+    void benchMeasuresOneModelAndReadsThePeer(@TempDir Path tmp) throws Exception {
+        Path peer = Files.writeString(tmp.resolve("peer.csv"), "digitsum-srn-h32-len35,1000\nptb-rnn-h150,5\n");
+        Outcome r = run("Bench", "quick", tmp.toString(), kv("bench.only", "digitsum-srn-h32-len35", "bench.seconds", "1",
+                "peer", peer.toString()));
+        assertEquals(0, r.code(), r.err());
+        ResultsCsv csv = ResultsCsv.read(tmp.resolve("Bench.csv"));
+        assertEquals(1, csv.rows().stream().map(ResultsCsv.Row::setting).distinct().count());
+        double tps = csv.get("digitsum-srn-h32-len35", "final", "tokens_per_second").orElseThrow();
+        assertTrue(tps > 0);
+        assertEquals(tps / 1000, csv.get("digitsum-srn-h32-len35", "final", "ratio_vs_peer").orElseThrow(), 1e-6 * tps);
+        assertTrue(csv.get("digitsum-srn-h32-len35", "final", "peak_rss_mb").orElseThrow() > 0);
+        String md = Files.readString(tmp.resolve("Bench.md"));
+        assertTrue(md.contains("| model | tokens/s | PyTorch tokens/s | ratio | peak RSS MB |"), md);
+        assertOneLineError(run("Bench", "quick", tmp.resolve("x").toString(), kv("bench.only", "gpt2")),
+                "'bench.only'", "ptb-rnn-h150");
+    }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import rnnlab.experiments.Bench;
 import rnnlab.experiments.DigitSumLstm;
 import rnnlab.experiments.DigitSumSrn;
 import rnnlab.experiments.HelloOhlolRnn;
@@ -56,6 +57,7 @@ public final class Registry {
                 HelloOhlolRnn::new);
         add("ShapesTour", "The tutorials' PyTorch shapes beside DL4J's actual ones, and nn.RNN's arguments in DL4J",
                 "embedding-rnn-lstm-ptb-word-lm.txt", ShapesTour::new);
+        add("Bench", "Training throughput of the tutorials' models beside PyTorch's (torch_peer.py)", "-", Bench::new);
     }
 
     private Registry() {

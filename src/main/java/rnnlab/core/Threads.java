@@ -47,6 +47,12 @@ public final class Threads {
         return n;
     }
 
+    /** The thread settings in force, for reports. */
+    public static String describe() {
+        return "libnd4j " + Nd4j.getEnvironment().maxThreads() + " thread(s), " + Nd4j.getEnvironment().maxMasterThreads()
+                + " master, BLAS " + Nd4j.factory().blas().getMaxThreads();
+    }
+
     /** Sets libnd4j's OpenMP and master threads and OpenBLAS's threads to {@code n}. */
     public static void apply(int n) {
         Nd4j.getBackend(); // loads the backend, whose configuration NativeOpsHolder reads

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 import rnnlab.model.Gru;
 import rnnlab.model.Lstm;
@@ -47,8 +48,14 @@ public final class CharRnnModel {
     /** With {@code idsInput} false the first layer takes one-hot vectors, as the tutorial feeds it (for tests). */
     static MultiLayerNetwork build(Cell cell, int vocab, int hidden, int layers, boolean bidirectional, double lr,
             int steps, long seed, boolean idsInput) {
+        return build(cell, vocab, hidden, layers, bidirectional, new Adam(lr), steps, seed, idsInput);
+    }
+
+    /** With another optimiser (the benchmark's plain SGD). */
+    public static MultiLayerNetwork build(Cell cell, int vocab, int hidden, int layers, boolean bidirectional,
+            IUpdater updater, int steps, long seed, boolean idsInput) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .updater(new Adam(lr)).weightInit(WeightInit.ZERO).list();
+                .updater(updater).weightInit(WeightInit.ZERO).list();
         int width = bidirectional ? 2 * hidden : hidden;
         for (int i = 0; i < layers; i++) {
             RecurrentConf layer = recurrent(cell, i == 0 ? vocab : width, hidden);

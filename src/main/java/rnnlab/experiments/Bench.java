@@ -1,0 +1,219 @@
+package rnnlab.experiments;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.nd4j.linalg.learning.config.Sgd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import rnnlab.core.Config;
+import rnnlab.core.Experiment;
+import rnnlab.core.Run;
+import rnnlab.core.Threads;
+import rnnlab.core.UserError;
+import rnnlab.lm.CharRnnModel;
+import rnnlab.lm.LanguageModel;
+import rnnlab.lm.NetLanguageModel;
+import rnnlab.lm.ScratchRnn;
+import rnnlab.lm.WordRnnModel;
+import rnnlab.report.AtomicFiles;
+import rnnlab.report.Markdown;
+import rnnlab.report.ResultsCsv;
+import rnnlab.train.GradientClipping;
+
+/**
+ * Training throughput of the tutorials' models beside {@code ../shared/bench/torch_peer.py}: the same
+ * names, sizes, batches and steps, cross-entropy over every step, global-norm clipping at 1 and one SGD
+ * step (lr 0.1) per batch, through the code the experiments use ({@link ScratchRnn} for the Time Machine
+ * RNN, d2l-zh's {@code RNNModel} for the other character models, the course's network for the word
+ * models). Each model trains a few warm-up batches, then as many as fit in {@code bench.seconds}.
+ */
+public final class Bench implements Experiment {
+    private static final Logger log = LoggerFactory.getLogger(Bench.class);
+
+    /** A peer model: as torch_peer.py's CONFIGS (embedding 0 for one-hot input). */
+    record Model(String name, String cell, int vocab, int hidden, int layers, boolean bidirectional, int batch, int steps,
+            int embedding) {
+    }
+
+    static final List<Model> MODELS = List.of(
+            new Model("timemachine-rnn-h512", "rnn", 28, 512, 1, false, 32, 35, 0),
+            new Model("timemachine-gru-h256", "gru", 28, 256, 1, false, 32, 35, 0),
+            new Model("timemachine-lstm-h256", "lstm", 28, 256, 1, false, 32, 35, 0),
+            new Model("jaychou-rnn-h256", "rnn", 1027, 256, 1, false, 32, 35, 0),
+            new Model("jaychou-gru-h256", "gru", 1027, 256, 1, false, 32, 35, 0),
+            new Model("jaychou-lstm-h256", "lstm", 1027, 256, 1, false, 32, 35, 0),
+            new Model("jaychou-lstm2-h256", "lstm", 1027, 256, 2, false, 32, 35, 0),
+            new Model("jaychou-bigru-h128", "gru", 1027, 128, 1, true, 32, 35, 0),
+            new Model("ptb-rnn-h150", "rnn", 10000, 150, 1, false, 20, 35, 150),
+            new Model("digitsum-srn-h32-len35", "rnn", 10, 32, 1, false, 8, 35, 32));
+
+    record Params(List<Model> models, double seconds, int warmup, Path peer) {
+    }
+
+    @Override
+    public Configured configure(Config c) {
+        String only = c.string("bench.only");
+        List<Model> models = new ArrayList<>();
+        for (Model m : MODELS) {
+            if (only.equals("all") || only.equals(m.name())) {
+                models.add(m);
+            }
+        }
+        if (models.isEmpty()) {
+            throw new UserError("Invalid value for 'bench.only': '" + only + "'; expected all or one of "
+                    + String.join(", ", MODELS.stream().map(Model::name).toList()));
+        }
+        String peer = c.string("peer");
+        Path peerFile = peer.equals("none") ? null : Path.of(peer);
+        if (peerFile != null && !Files.isRegularFile(peerFile)) {
+            throw new UserError("Invalid value for 'peer': " + peer + " is not a file; expected the CSV torch_peer.py "
+                    + "printed (name,tokens_per_second) or none");
+        }
+        Params p = new Params(models, c.real("bench.seconds", 0.1, 3600), c.integer("bench.warmup", 0, 1000), peerFile);
+        return run -> execute(p, run);
+    }
+
+    /** A model built by the project's own code for a peer's configuration. */
+    static LanguageModel build(Model m) {
+        GradientClipping clip = GradientClipping.clip(1.0);
+        if (m.embedding() > 0) {
+            return new NetLanguageModel(WordRnnModel.build(WordRnnModel.Cell.RNN, m.vocab(), m.hidden(), 0.1, m.steps(), 0),
+                    m.vocab(), clip);
+        }
+        if (m.name().equals("timemachine-rnn-h512")) {
+            return new ScratchRnn(m.vocab(), m.hidden(), 0.1, 1.0, 0);
+        }
+        CharRnnModel.Cell cell = CharRnnModel.Cell.valueOf(m.cell().toUpperCase(java.util.Locale.ROOT));
+        return new NetLanguageModel(CharRnnModel.build(cell, m.vocab(), m.hidden(), m.layers(), m.bidirectional(),
+                new Sgd(0.1), m.steps(), 0, true), m.vocab(), clip);
+    }
+
+    /** One model's measurement. */
+    record Result(Model model, double tokensPerSecond, double peakRssMb) {
+    }
+
+    static Result measure(Model m, double seconds, int warmup) {
+        resetPeakRss();
+        LanguageModel lm = build(m);
+        Random r = new Random(0);
+        int[][] x = new int[m.batch()][m.steps()];
+        int[][] y = new int[m.batch()][m.steps()];
+        for (int b = 0; b < m.batch(); b++) {
+            for (int t = 0; t < m.steps(); t++) {
+                x[b][t] = r.nextInt(m.vocab());
+                y[b][t] = r.nextInt(m.vocab());
+            }
+        }
+        for (int i = 0; i < warmup; i++) {
+            lm.resetState();
+            lm.fit(x, y);
+        }
+        long n = 0;
+        long t0 = System.nanoTime();
+        double elapsed;
+        do {
+            lm.resetState();
+            lm.fit(x, y);
+            n++;
+            elapsed = (System.nanoTime() - t0) / 1e9;
+        } while (elapsed < seconds);
+        return new Result(m, n * m.steps() * m.batch() / elapsed, peakRssMb());
+    }
+
+    /** Linux: resets the peak resident set so the next reading is this model's (best effort). */
+    static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not allowed: the peak then covers the run so far
+        }
+    }
+
+    /** Peak resident memory of this JVM (VmHWM), in MB, or NaN where /proc is missing. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // reported as NaN
+        }
+        return Double.NaN;
+    }
+
+    static Map<String, Double> readPeer(Path file) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split(",");
+                if (f.length == 2 && !f[0].isEmpty()) {
+                    try {
+                        out.put(f[0].trim(), Double.parseDouble(f[1].trim()));
+                    } catch (NumberFormatException e) {
+                        // a header or a stray line
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("Cannot read the peer's CSV " + file + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    private void execute(Params p, Run run) {
+        Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(p.peer());
+        List<Result> results = new ArrayList<>();
+        for (Model m : p.models()) {
+            Result r = measure(m, p.seconds(), p.warmup());
+            log.info("{},{}", m.name(), Math.round(r.tokensPerSecond()));
+            results.add(r);
+            write(p, run, results, peer);
+        }
+    }
+
+    private static void write(Params p, Run run, List<Result> results, Map<String, Double> peer) {
+        ResultsCsv csv = new ResultsCsv();
+        List<List<String>> rows = new ArrayList<>();
+        for (Result r : results) {
+            String name = r.model().name();
+            csv.addFinal(name, "tokens_per_second", r.tokensPerSecond());
+            if (!Double.isNaN(r.peakRssMb())) {
+                csv.addFinal(name, "peak_rss_mb", r.peakRssMb());
+            }
+            Double other = peer.get(name);
+            if (other != null) {
+                csv.addFinal(name, "ratio_vs_peer", r.tokensPerSecond() / other);
+            }
+            rows.add(List.of(name, Markdown.f(r.tokensPerSecond(), 0), other == null ? "-" : Markdown.f(other, 0),
+                    other == null ? "-" : Markdown.f(r.tokensPerSecond() / other, 2), Markdown.f(r.peakRssMb(), 0)));
+        }
+        csv.write(run.out("Bench.csv"));
+        Markdown md = new Markdown().heading(1, "Bench");
+        md.para("Training throughput (tokens = time steps x batch, per second) of the tutorials' models through the "
+                + "project's own training path, beside PyTorch's (`../shared/bench/torch_peer.py`) on the same machine: "
+                + "the same sizes, batches and steps, cross-entropy over every step, global-norm clipping at 1, one SGD "
+                + "step per batch; " + p.warmup() + " warm-up batches, then " + p.seconds() + " s per model. Threads: "
+                + Threads.describe() + "; environment OPENBLAS_CORETYPE=" + env("OPENBLAS_CORETYPE")
+                + ", OPENBLAS_L2_SIZE=" + env("OPENBLAS_L2_SIZE") + ", OPENBLAS_NUM_THREADS="
+                + env("OPENBLAS_NUM_THREADS") + ". Peak memory is the JVM's resident peak while the model trained.");
+        md.table(List.of("model", "tokens/s", "PyTorch tokens/s", "ratio", "peak RSS MB"), rows);
+        md.para(peer.isEmpty() ? "No peer figures: run torch_peer.py (its header says how), save its output and pass "
+                + "`-Dpeer=FILE`." : "Peer figures from `" + p.peer() + "`.");
+        AtomicFiles.write(run.out("Bench.md"), md.text());
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        return v == null ? "(unset)" : v;
+    }
+}
