@@ -84,6 +84,7 @@ public final class Main {
                         config.overrides().isEmpty() ? "" : ", overrides " + config.overrides(), run.outDir());
                 try {
                     configured.run(run);
+                    rnnlab.report.Scoreboard.write(run.outDir());
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {

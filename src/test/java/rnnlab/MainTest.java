@@ -234,6 +234,13 @@ class MainTest {
         String md = Files.readString(tmp.resolve("ShapesTour.md"));
         assertTrue(md.contains("| `input` | [21, 8, 5] | `input` | [8, 5, 21] |"), md);
         assertTrue(md.contains("`nn.RNN`'s arguments in DL4J"), md);
+        // the scoreboard is rebuilt from the CSVs after every run
+        String board = Files.readString(tmp.resolve("README.md"));
+        double cellLoss = ResultsCsv.read(tmp.resolve("HelloOhlolRnnCell.csv")).get("seed=0", "final", "final_loss")
+                .orElseThrow();
+        assertTrue(board.contains("| [HelloOhlolRnnCell](HelloOhlolRnnCell.md) |"), board);
+        assertTrue(board.contains("final loss: " + rnnlab.report.Markdown.f(cellLoss, 3) + " / "), board);
+        assertTrue(board.contains("[loss](HelloOhlolRnnCell-loss.png)"), board);
     }
 
     @Test

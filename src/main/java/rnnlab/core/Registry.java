@@ -26,7 +26,15 @@ public final class Registry {
     public record Entry(String name, String description, String tutorial, Supplier<Experiment> factory) {
     }
 
+    /**
+     * What the scoreboard shows for an experiment: the tutorial's published figure (as text) and the
+     * metric of the experiment's CSV ("final" rows) to set beside it.
+     */
+    public record Headline(String published, String metric) {
+    }
+
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+    private static final Map<String, Headline> HEADLINES = new LinkedHashMap<>();
 
     static {
         add("DigitSumSrn", "DigitSum memory task: hand-written SRN, accuracy vs sequence length",
@@ -58,6 +66,32 @@ public final class Registry {
         add("ShapesTour", "The tutorials' PyTorch shapes beside DL4J's actual ones, and nn.RNN's arguments in DL4J",
                 "embedding-rnn-lstm-ptb-word-lm.txt", ShapesTour::new);
         add("Bench", "Training throughput of the tutorials' models beside PyTorch's (torch_peer.py)", "-", Bench::new);
+
+        headline("DigitSumSrn", "figures only (accuracy falls past length 15)", "test_accuracy");
+        headline("DigitSumLstm", "- (beyond the tutorial)", "test_accuracy");
+        headline("TimeMachineRnnScratch", "perplexity 1.0 sequential, 1.4 random (500 epochs)", "perplexity");
+        headline("JayChouRnnScratch", "not printed", "perplexity");
+        headline("JayChouRnn", "perplexity 1.021 (250 epochs)", "perplexity");
+        headline("JayChouGru", "perplexity 1.018 (160 epochs)", "perplexity");
+        headline("JayChouLstm", "perplexity 1.017 (160 epochs)", "perplexity");
+        headline("JayChouDeepLstm", "perplexity 1.016 (160 epochs)", "perplexity");
+        headline("JayChouBiGru", "perplexity 1.00015 (160 epochs)", "perplexity");
+        headline("PtbWordRnn", "test perplexity 155.5 (10 epochs)", "heldout_perplexity");
+        headline("PtbWordLstm", "test perplexity 106.9 (8 epochs)", "heldout_perplexity");
+        headline("HelloOhlolRnnCell", "final loss 1.946 (one run)", "final_loss");
+        headline("HelloOhlolRnn", "final loss 0.398 (one run)", "final_loss");
+    }
+
+    private static void headline(String name, String published, String metric) {
+        if (!ENTRIES.containsKey(name)) {
+            throw new IllegalStateException("no experiment " + name);
+        }
+        HEADLINES.put(name, new Headline(published, metric));
+    }
+
+    /** The scoreboard's figure for an experiment, if it has one. */
+    public static java.util.Optional<Headline> headline(String name) {
+        return java.util.Optional.ofNullable(HEADLINES.get(name));
     }
 
     private Registry() {

@@ -1,0 +1,118 @@
+package rnnlab.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import rnnlab.core.Registry;
+
+/**
+ * {@code README.md} in a results folder: one row per experiment with a table there, built from the CSVs
+ * (never by hand) and rewritten whenever an experiment runs: the tutorial, its published figure, ours
+ * (one value per setting), held-out figures, tokens/s, training time and links to the page and plots;
+ * below it the Bench table.
+ */
+public final class Scoreboard {
+    private Scoreboard() {
+    }
+
+    public static void write(Path dir) {
+        Markdown md = new Markdown().heading(1, "Results");
+        md.para("Generated from the CSVs in this folder by `rnnlab.report.Scoreboard` whenever an experiment runs; "
+                + "do not edit. Each experiment's page has its settings, its full tables and where it differs from "
+                + "its tutorial. Several values in a cell are the experiment's settings in its CSV's order "
+                + "(sampling modes, seeds or sequence lengths).");
+        List<List<String>> rows = new ArrayList<>();
+        for (Registry.Entry e : Registry.all().values()) {
+            Optional<Registry.Headline> h = Registry.headline(e.name());
+            Path csvFile = dir.resolve(e.name() + ".csv");
+            if (h.isEmpty() || !Files.isRegularFile(csvFile)) {
+                continue;
+            }
+            ResultsCsv csv;
+            try {
+                csv = ResultsCsv.read(csvFile);
+            } catch (IOException | RuntimeException ex) {
+                continue;
+            }
+            String metric = h.get().metric();
+            rows.add(List.of("[" + e.name() + "](" + e.name() + ".md)", "`" + e.tutorial() + "`", h.get().published(),
+                    metric.replace('_', ' ') + ": " + values(csv, metric, 3),
+                    metric.equals("heldout_perplexity") ? "-" : values(csv, "heldout_perplexity", 1),
+                    values(csv, "tokens_per_second", 0), clocks(csv), plots(dir, e.name())));
+        }
+        md.table(List.of("experiment", "tutorial", "tutorial's figure", "ours", "held-out perplexity", "tokens/s",
+                "training time", "plots"), rows);
+        Path bench = dir.resolve("Bench.csv");
+        if (Files.isRegularFile(bench)) {
+            try {
+                ResultsCsv csv = ResultsCsv.read(bench);
+                List<List<String>> brows = new ArrayList<>();
+                for (String model : settings(csv)) {
+                    brows.add(List.of(model, number(csv, model, "tokens_per_second", 0),
+                            number(csv, model, "ratio_vs_peer", 2), number(csv, model, "peak_rss_mb", 0)));
+                }
+                md.heading(2, "Training throughput ([Bench](Bench.md))");
+                md.table(List.of("model", "tokens/s", "ratio to PyTorch", "peak RSS MB"), brows);
+            } catch (IOException | RuntimeException ex) {
+                // no Bench table then
+            }
+        }
+        AtomicFiles.write(dir.resolve("README.md"), md.text());
+    }
+
+    private static Set<String> settings(ResultsCsv csv) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ResultsCsv.Row r : csv.rows()) {
+            if (r.epoch().equals("final")) {
+                out.add(r.setting());
+            }
+        }
+        return out;
+    }
+
+    private static String number(ResultsCsv csv, String setting, String metric, int decimals) {
+        return csv.get(setting, "final", metric).map(v -> Markdown.f(v, decimals)).orElse("-");
+    }
+
+    /** The final values of a metric, one per setting that has it, joined by " / ". */
+    static String values(ResultsCsv csv, String metric, int decimals) {
+        List<String> out = new ArrayList<>();
+        for (String s : settings(csv)) {
+            // a perplexity near 1 needs its fourth and fifth decimals to say anything
+            csv.get(s, "final", metric).ifPresent(v -> out.add(Markdown.f(v,
+                    metric.endsWith("perplexity") && v < 1.01 ? 5 : decimals)));
+        }
+        return out.isEmpty() ? "-" : String.join(" / ", out);
+    }
+
+    private static String clocks(ResultsCsv csv) {
+        double total = 0;
+        boolean any = false;
+        for (String s : settings(csv)) {
+            Optional<Double> v = csv.get(s, "final", "train_seconds");
+            if (v.isPresent()) {
+                total += v.get();
+                any = true;
+            }
+        }
+        return any ? rnnlab.train.Progress.clock(total) : "-";
+    }
+
+    private static String plots(Path dir, String name) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> links = files.map(p -> p.getFileName().toString())
+                    .filter(f -> f.startsWith(name + "-") && f.endsWith(".png")).sorted()
+                    .map(f -> "[" + f.substring(name.length() + 1, f.length() - 4) + "](" + f + ")").toList();
+            return links.isEmpty() ? "-" : String.join(", ", links);
+        } catch (IOException e) {
+            return "-";
+        }
+    }
+}
