@@ -205,7 +205,9 @@ public final class Bench implements Experiment {
                 + "step per batch; " + p.warmup() + " warm-up batches, then " + p.seconds() + " s per model. Threads: "
                 + Threads.describe() + "; environment OPENBLAS_CORETYPE=" + env("OPENBLAS_CORETYPE")
                 + ", OPENBLAS_L2_SIZE=" + env("OPENBLAS_L2_SIZE") + ", OPENBLAS_NUM_THREADS="
-                + env("OPENBLAS_NUM_THREADS") + ". Peak memory is the JVM's resident peak while the model trained.");
+                + env("OPENBLAS_NUM_THREADS") + ". Peak RSS is the JVM's resident peak (VmHWM) when the model had trained; "
+                + "the models run in order in one JVM, which keeps the memory it has taken, so each figure also "
+                + "covers the models above it.");
         md.table(List.of("model", "tokens/s", "PyTorch tokens/s", "ratio", "peak RSS MB"), rows);
         md.para(peer.isEmpty() ? "No peer figures: run torch_peer.py (its header says how), save its output and pass "
                 + "`-Dpeer=FILE`." : "Peer figures from `" + p.peer() + "`.");

@@ -43,7 +43,8 @@ public final class Scoreboard {
             }
             String metric = h.get().metric();
             rows.add(List.of("[" + e.name() + "](" + e.name() + ".md)", "`" + e.tutorial() + "`", h.get().published(),
-                    metric.replace('_', ' ') + ": " + values(csv, metric, 3),
+                    (metric.equals("heldout_perplexity") ? "test perplexity" : metric.replace('_', ' ')) + ": "
+                            + values(csv, metric, 3),
                     metric.equals("heldout_perplexity") ? "-" : values(csv, "heldout_perplexity", 1),
                     values(csv, "tokens_per_second", 0), clocks(csv), plots(dir, e.name())));
         }
