@@ -114,6 +114,18 @@ public final class Config {
         return overrides;
     }
 
+    /**
+     * The sentence a results page states its settings in: "Settings (`quick` profile, overrides {...}):
+     * `key=value`, ...".
+     */
+    public String settingsSentence() {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(k).append('=').append(v)
+                .append('`'));
+        return "Settings (`" + profile + "` profile" + (overrides.isEmpty() ? "" : ", overrides " + overrides) + "): "
+                + sb + ".";
+    }
+
     /** Every key and its resolved value, sorted by key. */
     public Map<String, String> values() {
         return Collections.unmodifiableMap(values);

@@ -171,8 +171,7 @@ abstract class CharLmExperiment implements Experiment {
 
         Markdown md = new Markdown().heading(1, name);
         md.para("Reproduces `" + tutorialFile() + "` on Deeplearning4j. " + modelNote(run.config()));
-        md.para("Settings (`" + run.config().profile() + "` profile" + (run.config().overrides().isEmpty() ? ""
-                : ", overrides " + run.config().overrides()) + "): " + DigitSumExperiment.settings(run.config()) + ".");
+        md.para(run.config().settingsSentence());
         md.heading(2, "Perplexity after training");
         List<List<String>> rows = new ArrayList<>();
         for (Result r : results) {

@@ -3,7 +3,6 @@ package rnnlab.experiments;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -128,8 +127,7 @@ abstract class DigitSumExperiment implements Experiment {
         Markdown md = new Markdown().heading(1, name);
         md.para("Reproduces `nndl-digitsum-srn-memory.txt` (NNDL 6.1, the SRN memory experiment) on Deeplearning4j. "
                 + modelNote());
-        md.para("Settings (`" + run.config().profile() + "` profile" + (run.config().overrides().isEmpty() ? ""
-                : ", overrides " + run.config().overrides()) + "): " + settings(run.config()) + ".");
+        md.para(run.config().settingsSentence());
         List<List<String>> rows = new ArrayList<>();
         for (LengthResult r : results) {
             rows.add(List.of(String.valueOf(r.length()), Markdown.f(r.bestDev(), 3), Markdown.f(r.test(), 3),
@@ -180,13 +178,5 @@ abstract class DigitSumExperiment implements Experiment {
                                     r.runner().devLosses.stream().map(ClassifierRunner.Point::value).toList(), true, false)),
                     false);
         }
-    }
-
-    static String settings(Config c) {
-        Map<String, String> shown = new LinkedHashMap<>(c.values());
-        StringBuilder sb = new StringBuilder();
-        shown.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(k).append('=').append(v)
-                .append('`'));
-        return sb.toString();
     }
 }

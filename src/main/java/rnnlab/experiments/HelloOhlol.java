@@ -106,8 +106,7 @@ abstract class HelloOhlol implements Experiment {
         md.para("Reproduces `rnncell-rnn-hello-ohlol.txt` on Deeplearning4j: 'hello' -> 'ohlol' with characters "
                 + "e, h, l, o one-hot, hidden size 4 used directly as the logits, batch 1, Adam (lr " + p.lr() + "), "
                 + p.epochs() + " epochs. " + modelNote(p));
-        md.para("Settings (`" + run.config().profile() + "` profile" + (run.config().overrides().isEmpty() ? ""
-                : ", overrides " + run.config().overrides()) + "): " + DigitSumExperiment.settings(run.config()) + ".");
+        md.para(run.config().settingsSentence());
         md.heading(2, "Over seeds");
         md.table(List.of("", "first epoch predicting 'ohlol'", "final loss"), List.of(
                 List.of("tutorial (one unseeded run)", String.valueOf(tutorialFirstEpoch()), Markdown.f(tutorialFinalLoss(), 3)),

@@ -202,8 +202,7 @@ abstract class PtbWordLm implements Experiment {
         Markdown md = new Markdown().heading(1, name);
         md.para("Reproduces `embedding-rnn-lstm-ptb-word-lm.txt` (the word-level Penn Treebank language model of the "
                 + "course it comes from) on Deeplearning4j. " + modelNote());
-        md.para("Settings (`" + run.config().profile() + "` profile" + (run.config().overrides().isEmpty() ? ""
-                : ", overrides " + run.config().overrides()) + "): " + DigitSumExperiment.settings(run.config()) + ".");
+        md.para(run.config().settingsSentence());
         md.heading(2, "Perplexity per epoch");
         List<List<String>> rows2 = new ArrayList<>();
         for (Epoch e : epochs) {
