@@ -17,16 +17,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * over the sequences, {@code steps} times that; this divides by {@code steps}, so the score is the
  * tutorials' loss and the gradient (and anything that clips it or steps along it) is theirs too.
  *
- * <p>Labels may be one-hot ({@code [rows, classes]} after DL4J flattens the time steps) or, cheaper for
- * a large vocabulary, token ids ({@code [rows, 1]}). With a softmax output the gradient is computed in
- * one pass ({@code (softmax - onehot) / steps}) and the score of the same pass is kept
- * ({@link #takeLastScore}), so {@link SequenceSoftmaxOutput} need not compute the output layer again to
- * score it.
+ * <p>Labels may be one-hot ({@code [rows, classes]} after DL4J flattens the time steps; DL4J's
+ * {@code LossMCXENT} does the work) or, cheaper for a large vocabulary, token ids ({@code [rows, 1]}, with
+ * a softmax output), as {@link SequenceSoftmaxOutput} takes them.
  */
 public final class TokenMeanXent implements ILossFunction {
     private final LossMCXENT inner = new LossMCXENT();
     private int steps;
-    private transient double lastScore = Double.NaN;
 
     public TokenMeanXent(int steps) {
         if (steps < 1) {
@@ -95,33 +92,22 @@ public final class TokenMeanXent implements ILossFunction {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        if (!ids(labels, preOutput)) {
+            return inner.computeGradient(labels, preOutput, activationFn, mask).divi(steps);
+        }
         if (mask != null) {
-            throw new UnsupportedOperationException("TokenMeanXent does not support masks");
+            throw new UnsupportedOperationException("TokenMeanXent does not support masks with id labels");
         }
-        INDArray p = softmax(preOutput);
-        if (ids(labels, preOutput)) {
-            lastScore = pickAndSubtract(p, labels, true) / steps;
-        } else {
-            INDArray y = labels.castTo(DataType.FLOAT);
-            lastScore = -Transforms.log(Transforms.max(p, 1e-10, true), false).muli(y).sumNumber().doubleValue() / steps;
-            p.subi(y);
-        }
+        INDArray p = softmax(preOutput); // (softmax - onehot) / steps
+        pickAndSubtract(p, labels, true);
         return p.divi(steps).castTo(preOutput.dataType());
-    }
-
-    /** The summed score of the last {@link #computeGradient}'s pass (NaN if taken already). */
-    double takeLastScore() {
-        double s = lastScore;
-        lastScore = Double.NaN;
-        return s;
     }
 
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
             IActivation activationFn, INDArray mask, boolean average) {
-        INDArray g = computeGradient(labels, preOutput, activationFn, mask);
-        double s = takeLastScore();
-        return new Pair<>(average ? s / preOutput.size(0) : s, g);
+        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+                computeGradient(labels, preOutput, activationFn, mask));
     }
 
     @Override
