@@ -16,6 +16,7 @@ import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
 import rnnlab.data.DataHub;
 import rnnlab.lm.LanguageModel;
+import rnnlab.lm.ScratchRnn;
 import rnnlab.report.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
@@ -265,13 +266,17 @@ abstract class CharLmExperiment implements Experiment {
                 true);
     }
 
-    /** The keys and samplings of the from-scratch experiments. */
-    static List<Sampling> scratchSamplings(Config c, CharLmIterator.Sampling randomRunBatches) {
-        List<Sampling> out = new ArrayList<>();
+    /**
+     * The from-scratch experiments' plan: {@link ScratchRnn} clipping at {@code clipping_theta}, for each of
+     * {@code samplings}; the random run draws its batches with {@code randomRunBatches}.
+     */
+    static Plan scratchPlan(Config c, Common p, CharLmIterator.Sampling randomRunBatches) {
+        double theta = c.real("clipping_theta", 1e-12, 1e12);
+        List<Sampling> samplings = new ArrayList<>();
         for (String s : c.choices("samplings", "random", "sequential")) {
-            out.add(s.equals("random") ? new Sampling("random", randomRunBatches, StateReset.EVERY_BATCH)
+            samplings.add(s.equals("random") ? new Sampling("random", randomRunBatches, StateReset.EVERY_BATCH)
                     : new Sampling("sequential", CharLmIterator.Sampling.SEQUENTIAL, StateReset.EVERY_EPOCH));
         }
-        return out;
+        return new Plan(samplings, (vocab, seed) -> new ScratchRnn(vocab, p.hidden(), p.lr(), theta, seed));
     }
 }

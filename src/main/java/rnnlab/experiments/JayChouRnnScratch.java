@@ -2,7 +2,6 @@ package rnnlab.experiments;
 
 import rnnlab.core.Config;
 import rnnlab.data.CharLmIterator;
-import rnnlab.lm.ScratchRnn;
 
 /**
  * d2l-zh v1's {@code train_and_predict_rnn}: the recurrent network from scratch on the Jay Chou lyrics
@@ -16,9 +15,7 @@ public final class JayChouRnnScratch extends CharLmExperiment {
 
     @Override
     Plan plan(Config c, Common p) {
-        double theta = c.real("clipping_theta", 1e-12, 1e12);
-        return new Plan(scratchSamplings(c, CharLmIterator.Sampling.RANDOM),
-                (vocab, seed) -> new ScratchRnn(vocab, p.hidden(), p.lr(), theta, seed));
+        return scratchPlan(c, p, CharLmIterator.Sampling.RANDOM);
     }
 
     @Override

@@ -2,7 +2,6 @@ package rnnlab.experiments;
 
 import rnnlab.core.Config;
 import rnnlab.data.CharLmIterator;
-import rnnlab.lm.ScratchRnn;
 
 /**
  * d2l v2 section 8.5: a recurrent network from scratch on The Time Machine (hidden 512, SGD lr 1,
@@ -15,11 +14,9 @@ public final class TimeMachineRnnScratch extends CharLmExperiment {
 
     @Override
     Plan plan(Config c, Common p) {
-        double theta = c.real("clipping_theta", 1e-12, 1e12);
         CharLmIterator.Sampling randomRun = c.choice("random_run_batches", "sequential", "random").equals("random")
                 ? CharLmIterator.Sampling.RANDOM : CharLmIterator.Sampling.SEQUENTIAL;
-        return new Plan(scratchSamplings(c, randomRun),
-                (vocab, seed) -> new ScratchRnn(vocab, p.hidden(), p.lr(), theta, seed));
+        return scratchPlan(c, p, randomRun);
     }
 
     @Override
