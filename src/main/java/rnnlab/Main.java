@@ -4,18 +4,19 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
-import rnnlab.core.Experiment;
+import rnnlab.core.Prepared;
 import rnnlab.core.Registry;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
+import rnnlab.report.Scoreboard;
+import rnnlab.search.Search;
 
 /**
  * Entry point for {@code mvn -q exec:java -Dexp=NAME}. A user's mistake ends in one line on standard
@@ -71,20 +72,25 @@ public final class Main {
             throw new UserError("Unknown profile '" + cli.profile() + "'; valid profiles: "
                     + String.join(", ", Config.PROFILES));
         }
+        if (!cli.searchOptions().isEmpty()) {
+            if (entries.size() != 1) {
+                throw new UserError("-Dsearch runs one experiment's search at a time; give -Dexp=NAME, not all");
+            }
+            Search.of(cli, entries.get(0), projectDir, cli.out()).run();
+            return;
+        }
         // validate every experiment's configuration before any of them runs or writes
         List<Runnable> runs = new ArrayList<>();
         for (Registry.Entry entry : entries) {
-            Map<String, String> overrides = cli.overrides();
-            Config config = Config.load(projectDir.resolve("experiments"), entry.name(), cli.profile(), overrides);
-            Experiment.Configured configured = entry.factory().get().configure(config);
-            config.assertAllRead();
-            Run run = Run.create(entry.name(), config, projectDir, cli.out());
+            Prepared prepared = Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), cli.out());
+            Run run = prepared.run();
             runs.add(() -> {
+                Config config = run.config();
                 log.info("=== {} ({} profile{}) -> {}", entry.name(), config.profile(),
                         config.overrides().isEmpty() ? "" : ", overrides " + config.overrides(), run.outDir());
                 try {
-                    configured.run(run);
-                    rnnlab.report.Scoreboard.write(run.outDir());
+                    prepared.execute();
+                    Scoreboard.write(run.outDir());
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {

@@ -7,17 +7,29 @@ import java.util.Properties;
 
 /**
  * What the user asked for on the command line: {@code -Dexp}, {@code -Dprofile}, {@code -Dout},
- * {@code -Dthreads} and any number of {@code -Dkey=value} hyperparameter overrides.
+ * {@code -Dthreads}, the search options ({@link #SEARCH_KEYS}) and any number of {@code -Dkey=value}
+ * hyperparameter overrides.
  *
  * <p>Under {@code exec:java} the program shares Maven's JVM, whose system properties also hold the
  * JVM's and Maven's own. The user's keys are the {@code -D} names on Maven's command line (the
  * {@code mvn} script exports it as {@code MAVEN_CMD_LINE_ARGS}); their values come from the system
  * properties, so quoting survives. Keys that belong to Maven, the JVM or the libraries are ignored.
  */
-public record Cli(String exp, String profile, String out, Map<String, String> overrides) {
+public record Cli(String exp, String profile, String out, Map<String, String> overrides,
+        Map<String, String> searchOptions) {
+
+    /** The search options: {@code -Dsearch=random|grid} and what shapes the search (see {@code rnnlab.search.Search}). */
+    public static final List<String> SEARCH_KEYS = List.of("search", "candidates", "search_minutes", "search_seed",
+            "grid_points");
 
     /** Keys the suite itself reads; everything else is an experiment override. */
-    public static final List<String> RESERVED = List.of("exp", "profile", "out", "threads");
+    public static final List<String> RESERVED = List.of("exp", "profile", "out", "threads", "search", "candidates",
+            "search_minutes", "search_seed", "grid_points");
+
+    /** A command line without search options. */
+    public Cli(String exp, String profile, String out, Map<String, String> overrides) {
+        this(exp, profile, out, overrides, Map.of());
+    }
 
     private static final List<String> FOREIGN_PREFIXES = List.of(
             "maven.", "java.", "jdk.", "sun.", "os.", "user.", "file.", "line.", "path.", "native.", "stdout.",
@@ -75,6 +87,13 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         String profile = given.remove("profile");
         String out = given.remove("out");
         given.remove("threads");
-        return new Cli(exp, profile == null ? "full" : profile.trim(), out, given);
+        Map<String, String> search = new LinkedHashMap<>();
+        for (String key : SEARCH_KEYS) {
+            String v = given.remove(key);
+            if (v != null) {
+                search.put(key, v.trim());
+            }
+        }
+        return new Cli(exp, profile == null ? "full" : profile.trim(), out, given, search);
     }
 }

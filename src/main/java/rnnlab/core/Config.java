@@ -24,6 +24,9 @@ import java.util.TreeSet;
  * in either profile and must name a key the file defines. Values are validated by the typed getters,
  * which an experiment calls before it trains or writes anything; every failure is a {@link UserError}
  * naming the key, the bad value and what is allowed.
+ *
+ * <p>A key {@code search.KEY} is not a hyperparameter: it declares the range {@code -Dsearch} draws
+ * {@code KEY} from (see {@link rnnlab.search.SearchSpace}); {@link #searchSpace} holds those entries.
  */
 public final class Config {
     public static final List<String> PROFILES = List.of("full", "quick");
@@ -32,13 +35,16 @@ public final class Config {
     private final String profile;
     private final Map<String, String> values;
     private final Map<String, String> overrides;
+    private final Map<String, String> searchSpace;
     private final Set<String> read = new TreeSet<>();
 
-    private Config(String experiment, String profile, Map<String, String> values, Map<String, String> overrides) {
+    private Config(String experiment, String profile, Map<String, String> values, Map<String, String> overrides,
+            Map<String, String> searchSpace) {
         this.experiment = experiment;
         this.profile = profile;
         this.values = values;
         this.overrides = overrides;
+        this.searchSpace = searchSpace;
     }
 
     /** Loads {@code dir/NAME.properties}, picks the profile and applies the overrides. */
@@ -64,8 +70,11 @@ public final class Config {
         }
         Map<String, String> base = new TreeMap<>();
         Map<String, String> quick = new TreeMap<>();
+        Map<String, String> space = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : fileEntries.entrySet()) {
-            if (e.getKey().startsWith("quick.")) {
+            if (e.getKey().startsWith(SEARCH_PREFIX)) {
+                space.put(e.getKey().substring(SEARCH_PREFIX.length()), e.getValue());
+            } else if (e.getKey().startsWith("quick.")) {
                 quick.put(e.getKey().substring("quick.".length()), e.getValue());
             } else {
                 base.put(e.getKey(), e.getValue());
@@ -75,6 +84,12 @@ public final class Config {
             if (!base.containsKey(k)) {
                 throw new UserError("experiments/" + experiment + ".properties: quick." + k
                         + " has no full-profile key " + k + " to replace");
+            }
+        }
+        for (String k : space.keySet()) {
+            if (!base.containsKey(k)) {
+                throw new UserError("experiments/" + experiment + ".properties: search." + k
+                        + " declares a range for " + k + ", which is not one of its keys");
             }
         }
         Map<String, String> values = new TreeMap<>(base);
@@ -90,8 +105,12 @@ public final class Config {
             values.put(e.getKey(), e.getValue().trim());
             applied.put(e.getKey(), e.getValue().trim());
         }
-        return new Config(experiment, profile, values, Collections.unmodifiableMap(applied));
+        return new Config(experiment, profile, values, Collections.unmodifiableMap(applied),
+                Collections.unmodifiableMap(space));
     }
+
+    /** The prefix of the keys that declare search ranges rather than hyperparameters. */
+    public static final String SEARCH_PREFIX = "search.";
 
     private static Map<String, String> toMap(Properties props) {
         Map<String, String> m = new TreeMap<>();
@@ -129,6 +148,11 @@ public final class Config {
     /** Every key and its resolved value, sorted by key. */
     public Map<String, String> values() {
         return Collections.unmodifiableMap(values);
+    }
+
+    /** The search ranges the file declares ({@code search.KEY=RANGE}), as KEY to RANGE, sorted by key. */
+    public Map<String, String> searchSpace() {
+        return searchSpace;
     }
 
     public boolean has(String key) {

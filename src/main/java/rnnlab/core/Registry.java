@@ -33,7 +33,15 @@ public final class Registry {
     public record Headline(String published, String metric) {
     }
 
+    /**
+     * What a search scores an experiment's candidate by: a metric of its CSV (each setting's "final" row, or
+     * its last epoch's), averaged over the settings, and whether lower is better.
+     */
+    public record Objective(String metric, boolean minimize, String description) {
+    }
+
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+    private static final Map<String, Objective> OBJECTIVES = new LinkedHashMap<>();
     private static final Map<String, Headline> HEADLINES = new LinkedHashMap<>();
 
     static {
@@ -80,6 +88,32 @@ public final class Registry {
         headline("PtbWordLstm", "test perplexity 106.9 (8 epochs)", "heldout_perplexity");
         headline("HelloOhlolRnnCell", "final loss 1.946 (one run)", "final_loss");
         headline("HelloOhlolRnn", "final loss 0.398 (one run)", "final_loss");
+
+        Objective dev = new Objective("best_dev_accuracy", false, "best dev accuracy (higher is better)");
+        Objective heldOut = new Objective("heldout_perplexity", true,
+                "held-out perplexity at the end of training (lower is better)");
+        objective(dev, "DigitSumSrn", "DigitSumLstm");
+        objective(heldOut, "TimeMachineRnnScratch", "JayChouRnnScratch", "JayChouRnn", "JayChouGru", "JayChouLstm",
+                "JayChouDeepLstm", "JayChouBiGru");
+        objective(new Objective("valid_perplexity", true, "validation perplexity after the last epoch (lower is better)"),
+                "PtbWordRnn", "PtbWordLstm");
+        objective(new Objective("final_loss", true,
+                "training loss after the last epoch (lower is better; the task has no held-out data)"),
+                "HelloOhlolRnnCell", "HelloOhlolRnn");
+    }
+
+    private static void objective(Objective objective, String... names) {
+        for (String name : names) {
+            if (!ENTRIES.containsKey(name)) {
+                throw new IllegalStateException("no experiment " + name);
+            }
+            OBJECTIVES.put(name, objective);
+        }
+    }
+
+    /** What a search of this experiment scores, if it can be searched (ShapesTour and Bench train nothing to score). */
+    public static java.util.Optional<Objective> objective(String name) {
+        return java.util.Optional.ofNullable(OBJECTIVES.get(name));
     }
 
     private static void headline(String name, String published, String metric) {

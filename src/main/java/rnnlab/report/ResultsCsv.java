@@ -46,6 +46,35 @@ public final class ResultsCsv {
                 .map(Row::value).findFirst();
     }
 
+    /**
+     * Each setting's last value of {@code metric}: its "final" row if it has one, else the row of its highest
+     * epoch; settings in the order they first appear, those without the metric left out.
+     */
+    public java.util.LinkedHashMap<String, Double> last(String metric) {
+        java.util.LinkedHashMap<String, Double> out = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Double> epochOf = new java.util.HashMap<>();
+        for (Row r : rows) {
+            if (!r.metric.equals(metric)) {
+                continue;
+            }
+            double epoch = r.epoch.equals("final") ? Double.POSITIVE_INFINITY : parseEpoch(r.epoch);
+            Double seen = epochOf.get(r.setting);
+            if (seen == null || epoch >= seen) {
+                epochOf.put(r.setting, epoch);
+                out.put(r.setting, r.value);
+            }
+        }
+        return out;
+    }
+
+    private static double parseEpoch(String epoch) {
+        try {
+            return Double.parseDouble(epoch);
+        } catch (NumberFormatException e) {
+            return Double.NEGATIVE_INFINITY;
+        }
+    }
+
     public String text() {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Row r : rows) {

@@ -1,0 +1,27 @@
+package rnnlab.core;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An experiment with its configuration read and validated and its output folder checked, ready to run:
+ * what {@code -Dexp=NAME} and each search candidate do before any training.
+ */
+public record Prepared(Run run, Experiment.Configured configured) {
+
+    /**
+     * Loads {@code experiments/NAME.properties} in {@code profile} with {@code overrides}, lets the experiment
+     * validate it, and checks that {@code out} (or the profile's default folder when null) can be written.
+     */
+    public static Prepared of(Registry.Entry entry, Path projectDir, String profile, Map<String, String> overrides,
+            String out) {
+        Config config = Config.load(projectDir.resolve("experiments"), entry.name(), profile, overrides);
+        Experiment.Configured configured = entry.factory().get().configure(config);
+        config.assertAllRead();
+        return new Prepared(Run.create(entry.name(), config, projectDir, out), configured);
+    }
+
+    public void execute() throws Exception {
+        configured.run(run);
+    }
+}

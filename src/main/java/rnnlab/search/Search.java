@@ -1,0 +1,241 @@
+package rnnlab.search;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
+import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import rnnlab.core.Cli;
+import rnnlab.core.Config;
+import rnnlab.core.Prepared;
+import rnnlab.core.Registry;
+import rnnlab.core.UserError;
+import rnnlab.report.AtomicFiles;
+import rnnlab.report.ResultsCsv;
+import rnnlab.report.Scoreboard;
+
+/**
+ * {@code -Dexp=NAME -Dsearch=random|grid}: a hyperparameter search over the space NAME's properties file
+ * declares ({@code search.KEY=RANGE}, see {@link SearchSpace}), through Arbiter: its candidate generators,
+ * termination conditions and {@link LocalOptimizationRunner}, with {@link ExperimentTaskCreator} running the
+ * experiment itself for each candidate in the chosen profile, on top of any {@code -DKEY=value} overrides.
+ *
+ * <p>Options: {@code -Dcandidates=N} (random: default 20; grid: default and at most the whole grid),
+ * {@code -Dsearch_minutes=M} (no candidate starts after M minutes), {@code -Dsearch_seed=S} (random: default 0),
+ * {@code -Dgrid_points=K} (grid: values per real or whole-number range, default 3). It first runs the
+ * experiment's own settings as a baseline, then the candidates one at a time, and writes
+ * {@code results/search/TITLE.md} and {@code .csv} after each; each candidate's own tables go to the gitignored
+ * {@code runs/search/TITLE/candidate-N/}.
+ */
+public final class Search {
+    private static final Logger log = LoggerFactory.getLogger(Search.class);
+
+    private final Registry.Entry entry;
+    private final Path projectDir;
+    private final String profile;
+    private final Map<String, String> overrides;
+    private final SearchSpace space;
+    private final CandidateGenerator generator;
+    private final int candidates;
+    private final Double minutes;
+    private final Path resultsDir;
+    private final Path workDir;
+    private final SearchReport report;
+    private final ObjectiveScore score;
+
+    private Search(Registry.Entry entry, Path projectDir, String profile, Map<String, String> overrides,
+            SearchSpace space, CandidateGenerator generator, int candidates, Double minutes, Path resultsDir,
+            Path workDir, SearchReport report, ObjectiveScore score) {
+        this.entry = entry;
+        this.projectDir = projectDir;
+        this.profile = profile;
+        this.overrides = overrides;
+        this.space = space;
+        this.generator = generator;
+        this.candidates = candidates;
+        this.minutes = minutes;
+        this.resultsDir = resultsDir;
+        this.workDir = workDir;
+        this.report = report;
+        this.score = score;
+    }
+
+    /** Validates everything the search needs (options, space, the experiment's settings, folders) before it runs. */
+    public static Search of(Cli cli, Registry.Entry entry, Path projectDir, String out) {
+        Map<String, String> opts = cli.searchOptions();
+        String method = opts.get("search");
+        if (method == null || !(method.equals("random") || method.equals("grid"))) {
+            throw new UserError("Invalid value for -Dsearch: '" + (method == null ? "" : method)
+                    + "'; expected random or grid (with -Dcandidates, -Dsearch_minutes, -Dsearch_seed, -Dgrid_points)");
+        }
+        Registry.Objective objective = Registry.objective(entry.name()).orElseThrow(() -> new UserError(
+                entry.name() + " cannot be searched: it trains nothing to score; searchable experiments: "
+                        + String.join(", ", Registry.all().keySet().stream()
+                                .filter(n -> Registry.objective(n).isPresent()).toList())));
+        boolean grid = method.equals("grid");
+        if (!grid && opts.containsKey("grid_points")) {
+            throw new UserError("-Dgrid_points applies to -Dsearch=grid only");
+        }
+        if (grid && opts.containsKey("search_seed")) {
+            throw new UserError("-Dsearch_seed applies to -Dsearch=random only (a grid runs in order)");
+        }
+        Config config = Config.load(projectDir.resolve("experiments"), entry.name(), cli.profile(), cli.overrides());
+        SearchSpace space = SearchSpace.parse(entry.name(), config.searchSpace());
+        for (String k : space.keys()) {
+            if (cli.overrides().containsKey(k)) {
+                throw new UserError("-D" + k + " fixes a key the search draws (search." + k + "="
+                        + space.range(k) + "); drop one of them");
+            }
+        }
+        // the experiment's own settings must be valid before any candidate runs
+        Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), null);
+
+        CandidateGenerator generator;
+        String generatorText;
+        int candidates;
+        if (grid) {
+            int points = integer(opts, "grid_points", 3, 2, 100);
+            GridSearchCandidateGenerator g = new GridSearchCandidateGenerator(space, points,
+                    GridSearchCandidateGenerator.Mode.Sequential, null);
+            candidates = integer(opts, "candidates", g.getTotalNumCandidates(), 1, g.getTotalNumCandidates());
+            generator = g;
+            generatorText = "`GridSearchCandidateGenerator` (" + points + " points per numeric range, "
+                    + g.getTotalNumCandidates() + " in the grid, in order)";
+        } else {
+            long seed = integer(opts, "search_seed", 0, 0, Integer.MAX_VALUE);
+            candidates = integer(opts, "candidates", 20, 1, 100_000);
+            RandomSearchGenerator g = new RandomSearchGenerator(space, null);
+            g.setRngSeed(seed);
+            generator = g;
+            generatorText = "`RandomSearchGenerator` (seed " + seed + ")";
+        }
+        Double minutes = null;
+        if (opts.containsKey("search_minutes")) {
+            try {
+                minutes = Double.parseDouble(opts.get("search_minutes"));
+            } catch (NumberFormatException e) {
+                minutes = Double.NaN;
+            }
+            if (!(minutes > 0) || minutes.isInfinite()) {
+                throw new UserError("Invalid value for -Dsearch_minutes: '" + opts.get("search_minutes")
+                        + "'; expected a number of minutes above 0");
+            }
+        }
+
+        String title = title(entry.name(), cli.profile(), cli.overrides());
+        Path resultsDir = out != null ? Path.of(out) : projectDir.resolve("results");
+        Path searchDir = resultsDir.resolve("search");
+        AtomicFiles.checkWritable(searchDir);
+        Path workDir = projectDir.resolve("runs").resolve("search").resolve(title);
+        Map<String, String> own = new LinkedHashMap<>();
+        for (String k : space.keys()) {
+            own.put(k, config.values().get(k));
+        }
+        StringBuilder command = new StringBuilder("mvn -q exec:java -Dexp=" + entry.name());
+        if (!cli.profile().equals("full")) {
+            command.append(" -Dprofile=").append(cli.profile());
+        }
+        cli.overrides().forEach((k, v) -> command.append(" -D").append(k).append('=').append(v));
+        SearchReport report = new SearchReport(new SearchReport.Plan(entry.name(),
+                entry.name() + " (" + cli.profile() + " profile" + (cli.overrides().isEmpty() ? "" : ", "
+                        + String.join(", ", cli.overrides().entrySet().stream().map(e -> e.getKey() + "="
+                                + e.getValue()).toList())) + ")",
+                generatorText, objective, space, own, command.toString(), candidates),
+                searchDir.resolve(title + ".md"), searchDir.resolve(title + ".csv"));
+        return new Search(entry, projectDir, cli.profile(), cli.overrides(), space, generator, candidates, minutes,
+                resultsDir, workDir, report, new ObjectiveScore(entry.name(), objective));
+    }
+
+    /** The search's file name: the experiment, then each override as key-value, then the profile unless quick. */
+    static String title(String experiment, String profile, Map<String, String> overrides) {
+        StringBuilder sb = new StringBuilder(experiment);
+        overrides.forEach((k, v) -> sb.append('_').append(k).append('-').append(v));
+        if (!profile.equals("quick")) {
+            sb.append('_').append(profile);
+        }
+        return sb.toString().replaceAll("[^A-Za-z0-9._=-]", "-");
+    }
+
+    private static int integer(Map<String, String> opts, String key, int dflt, int min, int max) {
+        String v = opts.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UserError("Invalid value for -D" + key + ": '" + v + "'; expected a whole number from " + min
+                + " to " + max);
+    }
+
+    /** Runs the baseline and the candidates, then writes the final page and the scoreboard. */
+    public void run() throws IOException {
+        deleteTree(workDir);
+        ExperimentTaskCreator tasks = new ExperimentTaskCreator(this::runExperiment, workDir);
+        log.info("search {}: {} candidates over {} ({}), after a baseline run of the experiment's own settings",
+                entry.name(), candidates, space.keys(), score.objective().description());
+        tasks.execute(new Candidate<>(Map.of(), -1, new double[0]), score, List.of(report), null);
+
+        List<TerminationCondition> stop = new ArrayList<>();
+        stop.add(new MaxCandidatesCondition(candidates));
+        if (minutes != null) {
+            stop.add(new MaxTimeCondition(Math.round(minutes * 60_000), TimeUnit.MILLISECONDS));
+        }
+        OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(generator)
+                .scoreFunction(score).terminationConditions(stop).build();
+        LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, tasks);
+        runner.addListeners(report);
+        runner.execute();
+        report.write(true);
+        Scoreboard.write(resultsDir);
+        SearchReport.Row best = report.best();
+        if (best != null) {
+            log.info("search {}: best {} ({}); reproduce with {}", entry.name(), ResultsCsv.number(best.score()), best.values(),
+                    report.command(best));
+        }
+    }
+
+    private void runExperiment(Map<String, String> values, Path outDir) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.putAll(values);
+        Prepared.of(entry, projectDir, profile, all, outDir.toString()).execute();
+    }
+
+    SearchReport report() {
+        return report;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
