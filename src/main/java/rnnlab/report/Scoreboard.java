@@ -1,6 +1,7 @@
 package rnnlab.report;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import rnnlab.core.Registry;
  * {@code README.md} in a results folder: one row per experiment with a table there, built from the CSVs
  * (never by hand) and rewritten whenever an experiment runs: the tutorial, its published figure, ours
  * (one value per setting), held-out figures, tokens/s, training time and links to the page and plots;
- * below it the Bench table.
+ * below it the Bench table and each search's best candidate.
  */
 public final class Scoreboard {
     private Scoreboard() {
@@ -65,8 +66,66 @@ public final class Scoreboard {
                 // no Bench table then
             }
         }
+        searches(dir, md);
         AtomicFiles.write(dir.resolve("README.md"), md.text());
     }
+
+    /** One row per search in {@code dir/search}: its baseline, its best candidate and that candidate's values. */
+    private static void searches(Path dir, Markdown md) {
+        Path searchDir = dir.resolve("search");
+        if (!Files.isDirectory(searchDir)) {
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        try (Stream<Path> files = Files.list(searchDir)) {
+            for (Path csv : files.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList()) {
+                String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
+                List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+                if (lines.isEmpty() || !lines.get(0).startsWith(SEARCH_HEADER)) {
+                    continue;
+                }
+                String[] header = lines.get(0).split(",");
+                String baseline = "-";
+                String best = "-";
+                String values = "-";
+                int ran = 0;
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.split(",", header.length);
+                    if (f.length != header.length) {
+                        continue;
+                    }
+                    boolean ok = f[2].equals("complete");
+                    if (f[1].equals("baseline")) {
+                        baseline = ok ? f[3] : "failed";
+                        continue;
+                    }
+                    ran++;
+                    if (ok && best.equals("-")) {
+                        best = f[3] + " (candidate " + f[1] + ")";
+                        List<String> kv = new ArrayList<>();
+                        for (int i = 5; i < header.length - 1; i++) {
+                            kv.add("`" + header[i] + "=" + f[i] + "`");
+                        }
+                        values = String.join(", ", kv);
+                    }
+                }
+                String exp = name.contains("_") ? name.substring(0, name.indexOf('_')) : name;
+                String objective = Registry.objective(exp).map(Registry.Objective::metric).orElse("-");
+                rows.add(List.of("[" + name + "](search/" + name + ".md)", objective, baseline, best, values,
+                        Integer.toString(ran)));
+            }
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (!rows.isEmpty()) {
+            md.heading(2, "Searches' best candidates ([search/](search/))");
+            md.table(List.of("search", "objective", "experiment's own settings", "best", "best candidate's values",
+                    "candidates"), rows);
+        }
+    }
+
+    /** How a search's CSV begins (see {@code rnnlab.search.SearchReport}). */
+    public static final String SEARCH_HEADER = "rank,candidate,status,score,seconds";
 
     private static Set<String> settings(ResultsCsv csv) {
         Set<String> out = new LinkedHashSet<>();

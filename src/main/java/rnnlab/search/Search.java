@@ -28,7 +28,6 @@ import rnnlab.core.Config;
 import rnnlab.core.Prepared;
 import rnnlab.core.Registry;
 import rnnlab.core.UserError;
-import rnnlab.report.AtomicFiles;
 import rnnlab.report.ResultsCsv;
 import rnnlab.report.Scoreboard;
 
@@ -43,7 +42,7 @@ import rnnlab.report.Scoreboard;
  * {@code -Dgrid_points=K} (grid: values per real or whole-number range, default 3). It first runs the
  * experiment's own settings as a baseline, then the candidates one at a time, and writes
  * {@code results/search/TITLE.md} and {@code .csv} after each; each candidate's own tables go to the gitignored
- * {@code runs/search/TITLE/candidate-N/}.
+ * {@code runs/search/TITLE/candidate-N/}. With {@code -Dout=DIR} both go under DIR instead.
  */
 public final class Search {
     private static final Logger log = LoggerFactory.getLogger(Search.class);
@@ -105,9 +104,6 @@ public final class Search {
                         + space.range(k) + "); drop one of them");
             }
         }
-        // the experiment's own settings must be valid before any candidate runs
-        Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), null);
-
         CandidateGenerator generator;
         String generatorText;
         int candidates;
@@ -143,8 +139,9 @@ public final class Search {
         String title = title(entry.name(), cli.profile(), cli.overrides());
         Path resultsDir = out != null ? Path.of(out) : projectDir.resolve("results");
         Path searchDir = resultsDir.resolve("search");
-        AtomicFiles.checkWritable(searchDir);
-        Path workDir = projectDir.resolve("runs").resolve("search").resolve(title);
+        // the experiment's own settings must be valid, and the search's folder writable, before anything runs
+        Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), searchDir.toString());
+        Path workDir = (out != null ? Path.of(out) : projectDir).resolve("runs").resolve("search").resolve(title);
         Map<String, String> own = new LinkedHashMap<>();
         for (String k : space.keys()) {
             own.put(k, config.values().get(k));

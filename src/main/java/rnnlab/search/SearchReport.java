@@ -18,6 +18,7 @@ import rnnlab.core.Registry;
 import rnnlab.report.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.ResultsCsv;
+import rnnlab.report.Scoreboard;
 import rnnlab.train.Progress;
 
 /**
@@ -97,7 +98,7 @@ final class SearchReport implements StatusListener {
     synchronized void write(boolean finished) {
         List<String> keys = plan.space.keys();
         List<Row> ranked = ranked();
-        StringBuilder c = new StringBuilder("rank,candidate,status,score,seconds");
+        StringBuilder c = new StringBuilder(Scoreboard.SEARCH_HEADER);
         keys.forEach(k -> c.append(',').append(k));
         c.append(",error\n");
         List<List<String>> table = new ArrayList<>();

@@ -1,0 +1,258 @@
+package rnnlab.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import rnnlab.Main;
+import rnnlab.core.Cli;
+import rnnlab.core.UserError;
+import rnnlab.report.ResultsCsv;
+
+/** The search space, Arbiter's generators over it, and whole searches through the command line. */
+class SearchTest {
+    record Outcome(int code, String err) {
+    }
+
+    static Outcome run(Path projectDir, String exp, Map<String, String> overrides, Map<String, String> search,
+            Path out) {
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(new Cli(exp, "quick", out.toString(), overrides, search), projectDir,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Outcome(code, e.toString(StandardCharsets.UTF_8));
+    }
+
+    static Map<String, String> kv(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    private static Path here() {
+        return Path.of("").toAbsolutePath();
+    }
+
+    @Test
+    void eachRangeKindMapsArbitersUnitInputToItsValue() {
+        SearchSpace s = SearchSpace.parse("X", kv("a", "int:8:16", "b", "uniform:0:2", "c", "loguniform:0.001:0.1",
+                "d", "choice:none, global"));
+        assertEquals(List.of("a", "b", "c", "d"), s.keys());
+        assertEquals(4, s.numParameters());
+        assertEquals(4, s.collectLeaves().size());
+        // Arbiter numbers the leaves in order, as its generators do before drawing
+        new RandomSearchGenerator(s, null);
+        assertEquals(Map.of("a", "8", "b", "0", "c", "0.001", "d", "none"), s.getValue(new double[] {0, 0, 0, 0}));
+        assertEquals(Map.of("a", "16", "b", "2", "c", "0.1", "d", "global"), s.getValue(new double[] {1, 1, 1, 1}));
+        // the middle of a log-uniform range is the geometric mean; reals keep three significant digits
+        assertEquals("0.01", s.getValue(new double[] {0.5, 0.5, 0.5, 0.5}).get("c"));
+        assertEquals("1", s.getValue(new double[] {0.5, 0.5, 0.5, 0.5}).get("b"));
+        assertEquals("0.667", s.getValue(new double[] {0, 1 / 3.0, 0, 0}).get("b"));
+        assertEquals("0.000123", SearchSpace.text(0.00012345));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"int:5", "int:9:1", "int:a:b", "uniform:1:1", "loguniform:0:1",
+        "loguniform:-1:1", "choice:", "choice:a,,b", "choice:a,a", "normal:0:1", "0.1"})
+    void malformedRangesAreOneLineUserErrors(String range) {
+        UserError e = assertThrows(UserError.class, () -> SearchSpace.parse("X", kv("lr", range)));
+        assertTrue(e.getMessage().contains("'lr'") && e.getMessage().contains(SearchSpace.SYNTAX), e.getMessage());
+    }
+
+    @Test
+    void aGridCoversEveryCombinationOnceWithLogSpacedReals() {
+        SearchSpace s = SearchSpace.parse("X", kv("clipping", "choice:none,global", "lr", "loguniform:0.001:0.1"));
+        GridSearchCandidateGenerator g = new GridSearchCandidateGenerator(s, 3,
+                GridSearchCandidateGenerator.Mode.Sequential, null);
+        assertEquals(6, g.getTotalNumCandidates());
+        Set<Map<String, String>> seen = new HashSet<>();
+        while (g.hasMoreCandidates()) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> v = (Map<String, String>) g.getCandidate().getValue();
+            seen.add(v);
+        }
+        Set<Map<String, String>> expected = new HashSet<>();
+        for (String c : List.of("none", "global")) {
+            for (String lr : List.of("0.001", "0.01", "0.1")) {
+                expected.add(Map.of("clipping", c, "lr", lr));
+            }
+        }
+        assertEquals(expected, seen);
+    }
+
+    @Test
+    void aSeededRandomSearchDrawsTheSameCandidatesAgain() {
+        List<List<Object>> draws = new ArrayList<>();
+        for (int rep = 0; rep < 2; rep++) {
+            RandomSearchGenerator g = new RandomSearchGenerator(
+                    SearchSpace.parse("X", kv("h", "choice:8,16,32", "lr", "loguniform:0.001:0.1")), null);
+            g.setRngSeed(7);
+            List<Object> d = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Candidate<?> c = g.getCandidate();
+                d.add(c.getValue());
+            }
+            draws.add(d);
+        }
+        assertEquals(draws.get(0), draws.get(1));
+    }
+
+    @Test
+    void aRandomSearchRanksItsCandidatesAndTheBestOneReproduces(@TempDir Path tmp) throws Exception {
+        Map<String, String> fixed = kv("epochs", "5", "seeds", "0");
+        Outcome r = run(here(), "HelloOhlolRnn", fixed, kv("search", "random", "candidates", "3"), tmp);
+        assertEquals(0, r.code(), r.err());
+        Path csv = tmp.resolve("search/HelloOhlolRnn_epochs-5_seeds-0.csv");
+        Path md = tmp.resolve("search/HelloOhlolRnn_epochs-5_seeds-0.md");
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("rank,candidate,status,score,seconds,lr,error", lines.get(0));
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        List<Double> scores = new ArrayList<>();
+        Set<String> labels = new HashSet<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            assertEquals("complete", f[2], line);
+            assertEquals(Integer.toString(scores.size() + 1), f[0], line);
+            scores.add(Double.parseDouble(f[3]));
+            labels.add(f[1]);
+        }
+        assertEquals(Set.of("baseline", "0", "1", "2"), labels);
+        for (int i = 1; i < scores.size(); i++) {
+            assertTrue(scores.get(i - 1) <= scores.get(i), "lowest final loss first: " + scores);
+        }
+        String page = Files.readString(md);
+        assertTrue(page.contains("Finished: 3 of 3 candidates ran, 0 failed"), page);
+        assertTrue(page.contains("`RandomSearchGenerator` (seed 0)"), page);
+
+        // the best candidate's command, run again, gives its score
+        String[] best = lines.stream().skip(1).filter(l -> !l.split(",")[1].equals("baseline")).findFirst().get()
+                .split(",", -1);
+        assertTrue(page.contains("-Dexp=HelloOhlolRnn -Dprofile=quick -Depochs=5 -Dseeds=0 -Dlr=" + best[5]), page);
+        Map<String, String> again = new LinkedHashMap<>(fixed);
+        again.put("lr", best[5]);
+        Path rerun = tmp.resolve("rerun");
+        assertEquals(0, MainRun.run(here(), "HelloOhlolRnn", again, rerun));
+        double loss = ResultsCsv.read(rerun.resolve("HelloOhlolRnn.csv")).last("final_loss").values().iterator().next();
+        assertEquals(Double.parseDouble(best[3]), loss, 1e-12);
+
+        // the scoreboard beside the search lists it
+        String board = Files.readString(tmp.resolve("README.md"));
+        assertTrue(board.contains("[HelloOhlolRnn_epochs-5_seeds-0](search/HelloOhlolRnn_epochs-5_seeds-0.md)"), board);
+    }
+
+    @Test
+    void aFailingCandidateIsRecordedWithItsReasonAndTheSearchGoesOn(@TempDir Path tmp) throws Exception {
+        Path project = tmp.resolve("project");
+        Files.createDirectories(project.resolve("experiments"));
+        Files.writeString(project.resolve("experiments/HelloOhlolRnn.properties"),
+                "lr=0.1\nepochs=3\nseeds=0\nsearch.lr=choice:0.1,-1\n");
+        Outcome r = run(project, "HelloOhlolRnn", Map.of(), kv("search", "grid"), tmp.resolve("out"));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(tmp.resolve("out/search/HelloOhlolRnn.csv"));
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        String failed = lines.get(3);
+        assertTrue(failed.startsWith("-,1,failed,,") && failed.contains("Invalid value for 'lr'"), failed);
+        String page = Files.readString(tmp.resolve("out/search/HelloOhlolRnn.md"));
+        assertTrue(page.contains("Finished: 2 of 2 candidates ran, 1 failed"), page);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "HelloOhlolRnn|search=fast|Invalid value for -Dsearch: 'fast'; expected random or grid",
+        "ShapesTour|search=random|ShapesTour cannot be searched",
+        "Bench|search=random|searchable experiments: DigitSumSrn",
+        "HelloOhlolRnn|search=random,candidates=0|-Dcandidates: '0'",
+        "HelloOhlolRnn|search=random,grid_points=3|-Dgrid_points applies to -Dsearch=grid only",
+        "HelloOhlolRnn|search=grid,search_seed=3|-Dsearch_seed applies to -Dsearch=random only",
+        "HelloOhlolRnn|search=random,search_minutes=-1|-Dsearch_minutes: '-1'",
+        "HelloOhlolRnn|search=grid,grid_points=1|-Dgrid_points: '1'",
+    })
+    void badSearchOptionsAreOneLineErrorsAndWriteNothing(String exp, String options, String message,
+            @TempDir Path tmp) {
+        Map<String, String> search = new LinkedHashMap<>();
+        for (String kv : options.split(",")) {
+            search.put(kv.split("=")[0], kv.split("=")[1]);
+        }
+        Path out = tmp.resolve("out");
+        Outcome r = run(here(), exp, Map.of(), search, out);
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains(message), r.err());
+        assertFalse(Files.exists(out), "nothing is written on bad input");
+    }
+
+    @Test
+    void fixingASearchedKeyOrAnInvalidSettingStopsBeforeAnyRun(@TempDir Path tmp) {
+        Path out = tmp.resolve("out");
+        Outcome fixed = run(here(), "HelloOhlolRnn", kv("lr", "0.5"), kv("search", "random"), out);
+        assertEquals(2, fixed.code());
+        assertTrue(fixed.err().contains("-Dlr fixes a key the search draws (search.lr=loguniform:0.01:1)"),
+                fixed.err());
+        Outcome invalid = run(here(), "HelloOhlolRnn", kv("epochs", "0"), kv("search", "random"), out);
+        assertEquals(2, invalid.code());
+        assertTrue(invalid.err().contains("Invalid value for 'epochs'"), invalid.err());
+        assertFalse(Files.exists(out), "nothing is written on bad input");
+    }
+
+    @Test
+    void theScoreIsEachSettingsLastValueAveraged(@TempDir Path tmp) throws Exception {
+        new ResultsCsv().add("model=a", "1", "valid_perplexity", 300).add("model=a", "10", "valid_perplexity", 100)
+                .add("model=a", "2", "valid_perplexity", 200).add("model=b", "1", "valid_perplexity", 50)
+                .add("model=b", "final", "heldout_perplexity", 7).write(tmp.resolve("PtbWordRnn.csv"));
+        ObjectiveScore s = new ObjectiveScore("PtbWordRnn", rnnlab.core.Registry.objective("PtbWordRnn").get());
+        assertTrue(s.minimize());
+        // epoch 10 is the last of model=a (by number, not by text), epoch 1 the only one of model=b
+        assertEquals(75.0, s.score(tmp), 0);
+        ObjectiveScore missing = new ObjectiveScore("PtbWordRnn",
+                new rnnlab.core.Registry.Objective("best_dev_accuracy", false, "-"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> missing.score(tmp)).getMessage()
+                .contains("has no best_dev_accuracy row"));
+    }
+
+    @Test
+    void everySearchableExperimentDeclaresAValidSpaceOverItsOwnKeys() {
+        for (String exp : rnnlab.core.Registry.all().keySet()) {
+            rnnlab.core.Config c = rnnlab.core.Config.load(here().resolve("experiments"), exp, "quick", Map.of());
+            if (rnnlab.core.Registry.objective(exp).isPresent()) {
+                SearchSpace s = SearchSpace.parse(exp, c.searchSpace());
+                for (String k : s.keys()) {
+                    assertTrue(c.has(k), exp + ": " + k);
+                }
+            } else {
+                assertTrue(c.searchSpace().isEmpty(), exp + " cannot be searched but declares a space");
+            }
+        }
+    }
+
+    /** A plain experiment run, for re-running a candidate's command. */
+    static final class MainRun {
+        static int run(Path projectDir, String exp, Map<String, String> overrides, Path out) {
+            return Main.run(new Cli(exp, "quick", out.toString(), overrides), projectDir,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        }
+    }
+}
