@@ -55,10 +55,21 @@ public final class Main {
     private static void runOrThrow(Cli cli, Path projectDir, PrintStream out) throws Exception {
         if (cli.exp() == null || cli.exp().isBlank()) {
             throw new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
-                    + String.join(", ", Registry.all().keySet()) + "), or -Dexp=list, or -Dexp=all");
+                    + String.join(", ", Registry.all().keySet()) + "), or -Dexp=list, -Dexp=all or -Dexp=scoreboard");
         }
         if (cli.exp().equals("list")) {
             printList(out);
+            return;
+        }
+        if (cli.exp().equals("scoreboard")) {
+            // rebuild the scoreboards from the CSVs without running anything
+            Path results = cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results");
+            for (Path dir : List.of(results, results.resolve("quick"))) {
+                if (java.nio.file.Files.isDirectory(dir)) {
+                    Scoreboard.write(dir);
+                    out.println("wrote " + dir.resolve("README.md"));
+                }
+            }
             return;
         }
         Threads.applyFromSystemProperty();

@@ -63,6 +63,16 @@ class MainTest {
     }
 
     @Test
+    void scoreboardRebuildsTheReadmeFromTheCsvsAlone(@TempDir Path tmp) throws Exception {
+        Files.copy(Path.of("results/HelloOhlolRnn.csv"), tmp.resolve("HelloOhlolRnn.csv"));
+        Outcome r = run("scoreboard", "full", tmp.toString(), Map.of());
+        assertEquals(0, r.code(), r.err());
+        String board = Files.readString(tmp.resolve("README.md"));
+        assertTrue(board.contains("| [HelloOhlolRnn](HelloOhlolRnn.md) |"), board);
+        assertFalse(board.contains("[DigitSumSrn]"), "only experiments with a CSV there: " + board);
+    }
+
+    @Test
     void noExperimentAndUnknownExperiment() {
         assertOneLineError(run(null, "full", null, Map.of()), "-Dexp=NAME", "DigitSumSrn");
         assertOneLineError(run("DigitSum", "full", null, Map.of()), "Unknown experiment 'DigitSum'",

@@ -143,7 +143,7 @@ public final class Registry {
         Entry e = ENTRIES.get(name);
         if (e == null) {
             throw new UserError("Unknown experiment '" + name + "'; valid: " + String.join(", ", ENTRIES.keySet())
-                    + ", list, all");
+                    + ", list, all, scoreboard");
         }
         return e;
     }
