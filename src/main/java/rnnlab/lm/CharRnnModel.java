@@ -6,10 +6,8 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -29,7 +27,8 @@ import rnnlab.model.Srn;
  * d2l-zh's {@code RNNModel} in DL4J: one-hot input (fed as token ids, which the first layer looks up:
  * the same numbers as the one-hot matrix product, see {@link RecurrentConf#isInputIds}), a recurrent layer ({@code nn.RNN}, {@code nn.GRU} or
  * {@code nn.LSTM}, optionally several deep or bidirectional), and a dense output over every step, with
- * the cross-entropy averaged over all tokens ({@link TokenMeanXent}) and Adam. Every parameter starts as
+ * the cross-entropy averaged over all tokens ({@link TokenMeanXent}; {@link SequenceSoftmaxOutput}, which
+ * takes the targets as token ids and does the output layer's work once) and Adam. Every parameter starts as
  * PyTorch's defaults draw it (see {@link #torchInit}), from one seeded stream.
  */
 public final class CharRnnModel {
@@ -62,8 +61,8 @@ public final class CharRnnModel {
             layer.setInputIds(idsInput && i == 0);
             list.layer(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, layer) : layer);
         }
-        list.layer(new RnnOutputLayer.Builder(new TokenMeanXent(steps)).activation(Activation.SOFTMAX).nIn(width)
-                .nOut(vocab).dataFormat(RNNFormat.NCW).build()); // stated: DL4J leaves it unset after Bidirectional
+        // its data format is stated as NCW, which DL4J would leave unset after a Bidirectional layer
+        list.layer(SequenceSoftmaxOutput.of(width, vocab, steps));
         MultiLayerConfiguration conf = list.build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
