@@ -256,8 +256,8 @@ class MainTest {
     @Test
     void benchMeasuresOneModelAndReadsThePeer(@TempDir Path tmp) throws Exception {
         Path peer = Files.writeString(tmp.resolve("peer.csv"), "digitsum-srn-h32-len35,1000\nptb-rnn-h150,5\n");
-        Outcome r = run("Bench", "quick", tmp.toString(), kv("bench.only", "digitsum-srn-h32-len35", "bench.seconds", "1",
-                "peer", peer.toString()));
+        Outcome r = run("Bench", "quick", tmp.toString(), kv("bench.only", "digitsum-srn-h32-len35", "bench.seconds", "0.3",
+                "bench.repeats", "3", "peer", peer.toString()));
         assertEquals(0, r.code(), r.err());
         ResultsCsv csv = ResultsCsv.read(tmp.resolve("Bench.csv"));
         assertEquals(1, csv.rows().stream().map(ResultsCsv.Row::setting).distinct().count());
@@ -266,7 +266,12 @@ class MainTest {
         assertEquals(tps / 1000, csv.get("digitsum-srn-h32-len35", "final", "ratio_vs_peer").orElseThrow(), 1e-6 * tps);
         assertTrue(csv.get("digitsum-srn-h32-len35", "final", "peak_rss_mb").orElseThrow() > 0);
         String md = Files.readString(tmp.resolve("Bench.md"));
-        assertTrue(md.contains("| model | tokens/s | PyTorch tokens/s | ratio | peak RSS MB |"), md);
+        assertTrue(md.contains("| model | tokens/s (median) | range | PyTorch tokens/s | ratio | peak RSS MB |"), md);
+        assertTrue(md.contains("then 3 timed windows of 0.3 s per model"), md);
+        String[] range = md.lines().filter(l -> l.startsWith("| digitsum")).findFirst().orElseThrow().split("\\|")[3]
+                .trim().split("-");
+        assertTrue(Double.parseDouble(range[0]) <= Math.round(tps) && Math.round(tps) <= Double.parseDouble(range[1]),
+                md);
         assertOneLineError(run("Bench", "quick", tmp.resolve("x").toString(), kv("bench.only", "gpt2")),
                 "'bench.only'", "ptb-rnn-h150");
     }

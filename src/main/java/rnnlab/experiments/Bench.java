@@ -55,7 +55,7 @@ public final class Bench implements Experiment {
             new Model("ptb-rnn-h150", "rnn", 10000, 150, 1, false, 20, 35, 150),
             new Model("digitsum-srn-h32-len35", "rnn", 10, 32, 1, false, 8, 35, 32));
 
-    record Params(List<Model> models, double seconds, int warmup, Path peer) {
+    record Params(List<Model> models, double seconds, int warmup, int repeats, Path peer) {
     }
 
     @Override
@@ -77,7 +77,8 @@ public final class Bench implements Experiment {
             throw new UserError("Invalid value for 'peer': " + peer + " is not a file; expected the CSV torch_peer.py "
                     + "printed (name,tokens_per_second) or none");
         }
-        Params p = new Params(models, c.real("bench.seconds", 0.1, 3600), c.integer("bench.warmup", 0, 1000), peerFile);
+        Params p = new Params(models, c.real("bench.seconds", 0.1, 3600), c.integer("bench.warmup", 0, 1000),
+                c.integer("bench.repeats", 1, 100), peerFile);
         return run -> execute(p, run);
     }
 
@@ -96,11 +97,11 @@ public final class Bench implements Experiment {
                 new Sgd(0.1), m.steps(), 0, true), m.vocab(), clip);
     }
 
-    /** One model's measurement. */
-    record Result(Model model, double tokensPerSecond, double peakRssMb) {
+    /** One model's measurement: the median of its timed windows, their range, and the peak memory. */
+    record Result(Model model, double tokensPerSecond, double slowest, double fastest, double peakRssMb) {
     }
 
-    static Result measure(Model m, double seconds, int warmup) {
+    static Result measure(Model m, double seconds, int warmup, int repeats) {
         resetPeakRss();
         LanguageModel lm = build(m);
         Random r = new Random(0);
@@ -116,16 +117,22 @@ public final class Bench implements Experiment {
             lm.resetState();
             lm.fit(x, y);
         }
-        long n = 0;
-        long t0 = System.nanoTime();
-        double elapsed;
-        do {
-            lm.resetState();
-            lm.fit(x, y);
-            n++;
-            elapsed = (System.nanoTime() - t0) / 1e9;
-        } while (elapsed < seconds);
-        return new Result(m, n * m.steps() * m.batch() / elapsed, peakRssMb());
+        double[] rates = new double[repeats];
+        for (int w = 0; w < repeats; w++) {
+            long n = 0;
+            long t0 = System.nanoTime();
+            double elapsed;
+            do {
+                lm.resetState();
+                lm.fit(x, y);
+                n++;
+                elapsed = (System.nanoTime() - t0) / 1e9;
+            } while (elapsed < seconds);
+            rates[w] = n * m.steps() * m.batch() / elapsed;
+        }
+        java.util.Arrays.sort(rates);
+        double median = repeats % 2 == 1 ? rates[repeats / 2] : (rates[repeats / 2 - 1] + rates[repeats / 2]) / 2;
+        return new Result(m, median, rates[0], rates[repeats - 1], peakRssMb());
     }
 
     /** Linux: resets the peak resident set so the next reading is this model's (best effort). */
@@ -174,7 +181,7 @@ public final class Bench implements Experiment {
         Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(p.peer());
         List<Result> results = new ArrayList<>();
         for (Model m : p.models()) {
-            Result r = measure(m, p.seconds(), p.warmup());
+            Result r = measure(m, p.seconds(), p.warmup(), p.repeats());
             log.info("{},{}", m.name(), Math.round(r.tokensPerSecond()));
             results.add(r);
             write(p, run, results, peer);
@@ -194,7 +201,8 @@ public final class Bench implements Experiment {
             if (other != null) {
                 csv.addFinal(name, "ratio_vs_peer", r.tokensPerSecond() / other);
             }
-            rows.add(List.of(name, Markdown.f(r.tokensPerSecond(), 0), other == null ? "-" : Markdown.f(other, 0),
+            rows.add(List.of(name, Markdown.f(r.tokensPerSecond(), 0),
+                    Markdown.f(r.slowest(), 0) + "-" + Markdown.f(r.fastest(), 0), other == null ? "-" : Markdown.f(other, 0),
                     other == null ? "-" : Markdown.f(r.tokensPerSecond() / other, 2), Markdown.f(r.peakRssMb(), 0)));
         }
         csv.write(run.out("Bench.csv"));
@@ -202,13 +210,14 @@ public final class Bench implements Experiment {
         md.para("Training throughput (tokens = time steps x batch, per second) of the tutorials' models through the "
                 + "project's own training path, beside PyTorch's (`../shared/bench/torch_peer.py`) on the same machine: "
                 + "the same sizes, batches and steps, cross-entropy over every step, global-norm clipping at 1, one SGD "
-                + "step per batch; " + p.warmup() + " warm-up batches, then " + p.seconds() + " s per model. Threads: "
+                + "step per batch; " + p.warmup() + " warm-up batches, then " + p.repeats() + " timed windows of "
+                + p.seconds() + " s per model, of which the table gives the median and the range. Threads: "
                 + Threads.describe() + "; environment OPENBLAS_CORETYPE=" + env("OPENBLAS_CORETYPE")
                 + ", OPENBLAS_L2_SIZE=" + env("OPENBLAS_L2_SIZE") + ", OPENBLAS_NUM_THREADS="
                 + env("OPENBLAS_NUM_THREADS") + ". Peak RSS is the JVM's resident peak (VmHWM) when the model had trained; "
                 + "the models run in order in one JVM, which keeps the memory it has taken, so each figure also "
                 + "covers the models above it.");
-        md.table(List.of("model", "tokens/s", "PyTorch tokens/s", "ratio", "peak RSS MB"), rows);
+        md.table(List.of("model", "tokens/s (median)", "range", "PyTorch tokens/s", "ratio", "peak RSS MB"), rows);
         md.para(peer.isEmpty() ? "No peer figures: run torch_peer.py (its header says how), save its output and pass "
                 + "`-Dpeer=FILE`." : "Peer figures from `" + p.peer() + "`.");
         AtomicFiles.write(run.out("Bench.md"), md.text());
