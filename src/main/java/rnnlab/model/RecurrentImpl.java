@@ -132,7 +132,9 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
     static void scatterAddRows(int[] ids, INDArray dz, INDArray into) {
         int rows = (int) into.size(0);
         int width = (int) into.size(1);
-        float[] g = dz.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        // bulk copies through the arrays' memory: Nd4j.create(float[]) and data().asFloat() go element by element
+        float[] g = new float[Math.toIntExact(dz.length())];
+        Raw.buffer(dz.castTo(DataType.FLOAT).dup('c')).get(g);
         float[] acc = new float[rows * width];
         for (int r = 0; r < ids.length; r++) {
             int id = ids[r];
@@ -145,7 +147,9 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
                 acc[dst + j] += g[src + j];
             }
         }
-        into.assign(Nd4j.create(acc, new long[] {rows, width}, 'c'));
+        INDArray sum = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+        Raw.buffer(sum).put(acc);
+        into.assign(sum);
     }
 
     /** Checks the input and returns it time-major, cast to the layer's type (a view). */
