@@ -23,8 +23,8 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
             "grid_points");
 
     /** Keys the suite itself reads; everything else is an experiment override. */
-    public static final List<String> RESERVED = List.of("exp", "profile", "out", "threads", "search", "candidates",
-            "search_minutes", "search_seed", "grid_points");
+    public static final List<String> RESERVED = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("exp", "profile", "out", "threads"), SEARCH_KEYS.stream()).toList();
 
     /** A command line without search options. */
     public Cli(String exp, String profile, String out, Map<String, String> overrides) {

@@ -104,11 +104,16 @@ public final class Registry {
 
     private static void objective(Objective objective, String... names) {
         for (String name : names) {
-            if (!ENTRIES.containsKey(name)) {
-                throw new IllegalStateException("no experiment " + name);
-            }
-            OBJECTIVES.put(name, objective);
+            OBJECTIVES.put(registered(name), objective);
         }
+    }
+
+    /** {@code name}, checked to be a registered experiment (a typo in the tables above fails at start-up). */
+    private static String registered(String name) {
+        if (!ENTRIES.containsKey(name)) {
+            throw new IllegalStateException("no experiment " + name);
+        }
+        return name;
     }
 
     /** What a search of this experiment scores, if it can be searched (ShapesTour and Bench train nothing to score). */
@@ -117,10 +122,7 @@ public final class Registry {
     }
 
     private static void headline(String name, String published, String metric) {
-        if (!ENTRIES.containsKey(name)) {
-            throw new IllegalStateException("no experiment " + name);
-        }
-        HEADLINES.put(name, new Headline(published, metric));
+        HEADLINES.put(registered(name), new Headline(published, metric));
     }
 
     /** The scoreboard's figure for an experiment, if it has one. */
