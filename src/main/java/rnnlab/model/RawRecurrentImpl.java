@@ -73,7 +73,7 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         units = (int) layerConf().getNOut();
         width = layerConf().gates() * units;
         long rows = (long) steps * batch;
-        INDArray hIn = state == null ? null : state.get(STATE_H);
+        INDArray hIn = state == null ? null : state.get(stateKey());
         checkBatch(hIn, batch, getClass().getSimpleName());
 
         INDArray zx = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, new long[] {rows, width}, 'c');
@@ -114,7 +114,12 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
 
     @Override
     void storeLast(Map<String, INDArray> into) {
-        into.put(STATE_H, detached(hidden, (long) (steps - 1) * batch * units));
+        into.put(stateKey(), detached(hidden, (long) (steps - 1) * batch * units));
+    }
+
+    /** The key of the carried hidden state in DL4J's state maps. */
+    String stateKey() {
+        return STATE_H;
     }
 
     @Override

@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Configuration of the hand-written simple recurrent network (SRN) layer,
  * {@code H_t = f(X_t W + H_{t-1} U + b)} with f = tanh (or ReLU), as the DigitSum tutorial writes it.
- * The computation, forward and backward, is {@link SrnImpl}'s own: DL4J's {@code SimpleRnn} computes
- * the same function, and a test checks the two agree. Optionally the bias takes a random
+ * The computation, forward and backward, is the project's own: {@link RawSrnImpl} on raw buffers for
+ * FLOAT networks, {@link SrnImpl} in ND4J ops for any other type (the gradient checks run it in DOUBLE).
+ * DL4J's {@code SimpleRnn} computes the same function, and tests check that the three agree. Optionally the bias takes a random
  * initialisation ({@link Builder#biasWeightInit}), as the tutorial's xavier-initialised {@code b}.
  * U is stored under DL4J's key "RW".
  */
@@ -60,12 +61,12 @@ public class Srn extends RecurrentConf {
     }
 
     @Override
-    SrnImpl createLayer(NeuralNetConfiguration conf, DataType dataType) {
+    RecurrentImpl<Srn> createLayer(NeuralNetConfiguration conf, DataType dataType) {
         IActivation a = getActivationFn();
         if (!(a instanceof ActivationTanH) && !(a instanceof ActivationReLU)) {
             throw new IllegalStateException("Srn supports tanh or relu activations, got " + a);
         }
-        return new SrnImpl(conf, dataType);
+        return dataType == DataType.FLOAT ? new RawSrnImpl(conf, dataType) : new SrnImpl(conf, dataType);
     }
 
     public static class Builder extends BaseRecurrentLayer.Builder<Builder> {

@@ -92,6 +92,70 @@ class SrnTest {
         assertTrue(inDouble(() -> GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y))));
     }
 
+    /**
+     * The FLOAT layer ({@link RawSrnImpl}, raw buffers) against the DOUBLE one ({@link SrnImpl}, ND4J ops,
+     * which the gradient checks above cover) on the same weights: outputs, parameter gradients and the
+     * gradient for the layer below, with and without a carried state, tanh and ReLU, whole and truncated.
+     */
+    @Test
+    void rawFloatLayerAgreesWithTheNd4jReferenceInDouble() {
+        for (Activation act : new Activation[] {Activation.TANH, Activation.RELU}) {
+            for (boolean withState : new boolean[] {false, true}) {
+                for (int back : new int[] {-1, 3}) {
+                    compareRawWithReference(act, withState, back);
+                }
+            }
+        }
+    }
+
+    private static void compareRawWithReference(Activation act, boolean withState, int back) {
+        int batch = 3;
+        int nIn = 4;
+        int n = 6;
+        int steps = 7;
+        Srn conf = new Srn.Builder().nIn(nIn).nOut(n).activation(act).weightInit(WeightInit.XAVIER).biasInit(0.1).build();
+        MultiLayerNetwork f = Nets.net(conf, n, 0, DataType.FLOAT);
+        MultiLayerNetwork d = Nets.net(conf.clone(), n, 0, DataType.DOUBLE);
+        d.setParams(f.params().castTo(DataType.DOUBLE));
+        f.initGradientsView();
+        d.initGradientsView();
+        assertTrue(f.getLayer(0) instanceof RawSrnImpl && d.getLayer(0) instanceof SrnImpl);
+        INDArray x = Nd4j.randn(21, new long[] {batch, nIn, steps});
+        INDArray g = Nd4j.randn(22, new long[] {batch, n, steps});
+        INDArray h0 = Nd4j.randn(23, new long[] {batch, n}).muli(0.5);
+        String what = act + (withState ? ", carried state" : "") + (back > 0 ? ", truncated to " + back : "");
+        INDArray[] raw = pass(f, x, g, h0, withState, back, DataType.FLOAT);
+        INDArray[] ref = pass(d, x, g, h0, withState, back, DataType.DOUBLE);
+        String[] names = {"output", "dW", "dRW", "db", "input gradient"};
+        for (int i = 0; i < raw.length; i++) {
+            double diff = raw[i].castTo(DataType.DOUBLE).sub(ref[i]).amaxNumber().doubleValue();
+            double scale = Math.max(1.0, ref[i].amaxNumber().doubleValue());
+            assertTrue(diff < 1e-5 * scale, names[i] + " (" + what + ") differs by " + diff);
+        }
+        assertTrue(ref[1].amaxNumber().doubleValue() > 0, "a zero gradient proves nothing");
+    }
+
+    /** One training pass of the layer alone: output, dW, dRW, db, dL/dX. */
+    private static INDArray[] pass(MultiLayerNetwork net, INDArray x, INDArray g, INDArray h0, boolean withState, int back,
+            DataType type) {
+        org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr ws = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        org.deeplearning4j.nn.api.layers.RecurrentLayer rl = (org.deeplearning4j.nn.api.layers.RecurrentLayer) layer;
+        INDArray out;
+        if (withState) {
+            rl.rnnSetTBPTTState(java.util.Map.of(SrnImpl.STATE_KEY, h0.castTo(type)));
+            out = rl.rnnActivateUsingStoredState(x.castTo(type), true, false, ws);
+        } else {
+            layer.setInput(x.castTo(type), ws);
+            out = layer.activate(true, ws);
+        }
+        out = out.dup();
+        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> p =
+                rl.tbpttBackpropGradient(g.castTo(type), back, ws);
+        return new INDArray[] {out, p.getFirst().getGradientFor("W").dup(), p.getFirst().getGradientFor("RW").dup(),
+                p.getFirst().getGradientFor("b").dup(), p.getSecond().dup()};
+    }
+
     @Test
     void stepByStepEqualsTheWholeSequence() {
         Nets.assertStepByStepEqualsWhole(srn(4, 6), 4, 6, 7);
