@@ -27,51 +27,63 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
         super(conf, dataType);
     }
 
+    /** Per-step scratch arrays: the element-wise loops run on Java arrays, which C2 vectorises. */
+    private float[] gw;
+    private float[] hw;
+    private float[] pw;
+    private float[] rhw;
+    private float[] ew;
+
     @Override
     void forwardSteps(FloatPointer rw, Map<String, INDArray> state) {
         int n = units;
         int g3 = width;
         int bs = batch;
-        long perStep = (long) bs * n;
-        resetHidden.ensure(steps * perStep);
-        FloatBuffer gb = gates.buf();
-        FloatBuffer rhb = resetHidden.buf();
-        FloatBuffer hb = hidden.buf();
-        FloatBuffer h0b = h0.buf();
+        int perStep = bs * n;
+        int block = bs * g3;
+        resetHidden.ensure((long) steps * perStep);
+        float[] g = gw = Raw.scratch(gw, block);
+        float[] h = hw = Raw.scratch(hw, perStep);
+        float[] hp = pw = Raw.scratch(pw, perStep);
+        float[] rh = rhw = Raw.scratch(rhw, perStep);
+        Raw.get(h0, 0, hp, perStep);
         for (int s = 0; s < steps; s++) {
-            long gOff = (long) s * bs * g3;
+            long gOff = (long) s * block;
             boolean hasPrev = s > 0 || fwdHasState;
             if (hasPrev) {
-                FloatPointer hp = s > 0 ? hidden.at((s - 1) * perStep) : h0.at(0);
-                Raw.gemm(false, false, bs, 2 * n, n, 1f, hp, n, rw.position(0), g3, 1f, gates.at(gOff), g3);
+                FloatPointer prev = s > 0 ? hidden.at((long) (s - 1) * perStep) : h0.at(0);
+                Raw.gemm(false, false, bs, 2 * n, n, 1f, prev, n, rw.position(0), g3, 1f, gates.at(gOff), g3);
             }
+            Raw.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {
-                int gBase = (int) gOff + r * g3;
-                int hBase = (s * bs + r) * n;
+                int gb = r * g3;
+                int hb = r * n;
+                Raw.sigmoid(g, gb, 2 * n); // Z and R side by side
                 for (int j = 0; j < n; j++) {
-                    float z = Raw.sigmoid(gb.get(gBase + j));
-                    float rr = Raw.sigmoid(gb.get(gBase + n + j));
-                    gb.put(gBase + j, z);
-                    gb.put(gBase + n + j, rr);
-                    float hPrev = s > 0 ? hb.get(hBase - bs * n + j) : h0b.get(r * n + j);
-                    rhb.put(hBase + j, rr * hPrev);
+                    rh[hb + j] = g[gb + n + j] * hp[hb + j];
                 }
             }
+            Raw.put(g, block, gates, gOff);
+            Raw.put(rh, perStep, resetHidden, (long) s * perStep);
             if (hasPrev) {
-                Raw.gemm(false, false, bs, n, n, 1f, resetHidden.at(s * perStep), n, rw.position(2L * n), g3, 1f,
+                Raw.gemm(false, false, bs, n, n, 1f, resetHidden.at((long) s * perStep), n, rw.position(2L * n), g3, 1f,
                         gates.at(gOff + 2L * n), g3);
+                Raw.get(gates, gOff, g, block);
             }
             for (int r = 0; r < bs; r++) {
-                int gBase = (int) gOff + r * g3;
-                int hBase = (s * bs + r) * n;
+                int gb = r * g3;
+                int hb = r * n;
+                Raw.tanh(g, gb + 2 * n, n);
                 for (int j = 0; j < n; j++) {
-                    float z = gb.get(gBase + j);
-                    float c = Raw.tanh(gb.get(gBase + 2 * n + j));
-                    gb.put(gBase + 2 * n + j, c);
-                    float hPrev = s > 0 ? hb.get(hBase - bs * n + j) : h0b.get(r * n + j);
-                    hb.put(hBase + j, z * hPrev + (1f - z) * c);
+                    float z = g[gb + j];
+                    h[hb + j] = z * hp[hb + j] + (1f - z) * g[gb + 2 * n + j];
                 }
             }
+            Raw.put(g, block, gates, gOff);
+            Raw.put(h, perStep, hidden, (long) s * perStep);
+            float[] t = hp;
+            hp = h;
+            h = t;
         }
     }
 
@@ -80,41 +92,52 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
         int n = units;
         int g3 = width;
         int bs = batch;
-        dResetHidden.ensure((long) bs * n);
-        FloatBuffer gb = gates.buf();
-        FloatBuffer hb = hidden.buf();
-        FloatBuffer h0b = h0.buf();
-        FloatBuffer dzb = dz.buf();
-        FloatBuffer dhb = dhNext.buf();
-        FloatBuffer drhb = dResetHidden.buf();
+        int perStep = bs * n;
+        int block = bs * g3;
+        dResetHidden.ensure(perStep);
+        float[] g = gw = Raw.scratch(gw, block);
+        float[] d = Raw.scratch(null, block);
+        float[] hp = pw = Raw.scratch(pw, perStep);
+        float[] dh = hw = Raw.scratch(hw, perStep);
+        float[] drh = rhw = Raw.scratch(rhw, perStep);
+        float[] e = ew = Raw.scratch(ew, perStep);
         for (int s = steps - 1; s >= end; s--) {
-            long gOff = (long) s * bs * g3;
+            long gOff = (long) s * block;
+            Raw.get(gates, gOff, g, block);
+            if (s > 0) {
+                Raw.get(hidden, (long) (s - 1) * perStep, hp, perStep);
+            } else {
+                Raw.get(h0, 0, hp, perStep);
+            }
+            eb.get(s * perStep, e, 0, perStep);
+            Raw.get(dhNext, 0, dh, perStep);
             for (int r = 0; r < bs; r++) {
-                int gBase = (int) gOff + r * g3;
-                int hBase = (s * bs + r) * n;
+                int gb = r * g3;
+                int hb = r * n;
                 for (int j = 0; j < n; j++) {
-                    float z = gb.get(gBase + j);
-                    float c = gb.get(gBase + 2 * n + j);
-                    float hPrev = s > 0 ? hb.get(hBase - bs * n + j) : h0b.get(r * n + j);
-                    float dh = eb.get(hBase + j) + dhb.get(r * n + j);
-                    dzb.put(gBase + j, dh * (hPrev - c) * z * (1f - z));
-                    dzb.put(gBase + 2 * n + j, dh * (1f - z) * (1f - c * c));
-                    dhb.put(r * n + j, dh * z);
+                    float z = g[gb + j];
+                    float c = g[gb + 2 * n + j];
+                    float dht = e[hb + j] + dh[hb + j];
+                    d[gb + j] = dht * (hp[hb + j] - c) * z * (1f - z);
+                    d[gb + 2 * n + j] = dht * (1f - z) * (1f - c * c);
+                    dh[hb + j] = dht * z;
                 }
             }
+            Raw.put(d, block, dz, gOff);
             // dL/d(R * H_{t-1}) = dC W_hh^T
             Raw.gemm(false, true, bs, n, n, 1f, dz.at(gOff + 2L * n), g3, rw.position(2L * n), g3, 0f, dResetHidden.at(0), n);
+            Raw.get(dResetHidden, 0, drh, perStep);
             for (int r = 0; r < bs; r++) {
-                int gBase = (int) gOff + r * g3;
-                int hBase = (s * bs + r) * n;
+                int gb = r * g3;
+                int hb = r * n;
                 for (int j = 0; j < n; j++) {
-                    float rr = gb.get(gBase + n + j);
-                    float hPrev = s > 0 ? hb.get(hBase - bs * n + j) : h0b.get(r * n + j);
-                    float drh = drhb.get(r * n + j);
-                    dzb.put(gBase + n + j, drh * hPrev * rr * (1f - rr));
-                    dhb.put(r * n + j, dhb.get(r * n + j) + drh * rr);
+                    float rr = g[gb + n + j];
+                    d[gb + n + j] = drh[hb + j] * hp[hb + j] * rr * (1f - rr);
+                    dh[hb + j] += drh[hb + j] * rr;
                 }
             }
+            Raw.put(d, block, dz, gOff);
+            Raw.put(dh, perStep, dhNext, 0);
             // dL/dH_{t-1} += [dZ dR] [W_hz W_hr]^T
             Raw.gemm(false, true, bs, n, 2 * n, 1f, dz.at(gOff), g3, rw.position(0), g3, 1f, dhNext.at(0), n);
         }

@@ -23,7 +23,6 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
 
     private final Raw.Buf cells = new Raw.Buf();
     private final Raw.Buf c0 = new Raw.Buf();
-    private final Raw.Buf dcNext = new Raw.Buf();
 
     public LstmImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -35,42 +34,62 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
         into.put(STATE_C, detached(cells, (long) (steps - 1) * batch * units));
     }
 
+    /** tanh(C_t) for every step, kept for backpropagation. */
+    private final Raw.Buf cellTanh = new Raw.Buf();
+
+    /** Per-step scratch arrays: the element-wise loops run on Java arrays, which C2 vectorises. */
+    private float[] gw;
+    private float[] cw;
+    private float[] pw;
+    private float[] tw;
+    private float[] hw;
+    private float[] ew;
+
     @Override
     void forwardSteps(FloatPointer rw, Map<String, INDArray> state) {
         int n = units;
         int g4 = width;
         int bs = batch;
-        long perStep = (long) bs * n;
-        cells.ensure(steps * perStep);
+        int perStep = bs * n;
+        int block = bs * g4;
+        cells.ensure((long) steps * perStep);
+        cellTanh.ensure((long) steps * perStep);
         load(state == null ? null : state.get(STATE_C), c0, perStep);
-        FloatBuffer gb = gates.buf();
-        FloatBuffer cb = cells.buf();
-        FloatBuffer hb = hidden.buf();
-        FloatBuffer c0b = c0.buf();
+        float[] g = gw = Raw.scratch(gw, block);
+        float[] c = cw = Raw.scratch(cw, perStep);
+        float[] cp = pw = Raw.scratch(pw, perStep);
+        float[] tc = tw = Raw.scratch(tw, perStep);
+        float[] h = hw = Raw.scratch(hw, perStep);
+        Raw.get(c0, 0, cp, perStep);
         for (int s = 0; s < steps; s++) {
+            long gOff = (long) s * block;
+            long off = (long) s * perStep;
             if (s > 0) {
-                Raw.gemm(false, false, bs, g4, n, 1f, hidden.at((s - 1) * perStep), n, rw, g4, 1f, gates.at(s * bs * (long) g4), g4);
+                Raw.gemm(false, false, bs, g4, n, 1f, hidden.at(off - perStep), n, rw, g4, 1f, gates.at(gOff), g4);
             } else if (fwdHasState) {
                 Raw.gemm(false, false, bs, g4, n, 1f, h0.at(0), n, rw, g4, 1f, gates.at(0), g4);
             }
+            Raw.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {
-                int gBase = (s * bs + r) * g4;
-                int cBase = (s * bs + r) * n;
+                int gb = r * g4;
+                int hb = r * n;
+                Raw.tanh(g, gb, n);
+                Raw.sigmoid(g, gb + n, 3 * n); // forget, output and input gates side by side
                 for (int j = 0; j < n; j++) {
-                    float a = Raw.tanh(gb.get(gBase + j));
-                    float f = Raw.sigmoid(gb.get(gBase + n + j));
-                    float o = Raw.sigmoid(gb.get(gBase + 2 * n + j));
-                    float gi = Raw.sigmoid(gb.get(gBase + 3 * n + j));
-                    gb.put(gBase + j, a);
-                    gb.put(gBase + n + j, f);
-                    gb.put(gBase + 2 * n + j, o);
-                    gb.put(gBase + 3 * n + j, gi);
-                    float cPrev = s > 0 ? cb.get(cBase - bs * n + j) : c0b.get(r * n + j);
-                    float c = f * cPrev + gi * a;
-                    cb.put(cBase + j, c);
-                    hb.put(cBase + j, o * Raw.tanh(c));
+                    float ct = g[gb + n + j] * cp[hb + j] + g[gb + 3 * n + j] * g[gb + j];
+                    float t = Raw.tanh(ct);
+                    c[hb + j] = ct;
+                    tc[hb + j] = t;
+                    h[hb + j] = g[gb + 2 * n + j] * t;
                 }
             }
+            Raw.put(g, block, gates, gOff);
+            Raw.put(c, perStep, cells, off);
+            Raw.put(tc, perStep, cellTanh, off);
+            Raw.put(h, perStep, hidden, off);
+            float[] t = cp;
+            cp = c;
+            c = t;
         }
     }
 
@@ -79,37 +98,50 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
         int n = units;
         int g4 = width;
         int bs = batch;
-        dcNext.ensure((long) bs * n);
-        dcNext.zero((long) bs * n);
-        FloatBuffer gb = gates.buf();
-        FloatBuffer cb = cells.buf();
-        FloatBuffer c0b = c0.buf();
-        FloatBuffer dzb = dz.buf();
-        FloatBuffer dhb = dhNext.buf();
-        FloatBuffer dcb = dcNext.buf();
+        int perStep = bs * n;
+        int block = bs * g4;
+        float[] g = gw = Raw.scratch(gw, block);
+        float[] d = Raw.scratch(null, block);
+        float[] cp = pw = Raw.scratch(pw, perStep);
+        float[] tc = tw = Raw.scratch(tw, perStep);
+        float[] dh = hw = Raw.scratch(hw, perStep);
+        float[] e = ew = Raw.scratch(ew, perStep);
+        float[] dc = cw = Raw.scratch(cw, perStep);
+        java.util.Arrays.fill(dc, 0, perStep, 0f);
         for (int s = steps - 1; s >= end; s--) {
+            long gOff = (long) s * block;
+            int off = s * perStep;
+            Raw.get(gates, gOff, g, block);
+            Raw.get(cellTanh, off, tc, perStep);
+            if (s > 0) {
+                Raw.get(cells, off - perStep, cp, perStep);
+            } else {
+                Raw.get(c0, 0, cp, perStep);
+            }
+            eb.get(off, e, 0, perStep);
+            Raw.get(dhNext, 0, dh, perStep);
             for (int r = 0; r < bs; r++) {
-                int gBase = (s * bs + r) * g4;
-                int cBase = (s * bs + r) * n;
+                int gb = r * g4;
+                int hb = r * n;
                 for (int j = 0; j < n; j++) {
-                    float a = gb.get(gBase + j);
-                    float f = gb.get(gBase + n + j);
-                    float o = gb.get(gBase + 2 * n + j);
-                    float gi = gb.get(gBase + 3 * n + j);
-                    float tc = Raw.tanh(cb.get(cBase + j));
-                    float cPrev = s > 0 ? cb.get(cBase - bs * n + j) : c0b.get(r * n + j);
-                    float dh = eb.get(cBase + j) + dhb.get(r * n + j);
-                    float dc = dh * o * (1f - tc * tc) + dcb.get(r * n + j);
-                    dzb.put(gBase + j, dc * gi * (1f - a * a));
-                    dzb.put(gBase + n + j, dc * cPrev * f * (1f - f));
-                    dzb.put(gBase + 2 * n + j, dh * tc * o * (1f - o));
-                    dzb.put(gBase + 3 * n + j, dc * a * gi * (1f - gi));
-                    dcb.put(r * n + j, dc * f);
+                    float a = g[gb + j];
+                    float f = g[gb + n + j];
+                    float o = g[gb + 2 * n + j];
+                    float gi = g[gb + 3 * n + j];
+                    float t = tc[hb + j];
+                    float dht = e[hb + j] + dh[hb + j];
+                    float dct = dht * o * (1f - t * t) + dc[hb + j];
+                    d[gb + j] = dct * gi * (1f - a * a);
+                    d[gb + n + j] = dct * cp[hb + j] * f * (1f - f);
+                    d[gb + 2 * n + j] = dht * t * o * (1f - o);
+                    d[gb + 3 * n + j] = dct * a * gi * (1f - gi);
+                    dc[hb + j] = dct * f;
                 }
             }
+            Raw.put(d, block, dz, gOff);
             if (s > end) {
                 // dL/dH_{s-1} from the recurrence: dZ_s RW^T
-                Raw.gemm(false, true, bs, n, g4, 1f, dz.at((long) s * bs * g4), g4, rw, g4, 0f, dhNext.at(0), n);
+                Raw.gemm(false, true, bs, n, g4, 1f, dz.at(gOff), g4, rw, g4, 0f, dhNext.at(0), n);
             }
         }
     }

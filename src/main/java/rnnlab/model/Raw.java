@@ -47,9 +47,8 @@ final class Raw {
         }
 
         void zero(long n) {
-            for (int i = 0; i < n; i++) {
-                buf.put(i, 0f);
-            }
+            // at position 0, so that memset's byte count is the only unit that matters
+            Pointer.memset(ptr.position(0), 0, n * Float.BYTES);
         }
     }
 
@@ -83,23 +82,64 @@ final class Raw {
                 transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    static float sigmoid(float z) {
-        return (float) (1.0 / (1.0 + Math.exp(-z)));
-    }
-
     /**
-     * tanh in double from {@link Math#exp} (a JIT intrinsic), rounded to float: Java's {@code Math.tanh} is
-     * {@code StrictMath}'s software routine and took as long as the matrix products in an LSTM step. Both are
-     * within a few double ulps of the true value, so the float results agree but for a rare last-bit tie.
+     * tanh as a rational function of degree 13/6 on inputs clamped to +-7.9053 (Eigen's and PyTorch's
+     * vectorised float tanh use the same form), within 7 float ulps (4e-7 absolute) of the true value and
+     * exactly odd. It is plain arithmetic, with no call and no branch, so that C2 turns a loop of it over
+     * {@code float[]} into AVX instructions: 0.8 ns an element here, where {@code Math.exp} alone costs
+     * 16 ns and {@code Math.tanh} (StrictMath's software routine) more.
      */
     static float tanh(float z) {
-        double a = Math.abs((double) z);
-        if (a < 0x1p-5) {
-            // Taylor series to z^5: the next term is below 1e-10 of the value here
-            double z2 = (double) z * z;
-            return (float) (z * (1 - z2 * (1.0 / 3 - z2 * (2.0 / 15))));
+        float x = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, z));
+        float x2 = x * x;
+        float p = -2.76076847742355e-16f;
+        p = p * x2 + 2.00018790482477e-13f;
+        p = p * x2 + -8.60467152213735e-11f;
+        p = p * x2 + 5.12229709037114e-08f;
+        p = p * x2 + 1.48572235717979e-05f;
+        p = p * x2 + 6.37261928875436e-04f;
+        p = p * x2 + 4.89352455891786e-03f;
+        float q = 1.19825839466702e-06f;
+        q = q * x2 + 1.18534705686654e-04f;
+        q = q * x2 + 2.26843463243900e-03f;
+        q = q * x2 + 4.89352518554385e-03f;
+        return p * x / q;
+    }
+
+    private static final float TANH_CLAMP = 7.90531110763549805f;
+
+    /** The logistic function through {@link #tanh}: {@code 1/(1+e^-z) = (1 + tanh(z/2)) / 2}, within 3e-7 absolute. */
+    static float sigmoid(float z) {
+        return 0.5f + 0.5f * tanh(0.5f * z);
+    }
+
+    /** {@code a[off..off+n) = tanh(a[off..off+n))}: one vectorised loop. */
+    static void tanh(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            a[i] = tanh(a[i]);
         }
-        double e = Math.exp(-2 * a);
-        return (float) Math.copySign((1 - e) / (1 + e), z);
+    }
+
+    /** {@code a[off..off+n) = sigmoid(a[off..off+n))}: one vectorised loop. */
+    static void sigmoid(float[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            a[i] = sigmoid(a[i]);
+        }
+    }
+
+    /** Bulk copy of {@code n} floats from a native buffer at {@code offset} into {@code to}. */
+    static float[] get(Buf from, long offset, float[] to, int n) {
+        from.buf().get(Math.toIntExact(offset), to, 0, n);
+        return to;
+    }
+
+    /** Bulk copy of {@code n} floats of {@code from} into a native buffer at {@code offset}. */
+    static void put(float[] from, int n, Buf to, long offset) {
+        to.buf().put(Math.toIntExact(offset), from, 0, n);
+    }
+
+    /** A scratch array of at least {@code n} floats: {@code a} itself when it is big enough. */
+    static float[] scratch(float[] a, int n) {
+        return a != null && a.length >= n ? a : new float[n];
     }
 }

@@ -30,31 +30,33 @@ public class RawSrnImpl extends RawRecurrentImpl<Srn> {
         return SrnImpl.STATE_KEY;
     }
 
+    /** Per-step scratch arrays: the element-wise loops run on Java arrays, which C2 vectorises. */
+    private float[] work;
+    private float[] hw;
+    private float[] dw;
+
     @Override
     void forwardSteps(FloatPointer rw, Map<String, INDArray> state) {
         int n = units;
         int bs = batch;
-        long perStep = (long) bs * n;
-        FloatBuffer gb = gates.buf();
-        FloatBuffer hb = hidden.buf();
+        int perStep = bs * n;
+        float[] z = work = Raw.scratch(work, perStep);
         for (int s = 0; s < steps; s++) {
-            long off = s * perStep;
+            long off = (long) s * perStep;
             if (s > 0) {
                 Raw.gemm(false, false, bs, n, n, 1f, hidden.at(off - perStep), n, rw, n, 1f, gates.at(off), n);
             } else if (fwdHasState) {
                 Raw.gemm(false, false, bs, n, n, 1f, h0.at(0), n, rw, n, 1f, gates.at(0), n);
             }
-            int from = (int) off;
-            int to = (int) (off + perStep);
+            Raw.get(gates, off, z, perStep);
             if (tanh) {
-                for (int i = from; i < to; i++) {
-                    hb.put(i, Raw.tanh(gb.get(i)));
-                }
+                Raw.tanh(z, 0, perStep);
             } else {
-                for (int i = from; i < to; i++) {
-                    hb.put(i, Math.max(gb.get(i), 0f));
+                for (int i = 0; i < perStep; i++) {
+                    z[i] = Math.max(z[i], 0f);
                 }
             }
+            Raw.put(z, perStep, hidden, off);
         }
     }
 
@@ -63,17 +65,25 @@ public class RawSrnImpl extends RawRecurrentImpl<Srn> {
         int n = units;
         int bs = batch;
         int perStep = bs * n;
-        FloatBuffer hb = hidden.buf();
-        FloatBuffer dzb = dz.buf();
-        FloatBuffer dhb = dhNext.buf();
+        float[] e = work = Raw.scratch(work, perStep);
+        float[] h = hw = Raw.scratch(hw, perStep);
+        float[] d = dw = Raw.scratch(dw, perStep);
         for (int s = steps - 1; s >= end; s--) {
             int off = s * perStep;
+            eb.get(off, e, 0, perStep);
+            Raw.get(hidden, off, h, perStep);
+            Raw.get(dhNext, 0, d, perStep);
             // dZ_t = (dL/dH_t + dZ_{t+1} U^T) * f'(Z_t), f' from H_t
-            for (int i = 0; i < perStep; i++) {
-                float dh = eb.get(off + i) + dhb.get(i);
-                float h = hb.get(off + i);
-                dzb.put(off + i, tanh ? dh * (1f - h * h) : (h > 0f ? dh : 0f));
+            if (tanh) {
+                for (int i = 0; i < perStep; i++) {
+                    e[i] = (e[i] + d[i]) * (1f - h[i] * h[i]);
+                }
+            } else {
+                for (int i = 0; i < perStep; i++) {
+                    e[i] = h[i] > 0f ? e[i] + d[i] : 0f;
+                }
             }
+            Raw.put(e, perStep, dz, off);
             if (s > end) {
                 Raw.gemm(false, true, bs, n, n, 1f, dz.at(off), n, rw, n, 0f, dhNext.at(0), n);
             }
