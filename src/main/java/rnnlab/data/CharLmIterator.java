@@ -5,12 +5,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
+
+import rnnlab.model.Bulk;
 
 /**
  * Minibatches of a token sequence for language models, as the tutorials sample them, each epoch
@@ -158,7 +158,7 @@ public final class CharLmIterator implements DataSetIterator {
                 }
             }
         }
-        return Nd4j.create(data, new long[] {rows, vocab, steps}, 'c').castTo(DataType.FLOAT);
+        return Bulk.floats(data, rows, vocab, steps);
     }
 
     @Override

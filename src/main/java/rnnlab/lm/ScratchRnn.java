@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import rnnlab.model.Bulk;
+import rnnlab.model.SrnSteps;
+
 /**
  * The tutorials' recurrent network "from scratch", in explicit ND4J: the five parameters
  * {@code W_xh, W_hh, b_h, W_hq, b_q} (normal times 0.01, biases zero), the loop
@@ -42,6 +45,9 @@ public final class ScratchRnn implements LanguageModel {
 
     private final DataType dataType;
 
+    /** FLOAT: the steps of the loops below run on raw memory ({@link SrnSteps}); other types use ND4J ops. */
+    private final SrnSteps kernel;
+
     public ScratchRnn(int vocab, int hidden, double lr, double theta, long seed) {
         this(vocab, hidden, lr, theta, seed, DataType.FLOAT);
     }
@@ -49,6 +55,7 @@ public final class ScratchRnn implements LanguageModel {
     /** With {@code DataType.DOUBLE} for gradient checks. */
     public ScratchRnn(int vocab, int hidden, double lr, double theta, long seed, DataType dataType) {
         this.dataType = dataType;
+        this.kernel = dataType == DataType.FLOAT ? new SrnSteps(true) : null;
         this.vocab = vocab;
         this.hidden = hidden;
         this.lr = lr;
@@ -92,7 +99,7 @@ public final class ScratchRnn implements LanguageModel {
                 }
             }
         }
-        return Nd4j.create(data, new long[] {(long) steps * batch, vocab}, 'c').castTo(dataType);
+        return Bulk.floats(data, (long) steps * batch, vocab).castTo(dataType);
     }
 
     /** The tutorial's {@code rnn(inputs, state, params)}; {@code h0} null means zeros. */
@@ -101,14 +108,18 @@ public final class ScratchRnn implements LanguageModel {
         INDArray h2d = h.reshape('c', (long) steps * batch, hidden);
         Nd4j.gemm(x, wXh, h2d, false, false, 1.0, 0.0); // X W_xh for every step at once
         h2d.addiRowVector(bH);
-        INDArray prev = h0;
-        for (int t = 0; t < steps; t++) {
-            INDArray ht = h.slice(t);
-            if (prev != null) {
-                Nd4j.gemm(prev, wHh, ht, false, false, 1.0, 1.0); // + H W_hh
+        if (kernel != null) {
+            kernel.forwardInPlace(h2d, h0, wHh, steps, batch); // the loop below, on raw memory
+        } else {
+            INDArray prev = h0;
+            for (int t = 0; t < steps; t++) {
+                INDArray ht = h.slice(t);
+                if (prev != null) {
+                    Nd4j.gemm(prev, wHh, ht, false, false, 1.0, 1.0); // + H W_hh
+                }
+                Transforms.tanh(ht, false);
+                prev = ht;
             }
-            Transforms.tanh(ht, false);
-            prev = ht;
         }
         INDArray logits = h2d.mmul(wHq).addiRowVector(bQ);
         return new Pass(x, h0, h, logits, steps, batch);
@@ -139,7 +150,7 @@ public final class ScratchRnn implements LanguageModel {
         int batch = p.batch();
         long rows = (long) steps * batch;
         INDArray prob = Transforms.softmax(p.logits(), true);
-        double[] pr = prob.dup('c').data().asDouble();
+        double[] pr = dataType == DataType.FLOAT ? toDouble(Bulk.floats(prob)) : prob.dup('c').data().asDouble();
         double loss = 0;
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
@@ -150,19 +161,24 @@ public final class ScratchRnn implements LanguageModel {
             }
         }
         loss /= rows;
-        INDArray dy = Nd4j.create(pr, new long[] {rows, vocab}, 'c').castTo(dataType).divi(rows);
+        INDArray dy = (dataType == DataType.FLOAT ? Bulk.floats(toFloat(pr), rows, vocab)
+                : Nd4j.create(pr, new long[] {rows, vocab}, 'c').castTo(dataType)).divi(rows);
         INDArray h2d = p.h().reshape('c', rows, hidden);
         Nd4j.gemm(h2d, dy, grads[3], true, false, 1.0, 0.0);
         grads[4].assign(dy.sum(true, 0));
         // dL/dH from the output layer, then back through the steps: dZ_t = (dH_t + dZ_{t+1} W_hh^T) * (1 - H_t^2)
         INDArray dz = dy.mmul(wHq.transpose()).reshape('c', steps, batch, hidden);
-        for (int t = steps - 1; t >= 0; t--) {
-            INDArray dt = dz.slice(t);
-            if (t < steps - 1) {
-                Nd4j.gemm(dz.slice(t + 1), wHh, dt, false, true, 1.0, 1.0);
+        if (kernel != null) {
+            kernel.backwardInPlace(dz.reshape('c', rows, hidden), h2d, wHh, steps, batch); // the loop below, raw
+        } else {
+            for (int t = steps - 1; t >= 0; t--) {
+                INDArray dt = dz.slice(t);
+                if (t < steps - 1) {
+                    Nd4j.gemm(dz.slice(t + 1), wHh, dt, false, true, 1.0, 1.0);
+                }
+                INDArray ht = p.h().slice(t);
+                dt.muli(ht.mul(ht).rsubi(1.0));
             }
-            INDArray ht = p.h().slice(t);
-            dt.muli(ht.mul(ht).rsubi(1.0));
         }
         INDArray dz2d = dz.reshape('c', rows, hidden);
         Nd4j.gemm(p.x(), dz2d, grads[0], true, false, 1.0, 0.0);
@@ -180,6 +196,23 @@ public final class ScratchRnn implements LanguageModel {
         }
         grads[2].assign(dz2d.sum(true, 0));
         return loss;
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    /** Rounded to float, as {@code castTo(FLOAT)} rounds. */
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 
     /** The tutorials' {@code grad_clipping}: {@code g <- min(1, theta/||g||) g} over all five; returns ||g||. */

@@ -42,6 +42,20 @@ final class Raw {
             return ptr.position(offset);
         }
 
+        /** A new pointer at {@code offset}, for calls that take two places of the same buffer. */
+        FloatPointer view(long offset) {
+            return new FloatPointer(ptr).position(offset);
+        }
+
+        /** A buffer over a dense FLOAT array's own memory (see {@link Raw#pointer}); the array must outlive it. */
+        static Buf wrap(INDArray a) {
+            Buf b = new Buf();
+            b.ptr = pointer(a);
+            b.buf = b.ptr.asBuffer();
+            b.size = a.length();
+            return b;
+        }
+
         FloatBuffer buf() {
             return buf;
         }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.LanguageModel;
+import rnnlab.model.Bulk;
 import rnnlab.report.Markdown;
 
 /**
@@ -153,7 +154,7 @@ public final class LmTrainer {
                     y[r][j] = ids[r * rowLength + start + j + 1];
                 }
             }
-            float[] p = model.probabilities(x).dup('c').data().asFloat(); // [rows, vocab, len]
+            float[] p = Bulk.floats(model.probabilities(x)); // [rows, vocab, len]
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < len; j++) {
                     int target = y[r][j];
@@ -194,7 +195,7 @@ public final class LmTrainer {
         }
         for (int i = 0; i < n; i++) {
             INDArray p = model.probabilities(new int[][] {{out.get(out.size() - 1)}});
-            out.add(pick(p.dup('c').data().asFloat(), temperature, random));
+            out.add(pick(Bulk.floats(p), temperature, random));
         }
         model.restoreState(saved);
         return out.stream().mapToInt(Integer::intValue).toArray();

@@ -104,6 +104,28 @@ class ScratchRnnTest {
         }
     }
 
+    /** FLOAT runs its steps on raw memory (SrnSteps); DOUBLE, checked above, runs ND4J ops: they agree. */
+    @Test
+    void floatStepsAgreeWithTheDoubleReference() {
+        int[][] x = {{0, 1, 2, 1, 0}, {2, 2, 0, 1, 1}, {1, 0, 0, 2, 1}};
+        int[][] y = {{1, 2, 1, 0, 2}, {2, 0, 1, 1, 0}, {0, 0, 2, 1, 1}};
+        double[][] h0v = {{0.3, -0.2}, {-0.4, 0.1}, {0.05, 0.6}};
+        for (boolean withState : new boolean[] {false, true}) {
+            ScratchRnn f = known(DataType.FLOAT, 1e9);
+            ScratchRnn d = known(DataType.DOUBLE, 1e9);
+            INDArray h0 = withState ? Nd4j.createFromArray(h0v) : null;
+            ScratchRnn.Pass pf = f.forward(f.inputs(x), h0 == null ? null : h0.castTo(DataType.FLOAT), 5, 3);
+            ScratchRnn.Pass pd = d.forward(d.inputs(x), h0, 5, 3);
+            assertArrayEquals(pd.h().dup('c').data().asDouble(), pf.h().castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+                    1e-6, "hidden states");
+            assertEquals(d.backward(pd, y), f.backward(pf, y), 1e-6, "loss");
+            for (int i = 0; i < f.grads.length; i++) {
+                assertArrayEquals(d.grads[i].dup('c').data().asDouble(),
+                        f.grads[i].castTo(DataType.DOUBLE).dup('c').data().asDouble(), 1e-6, "gradient " + i);
+            }
+        }
+    }
+
     @Test
     void clippingRescalesAllGradientsTogether() {
         ScratchRnn m = known(DataType.DOUBLE, 1.0);

@@ -69,4 +69,48 @@ class RawTest {
         assertEquals(0f, b.buf().get(40), 0);
         assertEquals(0f, b.buf().get(99), 0);
     }
+
+    @Test
+    void biasGradientColumnSumsEqualNd4jsBitForBit() {
+        int[][] shapes = {{1120, 1024}, {700, 150}, {280, 32}, {5, 4}, {3000, 7}};
+        for (int[] s : shapes) {
+            org.nd4j.linalg.api.ndarray.INDArray dz = org.nd4j.linalg.factory.Nd4j.randn(s[0], new long[] {s[0], s[1]})
+                    .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).muli(1e-3);
+            org.nd4j.linalg.api.ndarray.INDArray mine = org.nd4j.linalg.factory.Nd4j.zeros(
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, s[1]);
+            RecurrentImpl.columnSums(dz, mine);
+            float[] want = dz.sum(true, 0).data().asFloat();
+            float[] got = mine.dup().data().asFloat();
+            for (int j = 0; j < s[1]; j++) {
+                assertEquals(Float.floatToIntBits(want[j]), Float.floatToIntBits(got[j]), s[0] + "x" + s[1] + " column " + j);
+            }
+        }
+        // a view (here every other row) takes ND4J's own reduction
+        org.nd4j.linalg.api.ndarray.INDArray big = org.nd4j.linalg.factory.Nd4j.randn(9, new long[] {10, 6})
+                .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        org.nd4j.linalg.api.ndarray.INDArray view = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 8),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        org.nd4j.linalg.api.ndarray.INDArray out = org.nd4j.linalg.factory.Nd4j.zeros(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 6);
+        RecurrentImpl.columnSums(view, out);
+        assertEquals(view.sum(true, 0), out);
+    }
+
+    @Test
+    void denseArraysAreUsedAsTheyAreAndViewsAreCopied() {
+        org.nd4j.linalg.api.ndarray.INDArray h = org.nd4j.linalg.factory.Nd4j.createUninitialized(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 512);
+        org.nd4j.linalg.api.ndarray.INDArray row = h.reshape('c', 1, 512);
+        assertTrue(RecurrentImpl.dense(row) == row, "a [1, n] reshape is dense");
+        org.nd4j.linalg.api.ndarray.INDArray m = org.nd4j.linalg.factory.Nd4j.rand(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3);
+        assertTrue(RecurrentImpl.dense(m) == m);
+        org.nd4j.linalg.api.ndarray.INDArray t = m.transpose();
+        assertTrue(RecurrentImpl.dense(t) != t, "a transpose is copied");
+        assertEquals(t, RecurrentImpl.dense(t));
+        org.nd4j.linalg.api.ndarray.INDArray rows = m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        assertTrue(RecurrentImpl.dense(rows) != rows, "an offset view is copied");
+        assertEquals(rows, RecurrentImpl.dense(rows));
+    }
 }

@@ -1,0 +1,113 @@
+package rnnlab.model;
+
+import java.nio.FloatBuffer;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The simple recurrence {@code H_t = f(Z_t + H_{t-1} U)} (f = tanh or ReLU, {@code Z_t = X_t W + b} given)
+ * and its backpropagation, on raw float memory: one OpenBLAS sgemm and one loop per step, the loop on a
+ * Java array that C2 vectorises. {@link RawSrnImpl} (the DL4J layer) and {@link rnnlab.lm.ScratchRnn}
+ * (the tutorials' from-scratch model) both run their steps here. Memory is time-major {@code [T, batch, n]},
+ * C order. An instance keeps its scratch arrays between calls; it is not for concurrent use.
+ */
+public final class SrnSteps {
+    private final boolean tanh;
+    private final Raw.Buf dhNext = new Raw.Buf();
+    private float[] work;
+    private float[] hw;
+    private float[] dw;
+
+    public SrnSteps(boolean tanh) {
+        this.tanh = tanh;
+    }
+
+    /**
+     * For t = 0..T-1: {@code Z_t += H_{t-1} U} (with {@code H_{-1} = h0}, none when null), then
+     * {@code H_t = f(Z_t)}. {@code z} and {@code h} may be the same memory.
+     */
+    void forward(Raw.Buf z, Raw.Buf h, Raw.Buf h0, FloatPointer u, int steps, int bs, int n) {
+        int perStep = bs * n;
+        float[] w = work = Raw.scratch(work, perStep);
+        for (int s = 0; s < steps; s++) {
+            long off = (long) s * perStep;
+            if (s > 0) {
+                Raw.gemm(false, false, bs, n, n, 1f, h.view(off - perStep), n, u, n, 1f, z.view(off), n);
+            } else if (h0 != null) {
+                Raw.gemm(false, false, bs, n, n, 1f, h0.view(0), n, u, n, 1f, z.view(0), n);
+            }
+            Raw.get(z, off, w, perStep);
+            if (tanh) {
+                Raw.tanh(w, 0, perStep);
+            } else {
+                for (int i = 0; i < perStep; i++) {
+                    w[i] = Math.max(w[i], 0f);
+                }
+            }
+            Raw.put(w, perStep, h, off);
+        }
+    }
+
+    /**
+     * Backpropagation through steps {@code end..T-1}: {@code dZ_t = (dL/dH_t + dZ_{t+1} U^T) * f'(Z_t)}, f' from
+     * {@code H_t}, into {@code dz} (the steps below {@code end} are left alone). {@code eps} holds dL/dH and
+     * may be {@code dz}'s own memory.
+     */
+    void backward(FloatBuffer eps, Raw.Buf h, Raw.Buf dz, FloatPointer u, int steps, int end, int bs, int n) {
+        int perStep = bs * n;
+        float[] e = work = Raw.scratch(work, perStep);
+        float[] hv = hw = Raw.scratch(hw, perStep);
+        float[] d = dw = Raw.scratch(dw, perStep);
+        dhNext.ensure(perStep);
+        java.util.Arrays.fill(d, 0, perStep, 0f);
+        for (int s = steps - 1; s >= end; s--) {
+            int off = s * perStep;
+            eps.get(off, e, 0, perStep);
+            Raw.get(h, off, hv, perStep);
+            if (tanh) {
+                for (int i = 0; i < perStep; i++) {
+                    e[i] = (e[i] + d[i]) * (1f - hv[i] * hv[i]);
+                }
+            } else {
+                for (int i = 0; i < perStep; i++) {
+                    e[i] = hv[i] > 0f ? e[i] + d[i] : 0f;
+                }
+            }
+            Raw.put(e, perStep, dz, off);
+            if (s > end) {
+                Raw.gemm(false, true, bs, n, n, 1f, dz.view(off), n, u, n, 0f, dhNext.view(0), n);
+                Raw.get(dhNext, 0, d, perStep);
+            }
+        }
+    }
+
+    /**
+     * {@link #forward} in place on a dense FLOAT {@code z} [T*batch, n] that holds {@code X W + b} and
+     * becomes H; {@code h0} [batch, n] or null, {@code u} [n, n].
+     */
+    public void forwardInPlace(INDArray z, INDArray h0, INDArray u, int steps, int batch) {
+        Raw.Buf zb = Raw.Buf.wrap(check(z));
+        forward(zb, zb, h0 == null ? null : Raw.Buf.wrap(RecurrentImpl.dense(h0)), Raw.pointer(RecurrentImpl.dense(u)),
+                steps, batch, (int) u.size(0));
+    }
+
+    /**
+     * {@link #backward} over all steps in place on a dense FLOAT {@code d} [T*batch, n] that holds dL/dH and
+     * becomes dL/dZ, from the forward pass's {@code h} [T*batch, n].
+     */
+    public void backwardInPlace(INDArray d, INDArray h, INDArray u, int steps, int batch) {
+        Raw.Buf db = Raw.Buf.wrap(check(d));
+        backward(db.buf(), Raw.Buf.wrap(RecurrentImpl.dense(h)), db, Raw.pointer(RecurrentImpl.dense(u)), steps, 0, batch,
+                (int) u.size(0));
+    }
+
+    private static INDArray check(INDArray a) {
+        if (RecurrentImpl.dense(a) != a || a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("SrnSteps works in place on dense C-order FLOAT arrays, got "
+                    + a.shapeInfoToString());
+        }
+        return a;
+    }
+}
