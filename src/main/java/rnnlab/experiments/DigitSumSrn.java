@@ -18,7 +18,8 @@ public final class DigitSumSrn extends DigitSumExperiment {
     @Override
     String modelNote() {
         return "The table shows the hand-written SRN (`rnnlab.model.Srn`: H_t = tanh(X_t W + H_{t-1} U + b), "
-                + "forward and backward written out in ND4J), which the tutorial trains; DL4J's SimpleRnn computes "
+                + "forward and backward written out by hand, its time steps on raw buffers), which the tutorial trains; "
+                + "DL4J's SimpleRnn computes "
                 + "the same function and is compared below.";
     }
 }

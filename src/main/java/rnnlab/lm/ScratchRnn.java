@@ -165,7 +165,7 @@ public final class ScratchRnn implements LanguageModel {
                 : Nd4j.create(pr, new long[] {rows, vocab}, 'c').castTo(dataType)).divi(rows);
         INDArray h2d = p.h().reshape('c', rows, hidden);
         Nd4j.gemm(h2d, dy, grads[3], true, false, 1.0, 0.0);
-        grads[4].assign(dy.sum(true, 0));
+        Bulk.columnSums(dy, grads[4]);
         // dL/dH from the output layer, then back through the steps: dZ_t = (dH_t + dZ_{t+1} W_hh^T) * (1 - H_t^2)
         INDArray dz = dy.mmul(wHq.transpose()).reshape('c', steps, batch, hidden);
         if (kernel != null) {
@@ -194,7 +194,7 @@ public final class ScratchRnn implements LanguageModel {
             Nd4j.gemm(p.h0(), dz2d.get(interval(0, batch),
                     all()), grads[1], true, false, 1.0, 1.0);
         }
-        grads[2].assign(dz2d.sum(true, 0));
+        Bulk.columnSums(dz2d, grads[2]);
         return loss;
     }
 

@@ -21,6 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import rnnlab.model.Bulk;
+
 /**
  * A language model's output: a dense layer at every step, softmax, and {@link TokenMeanXent}, with labels
  * as one-hot vectors or (for a large vocabulary, far cheaper) token ids {@code [batch, 1, time]}. DL4J's
@@ -123,7 +125,7 @@ public class SequenceSoftmaxOutput extends RnnOutputLayer {
             INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
             INDArray bg = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
             Nd4j.gemm(x, p, wg, true, false, 1.0, 0.0);
-            bg.assign(p.sum(true, 0));
+            Bulk.columnSums(p, bg);
             INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                     new long[] {batch, steps, nIn}, 'c');
             Nd4j.gemm(p, w, eps.reshape('c', rows, nIn), false, true, 1.0, 0.0);

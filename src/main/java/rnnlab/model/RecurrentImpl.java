@@ -173,32 +173,6 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         return a.offset() == 0;
     }
 
-    /**
-     * {@code into = dz.sum(0)}, the bias gradient. ND4J's column reduction over a C-order matrix took a
-     * tenth of an LSTM training step; for FLOAT this is one Java loop adding row after row in float, the
-     * same order and rounding as ND4J's (a test checks the two agree bit for bit), which C2 vectorises.
-     */
-    static void columnSums(INDArray dz, INDArray into) {
-        if (dz.dataType() != DataType.FLOAT || !dz.isMatrix() || dense(dz) != dz) {
-            into.assign(dz.sum(true, 0));
-            return;
-        }
-        int rows = (int) dz.size(0);
-        int cols = (int) dz.size(1);
-        java.nio.FloatBuffer v = Raw.buffer(dz);
-        float[] row = new float[cols];
-        float[] acc = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            v.get(r * cols, row, 0, cols);
-            for (int j = 0; j < cols; j++) {
-                acc[j] += row[j];
-            }
-        }
-        INDArray sum = Nd4j.createUninitialized(DataType.FLOAT, 1, cols);
-        Raw.buffer(sum).put(acc);
-        into.assign(sum);
-    }
-
     /** Checks the input and returns it time-major, cast to the layer's type (a view). */
     INDArray timeMajorInput() {
         assertInputSet(false);
@@ -260,7 +234,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         if (h0 != null) {
             Nd4j.gemm(h0, dz.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
         }
-        columnSums(dz, bg);
+        Bulk.columnSums(dz, bg);
         weightNoiseParams.clear();
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(RecurrentParams.WEIGHT_KEY, wg);

@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The hand-written SRN: {@code H_t = f(X_t W + H_{t-1} U + b)}, forward and backward written out in ND4J.
+ * The hand-written SRN: {@code H_t = f(X_t W + H_{t-1} U + b)}, forward and backward written out in ND4J
+ * ops, for any data type (the gradient checks run it in DOUBLE); FLOAT networks get {@link RawSrnImpl}.
  * The input projection {@code X W + b} is one matrix product over all time steps; only
  * {@code H_{t-1} U} stays in the loop. Backpropagation through time keeps the forward pass of the
  * training step (no recomputation); dW, dU and the input gradient are one product each over all steps.
