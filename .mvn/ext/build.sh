@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 lib=$(dirname "$(dirname "$(readlink -f "$(command -v mvn)")")")/lib
 out=$(mktemp -d)
-javac --release 11 -nowarn -cp "$lib/*" -d "$out" src/rnnlab/build/CompileBeforeExec.java
+# BlasCore is the project's own source file (src/main/java), the one rule for the BLAS core type
+javac --release 11 -nowarn -cp "$lib/*" -d "$out" src/rnnlab/build/CompileBeforeExec.java \
+  ../../src/main/java/rnnlab/kernels/BlasCore.java
 mkdir -p "$out/META-INF/sisu"
 cp src/META-INF/sisu/javax.inject.Named "$out/META-INF/sisu/"
 # fixed timestamps, so the same source gives the same jar

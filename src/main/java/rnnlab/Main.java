@@ -15,6 +15,7 @@ import rnnlab.core.Registry;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
+import rnnlab.jobs.ChildJvm;
 import rnnlab.report.Scoreboard;
 import rnnlab.search.Search;
 
@@ -32,9 +33,27 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (!ChildJvm.isChild()) {
+            // the work runs in a JVM of its own, whose environment carries the BLAS core type (rnnlab.kernels.BlasCore)
+            System.exit(runInChild());
+        }
+        ChildJvm.watchParent();
         int code = run(Cli.fromEnvironment(), Path.of("").toAbsolutePath(), System.out, System.err);
         System.out.flush();
         System.exit(code);
+    }
+
+    private static int runInChild() {
+        try {
+            return ChildJvm.run(ChildJvm.builder(Main.class.getName(), ChildJvm.passedProperties(), List.of()),
+                    System.err);
+        } catch (java.io.IOException e) {
+            System.err.println("rnnlab: cannot start the JVM that runs the work: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
     }
 
     /** Runs what {@code cli} asks for; returns the exit status. */

@@ -33,6 +33,9 @@ public final class Plots {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setYAxisLogarithmic(logY);
+        // a logarithmic axis labels only powers of ten by default, so a range inside one decade (perplexities
+        // 100 to 500) showed no numbers at all: label the steps between them too
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
         chart.getStyler().setAntiAlias(true);
         for (Series s : series) {
             if (s.x().length == 0) {

@@ -1,0 +1,208 @@
+package rnnlab.jobs;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import rnnlab.kernels.BlasCore;
+
+/**
+ * A JVM of the project's own, started from this one with the environment a training run needs: the BLAS core
+ * type that fits the CPU ({@link BlasCore}), which OpenBLAS reads only from the environment of the process that
+ * loads it. {@code exec:java} runs inside Maven's JVM, whose environment is fixed, so {@code rnnlab.Main} runs
+ * its work in a child; jobs and workers use the same path.
+ *
+ * <p>A child ends by itself when its parent is gone ({@link #watchParent}), however the parent was stopped, so
+ * no orphan goes on writing results; a parent that is stopped normally (Ctrl-C, SIGTERM) stops its children
+ * first. The child's standard output is the parent's; its standard error is read line by line, to catch the
+ * line in which OpenBLAS names the kernel it loaded, and passed on.
+ */
+public final class ChildJvm {
+    /** Set in a child: the pid of the parent it watches. */
+    public static final String PARENT_PID = "rnnlab.parent.pid";
+    private static final Pattern CORE_LINE = Pattern.compile("^Core: (\\S+)\\s*$");
+    /** System properties of the JVM and of Maven that a child does not inherit. */
+    private static final List<String> NOT_PASSED = List.of("java.", "jdk.", "sun.", "os.", "user.", "file.", "line.",
+            "path.", "native.", "stdout.", "stderr.", "classworlds.", "maven.", "library.", "guice.", "jansi.",
+            "jline.", "exec.", "awt.toolkit", "socksNonProxyHosts", "http.nonProxyHosts", "ftp.nonProxyHosts");
+    private static final AtomicReference<String> loggedCore = new AtomicReference<>();
+
+    private ChildJvm() {
+    }
+
+    /** True in a JVM started by {@link #builder}. */
+    public static boolean isChild() {
+        return System.getProperty(PARENT_PID) != null;
+    }
+
+    /**
+     * A child JVM running {@code mainClass} on this JVM's class path, with {@code properties} as its system
+     * properties, {@code jvmFlags} before them, and the BLAS core type in its environment.
+     */
+    public static ProcessBuilder builder(String mainClass, Map<String, String> properties, List<String> jvmFlags) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags);
+        for (Map.Entry<String, String> p : properties.entrySet()) {
+            cmd.add("-D" + p.getKey() + "=" + p.getValue());
+        }
+        cmd.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
+        cmd.add("-cp");
+        cmd.add(classpath());
+        cmd.add(mainClass);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        // the child reads its command line from its system properties, not from Maven's
+        env.remove("MAVEN_CMD_LINE_ARGS");
+        String core = BlasCore.forThisMachine();
+        if (core != null && !env.containsKey(BlasCore.VARIABLE)) {
+            env.put(BlasCore.VARIABLE, core);
+        }
+        // OpenBLAS names the kernel it loaded on standard error; the parent reads and reports it once
+        env.putIfAbsent("OPENBLAS_VERBOSE", "2");
+        return pb;
+    }
+
+    /** The system properties of this JVM that a child should see: the user's and the project's, not the JVM's. */
+    public static Map<String, String> passedProperties() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Properties props = System.getProperties();
+        for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+            if (NOT_PASSED.stream().noneMatch(key::startsWith) && !key.equals(PARENT_PID)) {
+                out.put(key, props.getProperty(key));
+            }
+        }
+        out.put("java.awt.headless", "true");
+        return out;
+    }
+
+    /**
+     * Starts the child, passes its standard error on to {@code err} (reporting OpenBLAS's kernel line once per
+     * parent as one log line instead), waits for it and returns its exit status. A shutdown of this JVM
+     * destroys the child first.
+     */
+    public static int run(ProcessBuilder pb, PrintStream err) throws IOException, InterruptedException {
+        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        Thread killer = new Thread(() -> destroy(p), "rnnlab-child-stop");
+        Runtime.getRuntime().addShutdownHook(killer);
+        Thread pump = new Thread(() -> pump(p, err), "rnnlab-child-stderr");
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            int code = p.waitFor();
+            pump.join(5000);
+            return code;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killer);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs
+            }
+        }
+    }
+
+    private static void pump(Process p, PrintStream err) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                Matcher m = CORE_LINE.matcher(line);
+                if (m.matches()) {
+                    if (loggedCore.compareAndSet(null, m.group(1))) {
+                        err.println(coreLine(m.group(1)));
+                    }
+                    continue;
+                }
+                err.println(line);
+            }
+        } catch (IOException e) {
+            // the child is gone
+        }
+    }
+
+    /** The one line a run prints about its BLAS. */
+    static String coreLine(String core) {
+        return "rnnlab: BLAS: OpenBLAS, kernels for " + core + " (" + BlasCore.origin() + "; set "
+                + BlasCore.VARIABLE + " to choose another)";
+    }
+
+    /** The kernel family the children of this JVM reported, or null before any did. */
+    public static String reportedCore() {
+        return loggedCore.get();
+    }
+
+    private static void destroy(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * In a child: a daemon thread that halts this JVM as soon as the parent that started it is gone (killed
+     * with SIGKILL, say, which runs no shutdown hook there), so an orphan never goes on writing.
+     */
+    public static void watchParent() {
+        String pid = System.getProperty(PARENT_PID);
+        if (pid == null) {
+            return;
+        }
+        long parent = Long.parseLong(pid);
+        Thread t = new Thread(() -> {
+            while (true) {
+                boolean alive = ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive) {
+                    System.err.println("rnnlab: the parent process " + parent + " is gone; stopping");
+                    Runtime.getRuntime().halt(3);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rnnlab-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The class path of the project's code as this JVM sees it (under exec:java, the plugin's class loader). */
+    static String classpath() {
+        ClassLoader cl = ChildJvm.class.getClassLoader();
+        if (cl instanceof URLClassLoader u && u.getURLs().length > 0) {
+            List<String> parts = new ArrayList<>();
+            for (URL url : u.getURLs()) {
+                try {
+                    parts.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    parts.add(url.getPath());
+                }
+            }
+            return String.join(File.pathSeparator, parts);
+        }
+        return System.getProperty("java.class.path");
+    }
+}
