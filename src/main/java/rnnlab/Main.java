@@ -16,6 +16,7 @@ import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
 import rnnlab.jobs.ChildJvm;
+import rnnlab.models.ModelCommands;
 import rnnlab.report.Scoreboard;
 import rnnlab.search.Search;
 
@@ -46,7 +47,7 @@ public final class Main {
     private static int runInChild() {
         try {
             return ChildJvm.run(ChildJvm.builder(Main.class.getName(), ChildJvm.passedProperties(), List.of()),
-                    System.err);
+                    System.out, System.err);
         } catch (java.io.IOException e) {
             System.err.println("rnnlab: cannot start the JVM that runs the work: " + e.getMessage());
             return 1;
@@ -74,7 +75,9 @@ public final class Main {
     private static void runOrThrow(Cli cli, Path projectDir, PrintStream out) throws Exception {
         if (cli.exp() == null || cli.exp().isBlank()) {
             throw new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
-                    + String.join(", ", Registry.all().keySet()) + "), or -Dexp=list, -Dexp=all or -Dexp=scoreboard");
+                    + String.join(", ", Registry.all().keySet()) + "), or -Dexp=list, -Dexp=all or -Dexp=scoreboard; "
+                    + "-Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, -Dexp=StockLayers compares "
+                    + "the project's layers with DL4J's");
         }
         if (cli.exp().equals("list")) {
             printList(out);
@@ -92,6 +95,16 @@ public final class Main {
             return;
         }
         Threads.applyFromSystemProperty();
+        if (ModelCommands.NAMES.contains(cli.exp())) {
+            // a saved model's tools: they read a model and print, and take only their own options
+            ModelCommands.run(cli.exp(), cli.overrides(), out);
+            return;
+        }
+        if (cli.exp().equals("StockLayers")) {
+            rnnlab.experiments.StockLayers.run(projectDir,
+                    cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results"));
+            return;
+        }
         List<Registry.Entry> entries = new ArrayList<>();
         if (cli.exp().equals("all")) {
             entries.addAll(Registry.all().values());

@@ -2,7 +2,7 @@ package rnnlab.core;
 
 import java.nio.file.Path;
 
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 
 /**
  * Where one experiment run reads and writes. Results go to {@code results/} for the full profile,

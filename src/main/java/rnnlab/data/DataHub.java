@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import rnnlab.core.UserError;
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 
 /**
  * The public corpora, each known by its URL and SHA-1 (d2l's {@code DATA_HUB}). {@link #fetch} looks in
@@ -97,7 +97,7 @@ public final class DataHub {
         } catch (IOException e) {
             throw new UserError("Corpus " + corpus.file() + " (SHA-1 " + corpus.sha1() + ") is missing: not in "
                     + (mirrors.isEmpty() ? "any mirror folder" : "mirror " + mirrors) + " nor in " + cache
-                    + ", and downloading " + corpus.url() + " failed (" + e.getMessage() + "); put the file in " + cache
+                    + ", and downloading " + corpus.url() + " failed (" + cause(e) + "); put the file in " + cache
                     + " or point -D" + MIRROR_PROPERTY + "=DIR at a folder holding it");
         }
     }
@@ -119,14 +119,40 @@ public final class DataHub {
         return DigitSumData.sha1(Files.readAllBytes(f));
     }
 
-    private static void httpDownload(String url, Path target) throws IOException {
+    /** What went wrong with a download, in words: the host, the connection, the status, not a bare exception. */
+    static String cause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) {
+                return "host not found: " + t.getMessage() + "; is this machine offline or without DNS?";
+            }
+            if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "no answer in time: the network is down or a firewall drops the connection";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused or no route to the host: no network, or a proxy is needed";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "the secure connection failed: " + t.getMessage();
+            }
+            if (t instanceof java.net.http.HttpTimeoutException) {
+                return "the download timed out";
+            }
+        }
+        String m = e.getMessage();
+        if (e.getClass() == IOException.class && m != null && !m.isBlank()) {
+            return m;
+        }
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    }
+
+    static void httpDownload(String url, Path target) throws IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).GET().build();
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode());
+                throw new IOException("the server answered HTTP " + response.statusCode());
             }
             try (InputStream in = response.body()) {
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);

@@ -23,7 +23,7 @@ import rnnlab.lm.LanguageModel;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.ScratchRnn;
 import rnnlab.lm.WordRnnModel;
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.ResultsCsv;
 import rnnlab.train.GradientClipping;

@@ -17,7 +17,9 @@ import rnnlab.data.CharLmIterator;
 import rnnlab.data.DataHub;
 import rnnlab.lm.LanguageModel;
 import rnnlab.lm.ScratchRnn;
-import rnnlab.report.AtomicFiles;
+import rnnlab.model.Layers;
+import rnnlab.models.SavedModel;
+import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
@@ -40,7 +42,7 @@ abstract class CharLmExperiment implements Experiment {
 
     /** The keys every character LM experiment has. */
     record Common(int numTokens, int batchSize, int steps, int hidden, double lr, int epochs, int predPeriod,
-            int heldOutPeriod, int predLen, List<String> prefixes, List<Integer> seeds, double temperature) {
+            int heldOutPeriod, int predLen, List<String> prefixes, List<Integer> seeds, double temperature, Layers layers) {
     }
 
     /** How one sampling mode is run. */
@@ -92,7 +94,7 @@ abstract class CharLmExperiment implements Experiment {
                 c.integer("epochs", 1, 1_000_000), c.integer("pred_period", 1, 1_000_000),
                 c.integer("heldout_period", 1, 1_000_000),
                 c.integer("pred_len", 0, 100_000), c.strings("prefixes"), c.integers("seeds", 0, Integer.MAX_VALUE),
-                c.real("temperature", 0, 100));
+                c.real("temperature", 0, 100), Layers.of(c));
         if (common.heldOutPeriod() % common.predPeriod() != 0) {
             throw new UserError("Invalid value for 'heldout_period': " + common.heldOutPeriod()
                     + "; expected a multiple of pred_period (" + common.predPeriod() + ")");
@@ -130,8 +132,23 @@ abstract class CharLmExperiment implements Experiment {
                         s.reset(), p.temperature(), seed);
                 trainer.train(model, it, text, heldOut, spec, name + " " + setting,
                         t -> report(p, run, results, heldOut.length));
+                save(run, setting, model, text, p);
             }
         }
+    }
+
+    /** The trained model, with its vocabulary and settings, for -Dexp=Generate and -Dexp=Evaluate. */
+    private void save(Run run, String setting, LanguageModel model, CharCorpus text, Common p) {
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = model instanceof ScratchRnn s ? s.toNetwork(p.steps())
+                : ((rnnlab.lm.NetLanguageModel) model).net();
+        Map<String, String> info = new LinkedHashMap<>(run.config().values());
+        info.put("experiment", name);
+        info.put("setting", setting);
+        info.put("profile", run.config().profile());
+        info.put("text", (corpus == Corpus.TIME_MACHINE ? SavedModel.Text.TIME_MACHINE : SavedModel.Text.LYRICS).key());
+        java.nio.file.Path file = SavedModel.file(run, setting);
+        SavedModel.write(file, net, text.idxToToken().subList(0, text.modelVocabSize()), info);
+        log.info("{} {}: model saved to {}", name, setting, file);
     }
 
     private static void checkPrefixes(List<String> prefixes, CharCorpus text, int vocab) {
@@ -172,6 +189,9 @@ abstract class CharLmExperiment implements Experiment {
 
         Markdown md = new Markdown().heading(1, name);
         md.para("Reproduces `" + tutorialFile() + "` on Deeplearning4j. " + modelNote(run.config()));
+        if (p.layers() == Layers.DL4J) {
+            md.para(p.layers().note(true));
+        }
         md.para(run.config().settingsSentence());
         md.heading(2, "Perplexity after training");
         List<List<String>> rows = new ArrayList<>();
@@ -271,6 +291,10 @@ abstract class CharLmExperiment implements Experiment {
      * {@code samplings}; the random run draws its batches with {@code randomRunBatches}.
      */
     static Plan scratchPlan(Config c, Common p, CharLmIterator.Sampling randomRunBatches) {
+        if (p.layers() == Layers.DL4J) {
+            throw Layers.unsupported(c.experiment(), "its network is written from scratch in explicit ND4J, with no "
+                    + "layers to swap");
+        }
         double theta = c.real("clipping_theta", 1e-12, 1e12);
         List<Sampling> samplings = new ArrayList<>();
         for (String s : c.choices("samplings", "random", "sequential")) {

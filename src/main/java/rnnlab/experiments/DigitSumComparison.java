@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;

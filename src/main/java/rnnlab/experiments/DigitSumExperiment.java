@@ -1,6 +1,7 @@
 package rnnlab.experiments;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import rnnlab.core.Experiment;
 import rnnlab.core.Run;
 import rnnlab.data.DigitSumData;
 import rnnlab.model.SequenceClassifier;
+import rnnlab.model.Layers;
 import rnnlab.model.SequenceClassifier.Cell;
+import rnnlab.models.SavedModel;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
@@ -34,7 +37,7 @@ abstract class DigitSumExperiment implements Experiment {
 
     /** Every hyperparameter, read and validated before anything runs. */
     record Params(List<Integer> lengths, int epochs, double lr, int batchSize, int embeddingSize, int hiddenSize,
-            int evalSteps, int logSteps, long seed, DigitSumData.Spec data) {
+            int evalSteps, int logSteps, long seed, DigitSumData.Spec data, Layers layers) {
     }
 
     private final Cell cell;
@@ -66,7 +69,7 @@ abstract class DigitSumExperiment implements Experiment {
         Params p = new Params(lengths, c.integer("epochs", 1, 1_000_000), c.real("lr", 1e-12, 100),
                 c.integer("batch_size", 1, 100_000), c.integer("embedding_size", 1, 4096),
                 c.integer("hidden_size", 1, 4096), c.integer("eval_steps", 1, 1_000_000_000),
-                c.integer("log_steps", 1, 1_000_000_000), c.longValue("seed", 0, Long.MAX_VALUE), data);
+                c.integer("log_steps", 1, 1_000_000_000), c.longValue("seed", 0, Long.MAX_VALUE), data, Layers.of(c));
         return run -> execute(p, run);
     }
 
@@ -78,17 +81,20 @@ abstract class DigitSumExperiment implements Experiment {
     private void execute(Params p, Run run) throws IOException {
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
         List<LengthResult> results = new ArrayList<>();
-        Map<String, Double> speed = cell == Cell.SRN ? SrnSpeed.compare(p.seed()) : Map.of();
+        Map<String, Double> speed = cell == Cell.SRN && p.layers() == Layers.PROJECT ? SrnSpeed.compare(p.seed()) : Map.of();
+        Cell built = p.layers() == Layers.PROJECT ? cell : cell == Cell.SRN ? Cell.SIMPLE_RNN : Cell.DL4J_LSTM;
         for (int length : p.lengths()) {
             log.info("====> Training {} with data of length {}", name, length);
             Path dir = dataDir.resolve(String.valueOf(length));
             List<DataSet> train = DigitSumData.load(dir.resolve("train.txt"), length, p.batchSize());
             List<DataSet> dev = DigitSumData.load(dir.resolve("dev.txt"), length, p.batchSize());
             List<DataSet> test = DigitSumData.load(dir.resolve("test.txt"), length, p.batchSize());
-            MultiLayerNetwork net = SequenceClassifier.build(cell, 10, length, p.embeddingSize(), p.hiddenSize(),
+            MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
                     DigitSumData.NUM_CLASSES, p.lr(), p.seed());
             ClassifierRunner runner = new ClassifierRunner(net);
-            Path checkpoint = run.checkpointDir().resolve(run.config().profile() + "-best-" + length + ".zip");
+            // the model with the best dev accuracy, where the language models keep theirs (rnnlab.models)
+            Path checkpoint = SavedModel.file(run, "length=" + length);
+            Files.createDirectories(checkpoint.getParent());
             long t0 = System.nanoTime();
             runner.train(train, dev, p.epochs(), p.evalSteps(), p.logSteps(), checkpoint, name + " L=" + length);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -127,6 +133,11 @@ abstract class DigitSumExperiment implements Experiment {
         Markdown md = new Markdown().heading(1, name);
         md.para("Reproduces `nndl-digitsum-srn-memory.txt` (NNDL 6.1, the SRN memory experiment) on Deeplearning4j. "
                 + modelNote());
+        if (p.layers() == Layers.DL4J) {
+            md.para(p.layers().note(false) + " DL4J's `SimpleRnn` starts its bias at zero where the tutorial draws it "
+                    + "xavier-uniform; each sequence is classified from its own zero state, so DL4J's state handling "
+                    + "changes nothing here.");
+        }
         md.para(run.config().settingsSentence());
         List<List<String>> rows = new ArrayList<>();
         for (LengthResult r : results) {
@@ -155,7 +166,7 @@ abstract class DigitSumExperiment implements Experiment {
             speed.forEach((k, v) -> srows.add(List.of(k, Markdown.f(v, 4))));
             md.table(List.of("implementation and size", "ms per forward pass"), srows);
         }
-        rnnlab.report.AtomicFiles.write(run.out(name + ".md"), md.text());
+        rnnlab.io.AtomicFiles.write(run.out(name + ".md"), md.text());
 
         List<Plots.Series> acc = List.of(
                 Plots.Series.of("Dev Accuracy", results.stream().map(LengthResult::length).toList(),

@@ -6,7 +6,7 @@ import java.util.List;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
@@ -27,7 +27,7 @@ abstract class HelloOhlol implements Experiment {
     record EpochResult(int epoch, String predicted, double loss) {
     }
 
-    record Params(double lr, int epochs, List<Integer> seeds, boolean twoBiases) {
+    record Params(double lr, int epochs, List<Integer> seeds, boolean twoBiases, rnnlab.model.Layers layers) {
     }
 
     private final String name;
@@ -55,7 +55,11 @@ abstract class HelloOhlol implements Experiment {
     public Configured configure(Config c) {
         Params p = new Params(c.real("lr", 1e-12, 1e6), c.integer("epochs", 1, 1_000_000),
                 c.integers("seeds", 0, Integer.MAX_VALUE),
-                hasBiasesKey() && c.choice("biases", "two", "one").equals("two"));
+                hasBiasesKey() && c.choice("biases", "two", "one").equals("two"), rnnlab.model.Layers.of(c));
+        if (p.layers() == rnnlab.model.Layers.DL4J && hasBiasesKey()) {
+            throw rnnlab.model.Layers.unsupported(c.experiment(), "its RNN cell is stepped by hand in explicit ND4J, as "
+                    + "the tutorial's loop over nn.RNNCell; HelloOhlolRnn is the layer version");
+        }
         return run -> execute(p, run);
     }
 

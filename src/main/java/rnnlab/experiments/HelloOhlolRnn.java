@@ -17,7 +17,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.TokenMeanXent;
 import rnnlab.model.RecurrentParams;
-import rnnlab.model.Srn;
 import rnnlab.model.TorchRnnCell;
 
 /** The tutorial's RNN-layer model: one whole-sequence RNN(4 -> 4), mean cross-entropy over the 5 steps. */
@@ -28,9 +27,13 @@ public final class HelloOhlolRnn extends HelloOhlol {
 
     /** The layer network, starting from the function {@code cell} computes (weights transposed, biases summed). */
     static MultiLayerNetwork network(TorchRnnCell cell, double lr) {
+        return network(cell, lr, rnnlab.model.Layers.PROJECT);
+    }
+
+    static MultiLayerNetwork network(TorchRnnCell cell, double lr, rnnlab.model.Layers layers) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
                 .updater(new Adam(lr)).weightInit(WeightInit.ZERO).list()
-                .layer(new Srn.Builder().activation(Activation.TANH).nIn(4).nOut(4).build())
+                .layer(layers.rnn(4, 4))
                 .layer(new RnnLossLayer.Builder(new TokenMeanXent(X.length)).activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW).build())
                 .build());
@@ -43,7 +46,7 @@ public final class HelloOhlolRnn extends HelloOhlol {
 
     @Override
     List<EpochResult> train(Params p, long seed) {
-        return train(network(new TorchRnnCell(4, 4, true, p.lr(), seed), p.lr()), p);
+        return train(network(new TorchRnnCell(4, 4, true, p.lr(), seed), p.lr(), p.layers()), p);
     }
 
     /** From the start a one-bias cell with this seed has (for the test that the two train alike). */
@@ -83,6 +86,9 @@ public final class HelloOhlolRnn extends HelloOhlol {
                 + "parameter by about lr per step whatever the loss scale, so PyTorch's pair moves their sum about "
                 + "twice as fast. With `-Dbiases=one` the cell version has one bias too and then trains as this one "
                 + "does, the same predictions every epoch and five times the loss to a millionth (a test checks it): "
-                + "the summed loss is five times the mean, and Adam ignores the scale but for its epsilon.";
+                + "the summed loss is five times the mean, and Adam ignores the scale but for its epsilon."
+                + (p.layers() == rnnlab.model.Layers.DL4J ? " " + p.layers().note(false) + " Here the layer is DL4J's "
+                        + "`SimpleRnn`, from the same weights; the whole sequence is one batch from a zero state, so "
+                        + "DL4J's state handling changes nothing." : "");
     }
 }

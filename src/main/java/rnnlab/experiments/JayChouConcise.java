@@ -6,6 +6,7 @@ import rnnlab.core.Config;
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.CharRnnModel;
 import rnnlab.lm.NetLanguageModel;
+import rnnlab.model.Layers;
 import rnnlab.train.GradientClipping;
 import rnnlab.train.LmTrainer.StateReset;
 
@@ -30,9 +31,14 @@ abstract class JayChouConcise extends CharLmExperiment {
     Plan plan(Config c, Common p) {
         boolean clip = c.choice("clipping", "none", "global").equals("global");
         double theta = c.real("clipping_theta", 1e-12, 1e12);
+        if (p.layers() == Layers.DL4J && cell == CharRnnModel.Cell.GRU) {
+            throw Layers.unsupported(c.experiment(), "DL4J has no GRU layer for networks (the project's rnnlab.model.Gru "
+                    + "is one)");
+        }
         return new Plan(List.of(new Sampling("sequential", CharLmIterator.Sampling.SEQUENTIAL, StateReset.NEVER)),
                 (vocab, seed) -> new NetLanguageModel(
-                        CharRnnModel.build(cell, vocab, p.hidden(), layers, bidirectional, p.lr(), p.steps(), seed),
+                        CharRnnModel.build(p.layers(), cell, vocab, p.hidden(), layers, bidirectional,
+                                new org.nd4j.linalg.learning.config.Adam(p.lr()), p.steps(), seed, true),
                         vocab, clip ? GradientClipping.clip(theta) : null));
     }
 

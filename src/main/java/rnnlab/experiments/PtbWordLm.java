@@ -1,7 +1,9 @@
 package rnnlab.experiments;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.slf4j.Logger;
@@ -16,7 +18,9 @@ import rnnlab.data.DataHub;
 import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.WordRnnModel;
-import rnnlab.report.AtomicFiles;
+import rnnlab.model.Layers;
+import rnnlab.models.SavedModel;
+import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
@@ -50,7 +54,7 @@ abstract class PtbWordLm implements Experiment {
 
     record Params(int batchSize, int steps, int hidden, double lr, double lrDivisor, int divideFromEpoch, int epochs,
             double gradNorm, double minNorm, int maxTrainTokens, int maxEvalTokens, List<String> prefixes, int genLen, double temperature,
-            int samples, long seed) {
+            int samples, long seed, Layers layers) {
     }
 
     @Override
@@ -62,7 +66,7 @@ abstract class PtbWordLm implements Experiment {
                 c.integer("max_train_tokens", 0, Integer.MAX_VALUE), c.integer("max_eval_tokens", 0, Integer.MAX_VALUE),
                 c.strings("gen_prefixes"),
                 c.integer("gen_len", 0, 10_000), c.real("gen_temperature", 0, 100), c.integer("gen_samples", 0, 100),
-                c.longValue("seed", 0, Long.MAX_VALUE));
+                c.longValue("seed", 0, Long.MAX_VALUE), Layers.of(c));
         return run -> execute(p, run);
     }
 
@@ -102,7 +106,8 @@ abstract class PtbWordLm implements Experiment {
 
         GradientClipping normalise = GradientClipping.normalize(p.gradNorm(), p.minNorm());
         NetLanguageModel model = new NetLanguageModel(
-                WordRnnModel.build(cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), p.seed()), corpus.vocabSize(),
+                WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), p.seed()),
+                corpus.vocabSize(),
                 normalise);
         List<Epoch> epochs = new ArrayList<>();
         List<String> samples = new ArrayList<>();
@@ -135,6 +140,18 @@ abstract class PtbWordLm implements Experiment {
             samples = generate(model, corpus, prefixes, p);
             report(p, run, epochs, samples, trainSeconds, train.length);
         }
+        Map<String, String> info = new LinkedHashMap<>(run.config().values());
+        info.put("experiment", name);
+        info.put("setting", "");
+        info.put("profile", run.config().profile());
+        info.put("text", SavedModel.Text.PTB.key());
+        java.nio.file.Path file = SavedModel.file(run, null);
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < corpus.vocabSize(); i++) {
+            words.add(corpus.word(i));
+        }
+        SavedModel.write(file, model.net(), words, info);
+        log.info("{}: model saved to {}", name, file);
     }
 
     /** The first {@code max} tokens (all for 0). */
@@ -202,6 +219,9 @@ abstract class PtbWordLm implements Experiment {
         Markdown md = new Markdown().heading(1, name);
         md.para("Reproduces `embedding-rnn-lstm-ptb-word-lm.txt` (the word-level Penn Treebank language model of the "
                 + "course it comes from) on Deeplearning4j. " + modelNote());
+        if (p.layers() == Layers.DL4J) {
+            md.para(p.layers().note(true));
+        }
         md.para(run.config().settingsSentence());
         md.heading(2, "Perplexity per epoch");
         List<List<String>> rows2 = new ArrayList<>();

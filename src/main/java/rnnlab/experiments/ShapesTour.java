@@ -23,7 +23,7 @@ import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
 import rnnlab.model.SeededInit;
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 
 /**

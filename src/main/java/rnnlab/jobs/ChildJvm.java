@@ -92,22 +92,34 @@ public final class ChildJvm {
     }
 
     /**
-     * Starts the child, passes its standard error on to {@code err} (reporting OpenBLAS's kernel line once per
-     * parent as one log line instead), waits for it and returns its exit status. A shutdown of this JVM
-     * destroys the child first.
+     * Starts the child, passes its standard output and error on to {@code out} and {@code err}, waits for it and
+     * returns its exit status. OpenBLAS's kernel line becomes one line of {@link #coreLine} on {@code out}, once per
+     * parent, as soon as the child has printed anything on its standard output: a child that only reports a
+     * mistake (one line on standard error) is not interrupted by it. A shutdown of this JVM destroys the child.
      */
-    public static int run(ProcessBuilder pb, PrintStream err) throws IOException, InterruptedException {
-        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    public static int run(ProcessBuilder pb, PrintStream out, PrintStream err) throws IOException, InterruptedException {
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
         Thread killer = new Thread(() -> destroy(p), "rnnlab-child-stop");
         Runtime.getRuntime().addShutdownHook(killer);
-        Thread pump = new Thread(() -> pump(p, err), "rnnlab-child-stderr");
-        pump.setDaemon(true);
-        pump.start();
+        CoreReport report = new CoreReport(out);
+        Thread outPump = pump(p.getInputStream(), line -> {
+            report.started();
+            out.println(line);
+        }, "rnnlab-child-stdout");
+        Thread errPump = pump(p.getErrorStream(), line -> {
+            Matcher m = CORE_LINE.matcher(line);
+            if (m.matches()) {
+                report.core(m.group(1));
+            } else {
+                err.println(line);
+            }
+        }, "rnnlab-child-stderr");
         try {
             int code = p.waitFor();
-            pump.join(5000);
+            outPump.join(5000);
+            errPump.join(5000);
+            out.flush();
             return code;
         } finally {
             try {
@@ -118,28 +130,57 @@ public final class ChildJvm {
         }
     }
 
-    private static void pump(Process p, PrintStream err) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                Matcher m = CORE_LINE.matcher(line);
-                if (m.matches()) {
-                    if (loggedCore.compareAndSet(null, m.group(1))) {
-                        err.println(coreLine(m.group(1)));
-                    }
-                    continue;
-                }
-                err.println(line);
-            }
-        } catch (IOException e) {
-            // the child is gone
+    /** Prints the kernel line once both the kernel is known and the child has begun to print. */
+    private static final class CoreReport {
+        private final PrintStream out;
+        private String core;
+        private boolean started;
+
+        CoreReport(PrintStream out) {
+            this.out = out;
         }
+
+        synchronized void core(String name) {
+            if (core == null) {
+                core = name;
+                maybePrint();
+            }
+        }
+
+        synchronized void started() {
+            if (!started) {
+                started = true;
+                maybePrint();
+            }
+        }
+
+        private void maybePrint() {
+            if (core != null && started && loggedCore.compareAndSet(null, core)) {
+                out.println(java.time.LocalTime.now().withNano(0) + " INFO  " + coreLine(core));
+            }
+        }
+    }
+
+    private static Thread pump(java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.accept(line);
+                }
+            } catch (IOException e) {
+                // the child is gone
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** The one line a run prints about its BLAS. */
     static String coreLine(String core) {
-        return "rnnlab: BLAS: OpenBLAS, kernels for " + core + " (" + BlasCore.origin() + "; set "
-                + BlasCore.VARIABLE + " to choose another)";
+        return "BLAS: OpenBLAS, kernels for " + core + " (" + BlasCore.origin() + "; set " + BlasCore.VARIABLE
+                + " to choose another)";
     }
 
     /** The kernel family the children of this JVM reported, or null before any did. */

@@ -19,9 +19,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 import rnnlab.model.Gru;
-import rnnlab.model.Lstm;
+import rnnlab.model.Layers;
 import rnnlab.model.RecurrentConf;
-import rnnlab.model.Srn;
 
 /**
  * d2l-zh's {@code RNNModel} in DL4J: one-hot input (fed as token ids, which the first layer looks up:
@@ -53,12 +52,20 @@ public final class CharRnnModel {
     /** With another optimiser (the benchmark's plain SGD). */
     public static MultiLayerNetwork build(Cell cell, int vocab, int hidden, int layers, boolean bidirectional,
             IUpdater updater, int steps, long seed, boolean idsInput) {
+        return build(Layers.PROJECT, cell, vocab, hidden, layers, bidirectional, updater, steps, seed, idsInput);
+    }
+
+    /** On the project's layers or DL4J's stock ones ({@link Layers}; the stock layers take one-hot input). */
+    public static MultiLayerNetwork build(Layers kind, Cell cell, int vocab, int hidden, int layers, boolean bidirectional,
+            IUpdater updater, int steps, long seed, boolean idsInput) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
                 .updater(updater).weightInit(WeightInit.ZERO).list();
         int width = bidirectional ? 2 * hidden : hidden;
         for (int i = 0; i < layers; i++) {
-            RecurrentConf layer = recurrent(cell, i == 0 ? vocab : width, hidden);
-            layer.setInputIds(idsInput && i == 0);
+            org.deeplearning4j.nn.conf.layers.Layer layer = recurrent(kind, cell, i == 0 ? vocab : width, hidden);
+            if (layer instanceof RecurrentConf r) {
+                r.setInputIds(idsInput && i == 0);
+            }
             list.layer(bidirectional ? new Bidirectional(Bidirectional.Mode.CONCAT, layer) : layer);
         }
         // its data format is stated as NCW, which DL4J would leave unset after a Bidirectional layer
@@ -70,11 +77,16 @@ public final class CharRnnModel {
         return net;
     }
 
-    private static RecurrentConf recurrent(Cell cell, int nIn, int hidden) {
+    private static org.deeplearning4j.nn.conf.layers.Layer recurrent(Layers kind, Cell cell, int nIn, int hidden) {
         return switch (cell) {
-            case RNN -> new Srn.Builder().activation(Activation.TANH).nIn(nIn).nOut(hidden).build();
-            case GRU -> new Gru.Builder().nIn(nIn).nOut(hidden).build();
-            case LSTM -> new Lstm.Builder().nIn(nIn).nOut(hidden).build();
+            case RNN -> kind.rnn(nIn, hidden);
+            case GRU -> {
+                if (kind == Layers.DL4J) {
+                    throw new IllegalArgumentException("DL4J has no GRU layer for networks");
+                }
+                yield new Gru.Builder().nIn(nIn).nOut(hidden).build();
+            }
+            case LSTM -> kind.lstm(nIn, hidden);
         };
     }
 

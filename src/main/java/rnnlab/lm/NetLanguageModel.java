@@ -16,18 +16,30 @@ import rnnlab.train.GradientClipping;
  * A DL4J network (one-hot input, output over every step) as a {@link LanguageModel}: the recurrent layers
  * carry their state from batch to batch ({@link RecurrentStates}), and an optional
  * {@link GradientClipping} rescales the global gradient before the updater.
+ *
+ * <p>On DL4J's stock recurrent layers ({@code -Dlayers=dl4j}) the state cannot be carried through training:
+ * DL4J's {@code fit} clears it at every call, so every training batch starts from zeros. Scoring and
+ * generation go through DL4J's own stateful {@code rnnTimeStep}, which does carry it.
  */
 public final class NetLanguageModel implements LanguageModel {
     private final MultiLayerNetwork net;
     private final RecurrentStates states;
     private final int vocab;
     private final boolean idLabels;
+    /** The first layer looks token ids up (the project's layers, an embedding); else it takes one-hot vectors. */
+    private final boolean idInput;
 
     public NetLanguageModel(MultiLayerNetwork net, int vocab, GradientClipping clipping) {
         this.net = net;
         this.vocab = vocab;
-        this.states = RecurrentStates.carry(net);
+        this.states = rnnlab.model.Layers.isStock(net) ? null : RecurrentStates.carry(net);
         this.idLabels = net.getOutputLayer() instanceof SequenceSoftmaxOutput.Impl;
+        org.deeplearning4j.nn.conf.layers.Layer first = net.getLayer(0).conf().getLayer();
+        if (first instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional b) {
+            first = b.getFwd();
+        }
+        this.idInput = first instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer
+                || first instanceof rnnlab.model.RecurrentConf r && r.isInputIds();
         if (clipping != null) {
             net.addListeners(clipping);
         }
@@ -44,7 +56,7 @@ public final class NetLanguageModel implements LanguageModel {
 
     @Override
     public double fit(int[][] x, int[][] y) {
-        net.fit(new DataSet(ids(x), idLabels ? ids(y) : CharLmIterator.oneHot(y, vocab)));
+        net.fit(new DataSet(input(x), idLabels ? ids(y) : CharLmIterator.oneHot(y, vocab)));
         return net.score();
     }
 
@@ -53,12 +65,29 @@ public final class NetLanguageModel implements LanguageModel {
      * update): the network's own score, without copying the probabilities out.
      */
     public double score(int[][] x, int[][] y) {
-        return net.score(new DataSet(ids(x), idLabels ? ids(y) : CharLmIterator.oneHot(y, vocab)), false);
+        if (states == null) {
+            // DL4J's score would start from zeros: score the carried state's probabilities instead
+            float[] p = rnnlab.model.Bulk.floats(probabilities(x));
+            int rows = y.length;
+            int steps = y[0].length;
+            double nll = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int t = 0; t < steps; t++) {
+                    nll -= Math.log(Math.max(p[(r * vocab + y[r][t]) * steps + t], Float.MIN_NORMAL));
+                }
+            }
+            return nll / ((double) rows * steps);
+        }
+        return net.score(new DataSet(input(x), idLabels ? ids(y) : CharLmIterator.oneHot(y, vocab)), false);
     }
 
     @Override
     public INDArray probabilities(int[][] x) {
-        return net.output(ids(x), false);
+        return states == null ? net.rnnTimeStep(input(x)) : net.output(input(x), false);
+    }
+
+    private INDArray input(int[][] x) {
+        return idInput ? ids(x) : CharLmIterator.oneHot(x, vocab);
     }
 
     /** Token ids as [rows, 1, steps]: the network's input (its first layer looks them up) and labels for
@@ -77,17 +106,40 @@ public final class NetLanguageModel implements LanguageModel {
 
     @Override
     public void resetState() {
-        states.reset();
+        if (states == null) {
+            net.rnnClearPreviousState();
+        } else {
+            states.reset();
+        }
     }
 
     @Override
     public Object saveState() {
+        if (states == null) {
+            List<Map<String, INDArray>> out = new java.util.ArrayList<>();
+            for (int i = 0; i < net.getnLayers(); i++) {
+                Map<String, INDArray> m = net.getLayer(i) instanceof org.deeplearning4j.nn.api.layers.RecurrentLayer
+                        ? net.rnnGetPreviousState(i) : null;
+                out.add(m == null ? null : new java.util.HashMap<>(m));
+            }
+            return out;
+        }
         return states.snapshot();
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void restoreState(Object s) {
+        if (states == null) {
+            List<Map<String, INDArray>> saved = (List<Map<String, INDArray>>) s;
+            net.rnnClearPreviousState();
+            for (int i = 0; i < saved.size(); i++) {
+                if (saved.get(i) != null) {
+                    net.rnnSetPreviousState(i, saved.get(i));
+                }
+            }
+            return;
+        }
         states.restore((List<Map<String, INDArray>>) s);
     }
 

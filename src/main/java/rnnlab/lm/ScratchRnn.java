@@ -69,6 +69,29 @@ public final class ScratchRnn implements LanguageModel {
         grads = new INDArray[] {wXh.like(), wHh.like(), bH.like(), wHq.like(), bQ.like()};
     }
 
+    /**
+     * The same model as a DL4J network, to save with ModelSerializer and use later ({@code rnnlab.models}): the
+     * project's {@link rnnlab.model.Srn} looking token ids up in {@code W_xh} (the one-hot product), recurrent
+     * weight {@code W_hh}, bias {@code b_h}, then {@link SequenceSoftmaxOutput} with {@code W_hq} and {@code b_q}.
+     * Its probabilities are this model's (a test checks them).
+     */
+    public org.deeplearning4j.nn.multilayer.MultiLayerNetwork toNetwork(int steps) {
+        rnnlab.model.Srn srn = new rnnlab.model.Srn.Builder().activation(org.nd4j.linalg.activations.Activation.TANH)
+                .nIn(vocab).nOut(hidden).build();
+        srn.setInputIds(true);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                        .updater(new org.nd4j.linalg.learning.config.Sgd(lr)).list()
+                        .layer(srn).layer(SequenceSoftmaxOutput.of(hidden, vocab, steps)).build());
+        net.init();
+        net.getLayer(0).setParam("W", wXh.castTo(DataType.FLOAT));
+        net.getLayer(0).setParam("RW", wHh.castTo(DataType.FLOAT));
+        net.getLayer(0).setParam("b", bH.castTo(DataType.FLOAT));
+        net.getLayer(1).setParam("W", wHq.castTo(DataType.FLOAT));
+        net.getLayer(1).setParam("b", bQ.castTo(DataType.FLOAT));
+        return net;
+    }
+
     /** The tutorial's {@code torch.randn(size=shape) * 0.01}, from a seeded Java stream. */
     private static INDArray normal(Random random, int rows, int cols) {
         float[] v = new float[rows * cols];

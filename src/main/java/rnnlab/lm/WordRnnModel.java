@@ -14,9 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
-import rnnlab.model.Lstm;
-import rnnlab.model.RecurrentConf;
-import rnnlab.model.Srn;
+import rnnlab.model.Layers;
 
 /**
  * The Penn Treebank course's {@code three_layer_recurrent_net}: {@code nn.Embedding(vocab, hidden)},
@@ -33,8 +31,12 @@ public final class WordRnnModel {
     }
 
     public static MultiLayerNetwork build(Cell cell, int vocab, int hidden, double lr, int steps, long seed) {
-        RecurrentConf rnn = cell == Cell.RNN ? new Srn.Builder().activation(Activation.TANH).nIn(hidden).nOut(hidden).build()
-                : new Lstm.Builder().nIn(hidden).nOut(hidden).build();
+        return build(Layers.PROJECT, cell, vocab, hidden, lr, steps, seed);
+    }
+
+    /** On the project's layers or DL4J's stock ones ({@link Layers}). */
+    public static MultiLayerNetwork build(Layers kind, Cell cell, int vocab, int hidden, double lr, int steps, long seed) {
+        org.deeplearning4j.nn.conf.layers.Layer rnn = cell == Cell.RNN ? kind.rnn(hidden, hidden) : kind.lstm(hidden, hidden);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
                 .updater(new Sgd(lr)).weightInit(WeightInit.ZERO).list()
                 .layer(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(hidden).hasBias(false)

@@ -1,5 +1,6 @@
 package rnnlab.report;
 
+import rnnlab.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Registry;
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.ResultsCsv;
 import rnnlab.report.Scoreboard;

@@ -13,7 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import rnnlab.report.AtomicFiles;
+import rnnlab.io.AtomicFiles;
 
 /**
  * The tutorial's {@code RunnerV3} for sequence classification: one optimiser step per batch in order,

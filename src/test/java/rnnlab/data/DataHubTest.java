@@ -76,4 +76,39 @@ class DataHubTest {
         assertFalse(Files.exists(tmp.resolve("ptb.zip")));
         assertEquals(0, tmp.toFile().list().length);
     }
+
+    @Test
+    void aFailedDownloadSaysWhy(@TempDir Path tmp) throws Exception {
+        // a real server on this machine that has no such file
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/timemachine.txt";
+            IOException e = assertThrows(IOException.class, () -> DataHub.httpDownload(url, tmp.resolve("f")));
+            assertEquals("the server answered HTTP 404", DataHub.cause(e));
+        } finally {
+            server.stop(0);
+        }
+        // a port nobody listens on
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String closed = "http://127.0.0.1:" + port + "/x";
+        IOException refused = assertThrows(IOException.class, () -> DataHub.httpDownload(closed, tmp.resolve("g")));
+        assertTrue(DataHub.cause(refused).startsWith("connection refused"), DataHub.cause(refused));
+        assertTrue(DataHub.cause(new IOException(new java.net.UnknownHostException("d2l-data.s3-accelerate.amazonaws.com")))
+                .startsWith("host not found: d2l-data.s3-accelerate.amazonaws.com"));
+        // and the whole message of a corpus that cannot be had ends with the cause, never "(null)"
+        DataHub hub = new DataHub(List.of(), tmp.resolve("cache"), (u, target) -> {
+            throw new java.net.ConnectException();
+        });
+        UserError u = assertThrows(UserError.class, () -> hub.fetch(DataHub.TIME_MACHINE));
+        assertTrue(u.getMessage().contains("failed (connection refused") && !u.getMessage().contains("null"), u.getMessage());
+    }
 }

@@ -19,7 +19,7 @@ import rnnlab.train.GradientClipping;
 /** The PTB schedule and normalised steps, 'hello' -> 'ohlol' cell against layer, and the shape table. */
 class WordAndHelloTest {
     static PtbWordLm.Params params(double lr, double divisor, int from) {
-        return new PtbWordLm.Params(20, 35, 150, lr, divisor, from, 10, 1, 1e-4, 0, 0, List.of("the"), 5, 1, 1, 0);
+        return new PtbWordLm.Params(20, 35, 150, lr, divisor, from, 10, 1, 1e-4, 0, 0, List.of("the"), 5, 1, 1, 0, rnnlab.model.Layers.PROJECT);
     }
 
     @Test
@@ -52,7 +52,7 @@ class WordAndHelloTest {
 
     @Test
     void theCellLoopWithOneBiasTrainsExactlyAsTheLayer() {
-        HelloOhlol.Params one = new HelloOhlol.Params(0.1, 20, List.of(3), false);
+        HelloOhlol.Params one = new HelloOhlol.Params(0.1, 20, List.of(3), false, rnnlab.model.Layers.PROJECT);
         for (long seed : new long[] {0, 3}) {
             List<HelloOhlol.EpochResult> cell = new HelloOhlolRnnCell().train(one, seed);
             List<HelloOhlol.EpochResult> layer = new HelloOhlolRnn().trainOneBias(one, seed);

@@ -1,4 +1,4 @@
-package rnnlab.report;
+package rnnlab.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
