@@ -1,0 +1,231 @@
+package rnnlab.models;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
+
+import rnnlab.core.UserError;
+import rnnlab.lm.NetLanguageModel;
+import rnnlab.train.LmTrainer;
+
+/**
+ * What a user does with a saved model ({@link SavedModel}), from the command line:
+ * <pre>
+ *   mvn -q exec:java -Dexp=Generate -Dmodel=FILE -Dprefix=TEXT [-Dlen=N] [-Dtemperature=T] [-Dsamples=K] [-Dseed=S]
+ *   mvn -q exec:java -Dexp=Evaluate -Dmodel=FILE -Dtext=FILE
+ * </pre>
+ * Generate prints continuations of the prefix, greedy at temperature 0 as the tutorials' {@code predict}, else
+ * sampled; Evaluate prints the model's perplexity on a text, read as the training page's held-out figure is
+ * (the same layout and the same unknown-token policy). Both write nothing.
+ */
+public final class ModelCommands {
+    public static final List<String> NAMES = List.of("Generate", "Evaluate");
+    private static final Map<String, List<String>> OPTIONS = Map.of(
+            "Generate", List.of("model", "prefix", "len", "temperature", "samples", "seed"),
+            "Evaluate", List.of("model", "text"));
+    private static final Pattern NON_LETTERS = Pattern.compile("[^A-Za-z]+");
+
+    private ModelCommands() {
+    }
+
+    /** Runs {@code name} (one of {@link #NAMES}) with the command line's {@code -D} options. */
+    public static void run(String name, Map<String, String> options, PrintStream out) {
+        List<String> allowed = OPTIONS.get(name);
+        for (String key : options.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new UserError("Unknown option '" + key + "' for " + name + "; expected " + String.join(", ", allowed));
+            }
+        }
+        String model = options.get("model");
+        if (model == null || model.isBlank()) {
+            throw new UserError(name + " needs -Dmodel=FILE, a zip a language-model run saved under models/");
+        }
+        SavedModel saved = SavedModel.read(Path.of(model));
+        if (name.equals("Generate")) {
+            generate(saved, options, out);
+        } else {
+            evaluate(saved, options, out);
+        }
+    }
+
+    static void generate(SavedModel m, Map<String, String> o, PrintStream out) {
+        String prefix = o.get("prefix");
+        if (prefix == null || prefix.isEmpty()) {
+            throw new UserError("Generate needs -Dprefix=TEXT, the text to continue");
+        }
+        int len = integer(o, "len", 50, 0, 100_000);
+        double temperature = real(o, "temperature", 0, 0, 100);
+        int samples = integer(o, "samples", 1, 1, 1000);
+        long seed = integer(o, "seed", 0, 0, Integer.MAX_VALUE);
+        Tokens t = new Tokens(m);
+        int[] ids = t.encode(prefix);
+        if (ids.length == 0 || java.util.Arrays.stream(ids).noneMatch(t::known)) {
+            throw new UserError("Invalid value for 'prefix': '" + prefix + "' has no token the model knows; use "
+                    + (m.text() == SavedModel.Text.PTB ? "words" : "characters") + " of its training text");
+        }
+        NetLanguageModel lm = new NetLanguageModel(m.net(), m.tokens().size(), null);
+        Random random = new Random(seed);
+        for (int s = 0; s < samples; s++) {
+            out.println(t.decode(LmTrainer.continuation(lm, ids, len, temperature, random)));
+        }
+    }
+
+    static void evaluate(SavedModel m, Map<String, String> o, PrintStream out) {
+        String file = o.get("text");
+        if (file == null || file.isBlank()) {
+            throw new UserError("Evaluate needs -Dtext=FILE, a UTF-8 text file");
+        }
+        String text;
+        try {
+            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw new UserError("Invalid value for 'text': " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new UserError("Invalid value for 'text': cannot read " + file + " (" + e.getMessage() + ")");
+        }
+        Tokens t = new Tokens(m);
+        int[] ids = t.encode(text);
+        if (ids.length < 2) {
+            throw new UserError("Invalid value for 'text': " + file + " holds " + (ids.length == 0 ? "no token" : "one token")
+                    + "; a perplexity needs at least two");
+        }
+        NetLanguageModel lm = new NetLanguageModel(m.net(), m.tokens().size(), null);
+        long unknown = t.missing;
+        if (m.text() == SavedModel.Text.PTB) {
+            Words w = Words.evaluate(lm, ids, m.batchSize(), m.steps());
+            out.printf("perplexity %.4f on %s: %d words (%d not in the vocabulary, read as <unk>), in %d columns "
+                    + "walked %d steps at a time from a zero state, as the training page's test figure%n", w.perplexity(),
+                    file, ids.length, unknown, w.columns(), m.steps());
+            return;
+        }
+        LmTrainer.HeldOut h = LmTrainer.heldOutPerplexity(lm, ids, LmTrainer.HELD_OUT_ROWS, m.steps());
+        out.printf("perplexity %.4f on %s: %d of %d targets scored (%s), read in rows of %d steps with the state "
+                + "carried, as the training page's held-out figure%n", h.perplexity(), file, h.tokens(), ids.length - 1,
+                m.text() == SavedModel.Text.LYRICS ? h.skipped() + " characters the training text lacked are left out"
+                        : unknown + " unknown characters read as <unk>",
+                m.steps());
+    }
+
+    /** The course's test perplexity on word ids: columns of the batch size, exp of the mean batch loss. */
+    record Words(double perplexity, int columns) {
+        static Words evaluate(NetLanguageModel lm, int[] ids, int batch, int steps) {
+            int columns = Math.max(1, Math.min(batch, (ids.length - 1) / 2));
+            int[][] data = rnnlab.data.WordCorpus.columns(ids, columns);
+            List<Integer> starts = rnnlab.data.WordCorpus.starts(data.length, steps);
+            if (starts.isEmpty()) {
+                throw new UserError("Invalid value for 'text': too short for one batch of " + columns + " columns");
+            }
+            lm.resetState();
+            double sum = 0;
+            for (int start : starts) {
+                rnnlab.data.CharLmIterator.Ids b = rnnlab.data.WordCorpus.batch(data, start, steps);
+                sum += lm.score(b.x(), b.y());
+            }
+            return new Words(Math.exp(sum / starts.size()), columns);
+        }
+    }
+
+    /** A saved model's tokens: text to ids under its corpus's rules, and back. */
+    static final class Tokens {
+        private final SavedModel.Text kind;
+        private final List<String> tokens;
+        private final Map<String, Integer> index = new HashMap<>();
+        private final int unk;
+        /** Tokens of the last {@link #encode}d text that the vocabulary lacks. */
+        long missing;
+
+        Tokens(SavedModel m) {
+            this.kind = m.text();
+            this.tokens = m.tokens();
+            for (int i = 0; i < tokens.size(); i++) {
+                index.put(tokens.get(i), i);
+            }
+            // the Time Machine's and the Penn Treebank's <unk> is a token the model predicts; the lyrics' is not
+            // (ids at or above the vocabulary are fed as zeros and never scored)
+            this.unk = kind == SavedModel.Text.LYRICS ? tokens.size() : index.getOrDefault("<unk>", tokens.size());
+        }
+
+        boolean known(int id) {
+            return id < tokens.size() && !(id == unk && kind != SavedModel.Text.LYRICS);
+        }
+
+        int[] encode(String text) {
+            List<String> parts = new ArrayList<>();
+            switch (kind) {
+                case TIME_MACHINE -> text.lines().forEach(line -> NON_LETTERS.matcher(line).replaceAll(" ").strip()
+                        .toLowerCase(java.util.Locale.ROOT).codePoints().forEach(cp -> parts.add(Character.toString(cp))));
+                case LYRICS -> text.replace('\n', ' ').replace('\r', ' ').codePoints()
+                        .forEach(cp -> parts.add(Character.toString(cp)));
+                case PTB -> text.lines().forEach(line -> {
+                    for (String w : line.trim().split("\\s+")) {
+                        if (!w.isEmpty()) {
+                            parts.add(w);
+                        }
+                    }
+                    if (!line.isBlank()) {
+                        parts.add("<eos>");
+                    }
+                });
+                default -> throw new IllegalStateException();
+            }
+            if (kind == SavedModel.Text.PTB && !text.contains("\n") && !parts.isEmpty()) {
+                parts.remove(parts.size() - 1); // a prefix on one line is not a finished sentence: no <eos> after it
+            }
+            missing = parts.stream().filter(p -> !index.containsKey(p)).count();
+            return parts.stream().mapToInt(p -> index.getOrDefault(p, unk)).toArray();
+        }
+
+        String decode(int[] ids) {
+            StringBuilder sb = new StringBuilder();
+            for (int id : ids) {
+                String tok = id < tokens.size() ? tokens.get(id) : "<unk>";
+                if (kind == SavedModel.Text.PTB && sb.length() > 0) {
+                    sb.append(' ');
+                }
+                sb.append(tok);
+            }
+            return sb.toString();
+        }
+    }
+
+    private static int integer(Map<String, String> o, String key, int dflt, int min, int max) {
+        String v = o.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UserError("Invalid value for '" + key + "': '" + v + "'; expected a whole number from " + min + " to " + max);
+    }
+
+    private static double real(Map<String, String> o, String key, double dflt, double min, double max) {
+        String v = o.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UserError("Invalid value for '" + key + "': '" + v + "'; expected a number from " + min + " to " + max);
+    }
+}
