@@ -72,7 +72,44 @@ public final class Main {
         }
     }
 
+    /** The training UI's entry point, present only in builds with the ui profile. */
+    static final String UI_CLASS = "rnnlab.ui.TrainingUi";
+
+    /**
+     * {@code -Dui=PORT}: DL4J's training UI watches the run ({@code rnnlab.ui.TrainingUi}, built by {@code mvn -Pui});
+     * what it returns stops it when the run ends, or keeps it serving under {@code -Dui.wait=true}.
+     */
+    static AutoCloseable openUi(String exp, Path projectDir, PrintStream out) throws Exception {
+        String port = System.getProperty("ui");
+        if (port == null && !"ui".equals(exp)) {
+            return () -> { };
+        }
+        Class<?> ui;
+        try {
+            ui = Class.forName(UI_CLASS);
+        } catch (ClassNotFoundException e) {
+            throw new UserError("-Dui needs DL4J's training UI, which the default install leaves out (about 180 MB of "
+                    + "jars): run with the ui profile, mvn -Pui -q exec:java -Dexp=" + exp + " -Dui=" + (port == null ? "9000" : port));
+        }
+        try {
+            return (AutoCloseable) ui.getMethod("open", String.class, String.class, boolean.class, Path.class,
+                    PrintStream.class).invoke(null, exp, port == null ? "9000" : port,
+                            "ui".equals(exp) || Boolean.parseBoolean(System.getProperty("ui.wait", "false")), projectDir, out);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
     private static void runOrThrow(Cli cli, Path projectDir, PrintStream out) throws Exception {
+        try (AutoCloseable ui = openUi(cli.exp(), projectDir, out)) {
+            runOrThrowInner(cli, projectDir, out);
+        }
+    }
+
+    private static void runOrThrowInner(Cli cli, Path projectDir, PrintStream out) throws Exception {
+        if ("ui".equals(cli.exp())) {
+            return; // the stored runs are served until Ctrl-C (rnnlab.ui.TrainingUi)
+        }
         if (cli.exp() == null || cli.exp().isBlank()) {
             throw new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
                     + String.join(", ", Registry.all().keySet()) + "), or -Dexp=list, -Dexp=all or -Dexp=scoreboard; "

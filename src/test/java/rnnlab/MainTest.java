@@ -73,6 +73,26 @@ class MainTest {
     }
 
     @Test
+    void theTrainingUiOutsideItsProfileSaysHowToGetIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!classExists(Main.UI_CLASS), "built with the ui profile");
+        System.setProperty("ui", "9000");
+        try {
+            assertOneLineError(run("HelloOhlolRnn", "quick", null, Map.of()), "mvn -Pui", "-Dexp=HelloOhlolRnn -Dui=9000");
+        } finally {
+            System.clearProperty("ui");
+        }
+    }
+
+    private static boolean classExists(String name) {
+        try {
+            Class.forName(name);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    @Test
     void noExperimentAndUnknownExperiment() {
         assertOneLineError(run(null, "full", null, Map.of()), "-Dexp=NAME", "DigitSumSrn");
         assertOneLineError(run("DigitSum", "full", null, Map.of()), "Unknown experiment 'DigitSum'",

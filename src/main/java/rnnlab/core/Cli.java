@@ -24,7 +24,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
 
     /** Keys the suite itself reads; everything else is an experiment override. */
     public static final List<String> RESERVED = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of("exp", "profile", "out", "threads"), SEARCH_KEYS.stream()).toList();
+            java.util.stream.Stream.of("exp", "profile", "out", "threads", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
 
     /** A command line without search options. */
     public Cli(String exp, String profile, String out, Map<String, String> overrides) {
@@ -87,6 +87,9 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         String profile = given.remove("profile");
         String out = given.remove("out");
         given.remove("threads");
+        // DL4J's training UI (rnnlab.Main reads them as system properties)
+        given.remove("ui");
+        given.remove("ui.wait");
         Map<String, String> search = new LinkedHashMap<>();
         for (String key : SEARCH_KEYS) {
             String v = given.remove(key);

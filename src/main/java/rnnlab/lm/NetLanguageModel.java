@@ -43,6 +43,7 @@ public final class NetLanguageModel implements LanguageModel {
         if (clipping != null) {
             net.addListeners(clipping);
         }
+        rnnlab.train.TrainingHooks.attach(net);
     }
 
     public MultiLayerNetwork net() {

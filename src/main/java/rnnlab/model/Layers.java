@@ -26,9 +26,9 @@ public enum Layers {
 
     public static final String KEY = "layers";
 
-    /** Reads {@code layers} ({@code project} or {@code dl4j}). */
+    /** Reads {@code layers} ({@code project} or {@code dl4j}; a properties file without the key means project). */
     public static Layers of(Config c) {
-        return c.choice(KEY, "project", "dl4j").equals("dl4j") ? DL4J : PROJECT;
+        return c.has(KEY) && c.choice(KEY, "project", "dl4j").equals("dl4j") ? DL4J : PROJECT;
     }
 
     /** The one line for an experiment whose model DL4J's stock layers cannot express. */

@@ -42,6 +42,7 @@ public final class ClassifierRunner {
 
     public ClassifierRunner(MultiLayerNetwork net) {
         this.net = net;
+        TrainingHooks.attach(net);
     }
 
     public double bestScore() {
