@@ -16,6 +16,7 @@ import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
 import rnnlab.jobs.ChildJvm;
+import rnnlab.jobs.Workers;
 import rnnlab.models.ModelCommands;
 import rnnlab.report.Scoreboard;
 import rnnlab.search.Search;
@@ -146,7 +147,9 @@ public final class Main {
         if (cli.exp().equals("all")) {
             entries.addAll(Registry.all().values());
         } else {
-            entries.add(Registry.get(cli.exp()));
+            for (String name : cli.exp().split(",")) {
+                entries.add(Registry.get(name.trim())); // one, or a comma-separated list
+            }
         }
         if (!Config.PROFILES.contains(cli.profile())) {
             throw new UserError("Unknown profile '" + cli.profile() + "'; valid profiles: "
@@ -160,16 +163,26 @@ public final class Main {
             return;
         }
         // validate every experiment's configuration before any of them runs or writes
-        List<Runnable> runs = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
         for (Registry.Entry entry : entries) {
-            Prepared prepared = Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), cli.out());
-            Run run = prepared.run();
+            prepared.add(Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), cli.out()));
+        }
+        int jobs = jobs(entries.size());
+        if (jobs > 1) {
+            runInWorkers(cli, prepared, jobs, out);
+            return;
+        }
+        List<Runnable> runs = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Registry.Entry entry = entries.get(i);
+            Prepared prepared1 = prepared.get(i);
+            Run run = prepared1.run();
             runs.add(() -> {
                 Config config = run.config();
                 log.info("=== {} ({} profile{}) -> {}", entry.name(), config.profile(),
                         config.overrides().isEmpty() ? "" : ", overrides " + config.overrides(), run.outDir());
                 try {
-                    prepared.execute();
+                    prepared1.execute();
                     Scoreboard.write(run.outDir());
                 } catch (RuntimeException e) {
                     throw e;
@@ -180,6 +193,56 @@ public final class Main {
         }
         for (Runnable r : runs) {
             r.run();
+        }
+    }
+
+    /** {@code -Djobs=N} (default: one per core, as many as fit in memory), never more than there are experiments. */
+    static int jobs(int experiments) {
+        if (System.getProperty("ui") != null) {
+            return 1; // one run, one UI
+        }
+        String v = System.getProperty("jobs");
+        int n;
+        if (v == null || v.isBlank()) {
+            n = Workers.defaultCount();
+        } else {
+            try {
+                n = Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 256) {
+                throw new UserError("Invalid value for 'jobs': '" + v + "'; expected a whole number from 1 to 256 (jobs run "
+                        + "at once; the default is one per core: " + Workers.defaultCount() + " here)");
+            }
+        }
+        return Math.min(n, experiments);
+    }
+
+    /** Each experiment a job of its own in a worker JVM, {@code jobs} at a time; then the scoreboards. */
+    private static void runInWorkers(Cli cli, List<Prepared> prepared, int jobs, PrintStream out) throws Exception {
+        List<Workers.Job> list = new ArrayList<>();
+        for (Prepared p : prepared) {
+            java.util.Map<String, String> props = new java.util.LinkedHashMap<>(ChildJvm.passedProperties());
+            props.keySet().removeAll(List.of("exp", "profile", "out", "jobs"));
+            props.putAll(cli.overrides());
+            props.put("exp", p.run().name());
+            props.put("profile", cli.profile());
+            props.put("out", p.run().outDir().toString());
+            props.put("jobs", "1");
+            list.add(new Workers.Job(p.run().name(), props));
+        }
+        out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, each in a worker JVM");
+        List<Workers.Outcome> outcomes = Workers.run(list, jobs, out, System.err);
+        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+        prepared.forEach(p -> dirs.add(p.run().outDir()));
+        for (Path dir : dirs) {
+            Scoreboard.write(dir);
+        }
+        List<String> failed = outcomes.stream().filter(o -> o.exitCode() != 0).map(o -> o.job().name()).toList();
+        if (!failed.isEmpty()) {
+            throw new UserError(failed.size() + " of " + outcomes.size() + " jobs failed (" + String.join(", ", failed)
+                    + "); their lines above say why, and the other jobs' results are written");
         }
     }
 

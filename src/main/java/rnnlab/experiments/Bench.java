@@ -41,6 +41,28 @@ public final class Bench implements Experiment {
     /** A peer model: as torch_peer.py's CONFIGS (embedding 0 for one-hot input). */
     record Model(String name, String cell, int vocab, int hidden, int layers, boolean bidirectional, int batch, int steps,
             int embedding) {
+        /**
+         * Floating-point operations of one token's training step, counted as the peers' code performs them: each
+         * matrix product's 2 m n k, the forward products once and the backward twice (the gradients of the
+         * product's input and of its weight), the one-hot input as the dense product the tutorials compute (an
+         * embedding lookup counts nothing). Element-wise work is left out.
+         */
+        double flopsPerToken() {
+            int gates = switch (cell) {
+                case "gru" -> 3;
+                case "lstm" -> 4;
+                default -> 1;
+            };
+            int directions = bidirectional ? 2 : 1;
+            double forward = 0;
+            int in = embedding > 0 ? embedding : vocab;
+            for (int l = 0; l < layers; l++) {
+                forward += directions * 2.0 * gates * ((double) in * hidden + (double) hidden * hidden);
+                in = directions * hidden;
+            }
+            forward += 2.0 * in * vocab; // the output layer
+            return 3 * forward;
+        }
     }
 
     static final List<Model> MODELS = List.of(
@@ -55,7 +77,7 @@ public final class Bench implements Experiment {
             new Model("ptb-rnn-h150", "rnn", 10000, 150, 1, false, 20, 35, 150),
             new Model("digitsum-srn-h32-len35", "rnn", 10, 32, 1, false, 8, 35, 32));
 
-    record Params(List<Model> models, double seconds, int warmup, int repeats, Path peer) {
+    record Params(List<Model> models, double seconds, int warmup, int repeats, Path peer, Path djl) {
     }
 
     @Override
@@ -71,15 +93,38 @@ public final class Bench implements Experiment {
             throw new UserError("Invalid value for 'bench.only': '" + only + "'; expected all or one of "
                     + String.join(", ", MODELS.stream().map(Model::name).toList()));
         }
-        String peer = c.string("peer");
-        Path peerFile = peer.equals("none") ? null : Path.of(peer);
-        if (peerFile != null && !Files.isRegularFile(peerFile)) {
-            throw new UserError("Invalid value for 'peer': " + peer + " is not a file; expected the CSV torch_peer.py "
-                    + "printed (name,tokens_per_second) or none");
-        }
         Params p = new Params(models, c.real("bench.seconds", 0.1, 3600), c.integer("bench.warmup", 0, 1000),
-                c.integer("bench.repeats", 1, 100), peerFile);
+                c.integer("bench.repeats", 1, 100), peerFile(c, "peer", "torch_peer.py"),
+                peerFile(c, "djl_peer", "djl-peer.jar"));
         return run -> execute(p, run);
+    }
+
+    private static Path peerFile(Config c, String key, String program) {
+        String v = c.string(key);
+        Path f = v.equals("none") ? null : Path.of(v);
+        if (f != null && !Files.isRegularFile(f)) {
+            throw new UserError("Invalid value for '" + key + "': " + v + " is not a file; expected the CSV " + program
+                    + " printed (name,tokens_per_second) or none");
+        }
+        return f;
+    }
+
+    /**
+     * The fp32 peak this thread reaches: the best of a few 2048 x 2048 x 2048 products through ND4J's BLAS, in
+     * GFLOP/s, the yardstick for each model's achieved rate.
+     */
+    static double sgemmPeakGflops() {
+        int n = 2048;
+        org.nd4j.linalg.api.ndarray.INDArray a = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+        org.nd4j.linalg.api.ndarray.INDArray b = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+        org.nd4j.linalg.api.ndarray.INDArray out = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            long t0 = System.nanoTime();
+            a.mmuli(b, out);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return 2.0 * n * n * n / best / 1e9;
     }
 
     /** A model built by the project's own code for a peer's configuration. */
@@ -179,16 +224,20 @@ public final class Bench implements Experiment {
 
     private void execute(Params p, Run run) {
         Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(p.peer());
+        Map<String, Double> djl = p.djl() == null ? Map.of() : readPeer(p.djl());
+        double peak = sgemmPeakGflops();
+        log.info("fp32 peak of one 2048^3 sgemm on this thread: {} GFLOP/s", Markdown.f(peak, 1));
         List<Result> results = new ArrayList<>();
         for (Model m : p.models()) {
             Result r = measure(m, p.seconds(), p.warmup(), p.repeats());
             log.info("{},{}", m.name(), Math.round(r.tokensPerSecond()));
             results.add(r);
-            write(p, run, results, peer);
+            write(p, run, results, peer, djl, peak);
         }
     }
 
-    private static void write(Params p, Run run, List<Result> results, Map<String, Double> peer) {
+    private static void write(Params p, Run run, List<Result> results, Map<String, Double> peer, Map<String, Double> djl,
+            double peak) {
         ResultsCsv csv = new ResultsCsv();
         List<List<String>> rows = new ArrayList<>();
         for (Result r : results) {
@@ -201,10 +250,21 @@ public final class Bench implements Experiment {
             if (other != null) {
                 csv.addFinal(name, "ratio_vs_peer", r.tokensPerSecond() / other);
             }
+            Double d = djl.get(name);
+            if (d != null) {
+                csv.addFinal(name, "ratio_vs_djl", r.tokensPerSecond() / d);
+            }
+            double gflops = r.tokensPerSecond() * r.model().flopsPerToken() / 1e9;
+            csv.addFinal(name, "gflops", gflops);
+            csv.addFinal(name, "mflop_per_token", r.model().flopsPerToken() / 1e6);
             rows.add(List.of(name, Markdown.f(r.tokensPerSecond(), 0),
                     Markdown.f(r.slowest(), 0) + "-" + Markdown.f(r.fastest(), 0), other == null ? "-" : Markdown.f(other, 0),
-                    other == null ? "-" : Markdown.f(r.tokensPerSecond() / other, 2), Markdown.f(r.peakRssMb(), 0)));
+                    other == null ? "-" : Markdown.f(r.tokensPerSecond() / other, 2), d == null ? "-" : Markdown.f(d, 0),
+                    d == null ? "-" : Markdown.f(r.tokensPerSecond() / d, 2),
+                    Markdown.f(r.model().flopsPerToken() / 1e6, 2), Markdown.f(gflops, 1),
+                    Markdown.f(100 * gflops / peak, 0) + "%", Markdown.f(r.peakRssMb(), 0)));
         }
+        csv.addFinal("sgemm-2048", "gflops", peak);
         csv.write(run.out("Bench.csv"));
         Markdown md = new Markdown().heading(1, "Bench");
         md.para("Training throughput (tokens = time steps x batch, per second) of the tutorials' models through the "
@@ -217,9 +277,16 @@ public final class Bench implements Experiment {
                 + env("OPENBLAS_NUM_THREADS") + ". Peak RSS is the JVM's resident peak (VmHWM) when the model had trained; "
                 + "the models run in order in one JVM, which keeps the memory it has taken, so each figure also "
                 + "covers the models above it.");
-        md.table(List.of("model", "tokens/s (median)", "range", "PyTorch tokens/s", "ratio", "peak RSS MB"), rows);
-        md.para(peer.isEmpty() ? "No peer figures: run torch_peer.py (its header says how), save its output and pass "
-                + "`-Dpeer=FILE`." : "Peer figures from `" + p.peer() + "`.");
+        md.table(List.of("model", "tokens/s (median)", "range", "PyTorch tokens/s", "x PyTorch", "DJL tokens/s", "x DJL",
+                "MFLOP/token", "GFLOP/s", "of peak", "peak RSS MB"), rows);
+        md.para("MFLOP/token counts each matrix product of a training step (2 m n k; forward once, backward twice; "
+                + "a one-hot input as the dense product the peers compute, an embedding lookup as nothing); GFLOP/s is "
+                + "that times tokens/s, and \"of peak\" sets it beside the " + Markdown.f(peak, 1) + " GFLOP/s one "
+                + "2048 x 2048 x 2048 sgemm reaches on this thread.");
+        md.para((peer.isEmpty() ? "No PyTorch figures: run torch_peer.py (its header says how), save its output and pass "
+                + "`-Dpeer=FILE`." : "PyTorch figures from `" + p.peer() + "`.") + " "
+                + (djl.isEmpty() ? "No DJL figures: build and run ../shared/bench/djl_peer (its README says how), save "
+                        + "its output and pass `-Ddjl_peer=FILE`." : "DJL figures from `" + p.djl() + "`."));
         AtomicFiles.write(run.out("Bench.md"), md.text());
     }
 

@@ -98,6 +98,12 @@ public final class ChildJvm {
      * mistake (one line on standard error) is not interrupted by it. A shutdown of this JVM destroys the child.
      */
     public static int run(ProcessBuilder pb, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        return run(pb, out, err, null);
+    }
+
+    /** {@link #run}, calling {@code watch} with the child's pid about once a second while it runs (null: never). */
+    public static int run(ProcessBuilder pb, PrintStream out, PrintStream err, java.util.function.LongConsumer watch)
+            throws IOException, InterruptedException {
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
         Thread killer = new Thread(() -> destroy(p), "rnnlab-child-stop");
@@ -116,7 +122,12 @@ public final class ChildJvm {
             }
         }, "rnnlab-child-stderr");
         try {
-            int code = p.waitFor();
+            while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (watch != null) {
+                    watch.accept(p.pid());
+                }
+            }
+            int code = p.exitValue();
             outPump.join(5000);
             errPump.join(5000);
             out.flush();

@@ -1,0 +1,92 @@
+package rnnlab.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import rnnlab.Main;
+import rnnlab.core.Cli;
+
+/** Jobs in worker JVMs: the same numbers however many ran at once, and no worker outlives its parent. */
+class WorkersTest {
+    private static final Map<String, String> SHORT = Map.of("epochs", "40", "seeds", "0,1");
+
+    static int run(String exp, Path out, int jobs, ByteArrayOutputStream log) {
+        System.setProperty("jobs", String.valueOf(jobs));
+        try {
+            PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8);
+            return Main.run(new Cli(exp, "quick", out.toString(), SHORT), Path.of("").toAbsolutePath(), p, p);
+        } finally {
+            System.clearProperty("jobs");
+        }
+    }
+
+    /** Every row of a results CSV but the timings. */
+    static List<String> numbers(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().filter(l -> !l.contains("seconds") && !l.contains("tokens_per_second")
+                && !l.contains("_ms")).toList();
+    }
+
+    @Test
+    void twoWorkersGiveTheNumbersOfOne(@TempDir Path tmp) throws Exception {
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        String exp = "HelloOhlolRnn,HelloOhlolRnnCell";
+        assertEquals(0, run(exp, tmp.resolve("one"), 1, one), one.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run(exp, tmp.resolve("two"), 2, two), two.toString(StandardCharsets.UTF_8));
+        String log = two.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("2 jobs, 2 at a time"), log);
+        assertTrue(log.contains("[HelloOhlolRnn] ") && log.contains("[HelloOhlolRnnCell] "), "each worker's lines, named: " + log);
+        assertTrue(log.contains("2 of 2 jobs"), log);
+        for (String name : List.of("HelloOhlolRnn", "HelloOhlolRnnCell")) {
+            List<String> a = numbers(tmp.resolve("one").resolve(name + ".csv"));
+            assertTrue(a.size() > 40, name + ": " + a);
+            assertEquals(a, numbers(tmp.resolve("two").resolve(name + ".csv")), name);
+        }
+        String board = Files.readString(tmp.resolve("two/README.md"));
+        assertTrue(board.contains("[HelloOhlolRnn](HelloOhlolRnn.md)") && board.contains("[HelloOhlolRnnCell]"), board);
+    }
+
+    @Test
+    void workersEndWhenTheirParentIsKilled(@TempDir Path tmp) throws Exception {
+        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
+        props.putAll(Map.of("exp", "DigitSumLstm,DigitSumSrn", "profile", "quick", "out", tmp.toString(), "jobs", "2",
+                "epochs", "100000"));
+        ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
+        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile());
+        Process parent = pb.start();
+        List<ProcessHandle> workers = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (workers.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            workers = parent.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
+                    .toList();
+        }
+        assertEquals(2, workers.size(), "two workers started: " + Files.readString(tmp.resolve("parent.log")));
+        Thread.sleep(3000); // they are training now
+        parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
+        assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+        for (ProcessHandle w : workers) {
+            try {
+                w.onExit().get(15, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                w.destroyForcibly();
+                throw new AssertionError("worker " + w.pid() + " outlived its killed parent");
+            }
+            assertFalse(w.isAlive());
+        }
+    }
+}
