@@ -24,7 +24,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
 
     /** Keys the suite itself reads; everything else is an experiment override. */
     public static final List<String> RESERVED = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of("exp", "profile", "out", "threads", "jobs", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
+            java.util.stream.Stream.of("exp", "profile", "out", "threads", "jobs", "fresh", "checkpoints", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
 
     /** A command line without search options. */
     public Cli(String exp, String profile, String out, Map<String, String> overrides) {
@@ -90,6 +90,8 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         // DL4J's training UI (rnnlab.Main reads them as system properties)
         given.remove("ui");
         given.remove("jobs"); // read by rnnlab.Main
+        given.remove("fresh"); // read by rnnlab.checkpoints
+        given.remove("checkpoints");
         given.remove("ui.wait");
         Map<String, String> search = new LinkedHashMap<>();
         for (String key : SEARCH_KEYS) {

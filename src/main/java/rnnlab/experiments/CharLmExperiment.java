@@ -17,6 +17,7 @@ import rnnlab.data.CharLmIterator;
 import rnnlab.data.DataHub;
 import rnnlab.lm.LanguageModel;
 import rnnlab.lm.ScratchRnn;
+import rnnlab.checkpoints.Checkpoint;
 import rnnlab.model.Layers;
 import rnnlab.models.SavedModel;
 import rnnlab.io.AtomicFiles;
@@ -126,12 +127,36 @@ abstract class CharLmExperiment implements Experiment {
                 LmTrainer trainer = new LmTrainer();
                 Result r = new Result(setting, s, seed, trainer);
                 results.add(r);
+                java.nio.file.Path ckpt = Checkpoint.file(run, setting);
+                String key = Checkpoint.key(run, setting);
+                if (!Checkpoint.fresh()) {
+                    byte[] saved = Checkpoint.read(ckpt, key, msg -> log.info("{} {}: {}", name, setting, msg)).orElse(null);
+                    if (saved != null) {
+                        try {
+                            int done = trainer.readCheckpoint(saved, model, it);
+                            log.info("{} {}: {}", name, setting, done >= p.epochs() ? "finished earlier (" + ckpt + "); skipped"
+                                    : "resuming after epoch " + done + " of " + p.epochs() + " from " + ckpt);
+                        } catch (java.io.IOException | RuntimeException e) {
+                            log.info("{} {}: checkpoint {} cannot be restored ({}); starting over", name, setting, ckpt, e.getMessage());
+                            trainer = new LmTrainer();
+                            model = plan.model().build(vocab, seed);
+                            it = new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed);
+                            results.set(results.size() - 1, r = new Result(setting, s, seed, trainer));
+                        }
+                    }
+                }
+                if (trainer.epochsDone() >= p.epochs()) {
+                    report(p, run, results, heldOut.length);
+                    save(run, setting, model, text, p); // the checkpoint holds the trained model
+                    continue;
+                }
                 log.info("====> {} {} ({} parameters, {} batches per epoch)", name, setting, model.numParams(),
                         it.batchesPerEpoch());
                 LmTrainer.Spec spec = new LmTrainer.Spec(p.epochs(), p.predPeriod(), p.heldOutPeriod(), p.predLen(), p.prefixes(),
                         s.reset(), p.temperature(), seed);
+                LanguageModel trained = model;
                 trainer.train(model, it, text, heldOut, spec, name + " " + setting,
-                        t -> report(p, run, results, heldOut.length));
+                        t -> report(p, run, results, heldOut.length), t -> Checkpoint.write(ckpt, key, t.checkpoint(trained)));
                 save(run, setting, model, text, p);
             }
         }

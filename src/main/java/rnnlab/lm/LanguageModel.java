@@ -27,4 +27,13 @@ public interface LanguageModel {
     void restoreState(Object state);
 
     long numParams();
+
+    /**
+     * Everything training has changed, for a checkpoint: parameters, the optimiser's state and step count, and the
+     * carried hidden state ({@code rnnlab.checkpoints}).
+     */
+    void writeTraining(java.io.DataOutputStream out) throws java.io.IOException;
+
+    /** Puts back what {@link #writeTraining} wrote, into a model built with the same settings. */
+    void readTraining(java.io.DataInputStream in) throws java.io.IOException;
 }

@@ -145,6 +145,51 @@ public final class NetLanguageModel implements LanguageModel {
     }
 
     @Override
+    public void writeTraining(java.io.DataOutputStream out) throws java.io.IOException {
+        java.io.ByteArrayOutputStream model = new java.io.ByteArrayOutputStream();
+        org.deeplearning4j.util.ModelSerializer.writeModel(net, model, true);
+        out.writeInt(model.size());
+        model.writeTo(out);
+        @SuppressWarnings("unchecked")
+        List<Map<String, INDArray>> carried = (List<Map<String, INDArray>>) saveState();
+        out.writeInt(carried.size());
+        for (Map<String, INDArray> layer : carried) {
+            out.writeInt(layer == null ? -1 : layer.size());
+            if (layer != null) {
+                for (Map.Entry<String, INDArray> e : new java.util.TreeMap<>(layer).entrySet()) {
+                    out.writeUTF(e.getKey());
+                    Nd4j.write(e.getValue(), out);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void readTraining(java.io.DataInputStream in) throws java.io.IOException {
+        byte[] model = new byte[in.readInt()];
+        in.readFully(model);
+        MultiLayerNetwork saved = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                new java.io.ByteArrayInputStream(model), true);
+        net.params().assign(saved.params());
+        if (saved.getUpdater() != null && saved.getUpdater().getStateViewArray() != null) {
+            net.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
+        }
+        net.setIterationCount(saved.getIterationCount());
+        net.setEpochCount(saved.getEpochCount());
+        int layers = in.readInt();
+        List<Map<String, INDArray>> carried = new java.util.ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            int n = in.readInt();
+            Map<String, INDArray> m = n < 0 ? null : new java.util.HashMap<>();
+            for (int k = 0; k < n; k++) {
+                m.put(in.readUTF(), Nd4j.read(in));
+            }
+            carried.add(m);
+        }
+        restoreState(carried);
+    }
+
+    @Override
     public long numParams() {
         return net.numParams();
     }

@@ -285,6 +285,25 @@ public final class ScratchRnn implements LanguageModel {
     }
 
     @Override
+    public void writeTraining(java.io.DataOutputStream out) throws java.io.IOException {
+        for (INDArray p : params()) {
+            Nd4j.write(p, out);
+        }
+        out.writeBoolean(state != null);
+        if (state != null) {
+            Nd4j.write(state, out);
+        }
+    }
+
+    @Override
+    public void readTraining(java.io.DataInputStream in) throws java.io.IOException {
+        for (INDArray p : params()) {
+            p.assign(Nd4j.read(in));
+        }
+        state = in.readBoolean() ? Nd4j.read(in) : null;
+    }
+
+    @Override
     public long numParams() {
         long n = 0;
         for (INDArray a : params()) {

@@ -56,6 +56,9 @@ public final class LmTrainer {
     public final List<Check> checks = new ArrayList<>();
     private long tokens;
     private double trainSeconds;
+    private int epochsDone;
+    /** Draws of the generated text's sampling (temperature above 0), from the run's seed. */
+    private Random sampler;
 
     public long tokens() {
         return tokens;
@@ -80,11 +83,25 @@ public final class LmTrainer {
      */
     public void train(LanguageModel model, CharLmIterator train, CharCorpus corpus, int[] heldOut, Spec spec,
             String label, Consumer<LmTrainer> afterCheck) {
-        Random sampler = new Random(spec.seed());
-        Progress progress = new Progress(log, label, (long) spec.epochs() * train.batchesPerEpoch(), 10);
+        train(model, train, corpus, heldOut, spec, label, afterCheck, t -> { });
+    }
+
+    /**
+     * {@link #train}, calling {@code afterEpoch} at the end of every epoch (to write a checkpoint), and going on from
+     * where {@link #readCheckpoint} left the trainer, the model and the iterator.
+     */
+    public void train(LanguageModel model, CharLmIterator train, CharCorpus corpus, int[] heldOut, Spec spec,
+            String label, Consumer<LmTrainer> afterCheck, Consumer<LmTrainer> afterEpoch) {
+        if (sampler == null) {
+            sampler = new Random(spec.seed());
+        }
+        int first = epochsDone + 1;
+        Progress progress = new Progress(log, label, (long) (spec.epochs() - epochsDone) * train.batchesPerEpoch(), 10);
         long step = 0;
-        model.resetState();
-        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+        if (first == 1) {
+            model.resetState();
+        }
+        for (int epoch = first; epoch <= spec.epochs(); epoch++) {
             if (epoch > 1) {
                 train.reset();
             }
@@ -103,7 +120,7 @@ public final class LmTrainer {
                 long count = (long) batch.y().length * batch.y()[0].length;
                 sum += loss * count;
                 n += count;
-                progress.update(step++, epoch - 1, spec.epochs(), loss);
+                progress.update(step++, epoch - first, spec.epochs() - first + 1, loss);
             }
             trainSeconds += (System.nanoTime() - t0) / 1e9;
             tokens += n;
@@ -124,7 +141,98 @@ public final class LmTrainer {
                 log.debug("{} prediction epoch took {} s", label, Markdown.f((System.nanoTime() - e0) / 1e9, 2));
                 afterCheck.accept(this);
             }
+            epochsDone = epoch;
+            afterEpoch.accept(this);
         }
+    }
+
+    /** Epochs trained so far (by this trainer or the run its checkpoint came from). */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /**
+     * The trainer's, the model's and the sampler's state after {@link #epochsDone} epochs, for a checkpoint. With
+     * the iterator's draws replayed ({@link #readCheckpoint}), training goes on exactly as it would have.
+     */
+    public byte[] checkpoint(LanguageModel model) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            out.writeInt(epochsDone);
+            out.writeLong(tokens);
+            out.writeDouble(trainSeconds);
+            out.writeInt(perplexities.size());
+            for (double p : perplexities) {
+                out.writeDouble(p);
+            }
+            out.writeInt(checks.size());
+            for (Check c : checks) {
+                out.writeInt(c.epoch());
+                out.writeDouble(c.perplexity());
+                out.writeBoolean(c.heldOut() != null);
+                if (c.heldOut() != null) {
+                    out.writeDouble(c.heldOut().perplexity());
+                    out.writeLong(c.heldOut().tokens());
+                    out.writeLong(c.heldOut().skipped());
+                }
+                out.writeInt(c.texts().size());
+                for (Map.Entry<String, String> e : c.texts().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeUTF(e.getValue());
+                }
+            }
+            java.io.ByteArrayOutputStream random = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(random)) {
+                o.writeObject(sampler);
+            }
+            out.writeInt(random.size());
+            random.writeTo(out);
+            model.writeTraining(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot serialise the training state", e);
+        }
+    }
+
+    /**
+     * Restores a {@link #checkpoint} into this fresh trainer and {@code model}, and replays {@code train}'s draws
+     * up to the epoch it had reached; returns the epochs done.
+     */
+    public int readCheckpoint(byte[] data, LanguageModel model, CharLmIterator train) throws java.io.IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
+        epochsDone = in.readInt();
+        tokens = in.readLong();
+        trainSeconds = in.readDouble();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            perplexities.add(in.readDouble());
+        }
+        int checkCount = in.readInt();
+        for (int i = 0; i < checkCount; i++) {
+            int epoch = in.readInt();
+            double ppl = in.readDouble();
+            HeldOut h = in.readBoolean() ? new HeldOut(in.readDouble(), in.readLong(), in.readLong()) : null;
+            Map<String, String> texts = new LinkedHashMap<>();
+            int t = in.readInt();
+            for (int k = 0; k < t; k++) {
+                texts.put(in.readUTF(), in.readUTF());
+            }
+            checks.add(new Check(epoch, ppl, h, texts));
+        }
+        byte[] random = new byte[in.readInt()];
+        in.readFully(random);
+        try (java.io.ObjectInputStream o = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(random))) {
+            sampler = (Random) o.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new java.io.IOException(e);
+        }
+        model.readTraining(in);
+        for (int e = 2; e <= epochsDone; e++) {
+            train.reset(); // the draws of the epochs already trained
+        }
+        return epochsDone;
     }
 
     /**

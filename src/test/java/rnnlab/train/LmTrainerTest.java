@@ -86,6 +86,14 @@ class LmTrainerTest {
         public long numParams() {
             return 0;
         }
+
+        @Override
+        public void writeTraining(java.io.DataOutputStream out) {
+        }
+
+        @Override
+        public void readTraining(java.io.DataInputStream in) {
+        }
     }
 
     static CharCorpus corpus(Path dir, String text) throws Exception {

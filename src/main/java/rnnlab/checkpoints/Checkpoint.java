@@ -1,0 +1,165 @@
+package rnnlab.checkpoints;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import rnnlab.core.Run;
+import rnnlab.core.UserError;
+import rnnlab.io.AtomicFiles;
+
+/**
+ * A job's training state on disk, so that a stopped run resumes where it was: one file per experiment setting
+ * under {@code checkpoints/EXPERIMENT/PROFILE/} (gitignored; {@code -Dcheckpoints=DIR} puts them elsewhere, a
+ * shared path on a cluster), written atomically after every epoch. A file holds its key (the experiment, profile,
+ * setting, every configuration value and a fingerprint of the code) and a SHA-1 of the whole; one whose key or
+ * checksum does not match is reported in one line and not used, so the job starts over. {@code -Dfresh=true}
+ * ignores every checkpoint.
+ */
+public final class Checkpoint {
+    private static final String MAGIC = "rnnlab-checkpoint-1";
+    private static String codeFingerprint;
+
+    private Checkpoint() {
+    }
+
+    /** True when {@code -Dfresh=true} asks to start over. */
+    public static boolean fresh() {
+        return Boolean.parseBoolean(System.getProperty("fresh", "false"));
+    }
+
+    /** The checkpoint of one setting of a run. */
+    public static Path file(Run run, String setting) {
+        String dir = System.getProperty("checkpoints");
+        Path root = dir == null || dir.isBlank() ? run.projectDir().resolve("checkpoints") : Path.of(dir);
+        String name = setting == null || setting.isEmpty() ? "run" : setting.replace(';', '_').replace('=', '-');
+        return root.resolve(run.name()).resolve(run.config().profile()).resolve(name + ".ckpt");
+    }
+
+    /** What a checkpoint must have been written for: this experiment, profile, setting, configuration and code. */
+    public static String key(Run run, String setting) {
+        Map<String, String> values = new TreeMap<>(run.config().values());
+        return run.name() + "|" + run.config().profile() + "|" + setting + "|" + values + "|" + code();
+    }
+
+    /** Writes {@code payload} under {@code key}, atomically. */
+    public static void write(Path file, String key, byte[] payload) {
+        try {
+            Files.createDirectories(file.getParent());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeUTF(MAGIC);
+            byte[] k = key.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(k.length);
+            out.write(k);
+            out.writeInt(payload.length);
+            out.write(payload);
+            out.flush();
+            byte[] body = bytes.toByteArray();
+            out.write(sha1(body));
+            out.flush();
+            AtomicFiles.write(file, bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UserError("Cannot write the checkpoint " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The payload of {@code file} if it was written for {@code key} and is whole; otherwise empty, after one line to
+     * {@code say} when a file was there but could not be used.
+     */
+    public static Optional<byte[]> read(Path file, String key, Consumer<String> say) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (IOException e) {
+            say.accept("checkpoint " + file + " cannot be read (" + e.getMessage() + "); starting over");
+            return Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all))) {
+            if (all.length < 20 || !in.readUTF().equals(MAGIC)) {
+                say.accept("checkpoint " + file + " is not a checkpoint of this suite; starting over");
+                return Optional.empty();
+            }
+            byte[] k = new byte[in.readInt()];
+            in.readFully(k);
+            byte[] payload = new byte[in.readInt()];
+            in.readFully(payload);
+            int bodyLength = all.length - 20;
+            byte[] expected = java.util.Arrays.copyOfRange(all, bodyLength, all.length);
+            if (!MessageDigest.isEqual(expected, sha1(java.util.Arrays.copyOf(all, bodyLength)))) {
+                say.accept("checkpoint " + file + " is corrupt (its SHA-1 does not match); starting over");
+                return Optional.empty();
+            }
+            if (!new String(k, StandardCharsets.UTF_8).equals(key)) {
+                say.accept("checkpoint " + file + " is from other settings or other code; starting over");
+                return Optional.empty();
+            }
+            return Optional.of(payload);
+        } catch (IOException | RuntimeException e) {
+            say.accept("checkpoint " + file + " is truncated or corrupt; starting over");
+            return Optional.empty();
+        }
+    }
+
+    static byte[] sha1(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A fingerprint of the code that runs: the SHA-1 of the project's class files (in name order), so that a
+     * checkpoint never resumes on code that computes differently.
+     */
+    static synchronized String code() {
+        if (codeFingerprint == null) {
+            codeFingerprint = fingerprint();
+        }
+        return codeFingerprint;
+    }
+
+    private static String fingerprint() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            Path source = Path.of(Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(source)) {
+                List<Path> classes;
+                try (Stream<Path> s = Files.walk(source.resolve("rnnlab"))) {
+                    classes = s.filter(p -> p.toString().endsWith(".class")).sorted().toList();
+                }
+                for (Path c : classes) {
+                    md.update(source.relativize(c).toString().getBytes(StandardCharsets.UTF_8));
+                    md.update(Files.readAllBytes(c));
+                }
+            } else {
+                try (InputStream in = Files.newInputStream(source)) {
+                    md.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package rnnlab.checkpoints;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import rnnlab.jobs.ChildJvm;
+
+/**
+ * A real run killed with SIGKILL in the middle of its training, run again with the same command, ends with the
+ * numbers of a run never interrupted; a corrupt checkpoint and one from other settings are reported and not used.
+ */
+class ResumeTest {
+    static final Map<String, String> RUN = Map.of("exp", "JayChouRnn", "profile", "quick", "epochs", "14", "hidden_size",
+            "64", "pred_period", "7", "heldout_period", "7", "pred_len", "10", "fresh", "false");
+
+    static ProcessBuilder command(Path out, Path checkpoints, Map<String, String> extra) {
+        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
+        props.putAll(RUN);
+        props.putAll(extra);
+        props.put("out", out.toString());
+        props.put("checkpoints", checkpoints.toString());
+        ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
+        pb.redirectErrorStream(true);
+        return pb;
+    }
+
+    static String runToEnd(ProcessBuilder pb) throws Exception {
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    /** Every row of a results CSV but the timings. */
+    static List<String> numbers(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().filter(l -> !l.contains("seconds") && !l.contains("tokens_per_second"))
+                .toList();
+    }
+
+    @Test
+    void aKilledRunResumesToTheNumbersOfAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+        runToEnd(command(tmp.resolve("whole"), tmp.resolve("ck-whole"), Map.of()));
+        List<String> whole = numbers(tmp.resolve("whole/JayChouRnn.csv"));
+        assertTrue(whole.stream().anyMatch(l -> l.contains(",final,heldout_perplexity,")), String.join("\n", whole));
+
+        Path ck = tmp.resolve("ck");
+        Path file = ck.resolve("JayChouRnn/quick/sampling-sequential.ckpt");
+        Process p = command(tmp.resolve("cut"), ck, Map.of()).redirectOutput(tmp.resolve("cut.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(file)) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint: " + Files.readString(tmp.resolve("cut.log")));
+            Thread.sleep(20);
+        }
+        Thread.sleep(150); // into a later epoch
+        p.destroyForcibly(); // SIGKILL
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertNotEquals(0, p.exitValue(), "killed before the end: " + Files.readString(tmp.resolve("cut.log")));
+
+        String again = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
+        assertTrue(again.contains("resuming after epoch"), again);
+        assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
+        assertTrue(Files.isRegularFile(tmp.resolve("cut/models/JayChouRnn_sampling-sequential.zip")));
+
+        // run once more: the job is finished, so nothing trains, and the files are the same
+        String done = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
+        assertTrue(done.contains("finished earlier") && !done.contains("====>"), done);
+        assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
+
+        // a truncated checkpoint is reported and the job starts over, to the same numbers
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        String restarted = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
+        assertTrue(restarted.contains("truncated or corrupt; starting over") || restarted.contains("is corrupt"), restarted);
+        assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
+
+        // one written for other settings is not used
+        String other = runToEnd(command(tmp.resolve("other"), ck, Map.of("lr", "0.002")));
+        assertTrue(other.contains("from other settings or other code; starting over"), other);
+        assertFalse(numbers(tmp.resolve("other/JayChouRnn.csv")).equals(whole));
+    }
+}
