@@ -24,7 +24,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
 
     /** Keys the suite itself reads; everything else is an experiment override. */
     public static final List<String> RESERVED = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of("exp", "profile", "out", "threads", "jobs", "fresh", "checkpoints", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
+            java.util.stream.Stream.of("exp", "profile", "out", "threads", "jobs", "fresh", "checkpoints", "checkpoint_every", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
 
     /** A command line without search options. */
     public Cli(String exp, String profile, String out, Map<String, String> overrides) {
@@ -92,6 +92,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         given.remove("jobs"); // read by rnnlab.Main
         given.remove("fresh"); // read by rnnlab.checkpoints
         given.remove("checkpoints");
+        given.remove("checkpoint_every"); // seconds between checkpoints within an epoch (PTB)
         given.remove("ui.wait");
         Map<String, String> search = new LinkedHashMap<>();
         for (String key : SEARCH_KEYS) {

@@ -18,6 +18,7 @@ import rnnlab.data.DataHub;
 import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.WordRnnModel;
+import rnnlab.checkpoints.Checkpoint;
 import rnnlab.model.Layers;
 import rnnlab.models.SavedModel;
 import rnnlab.io.AtomicFiles;
@@ -111,21 +112,55 @@ abstract class PtbWordLm implements Experiment {
                 normalise);
         List<Epoch> epochs = new ArrayList<>();
         List<String> samples = new ArrayList<>();
-        Progress progress = new Progress(log, name, (long) p.epochs() * starts.size(), 10);
+        // where a checkpoint left the run: epoch index, next batch, the epoch's loss sum and seconds so far
+        Resume at = new Resume(0, 0, 0, 0, 0, 0);
+        java.nio.file.Path ckpt = Checkpoint.file(run, null);
+        String key = Checkpoint.key(run, "");
+        if (!Checkpoint.fresh()) {
+            byte[] saved = Checkpoint.read(ckpt, key, msg -> log.info("{}: {}", name, msg)).orElse(null);
+            if (saved != null) {
+                try {
+                    at = Resume.read(saved, epochs, samples, model);
+                    log.info("{}: {}", name, at.epoch() >= p.epochs() ? "finished earlier (" + ckpt + "); skipped"
+                            : "resuming at epoch " + (at.epoch() + 1) + ", batch " + (at.batch() + 1) + " of " + starts.size()
+                                    + " from " + ckpt);
+                } catch (java.io.IOException | RuntimeException ex) {
+                    log.info("{}: checkpoint {} cannot be restored ({}); starting over", name, ckpt, ex.getMessage());
+                    epochs.clear();
+                    samples.clear();
+                    at = new Resume(0, 0, 0, 0, 0, 0);
+                    model = new NetLanguageModel(WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(),
+                            p.steps(), p.seed()), corpus.vocabSize(), normalise);
+                }
+            }
+        }
+        double every = Double.parseDouble(System.getProperty("checkpoint_every", "300"));
+        Progress progress = new Progress(log, name, (long) p.epochs() * starts.size() - (long) at.epoch() * starts.size()
+                - at.batch(), 10);
         long step = 0;
-        double trainSeconds = 0;
-        long t0 = System.nanoTime();
-        for (int e = 0; e < p.epochs(); e++) {
+        double trainSeconds = at.trainSeconds();
+        long t0 = System.nanoTime() - (long) (at.elapsed() * 1e9);
+        for (int e = at.epoch(); e < p.epochs(); e++) {
             double lr = learningRate(p, e + 1);
             model.net().setLearningRate(lr);
-            model.resetState();
-            double sum = 0;
-            long te = System.nanoTime();
-            for (int start : starts) {
-                CharLmIterator.Ids b = WordCorpus.batch(train, start, p.steps());
+            boolean resumed = e == at.epoch() && at.batch() > 0;
+            if (!resumed) {
+                model.resetState();
+            }
+            double sum = resumed ? at.sum() : 0;
+            long te = System.nanoTime() - (resumed ? (long) (at.epochSeconds() * 1e9) : 0);
+            long lastSave = System.nanoTime();
+            for (int bi = resumed ? at.batch() : 0; bi < starts.size(); bi++) {
+                CharLmIterator.Ids b = WordCorpus.batch(train, starts.get(bi), p.steps());
                 double loss = model.fit(b.x(), b.y());
                 sum += loss;
                 progress.update(step++, e, p.epochs(), loss);
+                if ((System.nanoTime() - lastSave) / 1e9 >= every && bi + 1 < starts.size()) {
+                    double inEpoch = (System.nanoTime() - te) / 1e9;
+                    Checkpoint.write(ckpt, key, new Resume(e, bi + 1, sum, trainSeconds, (System.nanoTime() - t0) / 1e9,
+                            inEpoch).write(epochs, samples, model));
+                    lastSave = System.nanoTime();
+                }
             }
             double seconds = (System.nanoTime() - te) / 1e9;
             trainSeconds += seconds;
@@ -138,6 +173,11 @@ abstract class PtbWordLm implements Experiment {
             log.info("epoch= {}  time= {}  lr= {}  exp(loss)= {}  valid: {}  test: exp(loss) = {}", e, Markdown.f(ep.elapsed(), 1),
                     Markdown.f(lr, 5), Markdown.f(trainPpl, 3), Markdown.f(validPpl, 3), Markdown.f(testPpl, 3));
             samples = generate(model, corpus, prefixes, p);
+            report(p, run, epochs, samples, trainSeconds, train.length);
+            Checkpoint.write(ckpt, key, new Resume(e + 1, 0, 0, trainSeconds, (System.nanoTime() - t0) / 1e9, 0)
+                    .write(epochs, samples, model));
+        }
+        if (at.epoch() >= p.epochs()) {
             report(p, run, epochs, samples, trainSeconds, train.length);
         }
         Map<String, String> info = new LinkedHashMap<>(run.config().values());
@@ -152,6 +192,60 @@ abstract class PtbWordLm implements Experiment {
         }
         SavedModel.write(file, model.net(), words, info);
         log.info("{}: model saved to {}", name, file);
+    }
+
+    /**
+     * Where a checkpoint left a run: {@code epoch} epochs done and, within the next, {@code batch} batches with their
+     * loss sum and seconds; the training seconds and elapsed time so far. With it go the finished epochs' figures,
+     * the last generated text and the model's training state.
+     */
+    record Resume(int epoch, int batch, double sum, double trainSeconds, double elapsed, double epochSeconds) {
+        byte[] write(List<Epoch> epochs, List<String> samples, NetLanguageModel model) {
+            try {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+                out.writeInt(epoch);
+                out.writeInt(batch);
+                out.writeDouble(sum);
+                out.writeDouble(trainSeconds);
+                out.writeDouble(elapsed);
+                out.writeDouble(epochSeconds);
+                out.writeInt(epochs.size());
+                for (Epoch e : epochs) {
+                    out.writeInt(e.epoch());
+                    for (double v : new double[] {e.lr(), e.train(), e.valid(), e.test(), e.tokensPerSecond(), e.elapsed()}) {
+                        out.writeDouble(v);
+                    }
+                }
+                out.writeInt(samples.size());
+                for (String t : samples) {
+                    out.writeUTF(t);
+                }
+                model.writeTraining(out);
+                out.flush();
+                return bytes.toByteArray();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot serialise the training state", e);
+            }
+        }
+
+        static Resume read(byte[] data, List<Epoch> epochs, List<String> samples, NetLanguageModel model)
+                throws java.io.IOException {
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
+            Resume r = new Resume(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
+                    in.readDouble());
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                epochs.add(new Epoch(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
+                        in.readDouble(), in.readDouble()));
+            }
+            int k = in.readInt();
+            for (int i = 0; i < k; i++) {
+                samples.add(in.readUTF());
+            }
+            model.readTraining(in);
+            return r;
+        }
     }
 
     /** The first {@code max} tokens (all for 0). */

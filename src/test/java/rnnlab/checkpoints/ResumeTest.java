@@ -27,9 +27,14 @@ class ResumeTest {
             "64", "pred_period", "7", "heldout_period", "7", "pred_len", "10", "fresh", "false");
 
     static ProcessBuilder command(Path out, Path checkpoints, Map<String, String> extra) {
+        Map<String, String> run = new LinkedHashMap<>(RUN);
+        run.putAll(extra);
+        return commandOf(out, checkpoints, run);
+    }
+
+    static ProcessBuilder commandOf(Path out, Path checkpoints, Map<String, String> run) {
         Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
-        props.putAll(RUN);
-        props.putAll(extra);
+        props.putAll(run);
         props.put("out", out.toString());
         props.put("checkpoints", checkpoints.toString());
         ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
@@ -91,5 +96,31 @@ class ResumeTest {
         String other = runToEnd(command(tmp.resolve("other"), ck, Map.of("lr", "0.002")));
         assertTrue(other.contains("from other settings or other code; starting over"), other);
         assertFalse(numbers(tmp.resolve("other/JayChouRnn.csv")).equals(whole));
+    }
+
+    @Test
+    void aWordModelKilledWithinAnEpochResumesAtItsBatch(@TempDir Path tmp) throws Exception {
+        Map<String, String> ptb = new LinkedHashMap<>(Map.of("exp", "PtbWordRnn", "profile", "quick", "fresh", "false",
+                "max_train_tokens", "21000", "max_eval_tokens", "7000", "epochs", "2", "gen_len", "5",
+                "checkpoint_every", "0"));
+        Map<String, String> whole = new LinkedHashMap<>(ptb);
+        whole.put("checkpoint_every", "100000");
+        runToEnd(commandOf(tmp.resolve("whole"), tmp.resolve("ck-whole"), whole));
+        List<String> expected = numbers(tmp.resolve("whole/PtbWordRnn.csv"));
+
+        Path ck = tmp.resolve("ck");
+        Path file = ck.resolve("PtbWordRnn/quick/run.ckpt");
+        Process p = commandOf(tmp.resolve("cut"), ck, ptb).redirectOutput(tmp.resolve("cut.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(file)) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint: " + Files.readString(tmp.resolve("cut.log")));
+            Thread.sleep(20);
+        }
+        Thread.sleep(400); // a few batches on, inside the first epoch
+        p.destroyForcibly();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String again = runToEnd(commandOf(tmp.resolve("cut"), ck, ptb));
+        assertTrue(again.contains("resuming at epoch"), again);
+        assertEquals(expected, numbers(tmp.resolve("cut/PtbWordRnn.csv")));
     }
 }
