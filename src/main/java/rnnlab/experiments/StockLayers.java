@@ -62,7 +62,7 @@ public final class StockLayers {
     }
 
     /** The page, from whatever runs have finished. */
-    static void write(Path results, Path base) {
+    public static void write(Path results, Path base) {
         List<List<String>> rows = new ArrayList<>();
         for (String name : EXPERIMENTS) {
             Map<String, Map<String, Double>> project = finals(base.resolve("project").resolve(name + ".csv"));
@@ -96,11 +96,13 @@ public final class StockLayers {
                 "DL4J tokens/s", "project training s", "DL4J training s"), rows);
         md.para("Why the project keeps its own layers: they train the tutorials' models as the tutorials do (the "
                 + "language models carry their state, detached, from one batch to the next, which DL4J's `fit` "
-                + "forbids by clearing it at every call) and, with their time steps on raw buffers instead of one "
-                + "ND4J op each, several times faster, as the columns above show; on the same weights they give "
-                + "`SimpleRnn`'s and `LSTM`'s outputs and gradients (tests check it). Where the figures differ, it is "
-                + "the state reset (the language models), DL4J's zero start for `SimpleRnn`'s bias (DigitSum) or, "
-                + "in a short quick-profile run, the seed-like effect of other rounding.");
+                + "forbids by clearing it at every call), and faster where the recurrence is the work, since their time "
+                + "steps run on raw buffers instead of one ND4J op each (compare the speed columns; the Penn Treebank "
+                + "models spend most of their time in the 10,000-word output layer, which both share). On the same "
+                + "weights they give `SimpleRnn`'s and `LSTM`'s outputs and gradients (tests check it), which is why "
+                + "the hello rows agree. Where other figures differ, it is the state reset (the language models), "
+                + "DL4J's zero start for `SimpleRnn`'s bias (DigitSum) or, in a short quick-profile run, the seed-like "
+                + "effect of other rounding.");
         AtomicFiles.write(results.resolve("StockLayers.md"), md.text());
     }
 

@@ -34,9 +34,21 @@ public final class Plots {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setYAxisLogarithmic(logY);
-        // a logarithmic axis labels only powers of ten by default, so a range inside one decade (perplexities
-        // 100 to 500) showed no numbers at all: label the steps between them too
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        // a logarithmic axis labels only powers of ten by default, so a range inside about one decade (perplexities
+        // 100 to 500) showed no numbers at all: label the steps between them there; across many decades the powers
+        // of ten are enough (and the steps would crowd); plain numbers, never 2E3
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (Series s : series) {
+            for (double v : s.y()) {
+                if (v > 0 && Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(hi > 0 && hi / lo > 20);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         chart.getStyler().setAntiAlias(true);
         for (Series s : series) {
             if (s.x().length == 0) {
