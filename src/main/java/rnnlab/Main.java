@@ -122,12 +122,15 @@ public final class Main {
             return;
         }
         if (cli.exp().equals("scoreboard")) {
-            // rebuild the scoreboards from the CSVs without running anything
+            // rebuild the scoreboards and the perplexity plots from the CSVs without running anything
             Path results = cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results");
             for (Path dir : List.of(results, results.resolve("quick"))) {
                 if (java.nio.file.Files.isDirectory(dir)) {
                     Scoreboard.write(dir);
                     out.println("wrote " + dir.resolve("README.md"));
+                    for (Path png : rnnlab.experiments.Redraw.perplexityPlots(dir)) {
+                        out.println("redrew " + png);
+                    }
                 }
             }
             return;

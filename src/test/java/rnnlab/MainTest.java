@@ -280,13 +280,19 @@ class MainTest {
                 "bench.repeats", "3", "peer", peer.toString()));
         assertEquals(0, r.code(), r.err());
         ResultsCsv csv = ResultsCsv.read(tmp.resolve("Bench.csv"));
-        assertEquals(1, csv.rows().stream().map(ResultsCsv.Row::setting).distinct().count());
+        assertEquals(List.of("digitsum-srn-h32-len35", "sgemm-2048"),
+                csv.rows().stream().map(ResultsCsv.Row::setting).distinct().toList(), "the model and the peak's yardstick");
+        assertTrue(csv.get("sgemm-2048", "final", "gflops").orElseThrow() > 1);
         double tps = csv.get("digitsum-srn-h32-len35", "final", "tokens_per_second").orElseThrow();
         assertTrue(tps > 0);
         assertEquals(tps / 1000, csv.get("digitsum-srn-h32-len35", "final", "ratio_vs_peer").orElseThrow(), 1e-6 * tps);
         assertTrue(csv.get("digitsum-srn-h32-len35", "final", "peak_rss_mb").orElseThrow() > 0);
         String md = Files.readString(tmp.resolve("Bench.md"));
-        assertTrue(md.contains("| model | tokens/s (median) | range | PyTorch tokens/s | ratio | peak RSS MB |"), md);
+        assertTrue(md.contains("| model | tokens/s (median) | range | PyTorch tokens/s | x PyTorch | DJL tokens/s | x DJL | "
+                + "MFLOP/token | GFLOP/s | of peak | peak RSS MB |"), md);
+        // 3 x (2 (E H + H H) + 2 H V) with E = H = 32, V = 10: the products' count per token
+        assertEquals(3 * (2 * (32 * 32 + 32 * 32) + 2 * 32 * 10) / 1e6,
+                csv.get("digitsum-srn-h32-len35", "final", "mflop_per_token").orElseThrow(), 1e-9);
         assertTrue(md.contains("then 3 timed windows of 0.3 s per model"), md);
         String[] range = md.lines().filter(l -> l.startsWith("| digitsum")).findFirst().orElseThrow().split("\\|")[3]
                 .trim().split("-");

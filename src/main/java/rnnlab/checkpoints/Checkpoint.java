@@ -24,8 +24,8 @@ import rnnlab.core.UserError;
 import rnnlab.io.AtomicFiles;
 
 /**
- * A job's training state on disk, so that a stopped run resumes where it was: one file per experiment setting
- * under {@code checkpoints/EXPERIMENT/PROFILE/} (gitignored; {@code -Dcheckpoints=DIR} puts them elsewhere, a
+ * A job's training state on disk, so that a stopped run resumes where it was: one file per experiment setting and
+ * settings (a hash of every value in the name) under {@code checkpoints/EXPERIMENT/PROFILE/} (gitignored; {@code -Dcheckpoints=DIR} puts them elsewhere, a
  * shared path on a cluster), written atomically after every epoch. A file holds its key (the experiment, profile,
  * setting, every configuration value and a fingerprint of the code) and a SHA-1 of the whole; one whose key or
  * checksum does not match is reported in one line and not used, so the job starts over. {@code -Dfresh=true}
@@ -38,6 +38,24 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
+    /** Writes a checkpoint's payload. */
+    public interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** The bytes {@code w} writes: the payload of a checkpoint. */
+    public static byte[] bytes(Writer w) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            w.write(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise the training state", e);
+        }
+    }
+
     /** True when {@code -Dfresh=true} asks to start over. */
     public static boolean fresh() {
         return Boolean.parseBoolean(System.getProperty("fresh", "false"));
@@ -48,7 +66,10 @@ public final class Checkpoint {
         String dir = System.getProperty("checkpoints");
         Path root = dir == null || dir.isBlank() ? run.projectDir().resolve("checkpoints") : Path.of(dir);
         String name = setting == null || setting.isEmpty() ? "run" : setting.replace(';', '_').replace('=', '-');
-        return root.resolve(run.name()).resolve(run.config().profile()).resolve(name + ".ckpt");
+        // runs with other settings (overrides, search candidates) keep checkpoints of their own, side by side
+        String values = HexFormat.of().formatHex(sha1(new TreeMap<>(run.config().values()).toString()
+                .getBytes(StandardCharsets.UTF_8))).substring(0, 8);
+        return root.resolve(run.name()).resolve(run.config().profile()).resolve(name + "-" + values + ".ckpt");
     }
 
     /** What a checkpoint must have been written for: this experiment, profile, setting, configuration and code. */

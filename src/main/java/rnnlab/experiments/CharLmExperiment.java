@@ -22,7 +22,7 @@ import rnnlab.model.Layers;
 import rnnlab.models.SavedModel;
 import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
-import rnnlab.report.Plots;
+import rnnlab.report.PerplexityPlot;
 import rnnlab.report.ResultsCsv;
 import rnnlab.train.LmTrainer;
 import rnnlab.train.LmTrainer.StateReset;
@@ -289,26 +289,14 @@ abstract class CharLmExperiment implements Experiment {
         }
         AtomicFiles.write(run.out(name + ".md"), md.text());
 
-        List<Plots.Series> series = new ArrayList<>();
-        for (Result r : results) {
-            LmTrainer t = r.trainer();
-            List<Integer> epochs = new ArrayList<>();
-            for (int e = 1; e <= t.perplexities.size(); e++) {
-                epochs.add(e);
-            }
-            series.add(Plots.Series.of(r.setting() + " training", epochs, t.perplexities, false, false));
-            List<Integer> he = new ArrayList<>();
-            List<Double> hv = new ArrayList<>();
-            for (LmTrainer.Check c : t.checks) {
-                if (c.heldOut() != null) {
-                    he.add(c.epoch());
-                    hv.add(c.heldOut().perplexity());
-                }
-            }
-            series.add(Plots.Series.of(r.setting() + " held-out", he, hv, true, true));
-        }
-        Plots.line(run.out(name + "-perplexity.png"), name + ": perplexity per epoch", "epoch", "perplexity", series,
-                true);
+        drawPerplexity(run.out(name + ".csv"), run.out(name + "-perplexity.png"), name);
+    }
+
+    /** The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training and held-out. */
+    static void drawPerplexity(java.nio.file.Path csv, java.nio.file.Path png, String name) {
+        PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
+                new PerplexityPlot.Line("perplexity", "training", false, false),
+                new PerplexityPlot.Line("heldout_perplexity", "held-out", true, true)), true, List.of());
     }
 
     /**

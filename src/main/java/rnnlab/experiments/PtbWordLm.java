@@ -23,6 +23,7 @@ import rnnlab.model.Layers;
 import rnnlab.models.SavedModel;
 import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
+import rnnlab.report.PerplexityPlot;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
 import rnnlab.train.GradientClipping;
@@ -201,9 +202,7 @@ abstract class PtbWordLm implements Experiment {
      */
     record Resume(int epoch, int batch, double sum, double trainSeconds, double elapsed, double epochSeconds) {
         byte[] write(List<Epoch> epochs, List<String> samples, NetLanguageModel model) {
-            try {
-                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            return Checkpoint.bytes(out -> {
                 out.writeInt(epoch);
                 out.writeInt(batch);
                 out.writeDouble(sum);
@@ -222,11 +221,7 @@ abstract class PtbWordLm implements Experiment {
                     out.writeUTF(t);
                 }
                 model.writeTraining(out);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot serialise the training state", e);
-            }
+            });
         }
 
         static Resume read(byte[] data, List<Epoch> epochs, List<String> samples, NetLanguageModel model)
@@ -342,11 +337,15 @@ abstract class PtbWordLm implements Experiment {
         md.code(String.join("\n", samples));
         AtomicFiles.write(run.out(name + ".md"), md.text());
 
-        List<Integer> xs = epochs.stream().map(Epoch::epoch).toList();
-        List<Plots.Series> series = new ArrayList<>(List.of(
-                Plots.Series.of("training", xs, epochs.stream().map(Epoch::train).toList(), false, true),
-                Plots.Series.of("validation", xs, epochs.stream().map(Epoch::valid).toList(), false, true),
-                Plots.Series.of("test", xs, epochs.stream().map(Epoch::test).toList(), false, true)));
+        drawPerplexity(run.out(name + ".csv"), run.out(name + "-perplexity.png"));
+    }
+
+    /**
+     * The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training, validation and
+     * test per epoch, beside the course's printed test perplexities.
+     */
+    void drawPerplexity(java.nio.file.Path csv, java.nio.file.Path png) {
+        double[] course = courseTestPerplexity();
         List<Integer> cx = new ArrayList<>();
         List<Double> cy = new ArrayList<>();
         for (int i = 0; i < course.length; i++) {
@@ -356,7 +355,10 @@ abstract class PtbWordLm implements Experiment {
             cx.add(i + 1);
             cy.add(course[i]);
         }
-        series.add(Plots.Series.of("course's test", cx, cy, true, true));
-        Plots.line(run.out(name + "-perplexity.png"), name + ": perplexity per epoch", "epoch", "perplexity", series, true);
+        PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
+                new PerplexityPlot.Line("perplexity", "training", false, true),
+                new PerplexityPlot.Line("valid_perplexity", "validation", false, true),
+                new PerplexityPlot.Line("test_perplexity", "test", false, true)), false,
+                List.of(Plots.Series.of("course's test", cx, cy, true, true)));
     }
 }

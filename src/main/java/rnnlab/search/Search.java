@@ -188,6 +188,64 @@ public final class Search {
                 + " to " + max);
     }
 
+    /**
+     * {@code g}, handing out at most {@code n} candidates: with several running at once, Arbiter's runner checks its
+     * candidate count only as each candidate starts, and would start one more per extra task.
+     */
+    static CandidateGenerator limited(CandidateGenerator g, int n) {
+        return new CandidateGenerator() {
+            private int handed;
+
+            @Override
+            public synchronized boolean hasMoreCandidates() {
+                return handed < n && g.hasMoreCandidates();
+            }
+
+            @Override
+            public synchronized org.deeplearning4j.arbiter.optimize.api.Candidate getCandidate() {
+                handed++;
+                return g.getCandidate();
+            }
+
+            @Override
+            public void reportResults(org.deeplearning4j.arbiter.optimize.api.OptimizationResult result) {
+                g.reportResults(result);
+            }
+
+            @Override
+            public org.deeplearning4j.arbiter.optimize.api.ParameterSpace<?> getParameterSpace() {
+                return g.getParameterSpace();
+            }
+
+            @Override
+            public void setRngSeed(long seed) {
+                g.setRngSeed(seed);
+            }
+
+            @Override
+            public Class<?> getCandidateType() {
+                return g.getCandidateType();
+            }
+        };
+    }
+
+    /** Candidates at once: {@code -Djobs=N}, by default one per core as far as memory allows. */
+    static int jobs() {
+        String v = System.getProperty("jobs");
+        if (v == null || v.isBlank()) {
+            return rnnlab.jobs.Workers.defaultCount();
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1 && n <= 256) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UserError("Invalid value for 'jobs': '" + v + "'; expected a whole number from 1 to 256");
+    }
+
     /** Runs the baseline and the candidates, then writes the final page and the scoreboard. */
     public void run() throws IOException {
         deleteTree(workDir);
@@ -201,9 +259,10 @@ public final class Search {
         if (minutes != null) {
             stop.add(new MaxTimeCondition(Math.round(minutes * 60_000), TimeUnit.MILLISECONDS));
         }
-        OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(generator)
+        OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(limited(generator, candidates))
                 .scoreFunction(score).terminationConditions(stop).build();
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(1, conf, tasks);
+        // -Djobs candidates at once (default one per core), each on its own thread through Arbiter's runner
+        LocalOptimizationRunner runner = new LocalOptimizationRunner(jobs(), conf, tasks);
         runner.addListeners(report);
         runner.execute();
         report.write(true);

@@ -156,9 +156,7 @@ public final class LmTrainer {
      * the iterator's draws replayed ({@link #readCheckpoint}), training goes on exactly as it would have.
      */
     public byte[] checkpoint(LanguageModel model) {
-        try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        return rnnlab.checkpoints.Checkpoint.bytes(out -> {
             out.writeInt(epochsDone);
             out.writeLong(tokens);
             out.writeDouble(trainSeconds);
@@ -189,11 +187,7 @@ public final class LmTrainer {
             out.writeInt(random.size());
             random.writeTo(out);
             model.writeTraining(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot serialise the training state", e);
-        }
+        });
     }
 
     /**

@@ -63,10 +63,10 @@ class ResumeTest {
         assertTrue(whole.stream().anyMatch(l -> l.contains(",final,heldout_perplexity,")), String.join("\n", whole));
 
         Path ck = tmp.resolve("ck");
-        Path file = ck.resolve("JayChouRnn/quick/sampling-sequential.ckpt");
+        Path dir = ck.resolve("JayChouRnn/quick");
         Process p = command(tmp.resolve("cut"), ck, Map.of()).redirectOutput(tmp.resolve("cut.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.exists(file)) {
+        while (checkpoint(dir, "sampling-sequential-") == null) {
             assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint: " + Files.readString(tmp.resolve("cut.log")));
             Thread.sleep(20);
         }
@@ -86,14 +86,18 @@ class ResumeTest {
         assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
 
         // a truncated checkpoint is reported and the job starts over, to the same numbers
+        Path file = checkpoint(dir, "sampling-sequential-");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         String restarted = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
         assertTrue(restarted.contains("truncated or corrupt; starting over") || restarted.contains("is corrupt"), restarted);
         assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
 
-        // one written for other settings is not used
-        String other = runToEnd(command(tmp.resolve("other"), ck, Map.of("lr", "0.002")));
+        // one written for other settings is not used (other settings keep their own file: put this one in its place)
+        Map<String, String> lr = Map.of("lr", "0.002");
+        String otherName = otherSettingsName(dir, file);
+        Files.copy(file, dir.resolve(otherName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String other = runToEnd(command(tmp.resolve("other"), ck, lr));
         assertTrue(other.contains("from other settings or other code; starting over"), other);
         assertFalse(numbers(tmp.resolve("other/JayChouRnn.csv")).equals(whole));
     }
@@ -109,10 +113,10 @@ class ResumeTest {
         List<String> expected = numbers(tmp.resolve("whole/PtbWordRnn.csv"));
 
         Path ck = tmp.resolve("ck");
-        Path file = ck.resolve("PtbWordRnn/quick/run.ckpt");
+        Path dir = ck.resolve("PtbWordRnn/quick");
         Process p = commandOf(tmp.resolve("cut"), ck, ptb).redirectOutput(tmp.resolve("cut.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.exists(file)) {
+        while (checkpoint(dir, "run-") == null) {
             assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint: " + Files.readString(tmp.resolve("cut.log")));
             Thread.sleep(20);
         }
@@ -122,5 +126,35 @@ class ResumeTest {
         String again = runToEnd(commandOf(tmp.resolve("cut"), ck, ptb));
         assertTrue(again.contains("resuming at epoch"), again);
         assertEquals(expected, numbers(tmp.resolve("cut/PtbWordRnn.csv")));
+    }
+
+    /** The checkpoint in {@code dir} whose name starts with {@code prefix}, or null. */
+    static Path checkpoint(Path dir, String prefix) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".ckpt")).findFirst()
+                    .orElse(null);
+        }
+    }
+
+    /** The file name a run with lr=0.002 would look for: the hash of its settings, computed as the suite does. */
+    static String otherSettingsName(Path dir, Path mine) throws Exception {
+        rnnlab.core.Config c = rnnlab.core.Config.load(Path.of("experiments"), "JayChouRnn", "quick",
+                merged(Map.of("lr", "0.002")));
+        rnnlab.core.Run run = new rnnlab.core.Run("JayChouRnn", c, Path.of("").toAbsolutePath(), dir);
+        return Checkpoint.file(run, "sampling=sequential").getFileName().toString();
+    }
+
+    static Map<String, String> merged(Map<String, String> extra) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : RUN.entrySet()) {
+            if (!List.of("exp", "profile", "fresh").contains(e.getKey())) {
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        m.putAll(extra);
+        return m;
     }
 }

@@ -1,0 +1,40 @@
+package rnnlab.experiments;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import rnnlab.core.Experiment;
+import rnnlab.core.Registry;
+
+/**
+ * Redraws the language models' perplexity plots of a results folder from their CSVs alone ({@code -Dexp=scoreboard}),
+ * with the same code their runs draw them with: a plot's look can change without retraining.
+ */
+public final class Redraw {
+    private Redraw() {
+    }
+
+    /** Redraws every perplexity plot whose CSV is in {@code dir}; returns the files drawn. */
+    public static List<Path> perplexityPlots(Path dir) {
+        List<Path> drawn = new ArrayList<>();
+        for (Registry.Entry e : Registry.all().values()) {
+            Path csv = dir.resolve(e.name() + ".csv");
+            if (!Files.isRegularFile(csv)) {
+                continue;
+            }
+            Path png = dir.resolve(e.name() + "-perplexity.png");
+            Experiment x = e.factory().get();
+            if (x instanceof CharLmExperiment) {
+                CharLmExperiment.drawPerplexity(csv, png, e.name());
+            } else if (x instanceof PtbWordLm w) {
+                w.drawPerplexity(csv, png);
+            } else {
+                continue;
+            }
+            drawn.add(png);
+        }
+        return drawn;
+    }
+}

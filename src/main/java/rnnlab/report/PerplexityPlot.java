@@ -1,0 +1,57 @@
+package rnnlab.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A language model's perplexity per epoch, drawn from its results CSV alone, so that a run and a later redraw
+ * ({@code -Dexp=scoreboard}) give the same picture: for each setting, one line per metric named in the spec, on a
+ * logarithmic axis; optionally a fixed series (the course's printed figures) beside them.
+ */
+public final class PerplexityPlot {
+    /** One metric of the CSV as a line: its legend name, dashed or not, with markers or not. */
+    public record Line(String metric, String name, boolean dashed, boolean markers) {
+    }
+
+    private PerplexityPlot() {
+    }
+
+    /**
+     * Draws {@code png} from {@code csv}: every numeric-epoch row of each line's metric, per setting in the CSV's
+     * order; legend names carry the setting when {@code nameSettings}. {@code extra} series go last.
+     */
+    public static void draw(Path csv, Path png, String title, List<Line> lines, boolean nameSettings,
+            List<Plots.Series> extra) {
+        ResultsCsv table;
+        try {
+            table = ResultsCsv.read(csv);
+        } catch (IOException e) {
+            throw new rnnlab.core.UserError("Cannot read " + csv + " to draw " + png + ": " + e.getMessage());
+        }
+        Map<String, Map<String, List<double[]>>> bySetting = new LinkedHashMap<>();
+        for (ResultsCsv.Row r : table.rows()) {
+            if (r.epoch().equals("final")) {
+                continue;
+            }
+            bySetting.computeIfAbsent(r.setting(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.metric(), k -> new ArrayList<>())
+                    .add(new double[] {Double.parseDouble(r.epoch()), r.value()});
+        }
+        List<Plots.Series> series = new ArrayList<>();
+        for (Map.Entry<String, Map<String, List<double[]>>> s : bySetting.entrySet()) {
+            for (Line line : lines) {
+                List<double[]> points = s.getValue().getOrDefault(line.metric(), List.of());
+                double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
+                double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
+                String name = nameSettings ? s.getKey() + " " + line.name() : line.name();
+                series.add(new Plots.Series(name, x, y, line.dashed(), line.markers()));
+            }
+        }
+        series.addAll(extra);
+        Plots.line(png, title, "epoch", "perplexity", series, true);
+    }
+}
