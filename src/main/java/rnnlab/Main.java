@@ -45,9 +45,20 @@ public final class Main {
         System.exit(code);
     }
 
+    /** What Spark needs opened on Java 17 (as its own launcher passes them), for -Drunner=spark. */
+    static final List<String> SPARK_JVM_FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
+
     private static int runInChild() {
         try {
-            return ChildJvm.run(ChildJvm.builder(Main.class.getName(), ChildJvm.passedProperties(), List.of()),
+            List<String> flags = "spark".equals(System.getProperty("runner")) ? SPARK_JVM_FLAGS : List.of();
+            return ChildJvm.run(ChildJvm.builder(Main.class.getName(), ChildJvm.passedProperties(), flags),
                     System.out, System.err);
         } catch (java.io.IOException e) {
             System.err.println("rnnlab: cannot start the JVM that runs the work: " + e.getMessage());
@@ -171,7 +182,7 @@ public final class Main {
             prepared.add(Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), cli.out()));
         }
         int jobs = jobs(entries.size());
-        if (jobs > 1) {
+        if (jobs > 1 || runner() == Runner.SPARK) {
             runInWorkers(cli, prepared, jobs, out);
             return;
         }
@@ -223,11 +234,75 @@ public final class Main {
     }
 
     /** Each experiment a job of its own in a worker JVM, {@code jobs} at a time; then the scoreboards. */
+    /** A job's training seconds in the results its last run left in its folder (0 when there are none). */
+    static double lastTrainingSeconds(Workers.Job job) {
+        Path csv = Path.of(job.properties().get("out")).resolve(job.name() + ".csv");
+        try {
+            return rnnlab.report.ResultsCsv.read(csv).rows().stream()
+                    .filter(r -> r.epoch().equals("final") && r.metric().equals("train_seconds"))
+                    .mapToDouble(rnnlab.report.ResultsCsv.Row::value).sum();
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    enum Runner {
+        LOCAL, SPARK
+    }
+
+    /** Set on a thread that runs one job for a runner (a Spark task): it runs that job itself, in this JVM. */
+    private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> false);
+
+    /** {@link #run}, as one job of a runner: the job runs here, whatever {@code -Drunner} says. */
+    public static int runAsTask(Cli cli, Path projectDir, PrintStream out, PrintStream err) {
+        IN_TASK.set(true);
+        try {
+            return run(cli, projectDir, out, err);
+        } finally {
+            IN_TASK.remove();
+        }
+    }
+
+    /** {@code -Drunner=local} (worker JVMs on this machine, the default) or {@code spark} (Spark tasks). */
+    static Runner runner() {
+        if (IN_TASK.get()) {
+            return Runner.LOCAL;
+        }
+        String v = System.getProperty("runner", "local").trim();
+        return switch (v) {
+            case "local" -> Runner.LOCAL;
+            case "spark" -> Runner.SPARK;
+            default -> throw new UserError("Invalid value for 'runner': '" + v + "'; expected local (worker JVMs on this "
+                    + "machine) or spark (Apache Spark tasks; build with mvn -Pspark)");
+        };
+    }
+
+    /** The Spark runner, present only in builds with the spark profile. */
+    static final String SPARK_CLASS = "rnnlab.spark.SparkRunner";
+
+    @SuppressWarnings("unchecked")
+    private static List<Workers.Outcome> spark(List<Workers.Job> jobs, Path projectDir, PrintStream out) throws Exception {
+        Class<?> c;
+        try {
+            c = Class.forName(SPARK_CLASS);
+        } catch (ClassNotFoundException e) {
+            throw new UserError("-Drunner=spark needs Apache Spark, which the default install leaves out: run with the "
+                    + "spark profile, mvn -Pspark -q exec:java ... -Drunner=spark");
+        }
+        try {
+            return (List<Workers.Outcome>) c.getMethod("run", List.class, Path.class, PrintStream.class).invoke(null, jobs,
+                    projectDir, out);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
     private static void runInWorkers(Cli cli, List<Prepared> prepared, int jobs, PrintStream out) throws Exception {
+        Path projectDir = prepared.get(0).run().projectDir();
         List<Workers.Job> list = new ArrayList<>();
         for (Prepared p : prepared) {
             java.util.Map<String, String> props = new java.util.LinkedHashMap<>(ChildJvm.passedProperties());
-            props.keySet().removeAll(List.of("exp", "profile", "out", "jobs"));
+            props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner"));
             props.putAll(cli.overrides());
             props.put("exp", p.run().name());
             props.put("profile", cli.profile());
@@ -235,8 +310,11 @@ public final class Main {
             props.put("jobs", "1");
             list.add(new Workers.Job(p.run().name(), props));
         }
-        out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, each in a worker JVM");
-        List<Workers.Outcome> outcomes = Workers.run(list, jobs, out, System.err);
+        if (runner() == Runner.LOCAL) {
+            out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, each in a worker JVM");
+        }
+        List<Workers.Outcome> outcomes = runner() == Runner.SPARK ? spark(list, projectDir, out)
+                : Workers.run(list, jobs, out, System.err, Main::lastTrainingSeconds);
         java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
         prepared.forEach(p -> dirs.add(p.run().outDir()));
         for (Path dir : dirs) {

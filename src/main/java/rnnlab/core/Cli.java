@@ -24,7 +24,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
 
     /** Keys the suite itself reads; everything else is an experiment override. */
     public static final List<String> RESERVED = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of("exp", "profile", "out", "threads", "jobs", "fresh", "checkpoints", "checkpoint_every", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
+            java.util.stream.Stream.of("exp", "profile", "out", "threads", "jobs", "runner", "fresh", "checkpoints", "checkpoint_every", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
 
     /** A command line without search options. */
     public Cli(String exp, String profile, String out, Map<String, String> overrides) {
@@ -35,7 +35,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
             "maven.", "java.", "jdk.", "sun.", "os.", "user.", "file.", "line.", "path.", "native.", "stdout.",
             "stderr.", "awt.", "exec.", "surefire.", "style.", "org.", "com.", "net.", "io.", "javacpp.",
             "logback.", "library.", "classworlds.", "guice.", "http.", "https.", "socksProxy", "ftp.", "env.",
-            "skipTests", "test", "failIfNoTests", "rnnlab.", "basedir", "localRepository");
+            "skipTests", "test", "failIfNoTests", "rnnlab.", "basedir", "localRepository", "spark.");
 
     public static boolean isForeign(String key) {
         for (String p : FOREIGN_PREFIXES) {
@@ -91,6 +91,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         given.remove("ui");
         given.remove("jobs"); // read by rnnlab.Main
         given.remove("fresh"); // read by rnnlab.checkpoints
+        given.remove("runner"); // read by rnnlab.Main
         given.remove("checkpoints");
         given.remove("checkpoint_every"); // seconds between checkpoints within an epoch (PTB)
         given.remove("ui.wait");

@@ -1,0 +1,114 @@
+package rnnlab.spark;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import rnnlab.Main;
+import rnnlab.core.Cli;
+import rnnlab.io.AtomicFiles;
+import rnnlab.jobs.Workers;
+
+/**
+ * {@code -Drunner=spark}: the same jobs as {@link Workers} runs, as Apache Spark tasks, one job per task. A task runs
+ * its experiment ({@code rnnlab.Main}, in the executor's JVM) into a folder of its own and sends back every file it
+ * wrote and what it printed; the driver writes the files where a local run would have, so pages, plots and the
+ * scoreboard are the same however the jobs ran. {@code -Dspark.master} picks the cluster ({@code local[2]} by
+ * default; under {@code spark-submit}, the one it was given). Executors need the project folder (its
+ * {@code experiments/} and the datasets, or {@code -Drnnlab.datasets.mirror}) at the same path, and a shared
+ * {@code -Dcheckpoints=DIR} for a retried task to resume where the failed one stopped.
+ */
+public final class SparkRunner {
+    /** What a task sends back: its exit status, its output and the files it wrote (path relative to its folder). */
+    public record Result(String name, int exitCode, double seconds, String log, Map<String, byte[]> files)
+            implements Serializable {
+    }
+
+    /** One job, as a task needs it. */
+    record Task(String name, Map<String, String> properties, String projectDir) implements Serializable {
+    }
+
+    private SparkRunner() {
+    }
+
+    /** Runs the jobs on Spark; returns their outcomes in the jobs' order, the files already written by the driver. */
+    public static List<Workers.Outcome> run(List<Workers.Job> jobs, Path projectDir, PrintStream out) throws IOException {
+        String master = System.getProperty("spark.master", "local[2]");
+        SparkConf conf = new SparkConf().setAppName("rnnlab").setIfMissing("spark.master", master)
+                .set("spark.ui.enabled", "false").set("spark.task.maxFailures", "3");
+        List<Task> tasks = new ArrayList<>();
+        for (Workers.Job j : jobs) {
+            tasks.add(new Task(j.name(), new LinkedHashMap<>(j.properties()), projectDir.toString()));
+        }
+        out.println("rnnlab: " + jobs.size() + " jobs as Spark tasks on " + conf.get("spark.master"));
+        List<Result> results;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            sc.setLogLevel("WARN");
+            results = sc.parallelize(tasks, tasks.size()).map(SparkRunner::execute).collect();
+        }
+        List<Workers.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            Result r = results.get(i);
+            Workers.Job job = jobs.get(i);
+            Path dest = Path.of(job.properties().get("out"));
+            for (Map.Entry<String, byte[]> f : r.files().entrySet()) {
+                // a model goes where a local run of the same out folder keeps it (rnnlab.models.SavedModel.file)
+                Path target = f.getKey().startsWith("models/") ? modelsDir(projectDir, dest).resolve(
+                        f.getKey().substring("models/".length())) : dest.resolve(f.getKey());
+                Files.createDirectories(target.getParent());
+                AtomicFiles.write(target, f.getValue());
+            }
+            r.log().lines().forEach(l -> out.println("[" + r.name() + "] " + l));
+            out.printf("rnnlab: task %s %s in %.1f s, %d files%n", r.name(),
+                    r.exitCode() == 0 ? "finished" : "FAILED (exit " + r.exitCode() + ")", r.seconds(), r.files().size());
+            outcomes.add(new Workers.Outcome(job, r.exitCode(), r.seconds(), Double.NaN));
+        }
+        return outcomes;
+    }
+
+    static Path modelsDir(Path projectDir, Path outDir) {
+        Path results = projectDir.resolve("results");
+        return outDir.startsWith(results) ? projectDir.resolve("models").resolve(results.relativize(outDir))
+                : outDir.resolve("models");
+    }
+
+    /** A task: the job's experiment into a fresh folder; a failure is the task's exit status, never an exception. */
+    static Result execute(Task t) throws IOException {
+        Path dir = Files.createTempDirectory("rnnlab-task-");
+        Map<String, String> overrides = new LinkedHashMap<>(t.properties());
+        String exp = overrides.remove("exp");
+        String profile = overrides.remove("profile");
+        overrides.remove("out");
+        overrides.remove("jobs");
+        overrides.remove("runner");
+        overrides.keySet().removeIf(Cli::isForeign);
+        overrides.keySet().removeAll(Cli.RESERVED);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        int code = Main.runAsTask(new Cli(exp, profile, dir.toString(), overrides), Path.of(t.projectDir()), p, p);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                String rel = dir.relativize(f).toString();
+                if (!rel.endsWith(".tmp")) {
+                    files.put(rel, Files.readAllBytes(f));
+                }
+            }
+        }
+        return new Result(t.name(), code, seconds, log.toString(StandardCharsets.UTF_8), files);
+    }
+}
