@@ -1,0 +1,111 @@
+package rnnlab.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import rnnlab.report.ResultsCsv;
+import rnnlab.stats.Verdict.Outcome;
+import rnnlab.stats.Verdict.Tolerance;
+
+class StatsTest {
+    @Test
+    void studentsTQuantilesForSmallSamples() {
+        // the two-sided 95% points of the printed tables
+        assertEquals(12.7062, Summary.t975(1), 1e-4);
+        assertEquals(4.3027, Summary.t975(2), 1e-4);
+        assertEquals(3.1824, Summary.t975(3), 1e-4);
+        assertEquals(2.7764, Summary.t975(4), 1e-4);
+        assertEquals(2.2622, Summary.t975(9), 1e-4);
+    }
+
+    @Test
+    void summaryByHand() {
+        Summary s = Summary.of(1, 2, 3, 4);
+        assertEquals(4, s.n());
+        assertEquals(2.5, s.mean(), 1e-12);
+        assertEquals(Math.sqrt(5.0 / 3), s.sd(), 1e-12);
+        assertEquals(1, s.min());
+        assertEquals(4, s.max());
+        double half = 3.182446305 * Math.sqrt(5.0 / 3) / 2; // t(0.975, 3) sd / sqrt(n)
+        assertEquals(2.5 - half, s.ci95Low(), 1e-8);
+        assertEquals(2.5 + half, s.ci95High(), 1e-8);
+        Summary one = Summary.of(0.7);
+        assertTrue(Double.isNaN(one.sd()) && Double.isNaN(one.ci95Low()));
+    }
+
+    @Test
+    void perplexitiesAverageTheirLogs() {
+        Summary s = Summary.ofPerplexities(100, 121);
+        assertEquals(110, s.mean(), 1e-9, "exp of the mean log perplexity: the geometric mean");
+        double sd = Math.abs(Math.log(121) - Math.log(100)) / Math.sqrt(2);
+        assertEquals(110 * Math.exp(-12.706204736 * sd / Math.sqrt(2)), s.ci95Low(), 1e-6);
+        assertTrue(s.ci95Low() < 100 && s.ci95High() > 121);
+        assertEquals(100, s.min());
+        assertEquals(121, s.max());
+    }
+
+    @Test
+    void summaryRowsInTheCsv() {
+        ResultsCsv csv = new ResultsCsv();
+        Summary.of(0.5, 0.7).addTo(csv, "length=20", "test_accuracy");
+        assertEquals(0.6, csv.get("length=20", "final", "test_accuracy_mean").orElseThrow(), 1e-12);
+        assertEquals(2, csv.get("length=20", "final", "test_accuracy_n").orElseThrow());
+        assertEquals(Math.sqrt(0.02), csv.get("length=20", "final", "test_accuracy_sd").orElseThrow(), 1e-12);
+        assertTrue(csv.get("length=20", "final", "test_accuracy_ci95_low").orElseThrow() < 0.5);
+    }
+
+    @Test
+    void anIntervalInsideTheToleranceReproduces() {
+        Verdict v = Verdict.of(new double[] {0.80, 0.82, 0.81}, new double[] {0.81, 0.80, 0.82}, Tolerance.absolute(0.05));
+        assertEquals(Outcome.REPRODUCED, v.outcome());
+        // equal spreads of 0.01, n = 3: se = 0.01 sqrt(2/3), Welch's df = 4
+        double half = 2.776445105 * 0.01 * Math.sqrt(2.0 / 3);
+        assertEquals(-half, v.low(), 1e-9);
+        assertEquals(half, v.high(), 1e-9);
+        assertEquals("reproduced", v.describe());
+    }
+
+    @Test
+    void anIntervalWhollyOutsideDiffers() {
+        Verdict v = Verdict.of(new double[] {0.50, 0.52, 0.51}, new double[] {0.80, 0.82, 0.81}, Tolerance.absolute(0.05));
+        assertEquals(Outcome.DIFFERS, v.outcome());
+        assertEquals(-0.30, v.difference(), 1e-12);
+        assertTrue(v.high() < -0.05);
+    }
+
+    @Test
+    void aStraddlingIntervalIsInconclusiveWithTheSeedsThatWouldSettleIt() {
+        double[] ours = {0.80, 0.83, 0.86};
+        double[] ref = {0.80, 0.85, 0.90};
+        Verdict v = Verdict.of(ours, ref, Tolerance.absolute(0.05));
+        assertEquals(Outcome.INCONCLUSIVE, v.outcome());
+        assertTrue(v.low() < -0.05 && v.high() > -0.05, v.toString());
+        int n = v.seedsToSettle();
+        assertTrue(n > 3 && n <= Verdict.MAX_SEEDS, "n " + n);
+        // at n seeds a side, the same spreads give an interval that clears the edge at -0.05; at n - 1 they do not
+        assertTrue(halfWidth(0.0009, 0.0025, n) < 0.03);
+        assertTrue(halfWidth(0.0009, 0.0025, n - 1) >= 0.03);
+        assertTrue(v.describe().contains("about " + n + " seeds"), v.describe());
+        // one seed a side: no interval at all
+        Verdict single = Verdict.of(new double[] {0.8}, new double[] {0.9}, Tolerance.absolute(0.05));
+        assertEquals(Outcome.INCONCLUSIVE, single.outcome());
+    }
+
+    private static double halfWidth(double va, double vb, int n) {
+        double se2 = (va + vb) / n;
+        double df = se2 * se2 / ((va * va + vb * vb) / ((double) n * n * (n - 1)));
+        return Summary.t975(df) * Math.sqrt(se2);
+    }
+
+    @Test
+    void perplexitiesCompareRelatively() {
+        Verdict v = Verdict.of(new double[] {106.8, 107.2, 106.5}, new double[] {106.9, 107.5, 106.0},
+                Tolerance.relative(0.05));
+        assertEquals(Outcome.REPRODUCED, v.outcome());
+        assertEquals(Math.log(1.05), v.tolerance(), 1e-12);
+        Verdict far = Verdict.of(new double[] {150, 152, 151}, new double[] {106.9, 107.5, 106.0}, Tolerance.relative(0.05));
+        assertEquals(Outcome.DIFFERS, far.outcome());
+    }
+}
