@@ -147,6 +147,7 @@ public final class Main {
             return;
         }
         Threads.applyFromSystemProperty();
+        rnnlab.checkpoints.Checkpoint.every(); // a bad -Dcheckpoint_every ends here, before anything runs
         if (ModelCommands.NAMES.contains(cli.exp())) {
             // a saved model's tools: they read a model and print, and take only their own options
             ModelCommands.run(cli.exp(), cli.overrides(), out);
@@ -215,25 +216,9 @@ public final class Main {
         if (System.getProperty("ui") != null) {
             return 1; // one run, one UI
         }
-        String v = System.getProperty("jobs");
-        int n;
-        if (v == null || v.isBlank()) {
-            n = Workers.defaultCount();
-        } else {
-            try {
-                n = Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > 256) {
-                throw new UserError("Invalid value for 'jobs': '" + v + "'; expected a whole number from 1 to 256 (jobs run "
-                        + "at once; the default is one per core: " + Workers.defaultCount() + " here)");
-            }
-        }
-        return Math.min(n, experiments);
+        return Math.min(Workers.requested(), experiments);
     }
 
-    /** Each experiment a job of its own in a worker JVM, {@code jobs} at a time; then the scoreboards. */
     /** A job's training seconds in the results its last run left in its folder (0 when there are none). */
     static double lastTrainingSeconds(Workers.Job job) {
         Path csv = Path.of(job.properties().get("out")).resolve(job.name() + ".csv");
@@ -297,6 +282,7 @@ public final class Main {
         }
     }
 
+    /** Each experiment a job of its own (worker JVMs, or Spark tasks), {@code jobs} at a time; then the scoreboards. */
     private static void runInWorkers(Cli cli, List<Prepared> prepared, int jobs, PrintStream out) throws Exception {
         Path projectDir = prepared.get(0).run().projectDir();
         List<Workers.Job> list = new ArrayList<>();

@@ -73,6 +73,21 @@ class MainTest {
     }
 
     @Test
+    void badRunTimeSettingsEndInOneLine(@TempDir Path tmp) throws Exception {
+        for (String[] bad : new String[][] {{"checkpoint_every", "soon", "'checkpoint_every'"}, {"jobs", "0", "'jobs'"},
+                {"runner", "yarn", "'runner'"}}) {
+            System.setProperty(bad[0], bad[1]);
+            try {
+                assertOneLineError(run("HelloOhlolRnn,HelloOhlolRnnCell", "quick", tmp.resolve("out").toString(), Map.of()),
+                        bad[2]);
+            } finally {
+                System.clearProperty(bad[0]);
+            }
+        }
+        assertFalse(Files.exists(tmp.resolve("out/HelloOhlolRnn.csv")), "nothing written");
+    }
+
+    @Test
     void theTrainingUiOutsideItsProfileSaysHowToGetIt() {
         org.junit.jupiter.api.Assumptions.assumeTrue(!classExists(Main.UI_CLASS), "built with the ui profile");
         System.setProperty("ui", "9000");

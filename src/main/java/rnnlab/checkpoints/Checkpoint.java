@@ -56,6 +56,24 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * {@code -Dcheckpoint_every=SECONDS}: how often a long epoch writes a checkpoint inside it (default 300); a value
+     * that is not a number of seconds from 0 ends in one line.
+     */
+    public static double every() {
+        String v = System.getProperty("checkpoint_every", "300").trim();
+        try {
+            double s = Double.parseDouble(v);
+            if (s >= 0 && Double.isFinite(s)) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UserError("Invalid value for 'checkpoint_every': '" + v + "'; expected seconds between checkpoints "
+                + "within an epoch, 0 or more (default 300)");
+    }
+
     /** True when {@code -Dfresh=true} asks to start over. */
     public static boolean fresh() {
         return Boolean.parseBoolean(System.getProperty("fresh", "false"));

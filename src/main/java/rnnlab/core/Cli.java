@@ -23,8 +23,16 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
             "grid_points");
 
     /** Keys the suite itself reads; everything else is an experiment override. */
-    public static final List<String> RESERVED = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of("exp", "profile", "out", "threads", "jobs", "runner", "fresh", "checkpoints", "checkpoint_every", "ui", "ui.wait"), SEARCH_KEYS.stream()).toList();
+    /**
+     * Keys read as system properties where they are used: threads (rnnlab.core.Threads), jobs and runner
+     * (rnnlab.Main), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints within
+     * an epoch), ui and ui.wait (DL4J's training UI).
+     */
+    public static final List<String> RUNTIME_KEYS = List.of("threads", "jobs", "runner", "fresh", "checkpoints",
+            "checkpoint_every", "ui", "ui.wait");
+
+    public static final List<String> RESERVED = java.util.stream.Stream.of(List.of("exp", "profile", "out"),
+            RUNTIME_KEYS, SEARCH_KEYS).flatMap(List::stream).toList();
 
     /** A command line without search options. */
     public Cli(String exp, String profile, String out, Map<String, String> overrides) {
@@ -86,15 +94,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         String exp = given.remove("exp");
         String profile = given.remove("profile");
         String out = given.remove("out");
-        given.remove("threads");
-        // DL4J's training UI (rnnlab.Main reads them as system properties)
-        given.remove("ui");
-        given.remove("jobs"); // read by rnnlab.Main
-        given.remove("fresh"); // read by rnnlab.checkpoints
-        given.remove("runner"); // read by rnnlab.Main
-        given.remove("checkpoints");
-        given.remove("checkpoint_every"); // seconds between checkpoints within an epoch (PTB)
-        given.remove("ui.wait");
+        given.keySet().removeAll(RUNTIME_KEYS);
         Map<String, String> search = new LinkedHashMap<>();
         for (String key : SEARCH_KEYS) {
             String v = given.remove(key);

@@ -135,7 +135,7 @@ abstract class PtbWordLm implements Experiment {
                 }
             }
         }
-        double every = Double.parseDouble(System.getProperty("checkpoint_every", "300"));
+        double every = Checkpoint.every();
         Progress progress = new Progress(log, name, (long) p.epochs() * starts.size() - (long) at.epoch() * starts.size()
                 - at.batch(), 10);
         long step = 0;

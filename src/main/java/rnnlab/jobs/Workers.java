@@ -44,6 +44,27 @@ public final class Workers {
         return Math.max(1, Math.min(cores, fit));
     }
 
+    /**
+     * {@code -Djobs=N}, the jobs (or search candidates) to run at once: the number given, from 1 to 256, or by
+     * default {@link #defaultCount}; anything else ends in one line.
+     */
+    public static int requested() {
+        String v = System.getProperty("jobs");
+        if (v == null || v.isBlank()) {
+            return defaultCount();
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1 && n <= 256) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new rnnlab.core.UserError("Invalid value for 'jobs': '" + v + "'; expected a whole number from 1 to 256 (jobs "
+                + "run at once; the default is one per core: " + defaultCount() + " here)");
+    }
+
     /** The JVM flags of a worker when {@code n} share the machine: each sized for its share of the cores. */
     static List<String> workerFlags(int n) {
         if (n <= 1) {

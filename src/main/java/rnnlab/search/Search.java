@@ -229,23 +229,6 @@ public final class Search {
         };
     }
 
-    /** Candidates at once: {@code -Djobs=N}, by default one per core as far as memory allows. */
-    static int jobs() {
-        String v = System.getProperty("jobs");
-        if (v == null || v.isBlank()) {
-            return rnnlab.jobs.Workers.defaultCount();
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 1 && n <= 256) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new UserError("Invalid value for 'jobs': '" + v + "'; expected a whole number from 1 to 256");
-    }
-
     /** Runs the baseline and the candidates, then writes the final page and the scoreboard. */
     public void run() throws IOException {
         deleteTree(workDir);
@@ -262,7 +245,7 @@ public final class Search {
         OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(limited(generator, candidates))
                 .scoreFunction(score).terminationConditions(stop).build();
         // -Djobs candidates at once (default one per core), each on its own thread through Arbiter's runner
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(jobs(), conf, tasks);
+        LocalOptimizationRunner runner = new LocalOptimizationRunner(rnnlab.jobs.Workers.requested(), conf, tasks);
         runner.addListeners(report);
         runner.execute();
         report.write(true);
