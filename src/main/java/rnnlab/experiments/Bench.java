@@ -191,16 +191,7 @@ public final class Bench implements Experiment {
 
     /** Peak resident memory of this JVM (VmHWM), in MB, or NaN where /proc is missing. */
     static double peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // reported as NaN
-        }
-        return Double.NaN;
+        return rnnlab.io.ProcessMemory.peakMb(ProcessHandle.current().pid());
     }
 
     static Map<String, Double> readPeer(Path file) {

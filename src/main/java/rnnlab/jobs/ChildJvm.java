@@ -29,8 +29,8 @@ import rnnlab.kernels.BlasCore;
  *
  * <p>A child ends by itself when its parent is gone ({@link #watchParent}), however the parent was stopped, so
  * no orphan goes on writing results; a parent that is stopped normally (Ctrl-C, SIGTERM) stops its children
- * first. The child's standard output is the parent's; its standard error is read line by line, to catch the
- * line in which OpenBLAS names the kernel it loaded, and passed on.
+ * first. The child's standard output and error are read line by line and passed on (so a parent can prefix a
+ * worker's lines), catching on the way the line in which OpenBLAS names the kernels it loaded.
  */
 public final class ChildJvm {
     /** Set in a child: the pid of the parent it watches. */
@@ -192,11 +192,6 @@ public final class ChildJvm {
     static String coreLine(String core) {
         return "BLAS: OpenBLAS, kernels for " + core + " (" + BlasCore.origin() + "; set " + BlasCore.VARIABLE
                 + " to choose another)";
-    }
-
-    /** The kernel family the children of this JVM reported, or null before any did. */
-    public static String reportedCore() {
-        return loggedCore.get();
     }
 
     private static void destroy(Process p) {

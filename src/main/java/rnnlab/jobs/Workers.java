@@ -104,9 +104,10 @@ public final class Workers {
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 double remaining = elapsed / k * (jobs.size() - k);
                 synchronized (out) {
-                    out.printf("rnnlab: job %s %s in %s (peak %.0f MB); %d of %d jobs, elapsed %s, remaining about %s%n",
+                    out.printf("rnnlab: job %s %s in %s (peak %s); %d of %d jobs, elapsed %s, remaining about %s%n",
                             job.name(), o.exitCode() == 0 ? "finished" : "FAILED (exit " + o.exitCode() + ")",
-                            Progress.clock(o.seconds()), o.peakRssMb(), k, jobs.size(), Progress.clock(elapsed),
+                            Progress.clock(o.seconds()), Double.isNaN(o.peakRssMb()) ? "memory not read"
+                                    : String.format("%.0f MB", o.peakRssMb()), k, jobs.size(), Progress.clock(elapsed),
                             Progress.clock(remaining));
                 }
                 return o;
@@ -130,22 +131,14 @@ public final class Workers {
         PrefixedStream o = new PrefixedStream(out, "[" + job.name() + "] ");
         PrefixedStream e = new PrefixedStream(err, "[" + job.name() + "] ");
         double[] peak = {Double.NaN};
-        int code = ChildJvm.run(pb, o, e, pid -> peak[0] = Math.max(Double.isNaN(peak[0]) ? 0 : peak[0], rssPeakMb(pid)));
-        return new Outcome(job, code, (System.nanoTime() - t0) / 1e9, peak[0]);
-    }
-
-    /** A process's peak resident memory so far (VmHWM), in MB; 0 where /proc cannot tell. */
-    static double rssPeakMb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
+        // VmHWM only grows, so the last reading before the worker ends is its peak
+        int code = ChildJvm.run(pb, o, e, pid -> {
+            double now = rnnlab.io.ProcessMemory.peakMb(pid);
+            if (!Double.isNaN(now)) {
+                peak[0] = now;
             }
-        } catch (IOException | RuntimeException ex) {
-            // gone, or not Linux
-        }
-        return 0;
+        });
+        return new Outcome(job, code, (System.nanoTime() - t0) / 1e9, peak[0]);
     }
 
     private static long physicalMemoryBytes() {
