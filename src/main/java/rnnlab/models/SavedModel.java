@@ -70,11 +70,16 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
 
     /** Where a run's model of {@code setting} ({@code null} or empty for none) goes. */
     public static Path file(Run run, String setting) {
-        Path results = run.projectDir().resolve("results");
-        Path dir = run.outDir().startsWith(results) ? run.projectDir().resolve("models").resolve(results.relativize(run.outDir()))
-                : run.outDir().resolve("models");
+        Path dir = dir(run.projectDir(), run.outDir());
         String suffix = setting == null || setting.isEmpty() ? "" : "_" + setting.replace(';', '_').replace('=', '-');
         return dir.resolve(run.name() + suffix + ".zip");
+    }
+
+    /** The models folder of a run writing its results to {@code outDir}: mirrored under models/, or DIR/models/. */
+    public static Path dir(Path projectDir, Path outDir) {
+        Path results = projectDir.resolve("results");
+        return outDir.startsWith(results) ? projectDir.resolve("models").resolve(results.relativize(outDir))
+                : outDir.resolve("models");
     }
 
     /**

@@ -65,7 +65,7 @@ public final class SparkRunner {
             Path dest = Path.of(job.properties().get("out"));
             for (Map.Entry<String, byte[]> f : r.files().entrySet()) {
                 // a model goes where a local run of the same out folder keeps it (rnnlab.models.SavedModel.file)
-                Path target = f.getKey().startsWith("models/") ? modelsDir(projectDir, dest).resolve(
+                Path target = f.getKey().startsWith("models/") ? rnnlab.models.SavedModel.dir(projectDir, dest).resolve(
                         f.getKey().substring("models/".length())) : dest.resolve(f.getKey());
                 Files.createDirectories(target.getParent());
                 AtomicFiles.write(target, f.getValue());
@@ -76,12 +76,6 @@ public final class SparkRunner {
             outcomes.add(new Workers.Outcome(job, r.exitCode(), r.seconds(), Double.NaN));
         }
         return outcomes;
-    }
-
-    static Path modelsDir(Path projectDir, Path outDir) {
-        Path results = projectDir.resolve("results");
-        return outDir.startsWith(results) ? projectDir.resolve("models").resolve(results.relativize(outDir))
-                : outDir.resolve("models");
     }
 
     /** A task: the job's experiment into a fresh folder; a failure is the task's exit status, never an exception. */
