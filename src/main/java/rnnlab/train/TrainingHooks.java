@@ -2,7 +2,6 @@ package rnnlab.train;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -15,7 +14,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
  */
 public final class TrainingHooks {
     private static final List<Function<MultiLayerNetwork, TrainingListener>> FACTORIES = new CopyOnWriteArrayList<>();
-    private static final AtomicInteger ATTACHED = new AtomicInteger();
 
     private TrainingHooks() {
     }
@@ -32,12 +30,6 @@ public final class TrainingHooks {
     public static void attach(MultiLayerNetwork net) {
         for (Function<MultiLayerNetwork, TrainingListener> f : FACTORIES) {
             net.addListeners(f.apply(net));
-            ATTACHED.incrementAndGet();
         }
-    }
-
-    /** How many listeners were attached so far (0: nothing the hooks could watch has trained). */
-    public static int attached() {
-        return ATTACHED.get();
     }
 }
