@@ -1,0 +1,114 @@
+"""Shared plumbing of the reference scripts: seeds, one thread, the long CSV format, resuming.
+
+Each script re-runs one tutorial's own PyTorch code over seeds and appends its figures to
+results/reference/NAME.csv in the suite's long format (setting,epoch,metric,value). A run (one setting,
+one seed) is written only when it has finished, with its wall time as the row `wall_seconds`, so a script
+stopped at any point and started again skips the runs already in the file and redoes only the one it was in.
+"""
+import argparse
+import csv
+import os
+import sys
+import time
+
+HEADER = ["setting", "epoch", "metric", "value"]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def seeds(text):
+    """'0..4' or '0,1,2' -> [0, 1, 2, 3, 4] / [0, 1, 2]."""
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if ".." in part:
+            lo, hi = part.split("..")
+            out.extend(range(int(lo), int(hi) + 1))
+        elif part:
+            out.append(int(part))
+    if not out or min(out) < 0:
+        raise argparse.ArgumentTypeError("expected seeds such as 0..4 or 0,1,2, got '%s'" % text)
+    return out
+
+
+def args(default_seeds, doc):
+    p = argparse.ArgumentParser(description=doc)
+    p.add_argument("--seeds", type=seeds, default=seeds(default_seeds),
+                   help="seeds to run, e.g. 0..4 (default %s)" % default_seeds)
+    p.add_argument("--out", default=os.path.join(ROOT, "results", "reference"),
+                   help="folder of the NAME.csv files (default results/reference)")
+    p.add_argument("--only", default="", help="comma-separated experiment names to run (default: all of this script's)")
+    a = p.parse_args()
+    a.only = [s for s in a.only.split(",") if s]
+    return a
+
+
+def one_thread():
+    import torch
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+
+
+def number(v):
+    v = float(v)
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    s = "%.6g" % v
+    if "e" not in s and "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+class Table:
+    """results/reference/NAME.csv: the runs already there, and appending a finished run's rows at once."""
+
+    def __init__(self, out_dir, name):
+        os.makedirs(out_dir, exist_ok=True)
+        self.path = os.path.join(out_dir, name + ".csv")
+        self.name = name
+        self.done = set()
+        if os.path.exists(self.path):
+            with open(self.path, newline="", encoding="utf-8") as f:
+                rows = list(csv.reader(f))
+            if not rows or rows[0] != HEADER:
+                sys.exit("%s: first line is not %s; move it away and run again" % (self.path, ",".join(HEADER)))
+            self.done = {r[0] for r in rows[1:] if len(r) == 4 and r[2] == "wall_seconds"}
+            kept = [r for r in rows[1:] if len(r) == 4 and r[0] in self.done]
+            if len(kept) != len(rows) - 1:  # a run cut off while its rows were written: drop them
+                with open(self.path + ".tmp", "w", encoding="utf-8") as f:
+                    f.write("\n".join(",".join(r) for r in [HEADER] + kept) + "\n")
+                os.replace(self.path + ".tmp", self.path)
+
+    def has(self, setting):
+        return setting in self.done
+
+    def append(self, setting, rows, wall_seconds):
+        """rows: (epoch, metric, value); epoch a number or 'final'. Written in one write, then flushed."""
+        lines = []
+        if not os.path.exists(self.path):
+            lines.append(",".join(HEADER))
+        for epoch, metric, value in rows:
+            lines.append("%s,%s,%s,%s" % (setting, epoch if epoch == "final" else number(epoch), metric, number(value)))
+        lines.append("%s,final,wall_seconds,%s" % (setting, number(round(wall_seconds, 1))))
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        self.done.add(setting)
+        print("[%s] %s done in %.1f s" % (self.name, setting, wall_seconds), flush=True)
+
+
+def dataset(name):
+    """A corpus file from ../shared/datasets (or RNNLAB_DATASETS), as the suite's DataHub finds it."""
+    for d in [os.environ.get("RNNLAB_DATASETS", ""), os.path.join(ROOT, "datasets"),
+              os.path.join(os.path.dirname(ROOT), "shared", "datasets")]:
+        if d and os.path.exists(os.path.join(d, name)):
+            return os.path.join(d, name)
+    sys.exit("cannot find %s in datasets/ or ../shared/datasets; set RNNLAB_DATASETS to its folder" % name)
+
+
+class Clock:
+    def __init__(self):
+        self.t0 = time.time()
+
+    def seconds(self):
+        return time.time() - self.t0
