@@ -238,6 +238,39 @@ public final class Config {
         return out;
     }
 
+    /**
+     * The seeds a run trains with: a comma-separated list of whole numbers and ranges ({@code 0..4} is 0 to 4),
+     * at least one, no repeats, in the order written.
+     */
+    public List<Integer> seeds(String key) {
+        String v = raw(key);
+        String what = "seeds such as 0..4 or 0,3,7 (whole numbers from 0 to " + MAX_SEED + ", no repeats)";
+        List<Integer> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            String p = part.trim();
+            int dots = p.indexOf("..");
+            if (dots < 0) {
+                out.add(parseInt(key, p, 0, MAX_SEED, what));
+                continue;
+            }
+            int lo = parseInt(key, p.substring(0, dots).trim(), 0, MAX_SEED, what);
+            int hi = parseInt(key, p.substring(dots + 2).trim(), 0, MAX_SEED, what);
+            if (hi < lo || hi - lo >= 10_000) {
+                throw invalid(key, v, what + "; a range runs from a lower to a higher seed, at most 10000 of them");
+            }
+            for (int s = lo; s <= hi; s++) {
+                out.add(s);
+            }
+        }
+        if (new LinkedHashSet<>(out).size() != out.size()) {
+            throw invalid(key, v, what);
+        }
+        return out;
+    }
+
+    /** The largest seed {@link #seeds} takes. */
+    public static final int MAX_SEED = 1_000_000_000;
+
     /** A comma-separated list of choices, at least one, no repeats. */
     public List<String> choices(String key, String... allowed) {
         String v = raw(key);

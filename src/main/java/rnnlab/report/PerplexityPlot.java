@@ -34,24 +34,39 @@ public final class PerplexityPlot {
         }
         Map<String, Map<String, List<double[]>>> bySetting = new LinkedHashMap<>();
         for (ResultsCsv.Row r : table.rows()) {
-            if (r.epoch().equals("final")) {
+            if (r.epoch().equals("final") || rnnlab.stats.Seeds.seed(r.setting()).isPresent()) {
                 continue;
             }
             bySetting.computeIfAbsent(r.setting(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(r.metric(), k -> new ArrayList<>())
                     .add(new double[] {Double.parseDouble(r.epoch()), r.value()});
         }
-        List<Plots.Series> series = new ArrayList<>();
+        List<Plots.SeedLine> series = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<double[]>>> s : bySetting.entrySet()) {
             for (Line line : lines) {
                 List<double[]> points = s.getValue().getOrDefault(line.metric(), List.of());
                 double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
                 double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
                 String name = nameSettings ? s.getKey() + " " + line.name() : line.name();
-                series.add(new Plots.Series(name, x, y, line.dashed(), line.markers()));
+                series.add(new Plots.SeedLine(name, x, y, null, null, null, null, line.dashed()));
             }
         }
-        series.addAll(extra);
-        Plots.line(png, title, "epoch", "perplexity", series, true);
+        // runs over seeds: each base setting's mean (exp of the mean log perplexity) and the 95% interval of the mean
+        Map<String, List<Plots.SeedLine>> byBase = new LinkedHashMap<>();
+        for (Line line : lines) {
+            rnnlab.stats.Seeds.perEpoch(table, line.metric()).forEach((base, epochs) -> {
+                double[] x = epochs.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+                List<rnnlab.stats.Summary> sums = new ArrayList<>(epochs.values());
+                int n = sums.stream().mapToInt(rnnlab.stats.Summary::n).max().orElse(1);
+                String name = (nameSettings ? base + " " : "") + line.name() + (n > 1 ? " (mean of " + n + " seeds, 95% interval dotted)" : "");
+                byBase.computeIfAbsent(base, b -> new ArrayList<>()).add(new Plots.SeedLine(name, x,
+                        sums.stream().mapToDouble(rnnlab.stats.Summary::mean).toArray(),
+                        n > 1 ? sums.stream().mapToDouble(rnnlab.stats.Summary::ci95Low).toArray() : null,
+                        n > 1 ? sums.stream().mapToDouble(rnnlab.stats.Summary::ci95High).toArray() : null, null, null,
+                        line.dashed()));
+            });
+        }
+        byBase.values().forEach(series::addAll);
+        Plots.seeds(png, title, "epoch", "perplexity", series, extra, true);
     }
 }

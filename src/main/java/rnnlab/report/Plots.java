@@ -27,7 +27,103 @@ public final class Plots {
     private Plots() {
     }
 
+    /**
+     * One quantity over seeds: its mean line, the 95% interval of the mean as two dotted edges (NaN where a single
+     * seed gives none; both omitted when null), and every seed's own value as points (omitted when null), all in one
+     * colour with one legend entry.
+     */
+    public record SeedLine(String name, double[] x, double[] mean, double[] low, double[] high, double[] pointX,
+            double[] pointY, boolean dashed) {
+    }
+
+    private static final java.awt.Color[] COLOURS = {new java.awt.Color(0xE4007F), new java.awt.Color(0x1F77B4),
+        new java.awt.Color(0x2CA02C), new java.awt.Color(0xFF7F0E), new java.awt.Color(0x9467BD),
+        new java.awt.Color(0x8C564B), new java.awt.Color(0x17BECF), new java.awt.Color(0x7F7F7F)};
+
     public static void line(Path file, String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
+        XYChart chart = chart(title, xLabel, yLabel, logY, series.stream().map(Series::y).toList());
+        for (Series s : series) {
+            if (s.x().length == 0) {
+                continue;
+            }
+            XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
+            xy.setLineStyle(s.dashed() ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+            xy.setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+        save(file, chart);
+    }
+
+    /** Lines over seeds ({@link SeedLine}), plus fixed {@code extra} series (a tutorial's printed figures) in black. */
+    public static void seeds(Path file, String title, String xLabel, String yLabel, List<SeedLine> lines,
+            List<Series> extra, boolean logY) {
+        List<double[]> ys = new java.util.ArrayList<>();
+        for (SeedLine l : lines) {
+            ys.add(l.mean());
+            if (l.pointY() != null) {
+                ys.add(l.pointY());
+            }
+            if (l.low() != null) {
+                ys.add(l.low());
+                ys.add(l.high());
+            }
+        }
+        extra.forEach(e -> ys.add(e.y()));
+        XYChart chart = chart(title, xLabel, yLabel, logY, ys);
+        int i = 0;
+        for (SeedLine l : lines) {
+            if (l.x().length == 0) {
+                continue;
+            }
+            java.awt.Color c = COLOURS[i++ % COLOURS.length];
+            java.awt.Color light = new java.awt.Color(c.getRed(), c.getGreen(), c.getBlue(), 110);
+            XYSeries mean = chart.addSeries(l.name(), l.x(), l.mean());
+            mean.setLineColor(c);
+            mean.setMarkerColor(c);
+            mean.setLineStyle(l.dashed() ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+            mean.setMarker(l.x().length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            if (l.low() != null) {
+                edge(chart, l.name() + " 95% low", l.x(), l.low(), light);
+                edge(chart, l.name() + " 95% high", l.x(), l.high(), light);
+            }
+            if (l.pointX() != null && l.pointX().length > 0) {
+                XYSeries pts = chart.addSeries(l.name() + " seeds", l.pointX(), l.pointY());
+                pts.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                pts.setMarker(SeriesMarkers.DIAMOND);
+                pts.setMarkerColor(light);
+                pts.setShowInLegend(false);
+            }
+        }
+        for (Series s : extra) {
+            XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
+            xy.setLineColor(java.awt.Color.BLACK);
+            xy.setMarkerColor(java.awt.Color.BLACK);
+            xy.setLineStyle(s.dashed() ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+            xy.setMarker(s.markers() ? SeriesMarkers.SQUARE : SeriesMarkers.NONE);
+        }
+        save(file, chart);
+    }
+
+    /** An interval's edge: dotted, thin, no markers, out of the legend; NaN ends (one seed) left out. */
+    private static void edge(XYChart chart, String name, double[] x, double[] y, java.awt.Color colour) {
+        List<double[]> kept = new java.util.ArrayList<>();
+        for (int k = 0; k < x.length; k++) {
+            if (Double.isFinite(y[k])) {
+                kept.add(new double[] {x[k], y[k]});
+            }
+        }
+        if (kept.isEmpty()) {
+            return;
+        }
+        XYSeries e = chart.addSeries(name, kept.stream().mapToDouble(p -> p[0]).toArray(),
+                kept.stream().mapToDouble(p -> p[1]).toArray());
+        e.setLineColor(colour);
+        e.setLineStyle(SeriesLines.DOT_DOT);
+        e.setLineWidth(1.5f);
+        e.setMarker(SeriesMarkers.NONE);
+        e.setShowInLegend(false);
+    }
+
+    private static XYChart chart(String title, String xLabel, String yLabel, boolean logY, List<double[]> ys) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
                 .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // never over the data
@@ -39,8 +135,8 @@ public final class Plots {
         // of ten are enough (and the steps would crowd); plain numbers, never 2E3
         double lo = Double.MAX_VALUE;
         double hi = 0;
-        for (Series s : series) {
-            for (double v : s.y()) {
+        for (double[] y : ys) {
+            for (double v : y) {
                 if (v > 0 && Double.isFinite(v)) {
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
@@ -50,14 +146,10 @@ public final class Plots {
         chart.getStyler().setYAxisLogarithmicDecadeOnly(hi > 0 && hi / lo > 20);
         chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         chart.getStyler().setAntiAlias(true);
-        for (Series s : series) {
-            if (s.x().length == 0) {
-                continue;
-            }
-            XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
-            xy.setLineStyle(s.dashed() ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
-            xy.setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-        }
+        return chart;
+    }
+
+    private static void save(Path file, XYChart chart) {
         try {
             AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {

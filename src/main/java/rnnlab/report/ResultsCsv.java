@@ -90,17 +90,25 @@ public final class ResultsCsv {
     }
 
     public static ResultsCsv read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** The table in {@code lines} (header first); {@code source} names them in errors. */
+    public static ResultsCsv parse(List<String> lines, String source) throws IOException {
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(file + ": first line is not '" + HEADER + "'");
+            throw new IOException(source + ": first line is not '" + HEADER + "'");
         }
         ResultsCsv csv = new ResultsCsv();
         for (int i = 1; i < lines.size(); i++) {
             String[] p = lines.get(i).split(",", -1);
             if (p.length != 4) {
-                throw new IOException(file + ":" + (i + 1) + ": expected 4 fields, got " + p.length);
+                throw new IOException(source + ":" + (i + 1) + ": expected 4 fields, got " + p.length);
             }
-            csv.add(p[0], p[1], p[2], Double.parseDouble(p[3]));
+            try {
+                csv.add(p[0], p[1], p[2], Double.parseDouble(p[3]));
+            } catch (NumberFormatException e) {
+                throw new IOException(source + ":" + (i + 1) + ": '" + p[3] + "' is not a number");
+            }
         }
         return csv;
     }

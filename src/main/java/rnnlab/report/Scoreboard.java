@@ -29,7 +29,7 @@ public final class Scoreboard {
         md.para("Generated from the CSVs in this folder by `rnnlab.report.Scoreboard` whenever an experiment runs; "
                 + "do not edit. Each experiment's page has its settings, its full tables and where it differs from "
                 + "its tutorial. Several values in a cell are the experiment's settings in its CSV's order "
-                + "(sampling modes, seeds or sequence lengths).");
+                + "(sampling modes or sequence lengths); a count in brackets is the number of seeds whose mean the value is.");
         List<List<String>> rows = new ArrayList<>();
         for (Registry.Entry e : Registry.all().values()) {
             Optional<Registry.Headline> h = Registry.headline(e.name());
@@ -67,6 +67,7 @@ public final class Scoreboard {
                 // no Bench table then
             }
         }
+        verdicts(dir, md);
         searches(dir, md);
         AtomicFiles.write(dir.resolve("README.md"), md.text());
     }
@@ -142,15 +143,55 @@ public final class Scoreboard {
         return csv.get(setting, "final", metric).map(v -> Markdown.f(v, decimals)).orElse("-");
     }
 
-    /** The final values of a metric, one per setting that has it, joined by " / ". */
+    /**
+     * The final values of a metric, one per setting that has it, joined by " / "; a setting run over several seeds
+     * gives its seeds' mean (perplexities: exp of the mean log perplexity) and their count.
+     */
     static String values(ResultsCsv csv, String metric, int decimals) {
-        List<String> out = new ArrayList<>();
+        java.util.Map<String, List<Double>> byBase = new java.util.LinkedHashMap<>();
         for (String s : settings(csv)) {
-            // a perplexity near 1 needs its fourth and fifth decimals to say anything
-            csv.get(s, "final", metric).ifPresent(v -> out.add(Markdown.f(v,
-                    metric.endsWith("perplexity") && v < 1.01 ? 5 : decimals)));
+            csv.get(s, "final", metric).ifPresent(v -> byBase.computeIfAbsent(rnnlab.stats.Seeds.base(s),
+                    b -> new ArrayList<>()).add(v));
         }
+        List<String> out = new ArrayList<>();
+        byBase.forEach((base, v) -> {
+            double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+            double mean = rnnlab.stats.Seeds.isPerplexity(metric) ? rnnlab.stats.Summary.ofPerplexities(a).mean()
+                    : rnnlab.stats.Summary.of(a).mean();
+            // a perplexity near 1 needs its fourth and fifth decimals to say anything
+            String f = Markdown.f(mean, metric.endsWith("perplexity") && mean < 1.01 ? 5 : decimals);
+            out.add(a.length > 1 ? f + " (" + a.length + ")" : f);
+        });
         return out.isEmpty() ? "-" : String.join(" / ", out);
+    }
+
+    /** The verdicts of every experiment with a reference (the tutorial's own code, {@code dir/reference/}). */
+    private static void verdicts(Path dir, Markdown md) {
+        if (!Files.isDirectory(dir.resolve("reference"))) {
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Registry.Entry e : Registry.all().values()) {
+            Path csvFile = dir.resolve(e.name() + ".csv");
+            if (rnnlab.stats.Figures.of(e.name()).isEmpty() || !Files.isRegularFile(csvFile)) {
+                continue;
+            }
+            try {
+                ResultsCsv ours = ResultsCsv.read(csvFile);
+                for (rnnlab.stats.Comparison.Row r : rnnlab.stats.Comparison.rows(e.name(), ours,
+                        rnnlab.stats.Comparison.readReference(dir, e.name()))) {
+                    rows.add(rnnlab.stats.Comparison.cells(r, e.name()));
+                }
+            } catch (IOException | RuntimeException ex) {
+                // that experiment's CSV cannot be read: no rows for it
+            }
+        }
+        md.heading(2, "Verdicts against the tutorials' own code ([reference](reference/))");
+        md.para("Every figure a tutorial prints (and DigitSum's accuracies, which its tutorial only plots), ours over "
+                + "seeds beside the tutorial's own PyTorch code over seeds on the same machine (`reference/README.md`). "
+                + rnnlab.stats.Comparison.VERDICT_RULE + " Tolerances: 0.05 for accuracies, 5% for perplexities, 10% "
+                + "for 'hello''s final loss. A dash: no reference runs for that figure yet.");
+        md.table(rnnlab.stats.Comparison.header(true), rows);
     }
 
     private static String clocks(ResultsCsv csv) {

@@ -44,6 +44,20 @@ class ConfigTest {
     }
 
     @Test
+    void seedsAreAListOfNumbersAndRanges() {
+        Map<String, String> file = Map.of("seeds", "0..4", "quick.seeds", "0,1");
+        assertEquals(List.of(0, 1, 2, 3, 4), Config.of("X", "full", file, Map.of()).seeds("seeds"));
+        assertEquals(List.of(0, 1), Config.of("X", "quick", file, Map.of()).seeds("seeds"));
+        assertEquals(List.of(7, 0, 1, 2, 10), Config.of("X", "full", file, Map.of("seeds", "7, 0..2,10")).seeds("seeds"));
+        for (String bad : List.of("4..1", "0..x", "-1", "0,0..2", "", "0..", "1.5")) {
+            UserError e = assertThrows(UserError.class, () -> Config.of("X", "full", file, Map.of("seeds", bad)).seeds("seeds"),
+                    bad);
+            assertTrue(e.getMessage().startsWith("Invalid value for 'seeds'") && e.getMessage().contains("0..4"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aQuickKeyWithoutAFullKeyIsAnError() {
         assertThrows(UserError.class, () -> Config.of("X", "quick", Map.of("quick.x", "1"), Map.of()));
     }

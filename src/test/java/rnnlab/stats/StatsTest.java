@@ -108,4 +108,66 @@ class StatsTest {
         Verdict far = Verdict.of(new double[] {150, 152, 151}, new double[] {106.9, 107.5, 106.0}, Tolerance.relative(0.05));
         assertEquals(Outcome.DIFFERS, far.outcome());
     }
+
+    @Test
+    void seedsAreTheLastPartOfASetting() {
+        assertEquals("length=20;seed=3", Seeds.setting("length=20", 3));
+        assertEquals("seed=3", Seeds.setting(Seeds.ALL, 3));
+        assertEquals(java.util.Optional.of(3), Seeds.seed("length=20;seed=3"));
+        assertEquals(java.util.Optional.empty(), Seeds.seed("length=20"));
+        assertEquals(java.util.Optional.empty(), Seeds.seed("myseed=3"));
+        assertEquals("length=20", Seeds.base("length=20;seed=3"));
+        assertEquals("all", Seeds.base("seed=3"));
+        assertEquals("impl=srn", Seeds.base("impl=srn"));
+    }
+
+    @Test
+    void summaryRowsPerBaseSettingFromEverySeedsFinalRow() {
+        ResultsCsv csv = new ResultsCsv();
+        csv.add("length=10;seed=0", "1", "test_accuracy", 0.9); // not final: left out
+        csv.addFinal("length=10;seed=0", "test_accuracy", 0.5).addFinal("length=10;seed=1", "test_accuracy", 0.7)
+                .addFinal("length=10;seed=2", "test_accuracy", 0.6).addFinal("length=35;seed=0", "test_accuracy", 0.2)
+                .addFinal("sampling=random;seed=0", "perplexity", 2).addFinal("sampling=random;seed=1", "perplexity", 8);
+        Seeds.addSummaries(csv, java.util.List.of("test_accuracy", "perplexity"));
+        assertEquals(0.6, csv.get("length=10", "final", "test_accuracy_mean").orElseThrow(), 1e-12);
+        assertEquals(3, csv.get("length=10", "final", "test_accuracy_n").orElseThrow());
+        assertEquals(0.1, csv.get("length=10", "final", "test_accuracy_sd").orElseThrow(), 1e-12);
+        // t(2) = 4.3027: 0.6 -+ 4.3027 * 0.1 / sqrt(3)
+        assertEquals(0.6 - 4.302653 * 0.1 / Math.sqrt(3), csv.get("length=10", "final", "test_accuracy_ci95_low").orElseThrow(), 1e-6);
+        assertEquals(1, csv.get("length=35", "final", "test_accuracy_n").orElseThrow());
+        assertTrue(csv.get("length=35", "final", "test_accuracy_sd").isEmpty(), "one seed has no spread");
+        // perplexities 2 and 8: mean loss log 4, so the mean perplexity is 4
+        assertEquals(4, csv.get("sampling=random", "final", "perplexity_mean").orElseThrow(), 1e-9);
+        assertEquals(2, csv.get("sampling=random", "final", "perplexity_min").orElseThrow(), 1e-12);
+    }
+
+    @Test
+    void comparisonRowsGiveEachFiguresVerdict() {
+        ResultsCsv ours = new ResultsCsv();
+        ResultsCsv ref = new ResultsCsv();
+        double[] a = {1.00, 1.01, 1.02, 0.99, 1.00};
+        for (int s = 0; s < a.length; s++) {
+            ours.addFinal("sampling=sequential;seed=" + s, "perplexity", a[s]);
+            ref.addFinal("sampling=sequential;seed=" + s, "perplexity", a[s] + 0.005);
+            ours.addFinal("sampling=random;seed=" + s, "perplexity", 1.4 + 0.01 * s);
+            ref.addFinal("sampling=random;seed=" + s, "perplexity", 2.0 + 0.01 * s);
+        }
+        java.util.List<Comparison.Row> rows = Comparison.rows("TimeMachineRnnScratch", ours, ref);
+        assertEquals(2, rows.size());
+        assertEquals("sampling=sequential, perplexity", rows.get(0).figure());
+        assertEquals(Outcome.REPRODUCED, rows.get(0).verdict().outcome());
+        assertEquals(1.0, rows.get(0).printed());
+        assertEquals(Boolean.TRUE, rows.get(0).printedWithin(rows.get(0).ours()));
+        assertEquals(Outcome.DIFFERS, rows.get(1).verdict().outcome());
+        assertEquals(Boolean.FALSE, rows.get(1).printedWithin(rows.get(1).reference()));
+        // without a reference: ours alone, no verdict
+        Comparison.Row alone = Comparison.rows("TimeMachineRnnScratch", ours, null).get(0);
+        assertEquals(null, alone.verdict());
+        assertEquals(5, alone.ours().n());
+        // DigitSum: every length our CSV has
+        ResultsCsv ds = new ResultsCsv().addFinal("length=10;seed=0", "test_accuracy", 0.5)
+                .addFinal("length=35;seed=0", "test_accuracy", 0.1);
+        assertEquals(java.util.List.of("length=10, test accuracy", "length=35, test accuracy"),
+                Comparison.rows("DigitSumSrn", ds, null).stream().map(Comparison.Row::figure).toList());
+    }
 }
