@@ -182,7 +182,7 @@ public final class Main {
         for (Registry.Entry entry : entries) {
             prepared.add(Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), cli.out()));
         }
-        int jobs = jobs(entries.size());
+        int jobs = jobs(prepared.stream().mapToInt(p -> Math.max(1, p.configured().units().size())).sum());
         if (jobs > 1 || runner() == Runner.SPARK) {
             runInWorkers(cli, prepared, jobs, out);
             return;
@@ -211,21 +211,38 @@ public final class Main {
         }
     }
 
-    /** {@code -Djobs=N} (default: one per core, as many as fit in memory), never more than there are experiments. */
-    static int jobs(int experiments) {
-        if (System.getProperty("ui") != null) {
-            return 1; // one run, one UI
+    /** {@code -Djobs=N} (default: one per core, as many as fit in memory), never more than there are jobs. */
+    static int jobs(int jobs) {
+        if (System.getProperty("ui") != null || IN_TASK.get()) {
+            return 1; // one run, one UI; a runner's task runs its job itself
         }
-        return Math.min(Workers.requested(), experiments);
+        return Math.min(Workers.requested(), jobs);
     }
 
-    /** A job's training seconds in the results its last run left in its folder (0 when there are none). */
-    static double lastTrainingSeconds(Workers.Job job) {
-        Path csv = Path.of(job.properties().get("out")).resolve(job.name() + ".csv");
+    /**
+     * How long a job took when its experiment last ran, from the CSV in its folder: its setting's training seconds, or
+     * the mean of its base setting's (runs of one seed, or older tables without seeds), or the experiment's total
+     * spread over its jobs; 0 when nothing is known.
+     */
+    static double lastTrainingSeconds(String experiment, Path outDir, String setting, int jobsOfExperiment) {
         try {
-            return rnnlab.report.ResultsCsv.read(csv).rows().stream()
-                    .filter(r -> r.epoch().equals("final") && r.metric().equals("train_seconds"))
-                    .mapToDouble(rnnlab.report.ResultsCsv.Row::value).sum();
+            rnnlab.report.ResultsCsv csv = rnnlab.report.ResultsCsv.read(outDir.resolve(experiment + ".csv"));
+            java.util.Map<String, Double> secs = new java.util.LinkedHashMap<>();
+            csv.rows().stream().filter(r -> r.epoch().equals("final") && r.metric().equals("train_seconds"))
+                    .forEach(r -> secs.put(r.setting(), r.value()));
+            if (setting != null && secs.containsKey(setting)) {
+                return secs.get(setting);
+            }
+            if (setting != null) {
+                String base = rnnlab.stats.Seeds.base(setting);
+                java.util.OptionalDouble same = secs.entrySet().stream()
+                        .filter(e -> rnnlab.stats.Seeds.base(e.getKey()).equals(base)).mapToDouble(java.util.Map.Entry::getValue)
+                        .average();
+                if (same.isPresent()) {
+                    return same.getAsDouble();
+                }
+            }
+            return secs.values().stream().mapToDouble(Double::doubleValue).sum() / Math.max(1, jobsOfExperiment);
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
@@ -282,34 +299,68 @@ public final class Main {
         }
     }
 
-    /** Each experiment a job of its own (worker JVMs, or Spark tasks), {@code jobs} at a time; then the scoreboards. */
+    /**
+     * The experiments' jobs (worker JVMs, or Spark tasks), {@code jobs} at a time: each unfinished setting and seed of
+     * an experiment with several ({@link rnnlab.jobs.Units}) a job of its own, any other experiment one job; then, in
+     * this process, each split experiment once more, which finds every job finished and writes its pages in its own
+     * order (or trains a job that failed); then the scoreboards.
+     */
     private static void runInWorkers(Cli cli, List<Prepared> prepared, int jobs, PrintStream out) throws Exception {
         Path projectDir = prepared.get(0).run().projectDir();
         List<Workers.Job> list = new ArrayList<>();
+        java.util.Map<Workers.Job, Double> estimates = new java.util.HashMap<>();
+        List<Prepared> assemble = new ArrayList<>();
+        int reused = 0;
         for (Prepared p : prepared) {
             java.util.Map<String, String> props = new java.util.LinkedHashMap<>(ChildJvm.passedProperties());
-            props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner"));
+            props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units"));
             props.putAll(cli.overrides());
             props.put("exp", p.run().name());
             props.put("profile", cli.profile());
             props.put("out", p.run().outDir().toString());
             props.put("jobs", "1");
-            list.add(new Workers.Job(p.run().name(), props));
+            List<String> units = p.configured().units();
+            if (units.size() <= 1) {
+                Workers.Job job = new Workers.Job(p.run().name(), props);
+                list.add(job);
+                estimates.put(job, lastTrainingSeconds(p.run().name(), p.run().outDir(), null, 1));
+                continue;
+            }
+            assemble.add(p);
+            for (String u : units) {
+                if (rnnlab.checkpoints.FinishedJobs.read(p.run(), u, msg -> { }).isPresent()) {
+                    reused++;
+                    continue;
+                }
+                java.util.Map<String, String> unitProps = new java.util.LinkedHashMap<>(props);
+                unitProps.put("units", u);
+                Workers.Job job = new Workers.Job(p.run().name() + " " + u, unitProps);
+                list.add(job);
+                estimates.put(job, lastTrainingSeconds(p.run().name(), p.run().outDir(), u, units.size()));
+            }
         }
         if (runner() == Runner.LOCAL) {
-            out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, each in a worker JVM");
+            out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, each in a worker JVM"
+                    + (reused > 0 ? "; " + reused + " finished earlier, reused" : ""));
         }
-        List<Workers.Outcome> outcomes = runner() == Runner.SPARK ? spark(list, projectDir, out)
-                : Workers.run(list, jobs, out, System.err, Main::lastTrainingSeconds);
+        List<Workers.Outcome> outcomes = list.isEmpty() ? List.of() : runner() == Runner.SPARK ? spark(list, projectDir, out)
+                : Workers.run(list, jobs, out, System.err, j -> estimates.getOrDefault(j, 0.0));
+        List<String> failed = new ArrayList<>(outcomes.stream().filter(o -> o.exitCode() != 0).map(o -> o.job().name()).toList());
+        for (Prepared p : assemble) {
+            out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
+            if (runAsTask(new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides()), projectDir,
+                    out, System.err) != 0) {
+                failed.add(p.run().name());
+            }
+        }
         java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
         prepared.forEach(p -> dirs.add(p.run().outDir()));
         for (Path dir : dirs) {
             Scoreboard.write(dir);
         }
-        List<String> failed = outcomes.stream().filter(o -> o.exitCode() != 0).map(o -> o.job().name()).toList();
         if (!failed.isEmpty()) {
-            throw new UserError(failed.size() + " of " + outcomes.size() + " jobs failed (" + String.join(", ", failed)
-                    + "); their lines above say why, and the other jobs' results are written");
+            throw new UserError(failed.size() + " of " + (outcomes.size() + assemble.size()) + " jobs failed ("
+                    + String.join(", ", failed) + "); their lines above say why, and the other jobs' results are written");
         }
     }
 

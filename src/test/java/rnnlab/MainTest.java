@@ -159,7 +159,7 @@ class MainTest {
             List<String> lines = Files.readAllLines(tmp.resolve(exp + ".csv"));
             assertEquals("setting,epoch,metric,value", lines.get(0));
             ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
-            for (String length : List.of("length=5", "length=10")) {
+            for (String length : List.of("length=5;seed=0", "length=5;seed=1", "length=10;seed=0", "length=10;seed=1")) {
                 for (String metric : List.of("best_dev_accuracy", "test_accuracy")) {
                     double v = csv.get(length, "final", metric).orElseThrow();
                     assertTrue(v >= 0 && v <= 1, metric + " " + v);
@@ -172,8 +172,16 @@ class MainTest {
                 assertTrue(row.epoch().equals("final") || Double.parseDouble(row.epoch()) > 0, row.toString());
                 assertTrue(Double.isFinite(row.value()), row.toString());
             }
+            // the quick profile's two seeds, summarised per length
+            for (String length : List.of("length=5", "length=10")) {
+                assertEquals(2, csv.get(length, "final", "test_accuracy_n").orElseThrow());
+                double[] v = {csv.get(length + ";seed=0", "final", "test_accuracy").orElseThrow(),
+                    csv.get(length + ";seed=1", "final", "test_accuracy").orElseThrow()};
+                assertEquals((v[0] + v[1]) / 2, csv.get(length, "final", "test_accuracy_mean").orElseThrow(), 1e-5);
+            }
             String md = Files.readString(tmp.resolve(exp + ".md"));
-            assertTrue(md.contains("| length | best dev accuracy |"), md);
+            assertTrue(md.contains("| length | seed | best dev accuracy |"), md);
+            assertTrue(md.contains("| length | seeds | best dev accuracy: mean ± sd"), md);
             for (String png : List.of(exp + "-accuracy.png", exp + "-loss-L5.png", exp + "-loss-L10.png")) {
                 byte[] head = Arrays.copyOf(Files.readAllBytes(tmp.resolve(png)), 8);
                 assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head, png);
@@ -211,8 +219,8 @@ class MainTest {
                 kv("epochs", "2", "pred_period", "1", "heldout_period", "2", "pred_len", "5"));
         assertEquals(0, r.code(), r.err());
         ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
-        List<String> settings = exp.endsWith("Scratch") ? List.of("sampling=random", "sampling=sequential")
-                : List.of("sampling=sequential");
+        List<String> settings = exp.endsWith("Scratch") ? List.of("sampling=random;seed=0", "sampling=sequential;seed=0")
+                : List.of("sampling=sequential;seed=0");
         for (String setting : settings) {
             for (String metric : List.of("perplexity", "heldout_perplexity", "tokens_per_second", "train_seconds")) {
                 double v = csv.get(setting, "final", metric).orElseThrow(() -> new AssertionError(setting + " " + metric));
@@ -250,7 +258,7 @@ class MainTest {
                 kv("epochs", "2", "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3"));
         assertEquals(0, r.code(), r.err());
         ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
-        String setting = exp.equals("PtbWordRnn") ? "model=rnn" : "model=lstm";
+        String setting = exp.equals("PtbWordRnn") ? "model=rnn;seed=0" : "model=lstm;seed=0";
         for (String metric : List.of("perplexity", "heldout_perplexity", "tokens_per_second", "train_seconds")) {
             double v = csv.get(setting, "final", metric).orElseThrow(() -> new AssertionError(metric));
             assertTrue(Double.isFinite(v) && v > 0, metric + " " + v);
@@ -259,7 +267,7 @@ class MainTest {
             assertTrue(csv.get(setting, "2", metric).isPresent(), metric);
         }
         String md = Files.readString(tmp.resolve(exp + ".md"));
-        assertTrue(md.contains("| epoch | lr | training perplexity |") && md.contains("greedy: the company said"), md);
+        assertTrue(md.contains("| seed | epoch | lr | training perplexity |") && md.contains("greedy: the company said"), md);
         assertTrue(Files.size(tmp.resolve(exp + "-perplexity.png")) > 1000);
     }
 
@@ -281,10 +289,11 @@ class MainTest {
         assertTrue(md.contains("`nn.RNN`'s arguments in DL4J"), md);
         // the scoreboard is rebuilt from the CSVs after every run
         String board = Files.readString(tmp.resolve("README.md"));
-        double cellLoss = ResultsCsv.read(tmp.resolve("HelloOhlolRnnCell.csv")).get("seed=0", "final", "final_loss")
-                .orElseThrow();
+        ResultsCsv cell = ResultsCsv.read(tmp.resolve("HelloOhlolRnnCell.csv"));
+        double meanLoss = (cell.get("seed=0", "final", "final_loss").orElseThrow()
+                + cell.get("seed=1", "final", "final_loss").orElseThrow()) / 2;
         assertTrue(board.contains("| [HelloOhlolRnnCell](HelloOhlolRnnCell.md) |"), board);
-        assertTrue(board.contains("final loss: " + rnnlab.report.Markdown.f(cellLoss, 3) + " / "), board);
+        assertTrue(board.contains("final loss: " + rnnlab.report.Markdown.f(meanLoss, 3) + " (2) |"), board);
         assertTrue(board.contains("[loss](HelloOhlolRnnCell-loss.png)"), board);
     }
 

@@ -85,15 +85,24 @@ public final class Checkpoint {
         Path root = dir == null || dir.isBlank() ? run.projectDir().resolve("checkpoints") : Path.of(dir);
         String name = setting == null || setting.isEmpty() ? "run" : setting.replace(';', '_').replace('=', '-');
         // runs with other settings (overrides, search candidates) keep checkpoints of their own, side by side
-        String values = HexFormat.of().formatHex(sha1(new TreeMap<>(run.config().values()).toString()
+        String values = HexFormat.of().formatHex(sha1(values(run).toString()
                 .getBytes(StandardCharsets.UTF_8))).substring(0, 8);
         return root.resolve(run.name()).resolve(run.config().profile()).resolve(name + "-" + values + ".ckpt");
     }
 
     /** What a checkpoint must have been written for: this experiment, profile, setting, configuration and code. */
     public static String key(Run run, String setting) {
+        return run.name() + "|" + run.config().profile() + "|" + setting + "|" + values(run) + "|" + code();
+    }
+
+    /**
+     * The configuration a job's result depends on: every value but {@code seeds}, the list of all the run's seeds
+     * (a job's own seed is in its setting, so adding seeds to a run leaves its finished jobs valid).
+     */
+    public static Map<String, String> values(Run run) {
         Map<String, String> values = new TreeMap<>(run.config().values());
-        return run.name() + "|" + run.config().profile() + "|" + setting + "|" + values + "|" + code();
+        values.remove("seeds");
+        return values;
     }
 
     /** Writes {@code payload} under {@code key}, atomically. */

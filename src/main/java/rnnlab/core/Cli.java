@@ -22,13 +22,13 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
     public static final List<String> SEARCH_KEYS = List.of("search", "candidates", "search_minutes", "search_seed",
             "grid_points");
 
-    /** Keys the suite itself reads; everything else is an experiment override. */
     /**
-     * Keys read as system properties where they are used: threads (rnnlab.core.Threads), jobs and runner
-     * (rnnlab.Main), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints within
-     * an epoch), ui and ui.wait (DL4J's training UI).
+     * Keys the suite itself reads as system properties where they are used (everything else is an experiment
+     * override): threads (rnnlab.core.Threads), jobs and runner (rnnlab.Main), units (the settings a worker runs,
+     * rnnlab.jobs.Units), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints
+     * within an epoch), ui and ui.wait (DL4J's training UI).
      */
-    public static final List<String> RUNTIME_KEYS = List.of("threads", "jobs", "runner", "fresh", "checkpoints",
+    public static final List<String> RUNTIME_KEYS = List.of("threads", "jobs", "runner", "units", "fresh", "checkpoints",
             "checkpoint_every", "ui", "ui.wait");
 
     public static final List<String> RESERVED = java.util.stream.Stream.of(List.of("exp", "profile", "out"),

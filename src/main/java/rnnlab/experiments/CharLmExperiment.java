@@ -24,6 +24,12 @@ import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.PerplexityPlot;
 import rnnlab.report.ResultsCsv;
+import rnnlab.checkpoints.FinishedJobs;
+import rnnlab.jobs.JobResult;
+import rnnlab.jobs.Units;
+import rnnlab.stats.Comparison;
+import rnnlab.stats.Seeds;
+import rnnlab.stats.Summary;
 import rnnlab.train.LmTrainer;
 import rnnlab.train.LmTrainer.StateReset;
 import rnnlab.train.Progress;
@@ -94,18 +100,20 @@ abstract class CharLmExperiment implements Experiment {
                 c.integer("num_steps", 1, 100_000), c.integer("hidden_size", 1, 8192), c.real("lr", 1e-12, 1e6),
                 c.integer("epochs", 1, 1_000_000), c.integer("pred_period", 1, 1_000_000),
                 c.integer("heldout_period", 1, 1_000_000),
-                c.integer("pred_len", 0, 100_000), c.strings("prefixes"), c.integers("seeds", 0, Integer.MAX_VALUE),
+                c.integer("pred_len", 0, 100_000), c.strings("prefixes"), c.seeds("seeds"),
                 c.real("temperature", 0, 100), Layers.of(c));
         if (common.heldOutPeriod() % common.predPeriod() != 0) {
             throw new UserError("Invalid value for 'heldout_period': " + common.heldOutPeriod()
                     + "; expected a multiple of pred_period (" + common.predPeriod() + ")");
         }
         Plan plan = plan(c, common);
-        return run -> execute(common, plan, run);
-    }
-
-    /** One finished or running setting. */
-    record Result(String setting, Sampling sampling, long seed, LmTrainer trainer) {
+        List<String> units = new ArrayList<>();
+        for (Sampling s : plan.samplings()) {
+            for (int seed : common.seeds()) {
+                units.add(Seeds.setting("sampling=" + s.name(), seed));
+            }
+        }
+        return Configured.of(units, run -> execute(common, plan, run));
     }
 
     private void execute(Common p, Plan plan, Run run) {
@@ -117,16 +125,18 @@ abstract class CharLmExperiment implements Experiment {
         int[] train = text.head(p.numTokens());
         int[] heldOut = text.tail(p.numTokens());
         log.info("{}: {} training tokens, {} held out, vocabulary {}", name, train.length, heldOut.length, vocab);
-        List<Result> results = new ArrayList<>();
+        boolean pages = Units.assembling();
+        List<JobResult> results = new ArrayList<>();
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
-                String setting = "sampling=" + s.name() + (p.seeds().size() > 1 ? ";seed=" + seed : "");
+                String setting = Seeds.setting("sampling=" + s.name(), seed);
+                if (Units.skip(run, setting, results, log)) {
+                    continue; // finished earlier, or another worker's
+                }
                 LanguageModel model = plan.model().build(vocab, seed);
                 CharLmIterator it = new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(),
                         seed);
                 LmTrainer trainer = new LmTrainer();
-                Result r = new Result(setting, s, seed, trainer);
-                results.add(r);
                 java.nio.file.Path ckpt = Checkpoint.file(run, setting);
                 String key = Checkpoint.key(run, setting);
                 if (!Checkpoint.fresh()) {
@@ -134,32 +144,76 @@ abstract class CharLmExperiment implements Experiment {
                     if (saved != null) {
                         try {
                             int done = trainer.readCheckpoint(saved, model, it);
-                            log.info("{} {}: {}", name, setting, done >= p.epochs() ? "finished earlier (" + ckpt + "); skipped"
+                            log.info("{} {}: {}", name, setting, done >= p.epochs() ? "finished earlier (" + ckpt + ")"
                                     : "resuming after epoch " + done + " of " + p.epochs() + " from " + ckpt);
                         } catch (java.io.IOException | RuntimeException e) {
                             log.info("{} {}: checkpoint {} cannot be restored ({}); starting over", name, setting, ckpt, e.getMessage());
                             trainer = new LmTrainer();
                             model = plan.model().build(vocab, seed);
                             it = new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed);
-                            results.set(results.size() - 1, r = new Result(setting, s, seed, trainer));
                         }
                     }
                 }
-                if (trainer.epochsDone() >= p.epochs()) {
-                    report(p, run, results, heldOut.length);
-                    save(run, setting, model, text, p); // the checkpoint holds the trained model
-                    continue;
+                if (trainer.epochsDone() < p.epochs()) {
+                    log.info("====> {} {} ({} parameters, {} batches per epoch)", name, setting, model.numParams(),
+                            it.batchesPerEpoch());
+                    LmTrainer.Spec spec = new LmTrainer.Spec(p.epochs(), p.predPeriod(), p.heldOutPeriod(), p.predLen(),
+                            p.prefixes(), s.reset(), p.temperature(), seed);
+                    LanguageModel trained = model;
+                    trainer.train(model, it, text, heldOut, spec, name + " " + setting, t -> {
+                        if (pages) {
+                            report(p, run, with(results, result(setting, t, p)), heldOut.length);
+                        }
+                    }, t -> Checkpoint.write(ckpt, key, t.checkpoint(trained)));
                 }
-                log.info("====> {} {} ({} parameters, {} batches per epoch)", name, setting, model.numParams(),
-                        it.batchesPerEpoch());
-                LmTrainer.Spec spec = new LmTrainer.Spec(p.epochs(), p.predPeriod(), p.heldOutPeriod(), p.predLen(), p.prefixes(),
-                        s.reset(), p.temperature(), seed);
-                LanguageModel trained = model;
-                trainer.train(model, it, text, heldOut, spec, name + " " + setting,
-                        t -> report(p, run, results, heldOut.length), t -> Checkpoint.write(ckpt, key, t.checkpoint(trained)));
-                save(run, setting, model, text, p);
+                JobResult r = result(setting, trainer, p);
+                FinishedJobs.write(run, r);
+                results.add(r);
+                save(run, setting, model, text, p); // the checkpoint held the trained model if it finished earlier
+                if (pages) {
+                    report(p, run, results, heldOut.length);
+                }
             }
         }
+        if (pages) {
+            report(p, run, results, heldOut.length);
+        }
+    }
+
+    private static List<JobResult> with(List<JobResult> done, JobResult current) {
+        List<JobResult> all = new ArrayList<>(done);
+        all.add(current);
+        return all;
+    }
+
+    /**
+     * One setting and seed's rows: training perplexity per epoch, held-out perplexity at each check, and once
+     * finished its final figures; the generated texts of each check by epoch.
+     */
+    private static JobResult result(String setting, LmTrainer t, Common p) {
+        ResultsCsv csv = new ResultsCsv();
+        for (int e = 0; e < t.perplexities.size(); e++) {
+            csv.add(setting, e + 1, "perplexity", t.perplexities.get(e));
+        }
+        Map<String, List<String>> texts = new LinkedHashMap<>();
+        for (LmTrainer.Check c : t.checks) {
+            if (c.heldOut() != null) {
+                csv.add(setting, c.epoch(), "heldout_perplexity", c.heldOut().perplexity());
+            }
+            texts.put("epoch " + c.epoch(), new ArrayList<>(c.texts().values()));
+        }
+        boolean finished = t.perplexities.size() == p.epochs();
+        if (finished) {
+            csv.addFinal(setting, "perplexity", t.last().perplexity());
+            if (t.last().heldOut() != null) {
+                csv.addFinal(setting, "heldout_perplexity", t.last().heldOut().perplexity());
+                csv.addFinal(setting, "heldout_tokens", t.last().heldOut().tokens());
+                csv.addFinal(setting, "heldout_skipped", t.last().heldOut().skipped());
+            }
+            csv.addFinal(setting, "tokens_per_second", t.tokensPerSecond());
+            csv.addFinal(setting, "train_seconds", t.trainSeconds());
+        }
+        return new JobResult(setting, csv, texts, finished);
     }
 
     /** The trained model, with its vocabulary and settings, for -Dexp=Generate and -Dexp=Evaluate. */
@@ -189,27 +243,9 @@ abstract class CharLmExperiment implements Experiment {
         }
     }
 
-    private void report(Common p, Run run, List<Result> results, int heldOutLength) {
-        ResultsCsv csv = new ResultsCsv();
-        for (Result r : results) {
-            LmTrainer t = r.trainer();
-            for (int e = 0; e < t.perplexities.size(); e++) {
-                csv.add(r.setting(), e + 1, "perplexity", t.perplexities.get(e));
-            }
-            for (LmTrainer.Check c : t.checks) {
-                if (c.heldOut() != null) {
-                    csv.add(r.setting(), c.epoch(), "heldout_perplexity", c.heldOut().perplexity());
-                }
-            }
-            if (t.perplexities.size() == p.epochs()) {
-                csv.addFinal(r.setting(), "perplexity", t.last().perplexity());
-                if (t.last().heldOut() != null) {
-                    csv.addFinal(r.setting(), "heldout_perplexity", t.last().heldOut().perplexity());
-                }
-                csv.addFinal(r.setting(), "tokens_per_second", t.tokensPerSecond());
-                csv.addFinal(r.setting(), "train_seconds", t.trainSeconds());
-            }
-        }
+    private void report(Common p, Run run, List<JobResult> results, int heldOutLength) {
+        ResultsCsv csv = JobResult.concat(results);
+        Seeds.addSummaries(csv, SUMMARISED);
         csv.write(run.out(name + ".csv"));
 
         Markdown md = new Markdown().heading(1, name);
@@ -218,71 +254,97 @@ abstract class CharLmExperiment implements Experiment {
             md.para(p.layers().note(true));
         }
         md.para(run.config().settingsSentence());
-        md.heading(2, "Perplexity after training");
+        md.heading(2, "Perplexity after training, over seeds");
+        List<List<String>> summaryRows = new ArrayList<>();
+        Map<String, Map<Integer, Double>> train = Seeds.values(csv, "final", "perplexity");
+        Map<String, Map<Integer, Double>> held = Seeds.values(csv, "final", "heldout_perplexity");
+        for (String base : train.keySet()) {
+            Map<Integer, Double> tv = train.get(base);
+            Map<Integer, Double> hv = held.getOrDefault(base, Map.of());
+            summaryRows.add(List.of(base, String.valueOf(tv.size()), perplexities(tv, 3), hv.isEmpty() ? "-" : perplexities(hv, 1),
+                    tutorialFigure(base.substring("sampling=".length()))));
+        }
+        md.table(List.of("setting", "seeds", "training perplexity: mean [95% interval] (min-max)",
+                "held-out perplexity: mean [95% interval] (min-max)", "tutorial's perplexity"), summaryRows);
+        md.para("Over seeds (`seeds`, e.g. `-Dseeds=0..4`; the seed moves the initial weights and every random draw of "
+                + "the run, the sampler's included), perplexities are averaged as mean losses: the mean is exp of the "
+                + "mean log perplexity, and so are the ends of its 95% interval (Student's t). Runs still training are "
+                + "left out of this table.");
+        md.para(tutorialNote());
+        Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
+        md.heading(2, "Every seed");
         List<List<String>> rows = new ArrayList<>();
-        for (Result r : results) {
-            LmTrainer t = r.trainer();
-            if (t.checks.isEmpty()) {
+        double skipped = 0;
+        double counted = 0;
+        for (JobResult r : results) {
+            List<ResultsCsv.Row> ppl = r.rows().rows().stream()
+                    .filter(x -> x.metric().equals("perplexity") && !x.epoch().equals("final")).toList();
+            if (ppl.isEmpty()) {
                 continue;
             }
-            LmTrainer.Check c = t.last();
-            boolean done = t.perplexities.size() == p.epochs();
-            rows.add(List.of(r.setting(), c.epoch() + (done ? "" : " (running)"), Markdown.f(c.perplexity(), 3),
-                    c.heldOut() == null ? "-" : Markdown.f(c.heldOut().perplexity(), 1),
-                    tutorialFigure(r.sampling().name()), Markdown.f(t.tokensPerSecond(), 0),
-                    Progress.clock(t.trainSeconds())));
+            ResultsCsv.Row last = ppl.get(ppl.size() - 1);
+            Double h = r.rows().last("heldout_perplexity").get(r.setting());
+            rows.add(List.of(r.setting(), last.epoch() + (r.finished() ? "" : " (running)"), Markdown.f(last.value(), 3),
+                    h == null ? "-" : Markdown.f(h, 1),
+                    r.finished() ? Markdown.f(r.last("tokens_per_second"), 0) : "-",
+                    r.finished() ? Progress.clock(r.last("train_seconds")) : "-"));
+            if (r.finished() && !Double.isNaN(r.last("heldout_tokens"))) {
+                skipped = r.last("heldout_skipped");
+                counted = r.last("heldout_tokens");
+            }
         }
-        md.table(List.of("setting", "epoch", "training perplexity", "held-out perplexity", "tutorial's perplexity",
-                "tokens/s", "training time"), rows);
-        md.para(tutorialNote());
-        LmTrainer.HeldOut any = results.get(0).trainer().checks.isEmpty() ? null
-                : results.get(0).trainer().last().heldOut();
+        md.table(List.of("setting", "epoch", "training perplexity", "held-out perplexity", "tokens/s", "training time"),
+                rows);
         md.para("Held-out perplexity (beyond the tutorial) is measured on the " + heldOutLength + " characters after the first "
                 + p.numTokens() + ", read in " + LmTrainer.HELD_OUT_ROWS + " rows of " + p.steps()
                 + " steps with the state carried, from a zero state"
-                + (any != null && any.skipped() > 0 ? "; the " + any.skipped() + " targets outside the training vocabulary "
-                        + "(which the model cannot name) are left out, " + any.tokens() + " are counted" : "")
+                + (skipped > 0 ? "; the " + (long) skipped + " targets outside the training vocabulary "
+                        + "(which the model cannot name) are left out, " + (long) counted + " are counted" : "")
                 + ". A training perplexity near 1 with a held-out one far above it is memorisation of the 10,000 "
                 + "training characters, not a model of the language. Tokens/s counts training steps only (as the "
                 + "tutorial's speed), on one thread.");
         md.image("perplexity per epoch", name + "-perplexity.png");
 
-        md.heading(2, "Perplexity every " + p.predPeriod() + " epochs");
+        md.heading(2, "Perplexity every " + p.predPeriod() + " epochs (mean over seeds)");
+        Map<String, Map<Double, Summary>> trainByEpoch = Seeds.perEpoch(csv, "perplexity");
+        Map<String, Map<Double, Summary>> heldByEpoch = Seeds.perEpoch(csv, "heldout_perplexity");
         List<String> header = new ArrayList<>(List.of("epoch"));
-        for (Result r : results) {
-            header.add(r.setting() + " training");
-            header.add(r.setting() + " held-out");
+        for (String base : trainByEpoch.keySet()) {
+            header.add(base + " training");
+            header.add(base + " held-out");
         }
         List<List<String>> prows = new ArrayList<>();
-        Map<Integer, List<String>> byEpoch = new LinkedHashMap<>();
-        for (int ri = 0; ri < results.size(); ri++) {
-            for (LmTrainer.Check c : results.get(ri).trainer().checks) {
-                List<String> row = byEpoch.computeIfAbsent(c.epoch(), e -> {
-                    List<String> fresh = new ArrayList<>();
-                    fresh.add(String.valueOf(e));
-                    for (int k = 0; k < 2 * results.size(); k++) {
-                        fresh.add("");
-                    }
-                    return fresh;
-                });
-                row.set(1 + 2 * ri, Markdown.f(c.perplexity(), 3));
-                row.set(2 + 2 * ri, c.heldOut() == null ? "" : Markdown.f(c.heldOut().perplexity(), 1));
+        for (int e = p.predPeriod(); e <= p.epochs(); e += p.predPeriod()) {
+            List<String> row = new ArrayList<>(List.of(String.valueOf(e)));
+            boolean any = false;
+            for (String base : trainByEpoch.keySet()) {
+                Summary tr = trainByEpoch.get(base).get((double) e);
+                Summary ho = heldByEpoch.getOrDefault(base, Map.of()).get((double) e);
+                row.add(tr == null ? "" : Markdown.f(tr.mean(), 3) + (tr.n() > 1 ? " (" + tr.n() + ")" : ""));
+                row.add(ho == null ? "" : Markdown.f(ho.mean(), 1));
+                any |= tr != null;
+            }
+            if (any) {
+                prows.add(row);
             }
         }
-        byEpoch.keySet().stream().sorted().forEach(e -> prows.add(byEpoch.get(e)));
         md.table(header, prows);
 
         md.heading(2, "Generated text");
         md.para("Greedy (argmax) continuation of each prefix after the prefix's warm-up, " + p.predLen()
                 + " characters, as the tutorial's `predict`" + (p.temperature() > 0
                         ? "; here sampled at temperature " + p.temperature() : "")
-                + ", printed every " + p.predPeriod() + " epochs.");
-        for (Result r : results) {
+                + ", printed every " + p.predPeriod() + " epochs; the first seed's runs.");
+        for (JobResult r : results) {
+            if (Seeds.seed(r.setting()).orElse(-1).intValue() != p.seeds().get(0)) {
+                continue;
+            }
             StringBuilder sb = new StringBuilder();
-            for (LmTrainer.Check c : r.trainer().checks) {
-                sb.append("epoch ").append(c.epoch()).append(", perplexity ").append(Markdown.f(c.perplexity(), 6))
-                        .append('\n');
-                c.texts().values().forEach(t -> sb.append(" - ").append(t).append('\n'));
+            for (Map.Entry<String, List<String>> t : r.texts().entrySet()) {
+                String epoch = t.getKey().substring("epoch ".length());
+                sb.append(t.getKey()).append(", perplexity ")
+                        .append(Markdown.f(r.rows().get(r.setting(), epoch, "perplexity").orElse(Double.NaN), 6)).append('\n');
+                t.getValue().forEach(x -> sb.append(" - ").append(x).append('\n'));
             }
             md.heading(3, r.setting());
             md.code(sb.toString().stripTrailing());
@@ -290,6 +352,20 @@ abstract class CharLmExperiment implements Experiment {
         AtomicFiles.write(run.out(name + ".md"), md.text());
 
         drawPerplexity(run.out(name + ".csv"), run.out(name + "-perplexity.png"), name);
+    }
+
+    /** The metrics each setting is summarised by over its seeds. */
+    static final List<String> SUMMARISED = List.of("perplexity", "heldout_perplexity");
+
+    /** mean [low, high] (min-max) of perplexities, averaged in log space; one seed: its value. */
+    static String perplexities(Map<Integer, Double> bySeed, int decimals) {
+        Summary s = Summary.ofPerplexities(bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+        int d = s.mean() < 1.01 ? 5 : s.mean() < 1.5 ? Math.max(decimals, 4) : decimals;
+        if (s.n() == 1) {
+            return Markdown.f(s.mean(), d);
+        }
+        return Markdown.f(s.mean(), d) + " [" + Markdown.f(s.ci95Low(), d) + ", " + Markdown.f(s.ci95High(), d) + "] ("
+                + Markdown.f(s.min(), d) + "-" + Markdown.f(s.max(), d) + ")";
     }
 
     /** The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training and held-out. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -23,6 +24,12 @@ import rnnlab.models.SavedModel;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
+import rnnlab.checkpoints.FinishedJobs;
+import rnnlab.jobs.JobResult;
+import rnnlab.jobs.Units;
+import rnnlab.stats.Comparison;
+import rnnlab.stats.Seeds;
+import rnnlab.stats.Summary;
 import rnnlab.train.ClassifierRunner;
 import rnnlab.train.Progress;
 
@@ -37,7 +44,7 @@ abstract class DigitSumExperiment implements Experiment {
 
     /** Every hyperparameter, read and validated before anything runs. */
     record Params(List<Integer> lengths, int epochs, double lr, int batchSize, int embeddingSize, int hiddenSize,
-            int evalSteps, int logSteps, long seed, DigitSumData.Spec data, Layers layers) {
+            int evalSteps, int logSteps, List<Integer> seeds, DigitSumData.Spec data, Layers layers) {
     }
 
     private final Cell cell;
@@ -69,64 +76,91 @@ abstract class DigitSumExperiment implements Experiment {
         Params p = new Params(lengths, c.integer("epochs", 1, 1_000_000), c.real("lr", 1e-12, 100),
                 c.integer("batch_size", 1, 100_000), c.integer("embedding_size", 1, 4096),
                 c.integer("hidden_size", 1, 4096), c.integer("eval_steps", 1, 1_000_000_000),
-                c.integer("log_steps", 1, 1_000_000_000), c.longValue("seed", 0, Long.MAX_VALUE), data, Layers.of(c));
-        return run -> execute(p, run);
+                c.integer("log_steps", 1, 1_000_000_000), c.seeds("seeds"), data, Layers.of(c));
+        List<String> units = new ArrayList<>();
+        for (int length : p.lengths()) {
+            for (int seed : p.seeds()) {
+                units.add(Seeds.setting("length=" + length, seed));
+            }
+        }
+        return Configured.of(units, run -> execute(p, run));
     }
 
-    /** What one length produced. */
-    record LengthResult(int length, double bestDev, double test, double testLoss, long bestStep, double seconds,
-            ClassifierRunner runner) {
-    }
+    /** The metrics each length is summarised by over its seeds. */
+    static final List<String> SUMMARISED = List.of("best_dev_accuracy", "test_accuracy", "test_loss");
 
     private void execute(Params p, Run run) throws IOException {
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
-        List<LengthResult> results = new ArrayList<>();
-        Map<String, Double> speed = cell == Cell.SRN && p.layers() == Layers.PROJECT ? SrnSpeed.compare(p.seed()) : Map.of();
+        List<JobResult> results = new ArrayList<>();
+        boolean pages = Units.assembling();
+        Map<String, Double> speed = pages && cell == Cell.SRN && p.layers() == Layers.PROJECT
+                ? SrnSpeed.compare(p.seeds().get(0)) : Map.of();
         Cell built = p.layers() == Layers.PROJECT ? cell : cell == Cell.SRN ? Cell.SIMPLE_RNN : Cell.DL4J_LSTM;
         for (int length : p.lengths()) {
-            log.info("====> Training {} with data of length {}", name, length);
             Path dir = dataDir.resolve(String.valueOf(length));
             List<DataSet> train = DigitSumData.load(dir.resolve("train.txt"), length, p.batchSize());
             List<DataSet> dev = DigitSumData.load(dir.resolve("dev.txt"), length, p.batchSize());
             List<DataSet> test = DigitSumData.load(dir.resolve("test.txt"), length, p.batchSize());
-            MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
-                    DigitSumData.NUM_CLASSES, p.lr(), p.seed());
-            ClassifierRunner runner = new ClassifierRunner(net);
-            // the model with the best dev accuracy, where the language models keep theirs (rnnlab.models)
-            Path checkpoint = SavedModel.file(run, "length=" + length);
-            Files.createDirectories(checkpoint.getParent());
-            long t0 = System.nanoTime();
-            runner.train(train, dev, p.epochs(), p.evalSteps(), p.logSteps(), checkpoint, name + " L=" + length);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            ClassifierRunner.Eval testEval = ClassifierRunner.evaluate(runner.loadBest(checkpoint), test);
-            log.info("[{}] length:{}, dev_score: {}, test_score: {} ({} s)", name, length,
-                    Markdown.f(runner.bestScore(), 5), Markdown.f(testEval.accuracy(), 5), Markdown.f(seconds, 1));
-            results.add(new LengthResult(length, runner.bestScore(), testEval.accuracy(), testEval.loss(),
-                    runner.bestStep(), seconds, runner));
-            report(p, run, results, speed);
+            for (int seed : p.seeds()) {
+                String setting = Seeds.setting("length=" + length, seed);
+                if (Units.skip(run, setting, results, log)) {
+                    continue; // finished earlier, or another worker's
+                }
+                log.info("====> Training {} with data of length {}, seed {}", name, length, seed);
+                MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
+                        DigitSumData.NUM_CLASSES, p.lr(), seed);
+                ClassifierRunner runner = new ClassifierRunner(net);
+                // the model with the best dev accuracy, where the language models keep theirs (rnnlab.models)
+                Path checkpoint = SavedModel.file(run, setting);
+                Files.createDirectories(checkpoint.getParent());
+                long t0 = System.nanoTime();
+                runner.train(train, dev, p.epochs(), p.evalSteps(), p.logSteps(), checkpoint, name + " " + setting);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                ClassifierRunner.Eval testEval = ClassifierRunner.evaluate(runner.loadBest(checkpoint), test);
+                log.info("[{}] length:{}, seed:{}, dev_score: {}, test_score: {} ({} s)", name, length, seed,
+                        Markdown.f(runner.bestScore(), 5), Markdown.f(testEval.accuracy(), 5), Markdown.f(seconds, 1));
+                JobResult r = result(setting, runner, testEval, seconds);
+                FinishedJobs.write(run, r);
+                results.add(r);
+                if (pages) {
+                    report(p, run, results, speed);
+                }
+            }
         }
-        DigitSumComparison.write(run.outDir());
+        if (pages) {
+            report(p, run, results, speed);
+            DigitSumComparison.write(run.outDir());
+        }
     }
 
-    private void report(Params p, Run run, List<LengthResult> results, Map<String, Double> speed) {
+    /** One length and seed's rows: losses per epoch, every 100th step's loss, dev figures, the best model's test. */
+    private static JobResult result(String setting, ClassifierRunner runner, ClassifierRunner.Eval test, double seconds) {
         ResultsCsv csv = new ResultsCsv();
-        for (LengthResult r : results) {
-            String setting = "length=" + r.length();
-            long perEpoch = r.runner().stepsPerEpoch();
-            for (int e = 0; e < r.runner().trainEpochLosses.size(); e++) {
-                csv.add(setting, e + 1, "train_loss", r.runner().trainEpochLosses.get(e));
-            }
-            for (int i = 0; i < r.runner().devLosses.size(); i++) {
-                double epoch = (r.runner().devLosses.get(i).step() + 1) / (double) perEpoch;
-                csv.add(setting, epoch, "dev_loss", r.runner().devLosses.get(i).value());
-                csv.add(setting, epoch, "dev_accuracy", r.runner().devScores.get(i).value());
-            }
-            csv.addFinal(setting, "best_dev_accuracy", r.bestDev());
-            csv.addFinal(setting, "test_accuracy", r.test());
-            csv.addFinal(setting, "test_loss", r.testLoss());
-            csv.addFinal(setting, "best_step", r.bestStep());
-            csv.addFinal(setting, "train_seconds", r.seconds());
+        long perEpoch = runner.stepsPerEpoch();
+        for (int e = 0; e < runner.trainEpochLosses.size(); e++) {
+            csv.add(setting, e + 1, "train_loss", runner.trainEpochLosses.get(e));
         }
+        // the tutorial's figure 6.6 plots every 100th step's training loss
+        for (int i = 0; i < runner.trainStepLosses.size(); i += 100) {
+            ClassifierRunner.Point pt = runner.trainStepLosses.get(i);
+            csv.add(setting, (pt.step() + 1) / (double) perEpoch, "train_step_loss", pt.value());
+        }
+        for (int i = 0; i < runner.devLosses.size(); i++) {
+            double epoch = (runner.devLosses.get(i).step() + 1) / (double) perEpoch;
+            csv.add(setting, epoch, "dev_loss", runner.devLosses.get(i).value());
+            csv.add(setting, epoch, "dev_accuracy", runner.devScores.get(i).value());
+        }
+        csv.addFinal(setting, "best_dev_accuracy", runner.bestScore());
+        csv.addFinal(setting, "test_accuracy", test.accuracy());
+        csv.addFinal(setting, "test_loss", test.loss());
+        csv.addFinal(setting, "best_step", runner.bestStep());
+        csv.addFinal(setting, "train_seconds", seconds);
+        return new JobResult(setting, csv, Map.of(), true);
+    }
+
+    private void report(Params p, Run run, List<JobResult> results, Map<String, Double> speed) {
+        ResultsCsv csv = JobResult.concat(results);
+        Seeds.addSummaries(csv, SUMMARISED);
         speed.forEach((k, v) -> csv.addFinal(k, "forward_ms", v));
         csv.write(run.out(name + ".csv"));
 
@@ -139,22 +173,48 @@ abstract class DigitSumExperiment implements Experiment {
                     + "changes nothing here.");
         }
         md.para(run.config().settingsSentence());
-        List<List<String>> rows = new ArrayList<>();
-        for (LengthResult r : results) {
-            rows.add(List.of(String.valueOf(r.length()), Markdown.f(r.bestDev(), 3), Markdown.f(r.test(), 3),
-                    Markdown.f(r.testLoss(), 3), String.valueOf(r.bestStep()), Markdown.f(r.seconds(), 1)));
+        md.heading(2, "Accuracy by sequence length over seeds");
+        Map<String, Map<Integer, Double>> dev = Seeds.values(csv, "final", "best_dev_accuracy");
+        Map<String, Map<Integer, Double>> test = Seeds.values(csv, "final", "test_accuracy");
+        Map<String, Map<Integer, Double>> secs = Seeds.values(csv, "final", "train_seconds");
+        List<List<String>> srows = new ArrayList<>();
+        for (int length : p.lengths()) {
+            String base = "length=" + length;
+            if (!test.containsKey(base)) {
+                continue;
+            }
+            srows.add(List.of(String.valueOf(length), String.valueOf(test.get(base).size()), spread(dev.get(base)),
+                    spread(test.get(base)), Markdown.f(secs.get(base).values().stream().mapToDouble(d -> d).average()
+                            .orElse(0), 1)));
         }
-        md.heading(2, "Accuracy by sequence length");
-        md.table(List.of("length", "best dev accuracy", "test accuracy (best model)", "test loss", "best step",
-                "train seconds"), rows);
-        md.para("Training time " + Progress.clock(results.stream().mapToDouble(LengthResult::seconds).sum())
-                + " (minutes:seconds) in all, one thread (see the README's \"Threads\").");
-        md.para(tutorialNote() + " Chance is 1/19 = 0.053; always answering the most common sum (9) scores 0.10. "
-                + "Results move with the seed (`-Dseed=N`); one seed is shown.");
+        md.table(List.of("length", "seeds", "best dev accuracy: mean ± sd [95% interval] (min-max)",
+                "test accuracy (best model): mean ± sd [95% interval] (min-max)", "train seconds per seed"), srows);
+        double total = secs.values().stream().flatMap(m -> m.values().stream()).mapToDouble(d -> d).sum();
+        md.para("Training time " + Progress.clock(total) + " (minutes:seconds) in all, one thread (see the README's "
+                + "\"Threads\"). The seed (`seeds`, e.g. `-Dseeds=0..4`) moves the model's initial weights; the data "
+                + "are the tutorial's, the same for every seed. Each dev and test set has 100 examples, so one accuracy "
+                + "moves in steps of 0.01 and a single seed's figure is noisy; the interval is Student's t over the "
+                + "seeds. The plot shows the mean, the 95% interval of the mean (dotted, cut to [0, 1]) and every "
+                + "seed's value (diamonds).");
+        md.para(tutorialNote() + " Chance is 1/19 = 0.053; always answering the most common sum (9) scores 0.10.");
         md.image("accuracy against length", name + "-accuracy.png");
-        md.heading(2, "Loss curves (the tutorial's figure 6.6)");
-        for (LengthResult r : results) {
-            md.image("loss, length " + r.length(), name + "-loss-L" + r.length() + ".png");
+        Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
+        md.heading(2, "Every seed");
+        List<List<String>> rows = new ArrayList<>();
+        for (JobResult r : results) {
+            rows.add(List.of(Seeds.base(r.setting()).substring("length=".length()),
+                    String.valueOf(Seeds.seed(r.setting()).orElse(0)), Markdown.f(r.last("best_dev_accuracy"), 3),
+                    Markdown.f(r.last("test_accuracy"), 3), Markdown.f(r.last("test_loss"), 3),
+                    String.valueOf((long) r.last("best_step")), Markdown.f(r.last("train_seconds"), 1)));
+        }
+        md.table(List.of("length", "seed", "best dev accuracy", "test accuracy (best model)", "test loss", "best step",
+                "train seconds"), rows);
+        int firstSeed = p.seeds().get(0);
+        List<JobResult> curves = results.stream().filter(r -> Seeds.seed(r.setting()).orElse(-1) == firstSeed).toList();
+        md.heading(2, "Loss curves (the tutorial's figure 6.6), seed " + firstSeed);
+        for (JobResult r : curves) {
+            md.image("loss, " + Seeds.base(r.setting()), name + "-loss-L" + Seeds.base(r.setting()).substring("length=".length())
+                    + ".png");
         }
         if (!speed.isEmpty()) {
             md.heading(2, "Hand-written SRN against DL4J's SimpleRnn (forward pass)");
@@ -162,32 +222,46 @@ abstract class DigitSumExperiment implements Experiment {
                     + "Mean time of one forward pass over 90 timed runs after 10 warm-up runs, as the tutorial "
                     + "measures it, at the tutorial's size (batch 2, 5 steps, 10 inputs, 10 hidden) and at DigitSum's "
                     + "(batch 8, 35 steps, 32 inputs, 32 hidden).");
-            List<List<String>> srows = new ArrayList<>();
-            speed.forEach((k, v) -> srows.add(List.of(k, Markdown.f(v, 4))));
-            md.table(List.of("implementation and size", "ms per forward pass"), srows);
+            List<List<String>> prow = new ArrayList<>();
+            speed.forEach((k, v) -> prow.add(List.of(k, Markdown.f(v, 4))));
+            md.table(List.of("implementation and size", "ms per forward pass"), prow);
         }
         rnnlab.io.AtomicFiles.write(run.out(name + ".md"), md.text());
 
-        List<Plots.Series> acc = List.of(
-                Plots.Series.of("Dev Accuracy", results.stream().map(LengthResult::length).toList(),
-                        results.stream().map(LengthResult::bestDev).toList(), false, true),
-                Plots.Series.of("Test Accuracy", results.stream().map(LengthResult::length).toList(),
-                        results.stream().map(LengthResult::test).toList(), true, true));
-        Plots.line(run.out(name + "-accuracy.png"), name + ": accuracy against sequence length", "sequence length",
-                "accuracy", acc, false);
-        for (LengthResult r : results) {
-            List<Long> steps = new ArrayList<>();
-            List<Double> losses = new ArrayList<>();
-            List<ClassifierRunner.Point> all = r.runner().trainStepLosses;
-            for (int i = 0; i < all.size(); i += 100) {
-                steps.add(all.get(i).step());
-                losses.add(all.get(i).value());
-            }
-            Plots.line(run.out(name + "-loss-L" + r.length() + ".png"), name + ", length " + r.length(), "step", "loss",
-                    List.of(Plots.Series.of("Train loss", steps, losses, false, false),
-                            Plots.Series.of("Dev loss", r.runner().devLosses.stream().map(ClassifierRunner.Point::step).toList(),
-                                    r.runner().devLosses.stream().map(ClassifierRunner.Point::value).toList(), true, false)),
-                    false);
+        Plots.seeds(run.out(name + "-accuracy.png"), name + ": accuracy against sequence length", "sequence length",
+                "accuracy", List.of(DigitSumComparison.overSeeds(csv, "best_dev_accuracy", "Dev Accuracy", true),
+                        DigitSumComparison.overSeeds(csv, "test_accuracy", "Test Accuracy", false)),
+                List.of(), false);
+        for (JobResult r : curves) {
+            Plots.line(run.out(name + "-loss-L" + Seeds.base(r.setting()).substring("length=".length()) + ".png"),
+                    name + ", " + Seeds.base(r.setting()) + ", seed " + firstSeed, "epoch", "loss",
+                    List.of(series(r.rows(), "train_step_loss", "Train loss (every 100th step)", false),
+                            series(r.rows(), "dev_loss", "Dev loss", true)), false);
         }
+    }
+
+    private static Plots.Series series(ResultsCsv rows, String metric, String name, boolean dashed) {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (ResultsCsv.Row r : rows.rows()) {
+            if (r.metric().equals(metric) && !r.epoch().equals("final")) {
+                x.add(Double.parseDouble(r.epoch()));
+                y.add(r.value());
+            }
+        }
+        return Plots.Series.of(name, x, y, dashed, false);
+    }
+
+    /** mean ± sd [low, high] (min-max) of accuracies by seed; one seed: its value. */
+    static String spread(Map<Integer, Double> bySeed) {
+        if (bySeed == null || bySeed.isEmpty()) {
+            return "-";
+        }
+        Summary s = Summary.of(bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+        if (s.n() == 1) {
+            return Markdown.f(s.mean(), 3);
+        }
+        return Markdown.f(s.mean(), 3) + " ± " + Markdown.f(s.sd(), 3) + " [" + Markdown.f(s.ci95Low(), 3) + ", "
+                + Markdown.f(s.ci95High(), 3) + "] (" + Markdown.f(s.min(), 2) + "-" + Markdown.f(s.max(), 2) + ")";
     }
 }

@@ -10,6 +10,9 @@ import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
+import rnnlab.stats.Comparison;
+import rnnlab.stats.Seeds;
+import rnnlab.stats.Summary;
 
 /**
  * {@code rnncell-rnn-hello-ohlol.txt}: learn to map 'hello' to 'ohlol' (one-hot input of 4 characters,
@@ -54,7 +57,7 @@ abstract class HelloOhlol implements Experiment {
     @Override
     public Configured configure(Config c) {
         Params p = new Params(c.real("lr", 1e-12, 1e6), c.integer("epochs", 1, 1_000_000),
-                c.integers("seeds", 0, Integer.MAX_VALUE),
+                c.seeds("seeds"),
                 hasBiasesKey() && c.choice("biases", "two", "one").equals("two"), rnnlab.model.Layers.of(c));
         if (p.layers() == rnnlab.model.Layers.DL4J && hasBiasesKey()) {
             throw rnnlab.model.Layers.unsupported(c.experiment(), "its RNN cell is stepped by hand in explicit ND4J, as "
@@ -104,6 +107,7 @@ abstract class HelloOhlol implements Experiment {
             rows.add(List.of(String.valueOf(p.seeds().get(i)), first > 0 ? String.valueOf(first) : "never",
                     last.predicted(), Markdown.f(last.loss(), 4)));
         }
+        Seeds.addSummaries(csv, List.of("final_loss"));
         csv.write(run.out(name + ".csv"));
 
         Markdown md = new Markdown().heading(1, name);
@@ -120,6 +124,10 @@ abstract class HelloOhlol implements Experiment {
         md.para((p.seeds().size() - firsts.size()) + " of " + p.seeds().size() + " seeds never predicted 'ohlol' within "
                 + p.epochs() + " epochs" + (firsts.size() < p.seeds().size() ? " (left out of the epoch statistics)" : "")
                 + ". The loss and the epoch move with the random start: the tutorial's run is one draw of it.");
+        Summary fl = Summary.of(finals.stream().mapToDouble(Double::doubleValue).toArray());
+        md.para("Final loss over the seeds: " + Comparison.describe(fl, 3) + " (mean [95% interval] (min-max, seeds)).");
+        Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
+        md.heading(2, "Every seed");
         md.table(List.of("seed", "first 'ohlol' epoch", "last prediction", "final loss"), rows);
         md.heading(2, "Seed " + p.seeds().get(0) + ", epoch by epoch (as the tutorial prints it)");
         StringBuilder sb = new StringBuilder();

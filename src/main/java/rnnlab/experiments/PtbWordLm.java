@@ -26,6 +26,12 @@ import rnnlab.report.Markdown;
 import rnnlab.report.PerplexityPlot;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
+import rnnlab.checkpoints.FinishedJobs;
+import rnnlab.jobs.JobResult;
+import rnnlab.jobs.Units;
+import rnnlab.stats.Comparison;
+import rnnlab.stats.Seeds;
+import rnnlab.stats.Summary;
 import rnnlab.train.GradientClipping;
 import rnnlab.train.LmTrainer;
 import rnnlab.train.Progress;
@@ -56,7 +62,7 @@ abstract class PtbWordLm implements Experiment {
 
     record Params(int batchSize, int steps, int hidden, double lr, double lrDivisor, int divideFromEpoch, int epochs,
             double gradNorm, double minNorm, int maxTrainTokens, int maxEvalTokens, List<String> prefixes, int genLen, double temperature,
-            int samples, long seed, Layers layers) {
+            int samples, List<Integer> seeds, Layers layers) {
     }
 
     @Override
@@ -68,8 +74,12 @@ abstract class PtbWordLm implements Experiment {
                 c.integer("max_train_tokens", 0, Integer.MAX_VALUE), c.integer("max_eval_tokens", 0, Integer.MAX_VALUE),
                 c.strings("gen_prefixes"),
                 c.integer("gen_len", 0, 10_000), c.real("gen_temperature", 0, 100), c.integer("gen_samples", 0, 100),
-                c.longValue("seed", 0, Long.MAX_VALUE), Layers.of(c));
-        return run -> execute(p, run);
+                c.seeds("seeds"), Layers.of(c));
+        List<String> units = new ArrayList<>();
+        for (int seed : p.seeds()) {
+            units.add(setting(seed));
+        }
+        return Configured.of(units, run -> execute(p, run));
     }
 
     /** One epoch's figures. */
@@ -106,37 +116,92 @@ abstract class PtbWordLm implements Experiment {
         log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows", name,
                 corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length);
 
+        boolean pages = Units.assembling();
+        List<JobResult> runs = new ArrayList<>();
+        for (int seed : p.seeds()) {
+            String setting = setting(seed);
+            if (Units.skip(run, setting, runs, log)) {
+                continue; // finished earlier, or another worker's
+            }
+            JobResult r = result(p, trainSeed(p, run, corpus, train, valid, test, starts, prefixes, seed, runs, pages));
+            FinishedJobs.write(run, r);
+            runs.add(r);
+        }
+        if (pages) {
+            report(p, run, runs, train.length);
+        }
+    }
+
+    /** One seed's rows: every epoch's figures and, once finished, the last epoch's as final rows; its generated text. */
+    private JobResult result(Params p, SeedRun r) {
+        ResultsCsv csv = new ResultsCsv();
+        String setting = setting(r.seed());
+        for (Epoch e : r.epochs()) {
+            csv.add(setting, e.epoch(), "lr", e.lr());
+            csv.add(setting, e.epoch(), "perplexity", e.train());
+            csv.add(setting, e.epoch(), "valid_perplexity", e.valid());
+            csv.add(setting, e.epoch(), "test_perplexity", e.test());
+            csv.add(setting, e.epoch(), "tokens_per_second", e.tokensPerSecond());
+            csv.add(setting, e.epoch(), "elapsed_seconds", e.elapsed());
+        }
+        boolean finished = r.epochs().size() == p.epochs();
+        if (finished) {
+            Epoch last = r.epochs().get(r.epochs().size() - 1);
+            csv.addFinal(setting, "perplexity", last.train());
+            csv.addFinal(setting, "valid_perplexity", last.valid());
+            csv.addFinal(setting, "test_perplexity", last.test());
+            csv.addFinal(setting, "heldout_perplexity", last.test());
+            csv.addFinal(setting, "tokens_per_second", last.tokensPerSecond());
+            csv.addFinal(setting, "train_seconds", r.trainSeconds());
+        }
+        return new JobResult(setting, csv, Map.of("samples", r.samples()), finished);
+    }
+
+    /** One seed's run as far as it got: its epochs, the last generated text and its training seconds. */
+    record SeedRun(int seed, List<Epoch> epochs, List<String> samples, double trainSeconds) {
+    }
+
+    /** A seed's setting: {@code model=rnn;seed=N}. */
+    private String setting(int seed) {
+        return Seeds.setting("model=" + cell.name().toLowerCase(java.util.Locale.ROOT), seed);
+    }
+
+    /** Trains (or resumes, or finds finished) one seed, rewriting the pages after each epoch with {@code done} before it. */
+    private SeedRun trainSeed(Params p, Run run, WordCorpus corpus, int[][] train, int[][] valid, int[][] test,
+            List<Integer> starts, int[][] prefixes, int seed, List<JobResult> done, boolean pages) {
+        String setting = setting(seed);
+        String label = name + " " + setting;
         GradientClipping normalise = GradientClipping.normalize(p.gradNorm(), p.minNorm());
         NetLanguageModel model = new NetLanguageModel(
-                WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), p.seed()),
+                WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), seed),
                 corpus.vocabSize(),
                 normalise);
         List<Epoch> epochs = new ArrayList<>();
         List<String> samples = new ArrayList<>();
         // where a checkpoint left the run: epoch index, next batch, the epoch's loss sum and seconds so far
         Resume at = new Resume(0, 0, 0, 0, 0, 0);
-        java.nio.file.Path ckpt = Checkpoint.file(run, null);
-        String key = Checkpoint.key(run, "");
+        java.nio.file.Path ckpt = Checkpoint.file(run, setting);
+        String key = Checkpoint.key(run, setting);
         if (!Checkpoint.fresh()) {
-            byte[] saved = Checkpoint.read(ckpt, key, msg -> log.info("{}: {}", name, msg)).orElse(null);
+            byte[] saved = Checkpoint.read(ckpt, key, msg -> log.info("{}: {}", label, msg)).orElse(null);
             if (saved != null) {
                 try {
                     at = Resume.read(saved, epochs, samples, model);
-                    log.info("{}: {}", name, at.epoch() >= p.epochs() ? "finished earlier (" + ckpt + "); skipped"
+                    log.info("{}: {}", label, at.epoch() >= p.epochs() ? "finished earlier (" + ckpt + "); skipped"
                             : "resuming at epoch " + (at.epoch() + 1) + ", batch " + (at.batch() + 1) + " of " + starts.size()
                                     + " from " + ckpt);
                 } catch (java.io.IOException | RuntimeException ex) {
-                    log.info("{}: checkpoint {} cannot be restored ({}); starting over", name, ckpt, ex.getMessage());
+                    log.info("{}: checkpoint {} cannot be restored ({}); starting over", label, ckpt, ex.getMessage());
                     epochs.clear();
                     samples.clear();
                     at = new Resume(0, 0, 0, 0, 0, 0);
                     model = new NetLanguageModel(WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(),
-                            p.steps(), p.seed()), corpus.vocabSize(), normalise);
+                            p.steps(), seed), corpus.vocabSize(), normalise);
                 }
             }
         }
         double every = Checkpoint.every();
-        Progress progress = new Progress(log, name, (long) p.epochs() * starts.size() - (long) at.epoch() * starts.size()
+        Progress progress = new Progress(log, label, (long) p.epochs() * starts.size() - (long) at.epoch() * starts.size()
                 - at.batch(), 10);
         long step = 0;
         double trainSeconds = at.trainSeconds();
@@ -171,28 +236,36 @@ abstract class PtbWordLm implements Experiment {
             Epoch ep = new Epoch(e + 1, lr, trainPpl, validPpl, testPpl,
                     (double) starts.size() * p.steps() * p.batchSize() / seconds, (System.nanoTime() - t0) / 1e9);
             epochs.add(ep);
-            log.info("epoch= {}  time= {}  lr= {}  exp(loss)= {}  valid: {}  test: exp(loss) = {}", e, Markdown.f(ep.elapsed(), 1),
-                    Markdown.f(lr, 5), Markdown.f(trainPpl, 3), Markdown.f(validPpl, 3), Markdown.f(testPpl, 3));
-            samples = generate(model, corpus, prefixes, p);
-            report(p, run, epochs, samples, trainSeconds, train.length);
+            log.info("{} epoch= {}  time= {}  lr= {}  exp(loss)= {}  valid: {}  test: exp(loss) = {}", label, e,
+                    Markdown.f(ep.elapsed(), 1), Markdown.f(lr, 5), Markdown.f(trainPpl, 3), Markdown.f(validPpl, 3),
+                    Markdown.f(testPpl, 3));
+            samples = generate(model, corpus, prefixes, p, seed);
+            if (pages) {
+                report(p, run, with(done, result(p, new SeedRun(seed, epochs, samples, trainSeconds))), train.length);
+            }
             Checkpoint.write(ckpt, key, new Resume(e + 1, 0, 0, trainSeconds, (System.nanoTime() - t0) / 1e9, 0)
                     .write(epochs, samples, model));
         }
-        if (at.epoch() >= p.epochs()) {
-            report(p, run, epochs, samples, trainSeconds, train.length);
-        }
+        SeedRun result = new SeedRun(seed, epochs, samples, trainSeconds);
         Map<String, String> info = new LinkedHashMap<>(run.config().values());
         info.put("experiment", name);
-        info.put("setting", "");
+        info.put("setting", setting);
         info.put("profile", run.config().profile());
         info.put("text", SavedModel.Text.PTB.key());
-        java.nio.file.Path file = SavedModel.file(run, null);
+        java.nio.file.Path file = SavedModel.file(run, setting);
         List<String> words = new ArrayList<>();
         for (int i = 0; i < corpus.vocabSize(); i++) {
             words.add(corpus.word(i));
         }
         SavedModel.write(file, model.net(), words, info);
-        log.info("{}: model saved to {}", name, file);
+        log.info("{}: model saved to {}", label, file);
+        return result;
+    }
+
+    private static List<JobResult> with(List<JobResult> done, JobResult current) {
+        List<JobResult> all = new ArrayList<>(done);
+        all.add(current);
+        return all;
     }
 
     /**
@@ -271,9 +344,10 @@ abstract class PtbWordLm implements Experiment {
         return Math.exp(sum / n);
     }
 
-    private static List<String> generate(NetLanguageModel model, WordCorpus corpus, int[][] prefixes, Params p) {
+    private static List<String> generate(NetLanguageModel model, WordCorpus corpus, int[][] prefixes, Params p,
+            int seed) {
         List<String> out = new ArrayList<>();
-        Random random = new Random(p.seed());
+        Random random = new Random(seed);
         for (int[] prefix : prefixes) {
             out.add("greedy: " + corpus.text(LmTrainer.continuation(model, prefix, p.genLen(), 0, random)));
             for (int s = 0; s < p.samples(); s++) {
@@ -284,24 +358,12 @@ abstract class PtbWordLm implements Experiment {
         return out;
     }
 
-    private void report(Params p, Run run, List<Epoch> epochs, List<String> samples, double trainSeconds, int rows) {
-        ResultsCsv csv = new ResultsCsv();
-        String setting = "model=" + cell.name().toLowerCase(java.util.Locale.ROOT);
-        for (Epoch e : epochs) {
-            csv.add(setting, e.epoch(), "lr", e.lr());
-            csv.add(setting, e.epoch(), "perplexity", e.train());
-            csv.add(setting, e.epoch(), "valid_perplexity", e.valid());
-            csv.add(setting, e.epoch(), "test_perplexity", e.test());
-            csv.add(setting, e.epoch(), "tokens_per_second", e.tokensPerSecond());
-            csv.add(setting, e.epoch(), "elapsed_seconds", e.elapsed());
-        }
-        Epoch last = epochs.get(epochs.size() - 1);
-        if (epochs.size() == p.epochs()) {
-            csv.addFinal(setting, "perplexity", last.train());
-            csv.addFinal(setting, "heldout_perplexity", last.test());
-            csv.addFinal(setting, "tokens_per_second", last.tokensPerSecond());
-            csv.addFinal(setting, "train_seconds", trainSeconds);
-        }
+    /** The metrics each setting is summarised by over its seeds. */
+    static final List<String> SUMMARISED = List.of("perplexity", "valid_perplexity", "test_perplexity");
+
+    private void report(Params p, Run run, List<JobResult> runs, int rows) {
+        ResultsCsv csv = JobResult.concat(runs);
+        Seeds.addSummaries(csv, SUMMARISED);
         csv.write(run.out(name + ".csv"));
 
         double[] course = courseTestPerplexity();
@@ -312,29 +374,65 @@ abstract class PtbWordLm implements Experiment {
             md.para(p.layers().note(true));
         }
         md.para(run.config().settingsSentence());
-        md.heading(2, "Perplexity per epoch");
+        md.heading(2, "Perplexity per epoch, over seeds");
+        Map<String, Map<Double, Summary>> trainBy = Seeds.perEpoch(csv, "perplexity");
+        Map<String, Map<Double, Summary>> validBy = Seeds.perEpoch(csv, "valid_perplexity");
+        Map<String, Map<Double, Summary>> testBy = Seeds.perEpoch(csv, "test_perplexity");
+        String base = "model=" + cell.name().toLowerCase(java.util.Locale.ROOT);
         List<List<String>> rows2 = new ArrayList<>();
-        for (Epoch e : epochs) {
-            rows2.add(List.of(String.valueOf(e.epoch()), Markdown.f(e.lr(), 5), Markdown.f(e.train(), 1),
-                    Markdown.f(e.valid(), 1), Markdown.f(e.test(), 1),
-                    e.epoch() <= course.length && !Double.isNaN(course[e.epoch() - 1])
-                            ? Markdown.f(course[e.epoch() - 1], 1) : "-",
-                    Markdown.f(e.tokensPerSecond(), 0), Progress.clock(e.elapsed())));
+        for (int e = 1; e <= p.epochs(); e++) {
+            Summary tr = trainBy.getOrDefault(base, Map.of()).get((double) e);
+            if (tr == null) {
+                break;
+            }
+            rows2.add(List.of(String.valueOf(e), Markdown.f(learningRate(p, e), 5), String.valueOf(tr.n()),
+                    Comparison.describe(tr, 1), Comparison.describe(validBy.get(base).get((double) e), 1),
+                    Comparison.describe(testBy.get(base).get((double) e), 1),
+                    e <= course.length && !Double.isNaN(course[e - 1]) ? Markdown.f(course[e - 1], 1) : "-"));
         }
-        md.table(List.of("epoch", "lr", "training perplexity", "validation perplexity", "test perplexity",
-                "course's test perplexity", "tokens/s", "elapsed"), rows2);
+        md.table(List.of("epoch", "lr", "seeds", "training perplexity: mean [95% interval] (min-max, seeds)",
+                "validation perplexity", "test perplexity", "course's test perplexity"), rows2);
+        double trainSeconds = Seeds.values(csv, "final", "train_seconds").values().stream()
+                .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).sum();
         md.para("Perplexity is exp of the mean over batches of each batch's mean cross-entropy, as the course "
-                + "computes it; training perplexity is taken during the epoch, as the weights move. The training split "
+                + "computes it; training perplexity is taken during the epoch, as the weights move. Over seeds "
+                + "(`seeds`; the seed moves the initial weights and the sampling of generated text) the mean is exp of "
+                + "the mean log perplexity, and so are the ends of its 95% interval (Student's t). The training split "
                 + "is " + rows + " rows of " + p.batchSize() + " columns"
                 + (p.maxTrainTokens() > 0 ? " (a prefix of " + p.maxTrainTokens() + " tokens, for a short run)" : "")
                 + (p.maxEvalTokens() > 0 ? "; validation and test use their first " + p.maxEvalTokens() + " tokens" : "")
-                + ". Training time " + Progress.clock(trainSeconds) + " (minutes:seconds) on one thread; elapsed "
-                + "includes the validation and test passes.");
+                + ". Training time " + Progress.clock(trainSeconds) + " (minutes:seconds) in all, on one thread.");
         md.image("perplexity per epoch", name + "-perplexity.png");
-        md.heading(2, "Generated text after epoch " + last.epoch());
-        md.para("From each prefix: the most likely next word each time (greedy), then samples at temperature "
-                + p.temperature() + ". `<unk>` stands for the rare words the corpus replaced; `<eos>` ends a sentence.");
-        md.code(String.join("\n", samples));
+        Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
+        md.heading(2, "Every seed");
+        List<List<String>> seedRows = new ArrayList<>();
+        for (JobResult r : runs) {
+            for (int e = 1; e <= p.epochs(); e++) {
+                String ep = String.valueOf(e);
+                java.util.Optional<Double> train = r.rows().get(r.setting(), ep, "perplexity");
+                if (train.isEmpty()) {
+                    break;
+                }
+                seedRows.add(List.of(String.valueOf(Seeds.seed(r.setting()).orElse(0)), ep,
+                        Markdown.f(r.rows().get(r.setting(), ep, "lr").orElse(Double.NaN), 5), Markdown.f(train.get(), 1),
+                        Markdown.f(r.rows().get(r.setting(), ep, "valid_perplexity").orElse(Double.NaN), 1),
+                        Markdown.f(r.rows().get(r.setting(), ep, "test_perplexity").orElse(Double.NaN), 1),
+                        Markdown.f(r.rows().get(r.setting(), ep, "tokens_per_second").orElse(Double.NaN), 0),
+                        Progress.clock(r.rows().get(r.setting(), ep, "elapsed_seconds").orElse(0.0))));
+            }
+        }
+        md.table(List.of("seed", "epoch", "lr", "training perplexity", "validation perplexity", "test perplexity",
+                "tokens/s", "elapsed"), seedRows);
+        md.para("Elapsed includes the validation and test passes.");
+        JobResult first = runs.isEmpty() ? null : runs.get(0);
+        if (first != null && !first.texts().getOrDefault("samples", List.of()).isEmpty()) {
+            int lastEpoch = (int) first.rows().rows().stream().filter(x -> x.metric().equals("perplexity")
+                    && !x.epoch().equals("final")).mapToDouble(x -> Double.parseDouble(x.epoch())).max().orElse(0);
+            md.heading(2, "Generated text after epoch " + lastEpoch + ", " + first.setting());
+            md.para("From each prefix: the most likely next word each time (greedy), then samples at temperature "
+                    + p.temperature() + ". `<unk>` stands for the rare words the corpus replaced; `<eos>` ends a sentence.");
+            md.code(String.join("\n", first.texts().get("samples")));
+        }
         AtomicFiles.write(run.out(name + ".md"), md.text());
 
         drawPerplexity(run.out(name + ".csv"), run.out(name + "-perplexity.png"));

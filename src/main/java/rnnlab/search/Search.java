@@ -229,9 +229,16 @@ public final class Search {
         };
     }
 
-    /** Runs the baseline and the candidates, then writes the final page and the scoreboard. */
+    /**
+     * Runs the baseline and the candidates, then writes the final page and the scoreboard. The candidates' folders are
+     * kept: a search stopped and run again draws the same candidates in the same order, and each one's finished jobs
+     * are reused from its folder ({@link rnnlab.checkpoints.FinishedJobs}), so it goes on to its count where it
+     * stopped; {@code -Dfresh=true} starts it over.
+     */
     public void run() throws IOException {
-        deleteTree(workDir);
+        if (rnnlab.checkpoints.Checkpoint.fresh()) {
+            deleteTree(workDir);
+        }
         ExperimentTaskCreator tasks = new ExperimentTaskCreator(this::runExperiment, workDir);
         log.info("search {}: {} candidates over {} ({}), after a baseline run of the experiment's own settings",
                 entry.name(), candidates, space.keys(), score.objective().description());

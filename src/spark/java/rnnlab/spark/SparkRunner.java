@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import rnnlab.Main;
 import rnnlab.core.Cli;
 import rnnlab.io.AtomicFiles;
+import rnnlab.jobs.Units;
 import rnnlab.jobs.Workers;
 
 /**
@@ -87,12 +88,21 @@ public final class SparkRunner {
         overrides.remove("out");
         overrides.remove("jobs");
         overrides.remove("runner");
+        String units = overrides.remove("units");
         overrides.keySet().removeIf(Cli::isForeign);
         overrides.keySet().removeAll(Cli.RESERVED);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
-        int code = Main.runAsTask(new Cli(exp, profile, dir.toString(), overrides), Path.of(t.projectDir()), p, p);
+        int code;
+        try {
+            // the settings this task trains (rnnlab.jobs.Units), on this task's thread only: tasks share the executor
+            code = Units.only(units, () -> Main.runAsTask(new Cli(exp, profile, dir.toString(), overrides),
+                    Path.of(t.projectDir()), p, p));
+        } catch (Exception e) {
+            p.println("rnnlab: task failed: " + e);
+            code = 1;
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (Stream<Path> s = Files.walk(dir)) {

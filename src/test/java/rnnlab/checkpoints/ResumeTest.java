@@ -66,7 +66,7 @@ class ResumeTest {
         Path dir = ck.resolve("JayChouRnn/quick");
         Process p = command(tmp.resolve("cut"), ck, Map.of()).redirectOutput(tmp.resolve("cut.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (checkpoint(dir, "sampling-sequential-") == null) {
+        while (checkpoint(dir, "sampling-sequential") == null) {
             assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint: " + Files.readString(tmp.resolve("cut.log")));
             Thread.sleep(20);
         }
@@ -78,15 +78,25 @@ class ResumeTest {
         String again = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
         assertTrue(again.contains("resuming after epoch"), again);
         assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
-        assertTrue(Files.isRegularFile(tmp.resolve("cut/models/JayChouRnn_sampling-sequential.zip")));
+        assertTrue(Files.isRegularFile(tmp.resolve("cut/models/JayChouRnn_sampling-sequential_seed-0.zip")));
 
         // run once more: the job is finished, so nothing trains, and the files are the same
         String done = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
         assertTrue(done.contains("finished earlier") && !done.contains("====>"), done);
         assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
 
+        // a cut-off record of the finished job is reported, and the finished checkpoint serves instead
+        Path record = tmp.resolve("cut/runs/JayChouRnn/sampling=sequential;seed=0.txt");
+        byte[] kept = Files.readAllBytes(record);
+        Files.write(record, java.util.Arrays.copyOf(kept, kept.length - 30));
+        String recordCut = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
+        assertTrue(recordCut.contains("training it again") && recordCut.contains("finished earlier")
+                && !recordCut.contains("====>"), recordCut);
+        assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
+
         // a truncated checkpoint is reported and the job starts over, to the same numbers
-        Path file = checkpoint(dir, "sampling-sequential-");
+        Files.delete(record);
+        Path file = checkpoint(dir, "sampling-sequential");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         String restarted = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
@@ -116,7 +126,7 @@ class ResumeTest {
         Path dir = ck.resolve("PtbWordRnn/quick");
         Process p = commandOf(tmp.resolve("cut"), ck, ptb).redirectOutput(tmp.resolve("cut.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (checkpoint(dir, "run-") == null) {
+        while (checkpoint(dir, "model-rnn") == null) {
             assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint: " + Files.readString(tmp.resolve("cut.log")));
             Thread.sleep(20);
         }
@@ -144,7 +154,7 @@ class ResumeTest {
         rnnlab.core.Config c = rnnlab.core.Config.load(Path.of("experiments"), "JayChouRnn", "quick",
                 merged(Map.of("lr", "0.002")));
         rnnlab.core.Run run = new rnnlab.core.Run("JayChouRnn", c, Path.of("").toAbsolutePath(), dir);
-        return Checkpoint.file(run, "sampling=sequential").getFileName().toString();
+        return Checkpoint.file(run, "sampling=sequential;seed=0").getFileName().toString();
     }
 
     static Map<String, String> merged(Map<String, String> extra) {

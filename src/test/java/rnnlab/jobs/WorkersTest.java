@@ -25,13 +25,7 @@ class WorkersTest {
     private static final Map<String, String> SHORT = Map.of("epochs", "40", "seeds", "0,1");
 
     static int run(String exp, Path out, int jobs, ByteArrayOutputStream log) {
-        System.setProperty("jobs", String.valueOf(jobs));
-        try {
-            PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8);
-            return Main.run(new Cli(exp, "quick", out.toString(), SHORT), Path.of("").toAbsolutePath(), p, p);
-        } finally {
-            System.clearProperty("jobs");
-        }
+        return runWith(exp, out, jobs, SHORT, log);
     }
 
     /** Every row of a results CSV but the timings. */
@@ -58,6 +52,52 @@ class WorkersTest {
         }
         String board = Files.readString(tmp.resolve("two/README.md"));
         assertTrue(board.contains("[HelloOhlolRnn](HelloOhlolRnn.md)") && board.contains("[HelloOhlolRnnCell]"), board);
+    }
+
+    @Test
+    void anExperimentsSeedsRunAsJobsOfTheirOwnToTheSameFiles(@TempDir Path tmp) throws Exception {
+        Map<String, String> small = Map.of("epochs", "2", "seeds", "0,1", "hidden_size", "32", "pred_period", "1",
+                "heldout_period", "2", "pred_len", "5");
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        assertEquals(0, runWith("JayChouRnn", tmp.resolve("one"), 1, small, one), one.toString(StandardCharsets.UTF_8));
+        assertEquals(0, runWith("JayChouRnn", tmp.resolve("two"), 2, small, two), two.toString(StandardCharsets.UTF_8));
+        String log = two.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("2 jobs, 2 at a time"), log);
+        assertTrue(log.contains("[JayChouRnn sampling=sequential;seed=1] "), "each job's lines, named: " + log);
+        assertTrue(log.contains("JayChouRnn: writing its pages from its jobs' results"), log);
+        assertEquals(numbers(tmp.resolve("one/JayChouRnn.csv")), numbers(tmp.resolve("two/JayChouRnn.csv")));
+        assertTrue(numbers(tmp.resolve("two/JayChouRnn.csv")).contains("sampling=sequential,final,perplexity_n,2"));
+        String page = Files.readString(tmp.resolve("two/JayChouRnn.md"));
+        assertEquals(Files.readString(tmp.resolve("one/JayChouRnn.md")).replaceAll("[0-9:]+ \\|", "").replaceAll("\\| [0-9]+ \\|", ""),
+                page.replaceAll("[0-9:]+ \\|", "").replaceAll("\\| [0-9]+ \\|", ""), "the same page but its timings");
+        // run again: both jobs finished, so nothing trains and the files stay (the build's tests run with -Dfresh=true)
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        String fresh = System.getProperty("fresh");
+        System.setProperty("fresh", "false");
+        try {
+            assertEquals(0, runWith("JayChouRnn", tmp.resolve("two"), 2, small, again), again.toString(StandardCharsets.UTF_8));
+        } finally {
+            if (fresh == null) {
+                System.clearProperty("fresh");
+            } else {
+                System.setProperty("fresh", fresh);
+            }
+        }
+        String log2 = again.toString(StandardCharsets.UTF_8);
+        assertTrue(log2.contains("0 jobs, 2 at a time, each in a worker JVM; 2 finished earlier, reused") && !log2.contains("====>"),
+                log2);
+        assertEquals(numbers(tmp.resolve("one/JayChouRnn.csv")), numbers(tmp.resolve("two/JayChouRnn.csv")));
+    }
+
+    static int runWith(String exp, Path out, int jobs, Map<String, String> overrides, ByteArrayOutputStream log) {
+        System.setProperty("jobs", String.valueOf(jobs));
+        try {
+            PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8);
+            return Main.run(new Cli(exp, "quick", out.toString(), overrides), Path.of("").toAbsolutePath(), p, p);
+        } finally {
+            System.clearProperty("jobs");
+        }
     }
 
     @Test

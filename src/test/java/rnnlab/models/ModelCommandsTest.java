@@ -58,7 +58,7 @@ class ModelCommandsTest {
         Outcome r = run("JayChouRnn", dir.resolve("out").toString(), kv("epochs", "2", "hidden_size", "32",
                 "pred_period", "2", "heldout_period", "2", "pred_len", "5"));
         assertEquals(0, r.code(), r.err());
-        model = dir.resolve("out/models/JayChouRnn_sampling-sequential.zip");
+        model = dir.resolve("out/models/JayChouRnn_sampling-sequential_seed-0.zip");
         assertTrue(Files.isRegularFile(model), "no model at " + model);
         heldOut = ResultsCsv.read(dir.resolve("out/JayChouRnn.csv")).rows().stream()
                 .filter(row -> row.epoch().equals("final") && row.metric().equals("heldout_perplexity"))

@@ -1,0 +1,74 @@
+package rnnlab.jobs;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Which of an experiment's jobs this process runs. An experiment's job is one unit of it, one setting and seed
+ * ({@code length=20;seed=3}); {@code -Dunits=S1|S2} (set by the parent for a worker, or for one Spark task by
+ * {@link #only}) restricts a run to those settings: it trains them, keeps each one's result
+ * ({@link FinishedJobs}) and writes no pages. A run without it trains whatever is not finished yet and writes the
+ * pages from every unit's result, in the experiment's own order, so the files are the same however the units ran.
+ */
+public final class Units {
+    /** What separates settings in {@code -Dunits}. */
+    public static final String SEPARATOR = "|";
+
+    private static final ThreadLocal<Set<String>> TASK = new ThreadLocal<>();
+
+    private Units() {
+    }
+
+    /** The settings this run is restricted to, or null for all of them. */
+    static Set<String> selection() {
+        Set<String> task = TASK.get();
+        if (task != null) {
+            return task;
+        }
+        String v = System.getProperty("units");
+        return v == null || v.isBlank() ? null : parse(v);
+    }
+
+    static Set<String> parse(String v) {
+        return new LinkedHashSet<>(Arrays.asList(v.split(java.util.regex.Pattern.quote(SEPARATOR))));
+    }
+
+    /** {@code -Dunits}'s value for these settings. */
+    public static String join(List<String> settings) {
+        return String.join(SEPARATOR, settings);
+    }
+
+    /** Whether this run trains {@code setting}. */
+    public static boolean mine(String setting) {
+        Set<String> s = selection();
+        return s == null || s.contains(setting);
+    }
+
+    /** Whether this run writes the experiment's pages: it is not restricted to some of its units. */
+    public static boolean assembling() {
+        return selection() == null;
+    }
+
+    /**
+     * Whether this run leaves a job untrained: it finished earlier (its kept result, said in one line on {@code log},
+     * is added to {@code into}) or it is another worker's.
+     */
+    public static boolean skip(rnnlab.core.Run run, String setting, List<JobResult> into, org.slf4j.Logger log) {
+        java.util.Optional<JobResult> kept = rnnlab.checkpoints.FinishedJobs.reuse(run, setting, log);
+        kept.ifPresent(into::add);
+        return kept.isPresent() || !mine(setting);
+    }
+
+    /** Runs {@code body} on this thread restricted to {@code settings} (a Spark task's units). */
+    public static <T> T only(String settings, Callable<T> body) throws Exception {
+        TASK.set(settings == null || settings.isBlank() ? null : parse(settings));
+        try {
+            return body.call();
+        } finally {
+            TASK.remove();
+        }
+    }
+}
