@@ -43,7 +43,8 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
             "maven.", "java.", "jdk.", "sun.", "os.", "user.", "file.", "line.", "path.", "native.", "stdout.",
             "stderr.", "awt.", "exec.", "surefire.", "style.", "org.", "com.", "net.", "io.", "javacpp.",
             "logback.", "library.", "classworlds.", "guice.", "http.", "https.", "socksProxy", "ftp.", "env.",
-            "skipTests", "test", "failIfNoTests", "rnnlab.", "basedir", "localRepository", "spark.");
+            "skipTests", "test", "failIfNoTests", "rnnlab.", "basedir", "localRepository", "spark.",
+            "jetty.", "scala.");
 
     public static boolean isForeign(String key) {
         for (String p : FOREIGN_PREFIXES) {

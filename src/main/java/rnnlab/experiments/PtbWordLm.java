@@ -397,7 +397,8 @@ abstract class PtbWordLm implements Experiment {
         md.para("Perplexity is exp of the mean over batches of each batch's mean cross-entropy, as the course "
                 + "computes it; training perplexity is taken during the epoch, as the weights move. Over seeds "
                 + "(`seeds`; the seed moves the initial weights and the sampling of generated text) the mean is exp of "
-                + "the mean log perplexity, and so are the ends of its 95% interval (Student's t). The training split "
+                + "the mean log perplexity, and so are the ends of its 95% interval (Student's t; the CSV's `_sd` rows of "
+                + "perplexities are the sd of the log perplexity). The training split "
                 + "is " + rows + " rows of " + p.batchSize() + " columns"
                 + (p.maxTrainTokens() > 0 ? " (a prefix of " + p.maxTrainTokens() + " tokens, for a short run)" : "")
                 + (p.maxEvalTokens() > 0 ? "; validation and test use their first " + p.maxEvalTokens() + " tokens" : "")

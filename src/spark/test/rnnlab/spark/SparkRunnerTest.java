@@ -22,12 +22,15 @@ class SparkRunnerTest {
     private static final Map<String, String> SHORT = Map.of("epochs", "40", "seeds", "0,1");
 
     static String run(Path out, Map<String, String> props) {
+        return run("HelloOhlolRnn,HelloOhlolRnnCell", SHORT, out, props);
+    }
+
+    static String run(String exp, Map<String, String> overrides, Path out, Map<String, String> props) {
         props.forEach(System::setProperty);
         try {
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8);
-            int code = Main.run(new Cli("HelloOhlolRnn,HelloOhlolRnnCell", "quick", out.toString(), SHORT),
-                    Path.of("").toAbsolutePath(), p, p);
+            int code = Main.run(new Cli(exp, "quick", out.toString(), overrides), Path.of("").toAbsolutePath(), p, p);
             String text = log.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, text);
             return text;
@@ -37,7 +40,7 @@ class SparkRunnerTest {
     }
 
     static List<String> numbers(Path csv) throws Exception {
-        return Files.readAllLines(csv).stream().filter(l -> !l.contains("seconds")).toList();
+        return Files.readAllLines(csv).stream().filter(l -> !l.contains("seconds") && !l.contains("tokens_per_second")).toList();
     }
 
     @Test
@@ -55,5 +58,19 @@ class SparkRunnerTest {
         }
         String board = Files.readString(tmp.resolve("spark/README.md"));
         assertTrue(board.contains("[HelloOhlolRnn](HelloOhlolRnn.md)"), board);
+    }
+
+    @Test
+    void anExperimentsSeedsAsTasksGiveTheLocalFiles(@TempDir Path tmp) throws Exception {
+        Map<String, String> small = Map.of("epochs", "2", "seeds", "0,1", "hidden_size", "32", "pred_period", "1",
+                "heldout_period", "2", "pred_len", "5");
+        run("JayChouRnn", small, tmp.resolve("local"), Map.of("jobs", "1"));
+        String log = run("JayChouRnn", small, tmp.resolve("spark"), Map.of("runner", "spark", "spark.master", "local[2]"));
+        assertTrue(log.contains("2 jobs as Spark tasks on local[2]"), log);
+        assertTrue(log.contains("task JayChouRnn sampling=sequential;seed=1 finished"), log);
+        assertTrue(log.contains("JayChouRnn: writing its pages from its jobs' results"), log);
+        assertTrue(Files.isRegularFile(tmp.resolve("spark/runs/JayChouRnn/sampling=sequential;seed=1.txt")),
+                "each task's kept result comes back to the driver");
+        assertEquals(numbers(tmp.resolve("local/JayChouRnn.csv")), numbers(tmp.resolve("spark/JayChouRnn.csv")));
     }
 }
