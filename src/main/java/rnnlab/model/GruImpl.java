@@ -88,7 +88,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
     }
 
     @Override
-    void backwardSteps(FloatPointer rw, FloatBuffer eb, int end) {
+    void backwardSteps(FloatPointer rwT, FloatBuffer eb, int end) {
         int n = units;
         int g3 = width;
         int bs = batch;
@@ -125,7 +125,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             }
             Raw.put(d, block, dz, gOff);
             // dL/d(R * H_{t-1}) = dC W_hh^T
-            Raw.gemm(false, true, bs, n, n, 1f, dz.at(gOff + 2L * n), g3, rw.position(2L * n), g3, 0f, dResetHidden.at(0), n);
+            Raw.gemm(false, false, bs, n, n, 1f, dz.at(gOff + 2L * n), g3, rwT.position(2L * n * n), n, 0f, dResetHidden.at(0), n);
             Raw.get(dResetHidden, 0, drh, perStep);
             for (int r = 0; r < bs; r++) {
                 int gb = r * g3;
@@ -139,7 +139,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             Raw.put(d, block, dz, gOff);
             Raw.put(dh, perStep, dhNext, 0);
             // dL/dH_{t-1} += [dZ dR] [W_hz W_hr]^T
-            Raw.gemm(false, true, bs, n, 2 * n, 1f, dz.at(gOff), g3, rw.position(0), g3, 1f, dhNext.at(0), n);
+            Raw.gemm(false, false, bs, n, 2 * n, 1f, dz.at(gOff), g3, rwT.position(0), n, 1f, dhNext.at(0), n);
         }
     }
 

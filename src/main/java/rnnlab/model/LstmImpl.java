@@ -94,7 +94,7 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
     }
 
     @Override
-    void backwardSteps(FloatPointer rw, FloatBuffer eb, int end) {
+    void backwardSteps(FloatPointer rwT, FloatBuffer eb, int end) {
         int n = units;
         int g4 = width;
         int bs = batch;
@@ -141,7 +141,7 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
             Raw.put(d, block, dz, gOff);
             if (s > end) {
                 // dL/dH_{s-1} from the recurrence: dZ_s RW^T
-                Raw.gemm(false, true, bs, n, g4, 1f, dz.at(gOff), g4, rw, g4, 0f, dhNext.at(0), n);
+                Raw.gemm(false, false, bs, n, g4, 1f, dz.at(gOff), g4, rwT, n, 0f, dhNext.at(0), n);
             }
         }
     }

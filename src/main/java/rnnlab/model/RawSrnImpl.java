@@ -37,7 +37,7 @@ public class RawSrnImpl extends RawRecurrentImpl<Srn> {
     }
 
     @Override
-    void backwardSteps(FloatPointer rw, FloatBuffer eb, int end) {
-        kernel.backward(eb, hidden, dz, rw, steps, end, batch, units);
+    void backwardSteps(FloatPointer rwT, FloatBuffer eb, int end) {
+        kernel.backward(eb, hidden, dz, rwT, steps, end, batch, units);
     }
 }

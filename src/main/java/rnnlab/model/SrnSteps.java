@@ -53,9 +53,9 @@ public final class SrnSteps {
     /**
      * Backpropagation through steps {@code end..T-1}: {@code dZ_t = (dL/dH_t + dZ_{t+1} U^T) * f'(Z_t)}, f' from
      * {@code H_t}, into {@code dz} (the steps below {@code end} are left alone). {@code eps} holds dL/dH and
-     * may be {@code dz}'s own memory.
+     * may be {@code dz}'s own memory; {@code uT} is U transposed (see {@link RawRecurrentImpl#backwardSteps}).
      */
-    void backward(FloatBuffer eps, Raw.Buf h, Raw.Buf dz, FloatPointer u, int steps, int end, int bs, int n) {
+    void backward(FloatBuffer eps, Raw.Buf h, Raw.Buf dz, FloatPointer uT, int steps, int end, int bs, int n) {
         int perStep = bs * n;
         float[] e = work = Raw.scratch(work, perStep);
         float[] hv = hw = Raw.scratch(hw, perStep);
@@ -77,7 +77,7 @@ public final class SrnSteps {
             }
             Raw.put(e, perStep, dz, off);
             if (s > end) {
-                Raw.gemm(false, true, bs, n, n, 1f, dz.view(off), n, u, n, 0f, dhNext.view(0), n);
+                Raw.gemm(false, false, bs, n, n, 1f, dz.view(off), n, uT, n, 0f, dhNext.view(0), n);
                 Raw.get(dhNext, 0, d, perStep);
             }
         }
@@ -99,7 +99,7 @@ public final class SrnSteps {
      */
     public void backwardInPlace(INDArray d, INDArray h, INDArray u, int steps, int batch) {
         Raw.Buf db = Raw.Buf.wrap(check(d));
-        backward(db.buf(), Raw.Buf.wrap(RecurrentImpl.dense(h)), db, Raw.pointer(RecurrentImpl.dense(u)), steps, 0, batch,
+        backward(db.buf(), Raw.Buf.wrap(RecurrentImpl.dense(h)), db, Raw.pointer(u.transpose().dup('c')), steps, 0, batch,
                 (int) u.size(0));
     }
 
