@@ -348,8 +348,8 @@ public final class Main {
         List<String> failed = new ArrayList<>(outcomes.stream().filter(o -> o.exitCode() != 0).map(o -> o.job().name()).toList());
         for (Prepared p : assemble) {
             out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
-            if (runAsTask(new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides()), projectDir,
-                    out, System.err) != 0) {
+            Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides());
+            if (rnnlab.jobs.Units.writingPages(() -> runAsTask(pages, projectDir, out, System.err)) != 0) {
                 failed.add(p.run().name());
             }
         }

@@ -71,11 +71,12 @@ public final class FinishedJobs {
 
     /**
      * The kept result of {@code setting}, if there is one for this run's key and it is whole; otherwise empty, after
-     * one line to {@code say} when a file was there but cannot be used. {@code -Dfresh=true}: always empty.
+     * one line to {@code say} when a file was there but cannot be used. {@code -Dfresh=true}: empty, but in the pass
+     * that writes the pages of jobs this command ran ({@link rnnlab.jobs.Units#writingPages}).
      */
     public static Optional<JobResult> read(Run run, String setting, Consumer<String> say) {
         Path f = file(run, setting);
-        if (Checkpoint.fresh() || !Files.isRegularFile(f)) {
+        if ((Checkpoint.fresh() && !rnnlab.jobs.Units.writingPages()) || !Files.isRegularFile(f)) {
             return Optional.empty();
         }
         try {

@@ -18,6 +18,7 @@ public final class Units {
     public static final String SEPARATOR = "|";
 
     private static final ThreadLocal<Set<String>> TASK = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> WRITING_PAGES = ThreadLocal.withInitial(() -> false);
 
     private Units() {
     }
@@ -60,6 +61,24 @@ public final class Units {
         java.util.Optional<JobResult> kept = rnnlab.checkpoints.FinishedJobs.reuse(run, setting, log);
         kept.ifPresent(into::add);
         return kept.isPresent() || !mine(setting);
+    }
+
+    /**
+     * Runs {@code body} on this thread as the pass that writes an experiment's pages after its jobs ran in workers:
+     * the results they kept are used even under {@code -Dfresh=true}, which means "results kept before this command".
+     */
+    public static <T> T writingPages(Callable<T> body) throws Exception {
+        WRITING_PAGES.set(true);
+        try {
+            return body.call();
+        } finally {
+            WRITING_PAGES.remove();
+        }
+    }
+
+    /** Whether this thread is {@link #writingPages}. */
+    public static boolean writingPages() {
+        return WRITING_PAGES.get();
     }
 
     /** Runs {@code body} on this thread restricted to {@code settings} (a Spark task's units). */

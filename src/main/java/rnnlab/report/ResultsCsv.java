@@ -26,7 +26,8 @@ public final class ResultsCsv {
         if (setting.contains(",") || metric.contains(",")) {
             throw new IllegalArgumentException("commas are not allowed in settings or metrics: " + setting + " " + metric);
         }
-        rows.add(new Row(setting, epoch, metric, value));
+        // held as written (number(v)), so that a page drawn from these rows and one drawn from the file are the same
+        rows.add(new Row(setting, epoch, metric, Double.isFinite(value) ? Double.parseDouble(number(value)) : value));
         return this;
     }
 

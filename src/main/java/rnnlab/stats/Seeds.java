@@ -71,8 +71,7 @@ public final class Seeds {
         ResultsCsv summaries = new ResultsCsv();
         for (String metric : metrics) {
             values(csv, "final", metric).forEach((base, bySeed) -> {
-                // as the CSV holds them, so a summary is the same whether its jobs' rows came from memory or a file
-                double[] v = bySeed.values().stream().mapToDouble(x -> Double.parseDouble(ResultsCsv.number(x))).toArray();
+                double[] v = bySeed.values().stream().mapToDouble(Double::doubleValue).toArray();
                 (isPerplexity(metric) ? Summary.ofPerplexities(v) : Summary.of(v)).addTo(summaries, base, metric);
             });
         }

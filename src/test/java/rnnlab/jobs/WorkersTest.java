@@ -61,7 +61,22 @@ class WorkersTest {
         ByteArrayOutputStream one = new ByteArrayOutputStream();
         ByteArrayOutputStream two = new ByteArrayOutputStream();
         assertEquals(0, runWith("JayChouRnn", tmp.resolve("one"), 1, small, one), one.toString(StandardCharsets.UTF_8));
-        assertEquals(0, runWith("JayChouRnn", tmp.resolve("two"), 2, small, two), two.toString(StandardCharsets.UTF_8));
+        // this JVM's own log lines (the workers' come through their output): the pass that writes the pages trains
+        // nothing, even under the build's -Dfresh=true
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> here =
+                new ch.qos.logback.core.read.ListAppender<>();
+        here.start();
+        root.addAppender(here);
+        try {
+            assertEquals(0, runWith("JayChouRnn", tmp.resolve("two"), 2, small, two), two.toString(StandardCharsets.UTF_8));
+        } finally {
+            root.detachAppender(here);
+        }
+        List<String> lines = here.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(lines.stream().noneMatch(l -> l.contains("====>")), "trained again: " + lines);
+        assertEquals(2, lines.stream().filter(l -> l.contains("finished earlier") && l.contains("reused")).count(), lines.toString());
         String log = two.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("2 jobs, 2 at a time"), log);
         assertTrue(log.contains("[JayChouRnn sampling=sequential;seed=1] "), "each job's lines, named: " + log);
