@@ -299,9 +299,13 @@ public final class Main {
         }
     }
 
+    /** The shortest job worth sending on its own (each loads its data): shorter settings of an experiment share one. */
+    static final double MIN_JOB_SECONDS = 10;
+
     /**
      * The experiments' jobs (worker JVMs, or Spark tasks), {@code jobs} at a time: each unfinished setting and seed of
-     * an experiment with several ({@link rnnlab.jobs.Units}) a job of its own, any other experiment one job; then, in
+     * an experiment with several ({@link rnnlab.jobs.Units}) a job of its own (settings that took under
+     * {@link #MIN_JOB_SECONDS} last time grouped with the next), any other experiment one job; then, in
      * this process, each split experiment once more, which finds every job finished and writes its pages in its own
      * order (or trains a job that failed); then the scoreboards.
      */
@@ -327,20 +331,33 @@ public final class Main {
                 continue;
             }
             assemble.add(p);
-            for (String u : units) {
+            // the unfinished settings, consecutive ones grouped into jobs of at least MIN_JOB_SECONDS (by the last
+            // run's times), since a worker JVM takes seconds to start and load its data
+            List<String> group = new ArrayList<>();
+            double groupSeconds = 0;
+            for (int i = 0; i < units.size(); i++) {
+                String u = units.get(i);
                 if (rnnlab.checkpoints.FinishedJobs.read(p.run(), u, msg -> { }).isPresent()) {
                     reused++;
-                    continue;
+                } else {
+                    group.add(u);
+                    double s = lastTrainingSeconds(p.run().name(), p.run().outDir(), u, units.size());
+                    groupSeconds += s > 0 ? s : MIN_JOB_SECONDS; // unknown: as long as a job should be
                 }
-                java.util.Map<String, String> unitProps = new java.util.LinkedHashMap<>(props);
-                unitProps.put("units", u);
-                Workers.Job job = new Workers.Job(p.run().name() + " " + u, unitProps);
-                list.add(job);
-                estimates.put(job, lastTrainingSeconds(p.run().name(), p.run().outDir(), u, units.size()));
+                if (!group.isEmpty() && (groupSeconds >= MIN_JOB_SECONDS || i == units.size() - 1)) {
+                    java.util.Map<String, String> unitProps = new java.util.LinkedHashMap<>(props);
+                    unitProps.put("units", rnnlab.jobs.Units.join(group));
+                    Workers.Job job = new Workers.Job(p.run().name() + " " + group.get(0)
+                            + (group.size() > 1 ? " (+" + (group.size() - 1) + ")" : ""), unitProps);
+                    list.add(job);
+                    estimates.put(job, groupSeconds);
+                    group = new ArrayList<>();
+                    groupSeconds = 0;
+                }
             }
         }
         if (runner() == Runner.LOCAL) {
-            out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, each in a worker JVM"
+            out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, on worker JVMs"
                     + (reused > 0 ? "; " + reused + " finished earlier, reused" : ""));
         }
         List<Workers.Outcome> outcomes = list.isEmpty() ? List.of() : runner() == Runner.SPARK ? spark(list, projectDir, out)

@@ -188,6 +188,24 @@ public final class ChildJvm {
         return t;
     }
 
+    /** OpenBLAS's kernel name if {@code line} is its {@code Core: NAME} line on a child's standard error, else null. */
+    static String coreOf(String line) {
+        Matcher m = CORE_LINE.matcher(line);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** Prints {@link #coreLine} on {@code out} once per process, for the first child that names its kernels. */
+    static void reportCore(String core, PrintStream out) {
+        if (loggedCore.compareAndSet(null, core)) {
+            out.println(java.time.LocalTime.now().withNano(0) + " INFO  " + coreLine(core));
+        }
+    }
+
+    /** Reads {@code in} line by line on a daemon thread into {@code sink}, until the child closes it. */
+    static Thread lines(java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
+        return pump(in, sink, name);
+    }
+
     /** The one line a run prints about its BLAS. */
     static String coreLine(String core) {
         return "BLAS: OpenBLAS, kernels for " + core + " (" + BlasCore.origin() + "; set " + BlasCore.VARIABLE

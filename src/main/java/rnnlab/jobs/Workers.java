@@ -7,19 +7,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import rnnlab.train.Progress;
 
 /**
- * Runs jobs, {@code -Djobs=N} at a time, each in a worker JVM of its own ({@link ChildJvm}): separate native memory,
- * the parent's BLAS environment, and a worker that ends by itself if this process goes away. A job here is one
- * experiment run ({@code -Dexp=all} is a list of them); each writes its own files, exactly as it would alone, so
- * the results do not depend on how many ran at once. Every line a worker prints comes out prefixed with its job's
- * name; each finished job adds a line with "k of n jobs, elapsed, remaining".
+ * Runs jobs, {@code -Djobs=N} at a time, on N worker JVMs ({@link Worker}, started by {@link ChildJvm}): native
+ * memory apart from this process's, the parent's BLAS environment, and workers that end by themselves if this
+ * process goes away. Each worker takes the next job as it finishes one, so a JVM's start and ND4J's loading are
+ * paid once per worker, not per job. A job is one setting and seed of an experiment, or a whole experiment
+ * ({@code rnnlab.Main} makes the list); each writes its own files, exactly as it would alone, so the results do
+ * not depend on how many ran at once. Every line a worker prints comes out prefixed with its job's name; each
+ * finished job adds a line with "k of n jobs, elapsed, remaining".
  */
 public final class Workers {
     /** A job: its name and the system properties its worker JVM runs {@code rnnlab.Main} with. */
@@ -91,54 +90,176 @@ public final class Workers {
         return outcomes;
     }
 
-    /** Runs every job, {@code n} at a time, in the given order; returns their outcomes in that order. */
+    /**
+     * Runs every job, {@code n} at a time, in the given order, on {@code n} worker JVMs ({@link Worker}) that each take
+     * the next job as they finish one; returns their outcomes in the jobs' order. A worker that dies (its job took it
+     * down) fails that job and is replaced for the rest.
+     */
     public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
+        java.util.concurrent.ConcurrentLinkedQueue<Integer> next = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            next.add(i);
+        }
+        Outcome[] outcomes = new Outcome[jobs.size()];
         long t0 = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
-        List<Future<Outcome>> futures = new ArrayList<>();
-        for (Job job : jobs) {
-            futures.add(pool.submit(() -> {
-                Outcome o = runOne(job, n, out, err);
-                int k = done.incrementAndGet();
-                double elapsed = (System.nanoTime() - t0) / 1e9;
-                double remaining = elapsed / k * (jobs.size() - k);
-                synchronized (out) {
-                    out.printf("rnnlab: job %s %s in %s (peak %s); %d of %d jobs, elapsed %s, remaining about %s%n",
-                            job.name(), o.exitCode() == 0 ? "finished" : "FAILED (exit " + o.exitCode() + ")",
-                            Progress.clock(o.seconds()), Double.isNaN(o.peakRssMb()) ? "memory not read"
-                                    : String.format("%.0f MB", o.peakRssMb()), k, jobs.size(), Progress.clock(elapsed),
-                            Progress.clock(remaining));
+        int workers = Math.max(1, Math.min(n, jobs.size()));
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Thread t = new Thread(() -> {
+                Integer i;
+                WorkerJvm jvm = null;
+                try {
+                    while ((i = next.poll()) != null) {
+                        Job job = jobs.get(i);
+                        if (jvm == null || !jvm.alive()) {
+                            jvm = new WorkerJvm(job, workerFlags(n), out, err);
+                        }
+                        Outcome o = jvm.run(job);
+                        outcomes[i] = o;
+                        int k = done.incrementAndGet();
+                        double elapsed = (System.nanoTime() - t0) / 1e9;
+                        double remaining = elapsed / k * (jobs.size() - k);
+                        synchronized (out) {
+                            out.printf("rnnlab: job %s %s in %s (worker's peak %s); %d of %d jobs, elapsed %s, remaining about %s%n",
+                                    job.name(), o.exitCode() == 0 ? "finished" : "FAILED (exit " + o.exitCode() + ")",
+                                    Progress.clock(o.seconds()), Double.isNaN(o.peakRssMb()) ? "memory not read"
+                                            : String.format("%.0f MB", o.peakRssMb()), k, jobs.size(),
+                                    Progress.clock(elapsed), Progress.clock(remaining));
+                        }
+                    }
+                } catch (IOException e) {
+                    err.println("rnnlab: cannot start a worker JVM: " + e.getMessage());
+                } finally {
+                    if (jvm != null) {
+                        jvm.close();
+                    }
                 }
-                return o;
-            }));
+            }, "rnnlab-worker-" + w);
+            t.start();
+            threads.add(t);
         }
-        pool.shutdown();
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Future<Outcome> f : futures) {
-            try {
-                outcomes.add(f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("a worker thread failed", e.getCause());
-            }
+        for (Thread t : threads) {
+            t.join();
         }
-        return outcomes;
+        List<Outcome> result = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            result.add(outcomes[i] != null ? outcomes[i] : new Outcome(jobs.get(i), 1, 0, Double.NaN));
+        }
+        return result;
     }
 
-    private static Outcome runOne(Job job, int n, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-        ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", job.properties(), workerFlags(n));
-        long t0 = System.nanoTime();
-        PrefixedStream o = new PrefixedStream(out, "[" + job.name() + "] ");
-        PrefixedStream e = new PrefixedStream(err, "[" + job.name() + "] ");
-        double[] peak = {Double.NaN};
-        // VmHWM only grows, so the last reading before the worker ends is its peak
-        int code = ChildJvm.run(pb, o, e, pid -> {
-            double now = rnnlab.io.ProcessMemory.peakMb(pid);
-            if (!Double.isNaN(now)) {
-                peak[0] = now;
+    /** The properties a job's line carries; every other one the worker JVM gets at its start. */
+    private static final List<String> PER_JOB = List.of("exp", "profile", "out", "units");
+
+    /** One worker JVM and the job it runs: its output lines come out prefixed with that job's name. */
+    private static final class WorkerJvm {
+        private final Process process;
+        private final java.io.Writer toWorker;
+        private final java.util.concurrent.BlockingQueue<Integer> ends = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Thread stopper;
+        private volatile String prefix = "";
+        private final PrintStream out;
+        private final PrintStream err;
+
+        WorkerJvm(Job first, List<String> flags, PrintStream out, PrintStream err) throws IOException {
+            this.out = out;
+            this.err = err;
+            Map<String, String> props = new java.util.LinkedHashMap<>(first.properties());
+            props.keySet().removeAll(PER_JOB);
+            ProcessBuilder pb = ChildJvm.builder(Worker.class.getName(), props, flags);
+            process = pb.start();
+            stopper = new Thread(process::destroy, "rnnlab-worker-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            toWorker = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            ChildJvm.lines(process.getInputStream(), line -> {
+                if (line.startsWith(Worker.DONE)) {
+                    ends.add(Integer.parseInt(line.substring(Worker.DONE.length()).trim()));
+                } else {
+                    synchronized (out) {
+                        out.println(prefix + line);
+                    }
+                }
+            }, "rnnlab-worker-stdout");
+            ChildJvm.lines(process.getErrorStream(), line -> {
+                String core = ChildJvm.coreOf(line);
+                if (core != null) {
+                    ChildJvm.reportCore(core, out);
+                } else {
+                    synchronized (err) {
+                        err.println(prefix + line);
+                    }
+                }
+            }, "rnnlab-worker-stderr");
+        }
+
+        boolean alive() {
+            return process.isAlive();
+        }
+
+        /** Sends the job and waits for its end, or for the worker's. */
+        Outcome run(Job job) {
+            prefix = "[" + job.name() + "] ";
+            long t0 = System.nanoTime();
+            Map<String, String> line = new java.util.LinkedHashMap<>();
+            for (String k : PER_JOB) {
+                if (job.properties().containsKey(k)) {
+                    line.put(k, job.properties().get(k));
+                }
             }
-        });
-        return new Outcome(job, code, (System.nanoTime() - t0) / 1e9, peak[0]);
+            job.properties().forEach((k, v) -> {
+                if (!PER_JOB.contains(k) && !rnnlab.core.Cli.isForeign(k) && !rnnlab.core.Cli.RESERVED.contains(k)) {
+                    line.put(k, v); // an experiment override
+                }
+            });
+            int code;
+            double peak = Double.NaN;
+            try {
+                toWorker.write(Worker.encode(line) + "\n");
+                toWorker.flush();
+                Integer end = null;
+                while (end == null) {
+                    end = ends.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                    double now = rnnlab.io.ProcessMemory.peakMb(process.pid()); // VmHWM only grows: the last is the peak
+                    if (!Double.isNaN(now)) {
+                        peak = now;
+                    }
+                    if (end == null && !process.isAlive()) {
+                        end = ends.isEmpty() ? process.exitValue() : ends.poll();
+                        if (end == 0) {
+                            end = 1; // gone before it said the job ended
+                        }
+                    }
+                }
+                code = end;
+            } catch (IOException e) {
+                code = process.isAlive() ? 1 : process.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                code = 130;
+            }
+            return new Outcome(job, code, (System.nanoTime() - t0) / 1e9, peak);
+        }
+
+        void close() {
+            try {
+                toWorker.close();
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroy();
+                }
+            } catch (IOException e) {
+                process.destroy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroy();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopper);
+                } catch (IllegalStateException e) {
+                    // shutting down: the hook runs
+                }
+            }
+        }
     }
 
     private static long physicalMemoryBytes() {

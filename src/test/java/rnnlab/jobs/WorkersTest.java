@@ -100,7 +100,7 @@ class WorkersTest {
             }
         }
         String log2 = again.toString(StandardCharsets.UTF_8);
-        assertTrue(log2.contains("0 jobs, 2 at a time, each in a worker JVM; 2 finished earlier, reused") && !log2.contains("====>"),
+        assertTrue(log2.contains("0 jobs, 2 at a time, on worker JVMs; 2 finished earlier, reused") && !log2.contains("====>"),
                 log2);
         assertEquals(numbers(tmp.resolve("one/JayChouRnn.csv")), numbers(tmp.resolve("two/JayChouRnn.csv")));
     }

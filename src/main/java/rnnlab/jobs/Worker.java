@@ -1,0 +1,74 @@
+package rnnlab.jobs;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import rnnlab.Main;
+import rnnlab.core.Cli;
+
+/**
+ * A worker JVM: it runs the jobs its parent ({@link Workers}) sends, one line each on its standard input, one
+ * after another, and after each prints {@link #DONE} and the job's exit status on its standard output. Starting a
+ * JVM and loading ND4J takes seconds, so a worker serves many jobs; it ends when its input closes, or by itself
+ * as soon as its parent is gone.
+ */
+public final class Worker {
+    /** What ends a job's output: this, a space and its exit status, on a line of its own. */
+    static final String DONE = "\u0001rnnlab-job-done";
+
+    private Worker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ChildJvm.watchParent();
+        Path projectDir = Path.of("").toAbsolutePath();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, String> job = decode(line);
+            String exp = job.remove("exp");
+            String profile = job.remove("profile");
+            String out = job.remove("out");
+            String units = job.remove("units");
+            int code;
+            try {
+                code = Units.only(units, () -> Main.runAsTask(new Cli(exp, profile, out, job), projectDir, System.out,
+                        System.err));
+            } catch (Exception e) {
+                System.err.println("rnnlab: job failed: " + e);
+                code = 1;
+            }
+            System.err.flush();
+            System.out.println(DONE + " " + code);
+            System.out.flush();
+        }
+        System.exit(0);
+    }
+
+    /** A job as one line: its experiment, profile, out folder, units and overrides, URL-encoded. */
+    static String encode(Map<String, String> job) {
+        StringBuilder sb = new StringBuilder();
+        job.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return sb.toString();
+    }
+
+    static Map<String, String> decode(String line) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kv : line.split("&")) {
+            int eq = kv.indexOf('=');
+            out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
