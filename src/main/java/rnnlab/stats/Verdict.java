@@ -34,6 +34,9 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
     /** Seeds per side beyond which "would likely settle it" is not claimed. */
     public static final int MAX_SEEDS = 100;
 
+    /** {@link #seedsToSettle} when a side has a single seed, whose spread is unknown. */
+    public static final int SINGLE_SEED = -1;
+
     /** Ours against the reference: values per seed; relative tolerances compare their logarithms. */
     public static Verdict of(double[] ours, double[] reference, Tolerance tolerance) {
         double[] a = tolerance.relative() ? logs(ours) : ours;
@@ -46,7 +49,7 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
         double vb = sb.n() > 1 ? sb.sd() * sb.sd() : Double.NaN;
         if (Double.isNaN(va) || Double.isNaN(vb)) {
             // one seed on a side: no interval, so nothing can be settled from these
-            return new Verdict(Outcome.INCONCLUSIVE, diff, Double.NaN, Double.NaN, tol, seedsNeeded(diff, 0, 0, tol, true));
+            return new Verdict(Outcome.INCONCLUSIVE, diff, Double.NaN, Double.NaN, tol, SINGLE_SEED);
         }
         double se2 = va / sa.n() + vb / sb.n();
         double df = se2 * se2 / (Math.pow(va / sa.n(), 2) / (sa.n() - 1) + Math.pow(vb / sb.n(), 2) / (sb.n() - 1));
@@ -55,7 +58,7 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
         double hi = diff + half;
         Outcome o = lo >= -tol && hi <= tol ? Outcome.REPRODUCED : hi < -tol || lo > tol ? Outcome.DIFFERS
                 : Outcome.INCONCLUSIVE;
-        int seeds = o == Outcome.INCONCLUSIVE ? seedsNeeded(diff, va, vb, tol, false) : 0;
+        int seeds = o == Outcome.INCONCLUSIVE ? seedsNeeded(diff, va, vb, tol) : 0;
         return new Verdict(o, diff, lo, hi, tol, seeds);
     }
 
@@ -63,9 +66,9 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
      * The fewest seeds per side at which, if the means and spreads stayed as measured, the interval would clear
      * the tolerance's edge nearest to the difference; {@link #MAX_SEEDS} + 1 when even that many would not.
      */
-    static int seedsNeeded(double diff, double va, double vb, double tol, boolean unknownSpread) {
+    static int seedsNeeded(double diff, double va, double vb, double tol) {
         double margin = Math.abs(Math.abs(diff) - tol);
-        if (unknownSpread || margin == 0) {
+        if (margin == 0) {
             return MAX_SEEDS + 1;
         }
         for (int n = 2; n <= MAX_SEEDS; n++) {
@@ -86,7 +89,8 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
     public String describe() {
         return switch (outcome) {
             case REPRODUCED, DIFFERS -> outcome.toString();
-            case INCONCLUSIVE -> seedsToSettle > MAX_SEEDS ? "inconclusive (more than " + MAX_SEEDS + " seeds a side would be needed)"
+            case INCONCLUSIVE -> seedsToSettle == SINGLE_SEED ? "inconclusive (a side has a single seed: no interval yet)"
+                    : seedsToSettle > MAX_SEEDS ? "inconclusive (more than " + MAX_SEEDS + " seeds a side would be needed)"
                     : "inconclusive (about " + seedsToSettle + " seeds a side would likely settle it)";
         };
     }

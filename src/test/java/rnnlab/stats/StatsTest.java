@@ -170,4 +170,12 @@ class StatsTest {
         assertEquals(java.util.List.of("length=10, test accuracy", "length=35, test accuracy"),
                 Comparison.rows("DigitSumSrn", ds, null).stream().map(Comparison.Row::figure).toList());
     }
+
+    @Test
+    void aSingleSeedOnASideIsInconclusiveForLackOfAnInterval() {
+        Verdict v = Verdict.of(new double[] {1.0, 1.01, 0.99}, new double[] {1.0}, Tolerance.relative(0.05));
+        assertEquals(Outcome.INCONCLUSIVE, v.outcome());
+        assertEquals(Verdict.SINGLE_SEED, v.seedsToSettle());
+        assertEquals("inconclusive (a side has a single seed: no interval yet)", v.describe());
+    }
 }
