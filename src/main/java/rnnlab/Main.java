@@ -316,13 +316,8 @@ public final class Main {
         List<Prepared> assemble = new ArrayList<>();
         int reused = 0;
         for (Prepared p : prepared) {
-            java.util.Map<String, String> props = new java.util.LinkedHashMap<>(ChildJvm.passedProperties());
-            props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units"));
-            props.putAll(cli.overrides());
-            props.put("exp", p.run().name());
-            props.put("profile", cli.profile());
-            props.put("out", p.run().outDir().toString());
-            props.put("jobs", "1");
+            java.util.Map<String, String> props = Workers.jobProperties(p.run().name(), cli.profile(), p.run().outDir(),
+                    cli.overrides());
             List<String> units = p.configured().units();
             if (units.size() <= 1) {
                 Workers.Job job = new Workers.Job(p.run().name(), props);

@@ -14,7 +14,8 @@ import rnnlab.core.Cli;
 
 /**
  * A worker JVM: it runs the jobs its parent ({@link Workers}) sends, one line each on its standard input, one
- * after another, and after each prints {@link #DONE} and the job's exit status on its standard output. Starting a
+ * after another, and after each prints {@link #DONE}, the job's exit status and, if it failed, the one line that
+ * said why, on its standard output. Starting a
  * JVM and loading ND4J takes seconds, so a worker serves many jobs; it ends when its input closes, or by itself
  * as soon as its parent is gone.
  */
@@ -40,18 +41,35 @@ public final class Worker {
             String out = job.remove("out");
             String units = job.remove("units");
             int code;
+            Said err = new Said(System.err);
             try {
-                code = Units.only(units, () -> Main.runAsTask(new Cli(exp, profile, out, job), projectDir, System.out,
-                        System.err));
+                code = Units.only(units, () -> Main.runAsTask(new Cli(exp, profile, out, job), projectDir, System.out, err));
             } catch (Exception e) {
-                System.err.println("rnnlab: job failed: " + e);
+                err.println("rnnlab: job failed: " + e);
                 code = 1;
             }
             System.err.flush();
-            System.out.println(DONE + " " + code);
+            System.out.println(DONE + " " + code + (code != 0 && err.last != null ? " " + err.last : ""));
             System.out.flush();
         }
         System.exit(0);
+    }
+
+    /** Standard error, remembering the last line the suite said of a job ("rnnlab: ..."). */
+    private static final class Said extends java.io.PrintStream {
+        String last;
+
+        Said(java.io.PrintStream target) {
+            super(target, true, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void println(String line) {
+            if (line != null && line.startsWith("rnnlab: ")) {
+                last = line.substring("rnnlab: ".length()).replace('\n', ' ');
+            }
+            super.println(line);
+        }
     }
 
     /** A job as one line: its experiment, profile, out folder, units and overrides, URL-encoded. */

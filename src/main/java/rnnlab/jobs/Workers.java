@@ -26,7 +26,10 @@ public final class Workers {
     }
 
     /** How a job ended. */
-    public record Outcome(Job job, int exitCode, double seconds, double peakRssMb) {
+    public record Outcome(Job job, int exitCode, double seconds, double peakRssMb, String error) {
+        public Outcome(Job job, int exitCode, double seconds, double peakRssMb) {
+            this(job, exitCode, seconds, peakRssMb, null);
+        }
     }
 
     /** Memory a worker may take at its peak (the largest quick job measured, PtbWordLstm, peaked at 2.3 GB). */
@@ -105,17 +108,13 @@ public final class Workers {
         AtomicInteger done = new AtomicInteger();
         int workers = Math.max(1, Math.min(n, jobs.size()));
         List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            Thread t = new Thread(() -> {
-                Integer i;
-                WorkerJvm jvm = null;
-                try {
+        try (Pool pool = new Pool(workers, out, err)) {
+            for (int w = 0; w < workers; w++) {
+                Thread t = new Thread(() -> {
+                    Integer i;
                     while ((i = next.poll()) != null) {
                         Job job = jobs.get(i);
-                        if (jvm == null || !jvm.alive()) {
-                            jvm = new WorkerJvm(job, workerFlags(n), out, err);
-                        }
-                        Outcome o = jvm.run(job);
+                        Outcome o = pool.run(job);
                         outcomes[i] = o;
                         int k = done.incrementAndGet();
                         double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -128,25 +127,99 @@ public final class Workers {
                                     Progress.clock(elapsed), Progress.clock(remaining));
                         }
                     }
-                } catch (IOException e) {
-                    err.println("rnnlab: cannot start a worker JVM: " + e.getMessage());
-                } finally {
-                    if (jvm != null) {
-                        jvm.close();
-                    }
-                }
-            }, "rnnlab-worker-" + w);
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            t.join();
+                }, "rnnlab-worker-" + w);
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
         }
         List<Outcome> result = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             result.add(outcomes[i] != null ? outcomes[i] : new Outcome(jobs.get(i), 1, 0, Double.NaN));
         }
         return result;
+    }
+
+    /**
+     * Up to {@code n} worker JVMs that callers on any thread hand jobs to ({@link #run} blocks until its job ends):
+     * what {@link #run(List, int, PrintStream, PrintStream)} and a search's candidates run on. A worker is started
+     * when a job finds none idle, sized for a share of {@code n}, and kept for the next job.
+     */
+    public static final class Pool implements AutoCloseable {
+        private final int n;
+        private final PrintStream out;
+        private final PrintStream err;
+        private final java.util.concurrent.BlockingQueue<WorkerJvm> idle = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final List<WorkerJvm> all = new ArrayList<>();
+        private final java.util.concurrent.Semaphore slots;
+
+        public Pool(int n, PrintStream out, PrintStream err) {
+            this.n = Math.max(1, n);
+            this.out = out;
+            this.err = err;
+            this.slots = new java.util.concurrent.Semaphore(this.n);
+        }
+
+        /** Runs {@code job} on an idle worker (or a new one), waiting for a free one when {@code n} are busy. */
+        public Outcome run(Job job) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Outcome(job, 130, 0, Double.NaN);
+            }
+            WorkerJvm jvm = null;
+            try {
+                jvm = idle.poll();
+                if (jvm != null && !jvm.alive()) {
+                    jvm.close();
+                    jvm = null;
+                }
+                if (jvm == null) {
+                    try {
+                        jvm = new WorkerJvm(job, workerFlags(n), out, err);
+                    } catch (IOException e) {
+                        err.println("rnnlab: cannot start a worker JVM: " + e.getMessage());
+                        return new Outcome(job, 1, 0, Double.NaN, "cannot start a worker JVM: " + e.getMessage());
+                    }
+                    synchronized (all) {
+                        all.add(jvm);
+                    }
+                }
+                return jvm.run(job);
+            } finally {
+                if (jvm != null && jvm.alive()) {
+                    idle.add(jvm);
+                }
+                slots.release();
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (all) {
+                all.forEach(WorkerJvm::close);
+                all.clear();
+            }
+        }
+    }
+
+    /**
+     * The properties of a job that runs {@code exp} in {@code profile} into {@code out} with {@code overrides}: this
+     * JVM's own (the runtime keys, fresh, checkpoints, threads), the overrides, and one job at a time inside it.
+     */
+    public static Map<String, String> jobProperties(String exp, String profile, java.nio.file.Path out,
+            Map<String, String> overrides) {
+        Map<String, String> props = new java.util.LinkedHashMap<>(ChildJvm.passedProperties());
+        props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units"));
+        props.putAll(overrides);
+        props.put("exp", exp);
+        props.put("profile", profile);
+        props.put("out", out.toString());
+        props.put("jobs", "1");
+        return props;
     }
 
     /** The properties a job's line carries; every other one the worker JVM gets at its start. */
@@ -156,9 +229,12 @@ public final class Workers {
     private static final class WorkerJvm {
         private final Process process;
         private final java.io.Writer toWorker;
-        private final java.util.concurrent.BlockingQueue<Integer> ends = new java.util.concurrent.LinkedBlockingQueue<>();
+        /** Each job's end as the worker said it: its exit status, then its error line if any. */
+        private final java.util.concurrent.BlockingQueue<String> ends = new java.util.concurrent.LinkedBlockingQueue<>();
         private final Thread stopper;
+        private boolean closed;
         private volatile String prefix = "";
+
         private final PrintStream out;
         private final PrintStream err;
 
@@ -174,7 +250,7 @@ public final class Workers {
             toWorker = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
             ChildJvm.lines(process.getInputStream(), line -> {
                 if (line.startsWith(Worker.DONE)) {
-                    ends.add(Integer.parseInt(line.substring(Worker.DONE.length()).trim()));
+                    ends.add(line.substring(Worker.DONE.length()).trim());
                 } else {
                     synchronized (out) {
                         out.println(prefix + line);
@@ -213,11 +289,12 @@ public final class Workers {
                 }
             });
             int code;
+            String error = null;
             double peak = Double.NaN;
             try {
                 toWorker.write(Worker.encode(line) + "\n");
                 toWorker.flush();
-                Integer end = null;
+                String end = null;
                 while (end == null) {
                     end = ends.poll(1, java.util.concurrent.TimeUnit.SECONDS);
                     double now = rnnlab.io.ProcessMemory.peakMb(process.pid()); // VmHWM only grows: the last is the peak
@@ -225,23 +302,30 @@ public final class Workers {
                         peak = now;
                     }
                     if (end == null && !process.isAlive()) {
-                        end = ends.isEmpty() ? process.exitValue() : ends.poll();
-                        if (end == 0) {
-                            end = 1; // gone before it said the job ended
+                        end = ends.poll();
+                        if (end == null) { // gone before it said the job ended
+                            end = (process.exitValue() == 0 ? 1 : process.exitValue()) + " the worker JVM ended during the job";
                         }
                     }
                 }
-                code = end;
+                int space = end.indexOf(' ');
+                code = Integer.parseInt(space < 0 ? end : end.substring(0, space));
+                error = space < 0 ? null : end.substring(space + 1);
             } catch (IOException e) {
                 code = process.isAlive() ? 1 : process.exitValue();
+                error = "the worker JVM cannot be reached: " + e.getMessage();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 code = 130;
             }
-            return new Outcome(job, code, (System.nanoTime() - t0) / 1e9, peak);
+            return new Outcome(job, code, (System.nanoTime() - t0) / 1e9, peak, error);
         }
 
         void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 toWorker.close();
                 if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {

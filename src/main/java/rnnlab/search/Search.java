@@ -239,10 +239,32 @@ public final class Search {
         if (rnnlab.checkpoints.Checkpoint.fresh()) {
             deleteTree(workDir);
         }
-        ExperimentTaskCreator tasks = new ExperimentTaskCreator(this::runExperiment, workDir);
+        int jobs = rnnlab.jobs.Workers.requested();
+        // with several candidates at once each runs in a worker JVM: as threads of one they shared its collector and
+        // allocator and ran 1.49x one at a time on two cores; a worker's output comes prefixed with its candidate
+        rnnlab.jobs.Workers.Pool pool = jobs > 1 ? new rnnlab.jobs.Workers.Pool(jobs, System.out, System.err) : null;
+        try {
+            search(pool);
+        } finally {
+            if (pool != null) {
+                pool.close();
+            }
+        }
+    }
+
+    private void search(rnnlab.jobs.Workers.Pool pool) throws IOException {
+        ExperimentTaskCreator tasks = new ExperimentTaskCreator((values, outDir) -> runExperiment(values, outDir, pool),
+                workDir);
         log.info("search {}: {} candidates over {} ({}), after a baseline run of the experiment's own settings",
                 entry.name(), candidates, space.keys(), score.objective().description());
-        tasks.execute(new Candidate<>(Map.of(), -1, new double[0]), score, List.of(report), null);
+        Candidate<Map<String, String>> own = new Candidate<>(Map.of(), -1, new double[0]);
+        // with workers the baseline runs beside the candidates (on one of the pool's workers), not alone before them
+        Thread baseline = new Thread(() -> tasks.execute(own, score, List.of(report), null), "rnnlab-search-baseline");
+        if (pool == null) {
+            baseline.run();
+        } else {
+            baseline.start();
+        }
 
         List<TerminationCondition> stop = new ArrayList<>();
         stop.add(new MaxCandidatesCondition(candidates));
@@ -252,9 +274,15 @@ public final class Search {
         OptimizationConfiguration conf = new OptimizationConfiguration.Builder().candidateGenerator(limited(generator, candidates))
                 .scoreFunction(score).terminationConditions(stop).build();
         // -Djobs candidates at once (default one per core), each on its own thread through Arbiter's runner
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(rnnlab.jobs.Workers.requested(), conf, tasks);
+        LocalOptimizationRunner runner = new LocalOptimizationRunner(pool == null ? 1 : rnnlab.jobs.Workers.requested(),
+                conf, tasks);
         runner.addListeners(report);
         runner.execute();
+        try {
+            baseline.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         report.write(true);
         Scoreboard.write(resultsDir);
         SearchReport.Row best = report.best();
@@ -264,10 +292,20 @@ public final class Search {
         }
     }
 
-    private void runExperiment(Map<String, String> values, Path outDir) throws Exception {
+    /** One candidate's run: here, or on {@code pool}'s worker JVMs (its error line, if it fails, as the reason). */
+    private void runExperiment(Map<String, String> values, Path outDir, rnnlab.jobs.Workers.Pool pool) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(values);
-        Prepared.of(entry, projectDir, profile, all, outDir.toString()).execute();
+        Prepared prepared = Prepared.of(entry, projectDir, profile, all, outDir.toString()); // a bad value ends here
+        if (pool == null) {
+            prepared.execute();
+            return;
+        }
+        rnnlab.jobs.Workers.Outcome o = pool.run(new rnnlab.jobs.Workers.Job(entry.name() + " " + outDir.getFileName(),
+                rnnlab.jobs.Workers.jobProperties(entry.name(), profile, outDir, all)));
+        if (o.exitCode() != 0) {
+            throw new UserError(o.error() != null ? o.error() : "its worker ended with exit status " + o.exitCode());
+        }
     }
 
     SearchReport report() {
