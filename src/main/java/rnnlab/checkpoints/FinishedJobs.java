@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import rnnlab.core.Run;
 import rnnlab.io.AtomicFiles;
+import rnnlab.io.OneLine;
 import rnnlab.jobs.JobResult;
 import rnnlab.report.ResultsCsv;
 
@@ -60,8 +61,8 @@ public final class FinishedJobs {
         sb.append("rows ").append(result.rows().rows().size()).append('\n');
         sb.append(result.rows().text());
         for (Map.Entry<String, List<String>> t : result.texts().entrySet()) {
-            sb.append("text ").append(t.getValue().size()).append(' ').append(escape(t.getKey())).append('\n');
-            t.getValue().forEach(line -> sb.append(escape(line)).append('\n'));
+            sb.append("text ").append(t.getValue().size()).append(' ').append(OneLine.escape(t.getKey())).append('\n');
+            t.getValue().forEach(line -> sb.append(OneLine.escape(line)).append('\n'));
         }
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         String sum = "sha1 " + HexFormat.of().formatHex(Checkpoint.sha1(body)) + "\n";
@@ -107,9 +108,9 @@ public final class FinishedJobs {
                 int k = Integer.parseInt(head[1]);
                 List<String> t = new ArrayList<>();
                 for (int j = 1; j <= k; j++) {
-                    t.add(unescape(lines.get(i + j)));
+                    t.add(OneLine.unescape(lines.get(i + j)));
                 }
-                texts.put(unescape(head[2]), t);
+                texts.put(OneLine.unescape(head[2]), t);
                 i += k + 1;
             }
             return Optional.of(new JobResult(setting, rows, texts, true));
@@ -124,23 +125,5 @@ public final class FinishedJobs {
         Optional<JobResult> kept = read(run, setting, msg -> log.info("{} {}: {}", run.name(), setting, msg));
         kept.ifPresent(k -> log.info("{} {}: finished earlier ({}); reused", run.name(), setting, file(run, setting)));
         return kept;
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
-    }
-
-    private static String unescape(String s) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                char d = s.charAt(++i);
-                out.append(d == 'n' ? '\n' : d == 'r' ? '\r' : d);
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -99,7 +99,7 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
                 try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
                     StringBuilder vocab = new StringBuilder();
                     for (String t : tokens) {
-                        vocab.append(escape(t)).append('\n');
+                        vocab.append(rnnlab.io.OneLine.escape(t)).append('\n');
                     }
                     Files.writeString(zip.getPath(VOCAB_ENTRY), vocab.toString(), StandardCharsets.UTF_8);
                     Properties p = new Properties();
@@ -143,7 +143,7 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
         List<String> tokens = new ArrayList<>();
         for (String line : vocab.split("\n", -1)) {
             if (!line.isEmpty()) {
-                tokens.add(unescape(line));
+                tokens.add(rnnlab.io.OneLine.unescape(line));
             }
         }
         try {
@@ -165,24 +165,5 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
                     + "vocabulary has " + tokens.size());
         }
         return new SavedModel(net, tokens, info);
-    }
-
-    /** Tokens are one a line: a line break and a backslash inside one are written as \n and \\. */
-    static String escape(String token) {
-        return token.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
-    }
-
-    static String unescape(String line) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\\' && i + 1 < line.length()) {
-                char n = line.charAt(++i);
-                sb.append(n == 'n' ? '\n' : n == 'r' ? '\r' : n);
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

@@ -157,7 +157,7 @@ class ModelCommandsTest {
     @Test
     void tokensSurviveTheVocabularyFile() {
         for (String tok : List.of("a", "\n", "\\", "\\n", "<unk>", "分")) {
-            assertEquals(tok, SavedModel.unescape(SavedModel.escape(tok)));
+            assertEquals(tok, rnnlab.io.OneLine.unescape(rnnlab.io.OneLine.escape(tok)));
         }
     }
 
