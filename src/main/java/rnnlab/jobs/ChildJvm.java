@@ -166,13 +166,14 @@ public final class ChildJvm {
         }
 
         private void maybePrint() {
-            if (core != null && started && loggedCore.compareAndSet(null, core)) {
-                out.println(java.time.LocalTime.now().withNano(0) + " INFO  " + coreLine(core));
+            if (core != null && started) {
+                reportCore(core, out);
             }
         }
     }
 
-    private static Thread pump(java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
+    /** Reads {@code in} line by line on a daemon thread into {@code sink}, until the child closes it. */
+    static Thread pump(java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -199,11 +200,6 @@ public final class ChildJvm {
         if (loggedCore.compareAndSet(null, core)) {
             out.println(java.time.LocalTime.now().withNano(0) + " INFO  " + coreLine(core));
         }
-    }
-
-    /** Reads {@code in} line by line on a daemon thread into {@code sink}, until the child closes it. */
-    static Thread lines(java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
-        return pump(in, sink, name);
     }
 
     /** The one line a run prints about its BLAS. */

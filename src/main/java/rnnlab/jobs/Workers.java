@@ -23,6 +23,18 @@ import rnnlab.train.Progress;
 public final class Workers {
     /** A job: its name and the system properties its worker JVM runs {@code rnnlab.Main} with. */
     public record Job(String name, Map<String, String> properties) {
+        /** The experiment overrides among its properties: every one the suite does not read itself. */
+        public Map<String, String> overrides() {
+            return Workers.overrides(properties);
+        }
+    }
+
+    /** The experiment overrides among a job's properties: every key but the suite's own and the JVM's and tools'. */
+    public static Map<String, String> overrides(Map<String, String> properties) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(properties);
+        out.keySet().removeIf(rnnlab.core.Cli::isForeign);
+        out.keySet().removeAll(rnnlab.core.Cli.RESERVED);
+        return out;
     }
 
     /** How a job ended. */
@@ -235,12 +247,7 @@ public final class Workers {
         private boolean closed;
         private volatile String prefix = "";
 
-        private final PrintStream out;
-        private final PrintStream err;
-
         WorkerJvm(Job first, List<String> flags, PrintStream out, PrintStream err) throws IOException {
-            this.out = out;
-            this.err = err;
             Map<String, String> props = new java.util.LinkedHashMap<>(first.properties());
             props.keySet().removeAll(PER_JOB);
             ProcessBuilder pb = ChildJvm.builder(Worker.class.getName(), props, flags);
@@ -248,7 +255,7 @@ public final class Workers {
             stopper = new Thread(process::destroy, "rnnlab-worker-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
             toWorker = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
-            ChildJvm.lines(process.getInputStream(), line -> {
+            ChildJvm.pump(process.getInputStream(), line -> {
                 if (line.startsWith(Worker.DONE)) {
                     ends.add(line.substring(Worker.DONE.length()).trim());
                 } else {
@@ -257,7 +264,7 @@ public final class Workers {
                     }
                 }
             }, "rnnlab-worker-stdout");
-            ChildJvm.lines(process.getErrorStream(), line -> {
+            ChildJvm.pump(process.getErrorStream(), line -> {
                 String core = ChildJvm.coreOf(line);
                 if (core != null) {
                     ChildJvm.reportCore(core, out);
@@ -283,11 +290,7 @@ public final class Workers {
                     line.put(k, job.properties().get(k));
                 }
             }
-            job.properties().forEach((k, v) -> {
-                if (!PER_JOB.contains(k) && !rnnlab.core.Cli.isForeign(k) && !rnnlab.core.Cli.RESERVED.contains(k)) {
-                    line.put(k, v); // an experiment override
-                }
-            });
+            line.putAll(job.overrides());
             int code;
             String error = null;
             double peak = Double.NaN;
@@ -357,24 +360,5 @@ public final class Workers {
             // not Linux
         }
         return 0;
-    }
-
-    /** Lines printed through it come out whole, each with the prefix. */
-    static final class PrefixedStream extends PrintStream {
-        private final PrintStream target;
-        private final String prefix;
-
-        PrefixedStream(PrintStream target, String prefix) {
-            super(target, true);
-            this.target = target;
-            this.prefix = prefix;
-        }
-
-        @Override
-        public void println(String line) {
-            synchronized (target) {
-                target.println(prefix + line);
-            }
-        }
     }
 }

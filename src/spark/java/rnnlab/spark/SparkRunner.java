@@ -82,15 +82,10 @@ public final class SparkRunner {
     /** A task: the job's experiment into a fresh folder; a failure is the task's exit status, never an exception. */
     static Result execute(Task t) throws IOException {
         Path dir = Files.createTempDirectory("rnnlab-task-");
-        Map<String, String> overrides = new LinkedHashMap<>(t.properties());
-        String exp = overrides.remove("exp");
-        String profile = overrides.remove("profile");
-        overrides.remove("out");
-        overrides.remove("jobs");
-        overrides.remove("runner");
-        String units = overrides.remove("units");
-        overrides.keySet().removeIf(Cli::isForeign);
-        overrides.keySet().removeAll(Cli.RESERVED);
+        Map<String, String> overrides = Workers.overrides(t.properties());
+        String exp = t.properties().get("exp");
+        String profile = t.properties().get("profile");
+        String units = t.properties().get("units");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
