@@ -219,33 +219,38 @@ public final class Main {
         return Math.min(Workers.requested(), jobs);
     }
 
-    /**
-     * How long a job took when its experiment last ran, from the CSV in its folder: its setting's training seconds, or
-     * the mean of its base setting's (runs of one seed, or older tables without seeds), or the experiment's total
-     * spread over its jobs; 0 when nothing is known.
-     */
-    static double lastTrainingSeconds(String experiment, Path outDir, String setting, int jobsOfExperiment) {
+    /** Each setting's training seconds in the CSV an experiment's last run left in its folder (none: empty). */
+    static java.util.Map<String, Double> lastTrainingSeconds(String experiment, Path outDir) {
+        java.util.Map<String, Double> secs = new java.util.LinkedHashMap<>();
         try {
-            rnnlab.report.ResultsCsv csv = rnnlab.report.ResultsCsv.read(outDir.resolve(experiment + ".csv"));
-            java.util.Map<String, Double> secs = new java.util.LinkedHashMap<>();
-            csv.rows().stream().filter(r -> r.epoch().equals("final") && r.metric().equals("train_seconds"))
+            rnnlab.report.ResultsCsv.read(outDir.resolve(experiment + ".csv")).rows().stream()
+                    .filter(r -> r.epoch().equals("final") && r.metric().equals("train_seconds"))
                     .forEach(r -> secs.put(r.setting(), r.value()));
-            if (setting != null && secs.containsKey(setting)) {
-                return secs.get(setting);
-            }
-            if (setting != null) {
-                String base = rnnlab.stats.Seeds.base(setting);
-                java.util.OptionalDouble same = secs.entrySet().stream()
-                        .filter(e -> rnnlab.stats.Seeds.base(e.getKey()).equals(base)).mapToDouble(java.util.Map.Entry::getValue)
-                        .average();
-                if (same.isPresent()) {
-                    return same.getAsDouble();
-                }
-            }
-            return secs.values().stream().mapToDouble(Double::doubleValue).sum() / Math.max(1, jobsOfExperiment);
         } catch (java.io.IOException | RuntimeException e) {
-            return 0;
+            // no earlier run there: nothing known
         }
+        return secs;
+    }
+
+    /**
+     * How long a job will take, from its experiment's last run ({@link #lastTrainingSeconds}): its setting's seconds,
+     * or the mean of its base setting's (runs of one seed, or older tables without seeds), or the experiment's total
+     * spread over its {@code jobs} (a whole experiment: {@code setting} null, one job); 0 when nothing is known.
+     */
+    static double estimate(java.util.Map<String, Double> secs, String setting, int jobs) {
+        if (setting != null && secs.containsKey(setting)) {
+            return secs.get(setting);
+        }
+        if (setting != null) {
+            String base = rnnlab.stats.Seeds.base(setting);
+            java.util.OptionalDouble same = secs.entrySet().stream()
+                    .filter(e -> rnnlab.stats.Seeds.base(e.getKey()).equals(base)).mapToDouble(java.util.Map.Entry::getValue)
+                    .average();
+            if (same.isPresent()) {
+                return same.getAsDouble();
+            }
+        }
+        return secs.values().stream().mapToDouble(Double::doubleValue).sum() / Math.max(1, jobs);
     }
 
     enum Runner {
@@ -319,10 +324,11 @@ public final class Main {
             java.util.Map<String, String> props = Workers.jobProperties(p.run().name(), cli.profile(), p.run().outDir(),
                     cli.overrides());
             List<String> units = p.configured().units();
+            java.util.Map<String, Double> secs = lastTrainingSeconds(p.run().name(), p.run().outDir());
             if (units.size() <= 1) {
                 Workers.Job job = new Workers.Job(p.run().name(), props);
                 list.add(job);
-                estimates.put(job, lastTrainingSeconds(p.run().name(), p.run().outDir(), null, 1));
+                estimates.put(job, estimate(secs, null, 1));
                 continue;
             }
             assemble.add(p);
@@ -336,7 +342,7 @@ public final class Main {
                     reused++;
                 } else {
                     group.add(u);
-                    double s = lastTrainingSeconds(p.run().name(), p.run().outDir(), u, units.size());
+                    double s = estimate(secs, u, units.size());
                     groupSeconds += s > 0 ? s : MIN_JOB_SECONDS; // unknown: as long as a job should be
                 }
                 if (!group.isEmpty() && (groupSeconds >= MIN_JOB_SECONDS || i == units.size() - 1)) {
