@@ -162,7 +162,7 @@ abstract class CharLmExperiment implements Experiment {
                     LanguageModel trained = model;
                     trainer.train(model, it, text, heldOut, spec, name + " " + setting, t -> {
                         if (pages) {
-                            report(p, run, with(results, result(setting, t, p)), heldOut.length);
+                            report(p, run, JobResult.with(results, result(setting, t, p)), heldOut.length);
                         }
                     }, t -> Checkpoint.write(ckpt, key, t.checkpoint(trained)));
                 }
@@ -178,12 +178,6 @@ abstract class CharLmExperiment implements Experiment {
         if (pages) {
             report(p, run, results, heldOut.length);
         }
-    }
-
-    private static List<JobResult> with(List<JobResult> done, JobResult current) {
-        List<JobResult> all = new ArrayList<>(done);
-        all.add(current);
-        return all;
     }
 
     /**
@@ -371,8 +365,8 @@ abstract class CharLmExperiment implements Experiment {
     /** The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training and held-out. */
     static void drawPerplexity(java.nio.file.Path csv, java.nio.file.Path png, String name) {
         PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
-                new PerplexityPlot.Line("perplexity", "training", false, false),
-                new PerplexityPlot.Line("heldout_perplexity", "held-out", true, true)), true, List.of());
+                new PerplexityPlot.Line("perplexity", "training", false),
+                new PerplexityPlot.Line("heldout_perplexity", "held-out", true)), true, List.of());
     }
 
     /**

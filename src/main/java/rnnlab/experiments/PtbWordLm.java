@@ -241,7 +241,7 @@ abstract class PtbWordLm implements Experiment {
                     Markdown.f(testPpl, 3));
             samples = generate(model, corpus, prefixes, p, seed);
             if (pages) {
-                report(p, run, with(done, result(p, new SeedRun(seed, epochs, samples, trainSeconds))), train.length);
+                report(p, run, JobResult.with(done, result(p, new SeedRun(seed, epochs, samples, trainSeconds))), train.length);
             }
             Checkpoint.write(ckpt, key, new Resume(e + 1, 0, 0, trainSeconds, (System.nanoTime() - t0) / 1e9, 0)
                     .write(epochs, samples, model));
@@ -260,12 +260,6 @@ abstract class PtbWordLm implements Experiment {
         SavedModel.write(file, model.net(), words, info);
         log.info("{}: model saved to {}", label, file);
         return result;
-    }
-
-    private static List<JobResult> with(List<JobResult> done, JobResult current) {
-        List<JobResult> all = new ArrayList<>(done);
-        all.add(current);
-        return all;
     }
 
     /**
@@ -455,9 +449,9 @@ abstract class PtbWordLm implements Experiment {
             cy.add(course[i]);
         }
         PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
-                new PerplexityPlot.Line("perplexity", "training", false, true),
-                new PerplexityPlot.Line("valid_perplexity", "validation", false, true),
-                new PerplexityPlot.Line("test_perplexity", "test", false, true)), false,
+                new PerplexityPlot.Line("perplexity", "training", false),
+                new PerplexityPlot.Line("valid_perplexity", "validation", false),
+                new PerplexityPlot.Line("test_perplexity", "test", false)), false,
                 List.of(Plots.Series.of("course's test", cx, cy, true, true)));
     }
 }

@@ -27,6 +27,13 @@ public record JobResult(String setting, ResultsCsv rows, Map<String, List<String
         return csv;
     }
 
+    /** {@code done} and then {@code current}: the results a page shows while {@code current} is still training. */
+    public static List<JobResult> with(List<JobResult> done, JobResult current) {
+        List<JobResult> all = new java.util.ArrayList<>(done);
+        all.add(current);
+        return all;
+    }
+
     /** This result's final value of {@code metric}, or NaN. */
     public double last(String metric) {
         return rows.get(setting, "final", metric).orElse(Double.NaN);

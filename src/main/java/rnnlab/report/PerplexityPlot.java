@@ -13,8 +13,8 @@ import java.util.Map;
  * logarithmic axis; optionally a fixed series (the course's printed figures) beside them.
  */
 public final class PerplexityPlot {
-    /** One metric of the CSV as a line: its legend name, dashed or not, with markers or not. */
-    public record Line(String metric, String name, boolean dashed, boolean markers) {
+    /** One metric of the CSV as a line: its legend name, dashed or not (markers where it has at most 30 points). */
+    public record Line(String metric, String name, boolean dashed) {
     }
 
     private PerplexityPlot() {

@@ -156,8 +156,7 @@ public final class Scoreboard {
         List<String> out = new ArrayList<>();
         byBase.forEach((base, v) -> {
             double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-            double mean = rnnlab.stats.Seeds.isPerplexity(metric) ? rnnlab.stats.Summary.ofPerplexities(a).mean()
-                    : rnnlab.stats.Summary.of(a).mean();
+            double mean = rnnlab.stats.Seeds.summary(metric, a).mean();
             // a perplexity near 1 needs its fourth and fifth decimals to say anything
             String f = Markdown.f(mean, metric.endsWith("perplexity") && mean < 1.01 ? 5 : decimals);
             out.add(a.length > 1 ? f + " (" + a.length + ")" : f);

@@ -47,8 +47,8 @@ public final class Comparison {
                     continue;
                 }
                 double[] rv = values(r.get(base));
-                Summary os = summary(f, ov);
-                Summary rs = rv.length == 0 ? null : summary(f, rv);
+                Summary os = Seeds.summary(f.metric(), ov);
+                Summary rs = rv.length == 0 ? null : Seeds.summary(f.metric(), rv);
                 Verdict v = rv.length == 0 ? null : Verdict.of(ov, rv, f.tolerance());
                 out.add(new Row(f.label(base), f, f.printed(), rs, os, v));
             }
@@ -58,10 +58,6 @@ public final class Comparison {
 
     private static double[] values(Map<Integer, Double> bySeed) {
         return bySeed == null ? new double[0] : bySeed.values().stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static Summary summary(Figures.Figure f, double[] v) {
-        return Seeds.isPerplexity(f.metric()) ? Summary.ofPerplexities(v) : Summary.of(v);
     }
 
     /** Reads the reference CSV if there is one; null if there is none or it cannot be read. */

@@ -72,7 +72,7 @@ public final class Seeds {
         for (String metric : metrics) {
             values(csv, "final", metric).forEach((base, bySeed) -> {
                 double[] v = bySeed.values().stream().mapToDouble(Double::doubleValue).toArray();
-                (isPerplexity(metric) ? Summary.ofPerplexities(v) : Summary.of(v)).addTo(summaries, base, metric);
+                summary(metric, v).addTo(summaries, base, metric);
             });
         }
         for (ResultsCsv.Row r : summaries.rows()) {
@@ -82,6 +82,11 @@ public final class Seeds {
 
     public static boolean isPerplexity(String metric) {
         return metric.endsWith("perplexity");
+    }
+
+    /** The summary of a metric's values over seeds: perplexities in log space ({@link Summary#ofPerplexities}). */
+    public static Summary summary(String metric, double[] values) {
+        return isPerplexity(metric) ? Summary.ofPerplexities(values) : Summary.of(values);
     }
 
     /** Summaries of every epoch of {@code metric} per base setting: epoch (as a number) to summary. */
@@ -99,7 +104,7 @@ public final class Seeds {
             Map<Double, Summary> m = new java.util.TreeMap<>();
             epochs.forEach((e, v) -> {
                 double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-                m.put(e, isPerplexity(metric) ? Summary.ofPerplexities(a) : Summary.of(a));
+                m.put(e, summary(metric, a));
             });
             out.put(base, m);
         });
