@@ -94,7 +94,32 @@ class Table:
             f.flush()
             os.fsync(f.fileno())
         self.done.add(setting)
+        self.note_machine(setting)
         print("[%s] %s done in %.1f s" % (self.name, setting, wall_seconds), flush=True)
+
+
+    def note_machine(self, setting):
+        """Appends (experiment, setting, machine) to machines.csv beside the tables: runs of one table may come
+        from more than one CPU kind over the sittings that made it."""
+        path = os.path.join(os.path.dirname(self.path), "machines.csv")
+        head = "" if os.path.exists(path) else "experiment,setting,machine\n"
+        with open(path, "a", encoding="utf-8") as f:
+            f.write('%s%s,%s,"%s"\n' % (head, self.name, setting, machine()))
+
+
+def machine():
+    """The CPU's model name and the OpenBLAS core type in force, as rnnlab's records name them."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name") and ":" in line:
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    core = os.environ.get("OPENBLAS_CORETYPE") or "(its own detection)"
+    return "%s, %d cores, OpenBLAS core %s" % (model, os.cpu_count() or 0, core)
 
 
 def dataset(name):

@@ -28,7 +28,8 @@ import rnnlab.report.ResultsCsv;
  * <p>The key is the experiment, profile, setting, every configuration value but the seeds list (a job's seed is in
  * its setting) and {@link #NUMERICS}, not the code: a change that moves the numbers bumps {@link #NUMERICS}, so that
  * the next run trains every job again. A file whose key or checksum does not match is reported in one line and its
- * job trains again; {@code -Dfresh=true} ignores them all.
+ * job trains again; {@code -Dfresh=true} ignores them all. The last line before the checksum names the machine the
+ * job ran on (CPU and OpenBLAS kernels; not part of the key, since figures are compared over seeds across machines).
  */
 public final class FinishedJobs {
     /** The version of the numbers: bump it when a change moves float results (kernels, rounding, data order). */
@@ -64,6 +65,7 @@ public final class FinishedJobs {
             sb.append("text ").append(t.getValue().size()).append(' ').append(OneLine.escape(t.getKey())).append('\n');
             t.getValue().forEach(line -> sb.append(OneLine.escape(line)).append('\n'));
         }
+        sb.append("machine ").append(OneLine.escape(rnnlab.kernels.BlasCore.machine())).append('\n');
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         String sum = "sha1 " + HexFormat.of().formatHex(Checkpoint.sha1(body)) + "\n";
         byte[] all = (sb + sum).getBytes(StandardCharsets.UTF_8);

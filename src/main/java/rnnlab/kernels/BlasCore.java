@@ -83,6 +83,27 @@ public final class BlasCore {
         return flags == null ? null : choose(flags, vendor);
     }
 
+    /**
+     * This machine in one line, for the records a job leaves: the CPU's model name from {@code /proc/cpuinfo} and
+     * the OpenBLAS core type in this process's environment (the one its kernels were loaded for).
+     */
+    public static String machine() {
+        String model = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("model name") && line.indexOf(':') > 0) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // left as unknown
+        }
+        String set = System.getenv(VARIABLE);
+        return model + ", " + Runtime.getRuntime().availableProcessors() + " cores, OpenBLAS core "
+                + (set == null || set.isEmpty() ? "(its own detection)" : set);
+    }
+
     /** Where the choice came from, for the run's log line. */
     public static String origin() {
         String set = System.getenv(VARIABLE);

@@ -187,7 +187,7 @@ public final class Scoreboard {
         }
         md.heading(2, "Verdicts against the tutorials' own code ([reference](reference/))");
         md.para("Every figure a tutorial prints (and DigitSum's accuracies, which its tutorial only plots), ours over "
-                + "seeds beside the tutorial's own PyTorch code over seeds on the same machine (`reference/README.md`). "
+                + "seeds beside the tutorial's own PyTorch code over seeds on the machines that ran ours (`reference/README.md`; each run's CPU in `reference/machines.csv`). "
                 + rnnlab.stats.Comparison.VERDICT_RULE + " Tolerances: 0.05 for accuracies, 5% for perplexities, 10% "
                 + "for 'hello''s final loss. A dash: no reference runs for that figure yet.");
         md.table(rnnlab.stats.Comparison.header(true), rows);

@@ -91,8 +91,9 @@ public final class Comparison {
         List<Row> rows = rows(experiment, ours, reference);
         md.para(reference == null ? "No reference runs yet: `results/reference/" + experiment + ".csv` is made by "
                 + "`reference/run` (the tutorial's own PyTorch code over seeds; `reference/README.md`)."
-                : "The reference is the tutorial's own PyTorch code, run over seeds on the same machine "
-                        + "(`reference/README.md`; its runs are `results/reference/" + experiment + ".csv`). "
+                : "The reference is the tutorial's own PyTorch code, run over seeds on the machines that ran ours "
+                        + "(`reference/README.md`; its runs are `results/reference/" + experiment + ".csv`, each run's CPU in "
+                        + "`results/reference/machines.csv`). "
                         + VERDICT_RULE);
         if (rows.isEmpty()) {
             md.para("No run has reached the figures the tutorial printed yet.");

@@ -54,6 +54,10 @@ class FinishedJobsTest {
         FinishedJobs.write(run, result());
         Path file = tmp.resolve("runs/JayChouRnn/sampling=sequential;seed=1.txt");
         assertTrue(Files.isRegularFile(file));
+        // the record names the machine it ran on, after the texts and before the checksum
+        List<String> lines = Files.readAllLines(file);
+        assertTrue(lines.get(lines.size() - 2).startsWith("machine ") && lines.get(lines.size() - 2).contains("cores, OpenBLAS core"),
+                lines.get(lines.size() - 2));
         List<String> said = new ArrayList<>();
         JobResult back = FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).orElseThrow();
         assertEquals(result().rows().text(), back.rows().text());
