@@ -147,6 +147,7 @@ public final class Main {
             return;
         }
         Threads.applyFromSystemProperty();
+        rnnlab.kernels.Gemm.parse(System.getProperty(rnnlab.kernels.Gemm.PROPERTY)); // a bad -Dgemm ends here
         rnnlab.checkpoints.Checkpoint.every(); // a bad -Dcheckpoint_every ends here, before anything runs
         if (ModelCommands.NAMES.contains(cli.exp())) {
             // a saved model's tools: they read a model and print, and take only their own options

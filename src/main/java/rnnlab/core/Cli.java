@@ -26,10 +26,10 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
      * Keys the suite itself reads as system properties where they are used (everything else is an experiment
      * override): threads (rnnlab.core.Threads), jobs and runner (rnnlab.Main), units (the settings a worker runs,
      * rnnlab.jobs.Units), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints
-     * within an epoch), ui and ui.wait (DL4J's training UI).
+     * within an epoch), ui and ui.wait (DL4J's training UI), gemm (the kernels' matrix products, rnnlab.kernels.Gemm).
      */
     public static final List<String> RUNTIME_KEYS = List.of("threads", "jobs", "runner", "units", "fresh", "checkpoints",
-            "checkpoint_every", "ui", "ui.wait");
+            "checkpoint_every", "ui", "ui.wait", "gemm");
 
     public static final List<String> RESERVED = java.util.stream.Stream.of(List.of("exp", "profile", "out"),
             RUNTIME_KEYS, SEARCH_KEYS).flatMap(List::stream).toList();

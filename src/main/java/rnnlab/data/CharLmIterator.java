@@ -1,5 +1,6 @@
 package rnnlab.data;
 
+import rnnlab.kernels.Bulk;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,7 +11,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-import rnnlab.model.Bulk;
+import rnnlab.kernels.Bulk;
 
 /**
  * Minibatches of a token sequence for language models, as the tutorials sample them, each epoch

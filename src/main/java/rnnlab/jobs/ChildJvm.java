@@ -205,7 +205,16 @@ public final class ChildJvm {
     /** The one line a run prints about its BLAS. */
     static String coreLine(String core) {
         return "BLAS: OpenBLAS, kernels for " + core + " (" + BlasCore.origin() + "; set " + BlasCore.VARIABLE
-                + " to choose another)";
+                + " to choose another); the project's kernels' products through " + gemmLabel() + " sgemm "
+                + "(-Dgemm=onednn|openblas)";
+    }
+
+    private static String gemmLabel() {
+        try {
+            return rnnlab.kernels.Gemm.parse(System.getProperty(rnnlab.kernels.Gemm.PROPERTY)).label();
+        } catch (rnnlab.core.UserError e) {
+            return "(an unknown -Dgemm)"; // the child says what is wrong
+        }
     }
 
     private static void destroy(Process p) {

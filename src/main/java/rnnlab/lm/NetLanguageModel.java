@@ -1,5 +1,6 @@
 package rnnlab.lm;
 
+import rnnlab.kernels.Bulk;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +69,7 @@ public final class NetLanguageModel implements LanguageModel {
     public double score(int[][] x, int[][] y) {
         if (states == null) {
             // DL4J's score would start from zeros: score the carried state's probabilities instead
-            float[] p = rnnlab.model.Bulk.floats(probabilities(x));
+            float[] p = rnnlab.kernels.Bulk.floats(probabilities(x));
             int rows = y.length;
             int steps = y[0].length;
             double nll = 0;

@@ -1,5 +1,8 @@
 package rnnlab.lm;
 
+import rnnlab.kernels.Gemm;
+import rnnlab.kernels.SrnSteps;
+import rnnlab.kernels.Bulk;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -10,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import rnnlab.model.Bulk;
-import rnnlab.model.SrnSteps;
+import rnnlab.kernels.Bulk;
+import rnnlab.kernels.SrnSteps;
 
 /**
  * The tutorials' recurrent network "from scratch", in explicit ND4J: the five parameters
@@ -129,7 +132,7 @@ public final class ScratchRnn implements LanguageModel {
     Pass forward(INDArray x, INDArray h0, int steps, int batch) {
         INDArray h = Nd4j.createUninitialized(dataType, steps, batch, hidden);
         INDArray h2d = h.reshape('c', (long) steps * batch, hidden);
-        Nd4j.gemm(x, wXh, h2d, false, false, 1.0, 0.0); // X W_xh for every step at once
+        Gemm.gemm(x, wXh, h2d, false, false, 1.0, 0.0); // X W_xh for every step at once
         h2d.addiRowVector(bH);
         if (kernel != null) {
             kernel.forwardInPlace(h2d, h0, wHh, steps, batch); // the loop below, on raw memory
@@ -138,13 +141,15 @@ public final class ScratchRnn implements LanguageModel {
             for (int t = 0; t < steps; t++) {
                 INDArray ht = h.slice(t);
                 if (prev != null) {
-                    Nd4j.gemm(prev, wHh, ht, false, false, 1.0, 1.0); // + H W_hh
+                    Gemm.gemm(prev, wHh, ht, false, false, 1.0, 1.0); // + H W_hh
                 }
                 Transforms.tanh(ht, false);
                 prev = ht;
             }
         }
-        INDArray logits = h2d.mmul(wHq).addiRowVector(bQ);
+        INDArray logits = Nd4j.createUninitialized(h2d.dataType(), h2d.size(0), wHq.size(1));
+        Gemm.gemm(h2d, wHq, logits, false, false, 1.0, 0.0);
+        logits.addiRowVector(bQ);
         return new Pass(x, h0, h, logits, steps, batch);
     }
 
@@ -187,34 +192,36 @@ public final class ScratchRnn implements LanguageModel {
         INDArray dy = (dataType == DataType.FLOAT ? Bulk.floats(toFloat(pr), rows, vocab)
                 : Nd4j.create(pr, new long[] {rows, vocab}, 'c').castTo(dataType)).divi(rows);
         INDArray h2d = p.h().reshape('c', rows, hidden);
-        Nd4j.gemm(h2d, dy, grads[3], true, false, 1.0, 0.0);
+        Gemm.gemm(h2d, dy, grads[3], true, false, 1.0, 0.0);
         Bulk.columnSums(dy, grads[4]);
         // dL/dH from the output layer, then back through the steps: dZ_t = (dH_t + dZ_{t+1} W_hh^T) * (1 - H_t^2)
-        INDArray dz = dy.mmul(wHq.transpose()).reshape('c', steps, batch, hidden);
+        INDArray dz2 = Nd4j.createUninitialized(dy.dataType(), dy.size(0), hidden);
+        Gemm.gemm(dy, wHq, dz2, false, true, 1.0, 0.0);
+        INDArray dz = dz2.reshape('c', steps, batch, hidden);
         if (kernel != null) {
             kernel.backwardInPlace(dz.reshape('c', rows, hidden), h2d, wHh, steps, batch); // the loop below, raw
         } else {
             for (int t = steps - 1; t >= 0; t--) {
                 INDArray dt = dz.slice(t);
                 if (t < steps - 1) {
-                    Nd4j.gemm(dz.slice(t + 1), wHh, dt, false, true, 1.0, 1.0);
+                    Gemm.gemm(dz.slice(t + 1), wHh, dt, false, true, 1.0, 1.0);
                 }
                 INDArray ht = p.h().slice(t);
                 dt.muli(ht.mul(ht).rsubi(1.0));
             }
         }
         INDArray dz2d = dz.reshape('c', rows, hidden);
-        Nd4j.gemm(p.x(), dz2d, grads[0], true, false, 1.0, 0.0);
+        Gemm.gemm(p.x(), dz2d, grads[0], true, false, 1.0, 0.0);
         grads[1].assign(0.0);
         if (steps > 1) {
-            Nd4j.gemm(h2d.get(interval(0, rows - batch),
+            Gemm.gemm(h2d.get(interval(0, rows - batch),
                     all()),
                     dz2d.get(interval(batch, rows),
                             all()),
                     grads[1], true, false, 1.0, 0.0);
         }
         if (p.h0() != null) {
-            Nd4j.gemm(p.h0(), dz2d.get(interval(0, batch),
+            Gemm.gemm(p.h0(), dz2d.get(interval(0, batch),
                     all()), grads[1], true, false, 1.0, 1.0);
         }
         Bulk.columnSums(dz2d, grads[2]);

@@ -1,5 +1,7 @@
 package rnnlab.lm;
 
+import rnnlab.kernels.Gemm;
+import rnnlab.kernels.Bulk;
 import java.util.Collection;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import rnnlab.model.Bulk;
+import rnnlab.kernels.Bulk;
 
 /**
  * A language model's output: a dense layer at every step, softmax, and {@link TokenMeanXent}, with labels
@@ -109,7 +111,7 @@ public class SequenceSoftmaxOutput extends RnnOutputLayer {
             INDArray x = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, input.castTo(dataType).permute(0, 2, 1), 'c')
                     .reshape('c', rows, nIn);
             INDArray p = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {rows, nOut}, 'c');
-            Nd4j.gemm(x, w, p, false, false, 1.0, 0.0);
+            Gemm.gemm(x, w, p, false, false, 1.0, 0.0);
             p.addiRowVector(b);
             Transforms.softmax(p, false);
             double sum;
@@ -124,11 +126,11 @@ public class SequenceSoftmaxOutput extends RnnOutputLayer {
             p.divi(lossSteps);
             INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
             INDArray bg = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-            Nd4j.gemm(x, p, wg, true, false, 1.0, 0.0);
+            Gemm.gemm(x, p, wg, true, false, 1.0, 0.0);
             Bulk.columnSums(p, bg);
             INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                     new long[] {batch, steps, nIn}, 'c');
-            Nd4j.gemm(p, w, eps.reshape('c', rows, nIn), false, true, 1.0, 0.0);
+            Gemm.gemm(p, w, eps.reshape('c', rows, nIn), false, true, 1.0, 0.0);
             Gradient g = new DefaultGradient();
             g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, wg);
             g.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, bg);

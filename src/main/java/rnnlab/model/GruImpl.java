@@ -1,5 +1,7 @@
 package rnnlab.model;
 
+import rnnlab.kernels.Gemm;
+import rnnlab.kernels.Raw;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -149,7 +151,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
         long n = units;
         INDArray rh = copy(resetHidden, (long) steps * batch, n, workspaceMgr);
         INDArray rwg = gradientViews.get(RecurrentParams.RECURRENT_WEIGHT_KEY);
-        Nd4j.gemm(rh, dzArray.get(all(), interval(2 * n, 3 * n)), rwg.get(all(), interval(2 * n, 3 * n)), true, false,
+        Gemm.gemm(rh, dzArray.get(all(), interval(2 * n, 3 * n)), rwg.get(all(), interval(2 * n, 3 * n)), true, false,
                 1.0, 0.0);
     }
 }

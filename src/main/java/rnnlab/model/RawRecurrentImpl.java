@@ -1,5 +1,6 @@
 package rnnlab.model;
 
+import rnnlab.kernels.Raw;
 import java.nio.FloatBuffer;
 import java.util.Map;
 

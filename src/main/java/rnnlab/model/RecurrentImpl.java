@@ -1,5 +1,8 @@
 package rnnlab.model;
 
+import rnnlab.kernels.Gemm;
+import rnnlab.kernels.Bulk;
+import rnnlab.kernels.Raw;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -111,7 +114,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
             }
         } else {
             INDArray x2d = workspaceMgr.dup(ArrayType.FF_WORKING_MEM, x, 'c').reshape('c', rows, x.size(2));
-            Nd4j.gemm(x2d, w, out, false, false, 1.0, 0.0);
+            Gemm.gemm(x2d, w, out, false, false, 1.0, 0.0);
         }
     }
 
@@ -133,7 +136,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         int rows = (int) into.size(0);
         int width = (int) into.size(1);
         // row by row through the array's memory: Nd4j.create(float[]) and data().asFloat() go element by element
-        INDArray dense = dense(dz);
+        INDArray dense = Raw.dense(dz);
         java.nio.FloatBuffer g = Raw.buffer(dense);
         float[] row = new float[width];
         float[] acc = new float[rows * width];
@@ -151,26 +154,6 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         INDArray sum = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
         Raw.buffer(sum).put(acc);
         into.assign(sum);
-    }
-
-    /** {@code a} itself when it is a dense C-order FLOAT array at the start of its memory, else such a copy. */
-    static INDArray dense(INDArray a) {
-        return a.dataType() == DataType.FLOAT && isDenseC(a) ? a : a.castTo(DataType.FLOAT).dup('c');
-    }
-
-    /** Whether {@code a}'s elements are its memory's first {@code length} in C order (unit dimensions' strides aside). */
-    static boolean isDenseC(INDArray a) {
-        // ND4J's Shape.hasDefaultStridesForShape says no to a [1, n] row that is exactly that
-        long[] shape = a.shape();
-        long[] stride = a.stride();
-        long expect = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && stride[i] != expect) {
-                return false;
-            }
-            expect *= shape[i];
-        }
-        return a.offset() == 0;
     }
 
     /** Checks the input and returns it time-major, cast to the layer's type (a view). */
@@ -221,18 +204,18 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         } else {
             INDArray x2d = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, toTimeMajor(input.castTo(dataType)), 'c')
                     .reshape('c', steps * batch, nIn);
-            Nd4j.gemm(x2d, dz, wg, true, false, 1.0, 0.0);
+            Gemm.gemm(x2d, dz, wg, true, false, 1.0, 0.0);
             epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                     new long[] {steps, batch, nIn}, 'c');
-            Nd4j.gemm(dz, w, epsOut.reshape('c', steps * batch, nIn), false, true, 1.0, 0.0);
+            Gemm.gemm(dz, w, epsOut.reshape('c', steps * batch, nIn), false, true, 1.0, 0.0);
         }
         rwg.assign(0.0);
         if (steps > 1) {
-            Nd4j.gemm(h.get(interval(0, (steps - 1) * batch), all()), dz.get(interval(batch, steps * batch), all()), rwg,
+            Gemm.gemm(h.get(interval(0, (steps - 1) * batch), all()), dz.get(interval(batch, steps * batch), all()), rwg,
                     true, false, 1.0, 0.0);
         }
         if (h0 != null) {
-            Nd4j.gemm(h0, dz.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
+            Gemm.gemm(h0, dz.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
         }
         Bulk.columnSums(dz, bg);
         weightNoiseParams.clear();

@@ -15,6 +15,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import rnnlab.kernels.Gemm;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -71,7 +73,7 @@ public class SrnImpl extends RecurrentImpl<Srn> {
         for (long t = 0; t < steps; t++) {
             INDArray ht = h.slice(t);
             if (prev != null) {
-                Nd4j.gemm(prev, u, ht, false, false, 1.0, 1.0);
+                Gemm.gemm(prev, u, ht, false, false, 1.0, 1.0);
             }
             if (tanh) {
                 Transforms.tanh(ht, false);
@@ -111,7 +113,7 @@ public class SrnImpl extends RecurrentImpl<Srn> {
         for (long t = steps - 1; t >= end; t--) {
             INDArray dt = dz.slice(t);
             if (next != null) {
-                Nd4j.gemm(next, u, dt, false, true, 1.0, 1.0);
+                Gemm.gemm(next, u, dt, false, true, 1.0, 1.0);
             }
             INDArray ht = h.slice(t);
             if (tanh) {

@@ -1,5 +1,6 @@
 package rnnlab.train;
 
+import rnnlab.kernels.Bulk;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.LanguageModel;
-import rnnlab.model.Bulk;
+import rnnlab.kernels.Bulk;
 import rnnlab.report.Markdown;
 
 /**

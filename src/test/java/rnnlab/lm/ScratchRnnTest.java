@@ -1,5 +1,6 @@
 package rnnlab.lm;
 
+import rnnlab.kernels.SrnSteps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package rnnlab.model;
+package rnnlab.kernels;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +27,7 @@ public final class Bulk {
     /** The values of {@code a} in C order, as floats. */
     public static float[] floats(INDArray a) {
         float[] v = new float[Math.toIntExact(a.length())];
-        Raw.buffer(RecurrentImpl.dense(a)).get(v);
+        Raw.buffer(Raw.dense(a)).get(v);
         return v;
     }
 
@@ -37,7 +37,7 @@ public final class Bulk {
      * same order and rounding as ND4J's (a test checks the two agree bit for bit), which C2 vectorises.
      */
     public static void columnSums(INDArray dz, INDArray into) {
-        if (dz.dataType() != DataType.FLOAT || !dz.isMatrix() || RecurrentImpl.dense(dz) != dz) {
+        if (dz.dataType() != DataType.FLOAT || !dz.isMatrix() || Raw.dense(dz) != dz) {
             into.assign(dz.sum(true, 0));
             return;
         }

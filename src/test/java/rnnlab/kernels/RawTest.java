@@ -1,4 +1,4 @@
-package rnnlab.model;
+package rnnlab.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,16 +101,16 @@ class RawTest {
         org.nd4j.linalg.api.ndarray.INDArray h = org.nd4j.linalg.factory.Nd4j.createUninitialized(
                 org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 512);
         org.nd4j.linalg.api.ndarray.INDArray row = h.reshape('c', 1, 512);
-        assertTrue(RecurrentImpl.dense(row) == row, "a [1, n] reshape is dense");
+        assertTrue(Raw.dense(row) == row, "a [1, n] reshape is dense");
         org.nd4j.linalg.api.ndarray.INDArray m = org.nd4j.linalg.factory.Nd4j.rand(
                 org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3);
-        assertTrue(RecurrentImpl.dense(m) == m);
+        assertTrue(Raw.dense(m) == m);
         org.nd4j.linalg.api.ndarray.INDArray t = m.transpose();
-        assertTrue(RecurrentImpl.dense(t) != t, "a transpose is copied");
-        assertEquals(t, RecurrentImpl.dense(t));
+        assertTrue(Raw.dense(t) != t, "a transpose is copied");
+        assertEquals(t, Raw.dense(t));
         org.nd4j.linalg.api.ndarray.INDArray rows = m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3),
                 org.nd4j.linalg.indexing.NDArrayIndex.all());
-        assertTrue(RecurrentImpl.dense(rows) != rows, "an offset view is copied");
-        assertEquals(rows, RecurrentImpl.dense(rows));
+        assertTrue(Raw.dense(rows) != rows, "an offset view is copied");
+        assertEquals(rows, Raw.dense(rows));
     }
 }

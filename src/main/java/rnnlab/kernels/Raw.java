@@ -1,32 +1,31 @@
-package rnnlab.model;
+package rnnlab.kernels;
 
 import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Raw float memory for the recurrent layers' inner loops. Small recurrent steps are dominated by the
  * fixed cost of each ND4J op (tens of microseconds against nanoseconds of arithmetic), so the layers
- * run their per-time-step work on native buffers: OpenBLAS {@code sgemm} through JavaCPP for the
- * matrix products and plain Java loops over direct buffers for the element-wise work.
+ * run their per-time-step work on native buffers: one {@code sgemm} through JavaCPP for each matrix
+ * product ({@link Gemm}: oneDNN's, or OpenBLAS's) and plain Java loops over direct buffers for the element-wise work.
  */
-final class Raw {
+public final class Raw {
     private Raw() {
     }
 
     /** A growable native float buffer owned by one layer, reused across calls. */
-    static final class Buf {
+    public static final class Buf {
         private FloatPointer ptr;
         private FloatBuffer buf;
         private long size;
 
         /** Makes room for {@code n} floats (contents undefined after growth). */
-        Buf ensure(long n) {
+        public Buf ensure(long n) {
             if (ptr == null || size < n) {
                 if (ptr != null) {
                     ptr.close();
@@ -38,17 +37,17 @@ final class Raw {
             return this;
         }
 
-        FloatPointer at(long offset) {
+        public FloatPointer at(long offset) {
             return ptr.position(offset);
         }
 
         /** A new pointer at {@code offset}, for calls that take two places of the same buffer. */
-        FloatPointer view(long offset) {
+        public FloatPointer view(long offset) {
             return new FloatPointer(ptr).position(offset);
         }
 
         /** A buffer over a dense FLOAT array's own memory (see {@link Raw#pointer}); the array must outlive it. */
-        static Buf wrap(INDArray a) {
+        public static Buf wrap(INDArray a) {
             Buf b = new Buf();
             b.ptr = pointer(a);
             b.buf = b.ptr.asBuffer();
@@ -56,18 +55,18 @@ final class Raw {
             return b;
         }
 
-        FloatBuffer buf() {
+        public FloatBuffer buf() {
             return buf;
         }
 
-        void zero(long n) {
+        public void zero(long n) {
             // at position 0, so that memset's byte count is the only unit that matters
             Pointer.memset(ptr.position(0), 0, n * Float.BYTES);
         }
     }
 
     /** The start of a float array's own memory; the array must be dense in its order (as made, or dup'd). */
-    static FloatPointer pointer(INDArray a) {
+    public static FloatPointer pointer(INDArray a) {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalStateException("raw kernels work on FLOAT arrays, got " + a.dataType());
         }
@@ -75,12 +74,32 @@ final class Raw {
         return new FloatPointer(p).capacity(a.length()).limit(a.length());
     }
 
-    static FloatBuffer buffer(INDArray a) {
+    public static FloatBuffer buffer(INDArray a) {
         return pointer(a).asBuffer();
     }
 
+    /** {@code a} itself when it is a dense C-order FLOAT array at the start of its memory, else such a copy. */
+    public static INDArray dense(INDArray a) {
+        return a.dataType() == DataType.FLOAT && isDenseC(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** Whether {@code a}'s elements are its memory's first {@code length} in C order (unit dimensions' strides aside). */
+    public static boolean isDenseC(INDArray a) {
+        // ND4J's Shape.hasDefaultStridesForShape says no to a [1, n] row that is exactly that
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expect = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expect) {
+                return false;
+            }
+            expect *= shape[i];
+        }
+        return a.offset() == 0;
+    }
+
     /** Copies {@code n} floats. */
-    static void copy(FloatPointer from, FloatPointer to, long n) {
+    public static void copy(FloatPointer from, FloatPointer to, long n) {
         // memcpy takes void pointers, whose positions JavaCPP counts in bytes, not floats
         Pointer.memcpy(bytes(to), bytes(from), n * Float.BYTES);
     }
@@ -89,11 +108,10 @@ final class Raw {
         return new BytePointer(p).position(p.position() * Float.BYTES);
     }
 
-    /** Row-major {@code C[m,n] = alpha * op(A) op(B) + beta * C}, each at its pointer's position. */
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
+    /** Row-major {@code C[m,n] = alpha * op(A) op(B) + beta * C}, each at its pointer's position ({@link Gemm}). */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
-        openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        Gemm.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /**
@@ -103,7 +121,7 @@ final class Raw {
      * {@code float[]} into AVX instructions: 0.8 ns an element here, where {@code Math.exp} alone costs
      * 16 ns and {@code Math.tanh} (StrictMath's software routine) more.
      */
-    static float tanh(float z) {
+    public static float tanh(float z) {
         float x = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, z));
         float x2 = x * x;
         float p = -2.76076847742355e-16f;
@@ -123,37 +141,37 @@ final class Raw {
     private static final float TANH_CLAMP = 7.90531110763549805f;
 
     /** The logistic function through {@link #tanh}: {@code 1/(1+e^-z) = (1 + tanh(z/2)) / 2}, within 3e-7 absolute. */
-    static float sigmoid(float z) {
+    public static float sigmoid(float z) {
         return 0.5f + 0.5f * tanh(0.5f * z);
     }
 
     /** {@code a[off..off+n) = tanh(a[off..off+n))}: one vectorised loop. */
-    static void tanh(float[] a, int off, int n) {
+    public static void tanh(float[] a, int off, int n) {
         for (int i = off; i < off + n; i++) {
             a[i] = tanh(a[i]);
         }
     }
 
     /** {@code a[off..off+n) = sigmoid(a[off..off+n))}: one vectorised loop. */
-    static void sigmoid(float[] a, int off, int n) {
+    public static void sigmoid(float[] a, int off, int n) {
         for (int i = off; i < off + n; i++) {
             a[i] = sigmoid(a[i]);
         }
     }
 
     /** Bulk copy of {@code n} floats from a native buffer at {@code offset} into {@code to}. */
-    static float[] get(Buf from, long offset, float[] to, int n) {
+    public static float[] get(Buf from, long offset, float[] to, int n) {
         from.buf().get(Math.toIntExact(offset), to, 0, n);
         return to;
     }
 
     /** Bulk copy of {@code n} floats of {@code from} into a native buffer at {@code offset}. */
-    static void put(float[] from, int n, Buf to, long offset) {
+    public static void put(float[] from, int n, Buf to, long offset) {
         to.buf().put(Math.toIntExact(offset), from, 0, n);
     }
 
     /** A scratch array of at least {@code n} floats: {@code a} itself when it is big enough. */
-    static float[] scratch(float[] a, int n) {
+    public static float[] scratch(float[] a, int n) {
         return a != null && a.length >= n ? a : new float[n];
     }
 }

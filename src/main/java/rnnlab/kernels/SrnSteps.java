@@ -1,4 +1,4 @@
-package rnnlab.model;
+package rnnlab.kernels;
 
 import java.nio.FloatBuffer;
 
@@ -28,7 +28,7 @@ public final class SrnSteps {
      * For t = 0..T-1: {@code Z_t += H_{t-1} U} (with {@code H_{-1} = h0}, none when null), then
      * {@code H_t = f(Z_t)}. {@code z} and {@code h} may be the same memory.
      */
-    void forward(Raw.Buf z, Raw.Buf h, Raw.Buf h0, FloatPointer u, int steps, int bs, int n) {
+    public void forward(Raw.Buf z, Raw.Buf h, Raw.Buf h0, FloatPointer u, int steps, int bs, int n) {
         int perStep = bs * n;
         float[] w = work = Raw.scratch(work, perStep);
         for (int s = 0; s < steps; s++) {
@@ -55,7 +55,7 @@ public final class SrnSteps {
      * {@code H_t}, into {@code dz} (the steps below {@code end} are left alone). {@code eps} holds dL/dH and
      * may be {@code dz}'s own memory; {@code uT} is U transposed (see {@link RawRecurrentImpl#backwardSteps}).
      */
-    void backward(FloatBuffer eps, Raw.Buf h, Raw.Buf dz, FloatPointer uT, int steps, int end, int bs, int n) {
+    public void backward(FloatBuffer eps, Raw.Buf h, Raw.Buf dz, FloatPointer uT, int steps, int end, int bs, int n) {
         int perStep = bs * n;
         float[] e = work = Raw.scratch(work, perStep);
         float[] hv = hw = Raw.scratch(hw, perStep);
@@ -89,7 +89,7 @@ public final class SrnSteps {
      */
     public void forwardInPlace(INDArray z, INDArray h0, INDArray u, int steps, int batch) {
         Raw.Buf zb = Raw.Buf.wrap(check(z));
-        forward(zb, zb, h0 == null ? null : Raw.Buf.wrap(RecurrentImpl.dense(h0)), Raw.pointer(RecurrentImpl.dense(u)),
+        forward(zb, zb, h0 == null ? null : Raw.Buf.wrap(Raw.dense(h0)), Raw.pointer(Raw.dense(u)),
                 steps, batch, (int) u.size(0));
     }
 
@@ -99,12 +99,12 @@ public final class SrnSteps {
      */
     public void backwardInPlace(INDArray d, INDArray h, INDArray u, int steps, int batch) {
         Raw.Buf db = Raw.Buf.wrap(check(d));
-        backward(db.buf(), Raw.Buf.wrap(RecurrentImpl.dense(h)), db, Raw.pointer(u.transpose().dup('c')), steps, 0, batch,
+        backward(db.buf(), Raw.Buf.wrap(Raw.dense(h)), db, Raw.pointer(u.transpose().dup('c')), steps, 0, batch,
                 (int) u.size(0));
     }
 
     private static INDArray check(INDArray a) {
-        if (RecurrentImpl.dense(a) != a || a.dataType() != DataType.FLOAT) {
+        if (Raw.dense(a) != a || a.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("SrnSteps works in place on dense C-order FLOAT arrays, got "
                     + a.shapeInfoToString());
         }
