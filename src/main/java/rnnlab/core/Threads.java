@@ -49,8 +49,10 @@ public final class Threads {
 
     /** The thread settings in force, for reports. */
     public static String describe() {
-        return "libnd4j " + Nd4j.getEnvironment().maxThreads() + " thread(s), " + Nd4j.getEnvironment().maxMasterThreads()
-                + " master, BLAS " + Nd4j.factory().blas().getMaxThreads();
+        // OpenMP's own count: libnd4j's Environment.maxThreads() reports its start-up default, not what is set
+        return "OpenMP " + NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads() + " thread(s) (libnd4j, "
+                + "oneDNN), " + Nd4j.getEnvironment().maxMasterThreads() + " libnd4j master, BLAS "
+                + Nd4j.factory().blas().getMaxThreads();
     }
 
     /** Sets libnd4j's OpenMP and master threads and OpenBLAS's threads to {@code n}. */

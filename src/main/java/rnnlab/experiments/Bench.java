@@ -110,21 +110,60 @@ public final class Bench implements Experiment {
     }
 
     /**
-     * The fp32 peak this thread reaches: the best of a few 2048 x 2048 x 2048 products through ND4J's BLAS, in
-     * GFLOP/s, the yardstick for each model's achieved rate.
+     * A matrix product the models make, for the products table: {@code m x k} by {@code k x n}, A or B transposed as
+     * the kernels pass them.
      */
-    static double sgemmPeakGflops() {
-        int n = 2048;
-        org.nd4j.linalg.api.ndarray.INDArray a = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
-        org.nd4j.linalg.api.ndarray.INDArray b = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
-        org.nd4j.linalg.api.ndarray.INDArray out = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            long t0 = System.nanoTime();
-            a.mmuli(b, out);
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    record Product(String what, int m, int n, int k, boolean transA, boolean transB) {
+        double flop() {
+            return 2.0 * m * n * k;
         }
-        return 2.0 * n * n * n / best / 1e9;
+    }
+
+    /** The fp32 peak yardstick, then the products whose speed bounds the models, each model's largest ones. */
+    static final List<Product> PRODUCTS = List.of(
+            new Product("one 2048^3 product (the peak)", 2048, 2048, 2048, false, false),
+            new Product("timemachine-rnn-h512 step: H U", 32, 512, 512, false, false),
+            new Product("timemachine-lstm-h256 step: H RW (four gates)", 32, 1024, 256, false, false),
+            new Product("timemachine-lstm-h256 step back: dZ RW^T", 32, 256, 1024, false, false),
+            new Product("timemachine-lstm-h256 weight gradient: H^T dZ over 35 steps", 256, 1024, 1120, true, false),
+            new Product("ptb-rnn-h150 output: H W^T over 35 x 20 tokens", 700, 10000, 150, false, true));
+
+    /**
+     * GFLOP/s of {@code p} through {@code lib} on this thread: the best of a few timed rounds of repeated products on
+     * random operands.
+     */
+    static double productGflops(Product p, rnnlab.kernels.Gemm.Library lib) {
+        java.util.Random r = new java.util.Random(1);
+        org.bytedeco.javacpp.FloatPointer a = random(r, (long) p.m() * p.k());
+        org.bytedeco.javacpp.FloatPointer b = random(r, (long) p.k() * p.n());
+        org.bytedeco.javacpp.FloatPointer c = new org.bytedeco.javacpp.FloatPointer((long) p.m() * p.n());
+        int lda = p.transA() ? p.m() : p.k();
+        int ldb = p.transB() ? p.k() : p.n();
+        int reps = (int) Math.max(2, 1.5e9 / p.flop());
+        double best = Double.MAX_VALUE;
+        try {
+            for (int round = 0; round < 4; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    rnnlab.kernels.Gemm.sgemm(lib, p.transA(), p.transB(), p.m(), p.n(), p.k(), 1f, a, lda, b, ldb, 0f, c,
+                            p.n());
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9 / reps);
+            }
+        } finally {
+            a.close();
+            b.close();
+            c.close();
+        }
+        return p.flop() / best / 1e9;
+    }
+
+    private static org.bytedeco.javacpp.FloatPointer random(java.util.Random r, long n) {
+        org.bytedeco.javacpp.FloatPointer p = new org.bytedeco.javacpp.FloatPointer(n);
+        for (long i = 0; i < n; i++) {
+            p.put(i, r.nextFloat() - 0.5f);
+        }
+        return p;
     }
 
     /** A model built by the project's own code for a peer's configuration. */
@@ -216,19 +255,25 @@ public final class Bench implements Experiment {
     private void execute(Params p, Run run) {
         Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(p.peer());
         Map<String, Double> djl = p.djl() == null ? Map.of() : readPeer(p.djl());
-        double peak = sgemmPeakGflops();
-        log.info("fp32 peak of one 2048^3 sgemm on this thread: {} GFLOP/s", Markdown.f(peak, 1));
+        Map<Product, double[]> products = new java.util.LinkedHashMap<>();
+        for (Product pr : PRODUCTS) {
+            double[] g = {productGflops(pr, rnnlab.kernels.Gemm.Library.OPENBLAS),
+                    productGflops(pr, rnnlab.kernels.Gemm.Library.ONEDNN)};
+            products.put(pr, g);
+            log.info("{}: OpenBLAS {} GFLOP/s, oneDNN {} GFLOP/s", pr.what(), Markdown.f(g[0], 1), Markdown.f(g[1], 1));
+        }
+        double peak = products.get(PRODUCTS.get(0))[rnnlab.kernels.Gemm.library() == rnnlab.kernels.Gemm.Library.ONEDNN ? 1 : 0];
         List<Result> results = new ArrayList<>();
         for (Model m : p.models()) {
             Result r = measure(m, p.seconds(), p.warmup(), p.repeats());
             log.info("{},{}", m.name(), Math.round(r.tokensPerSecond()));
             results.add(r);
-            write(p, run, results, peer, djl, peak);
+            write(p, run, results, peer, djl, peak, products);
         }
     }
 
     private static void write(Params p, Run run, List<Result> results, Map<String, Double> peer, Map<String, Double> djl,
-            double peak) {
+            double peak, Map<Product, double[]> products) {
         ResultsCsv csv = new ResultsCsv();
         List<List<String>> rows = new ArrayList<>();
         for (Result r : results) {
@@ -256,12 +301,24 @@ public final class Bench implements Experiment {
                     Markdown.f(100 * gflops / peak, 0) + "%", Markdown.f(r.peakRssMb(), 0)));
         }
         csv.addFinal("sgemm-2048", "gflops", peak);
+        List<List<String>> productRows = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<Product, double[]> e : products.entrySet()) {
+            Product pr = e.getKey();
+            String name = "product-" + i++;
+            csv.addFinal(name, "gflops_openblas", e.getValue()[0]);
+            csv.addFinal(name, "gflops_onednn", e.getValue()[1]);
+            productRows.add(List.of(pr.what(), pr.m() + " x " + pr.k() + (pr.transA() ? " (A^T)" : "") + " by " + pr.k()
+                    + " x " + pr.n() + (pr.transB() ? " (B^T)" : ""), Markdown.f(e.getValue()[0], 1),
+                    Markdown.f(e.getValue()[1], 1), Markdown.f(e.getValue()[1] / e.getValue()[0], 2)));
+        }
         csv.write(run.out("Bench.csv"));
         Markdown md = new Markdown().heading(1, "Bench");
         md.para("Training throughput (tokens = time steps x batch, per second) of the tutorials' models through the "
                 + "project's own training path, beside PyTorch's (`../shared/bench/torch_peer.py`) on the same machine: "
                 + "the same sizes, batches and steps, cross-entropy over every step, global-norm clipping at 1, one SGD "
-                + "step per batch; " + p.warmup() + " warm-up batches, then " + p.repeats() + " timed windows of "
+                + "step per batch; the project's matrix products through " + rnnlab.kernels.Gemm.describe() + " ("
+                + "`-Dgemm`); " + p.warmup() + " warm-up batches, then " + p.repeats() + " timed windows of "
                 + p.seconds() + " s per model, of which the table gives the median and the range. Threads: "
                 + Threads.describe() + "; environment OPENBLAS_CORETYPE=" + env("OPENBLAS_CORETYPE")
                 + ", OPENBLAS_L2_SIZE=" + env("OPENBLAS_L2_SIZE") + ", OPENBLAS_NUM_THREADS="
@@ -273,7 +330,12 @@ public final class Bench implements Experiment {
         md.para("MFLOP/token counts each matrix product of a training step (2 m n k; forward once, backward twice; "
                 + "a one-hot input as the dense product the peers compute, an embedding lookup as nothing); GFLOP/s is "
                 + "that times tokens/s, and \"of peak\" sets it beside the " + Markdown.f(peak, 1) + " GFLOP/s one "
-                + "2048 x 2048 x 2048 sgemm reaches on this thread.");
+                + "2048 x 2048 x 2048 sgemm reaches on this thread through that library.");
+        md.heading(2, "The products, by library");
+        md.para("One thread, row-major sgemm on random operands (`product-N` rows of the CSV; `rnnlab.kernels.Gemm`): "
+                + "OpenBLAS is the build ND4J bundles, with the kernels chosen for this CPU (OPENBLAS_CORETYPE="
+                + env("OPENBLAS_CORETYPE") + "); oneDNN generates its kernel for the CPU at run time.");
+        md.table(List.of("product", "shape", "OpenBLAS GFLOP/s", "oneDNN GFLOP/s", "x"), productRows);
         md.para((peer.isEmpty() ? "No PyTorch figures: run torch_peer.py (its header says how), save its output and pass "
                 + "`-Dpeer=FILE`." : "PyTorch figures from `" + p.peer() + "`.") + " "
                 + (djl.isEmpty() ? "No DJL figures: build and run ../shared/bench/djl_peer (its README says how), save "

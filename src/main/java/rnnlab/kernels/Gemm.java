@@ -155,7 +155,13 @@ public final class Gemm {
     /** Row-major {@code C[m,n] = alpha * op(A) op(B) + beta * C}, each at its pointer's position. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
-        if (library() == Library.ONEDNN) {
+        sgemm(library(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /** {@link #sgemm} through the given library, whatever {@code -Dgemm} says (Bench compares the two). */
+    public static void sgemm(Library library, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            FloatPointer a, int lda, FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
+        if (library == Library.ONEDNN) {
             int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, alpha, a, lda,
                     b, ldb, beta, c, ldc);
             if (status != dnnl.dnnl_success) {
