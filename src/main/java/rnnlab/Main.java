@@ -194,6 +194,10 @@ public final class Main {
             Prepared prepared1 = prepared.get(i);
             Run run = prepared1.run();
             runs.add(() -> {
+                if (System.getProperty(Threads.PROPERTY) == null && !IN_TASK.get()) {
+                    // one run at a time in this JVM: the experiments that gain from threads get the machine's cores
+                    Threads.apply(Threads.forJob(entry.name(), 1, Runtime.getRuntime().availableProcessors()));
+                }
                 Config config = run.config();
                 log.info("=== {} ({} profile{}) -> {}", entry.name(), config.profile(),
                         config.overrides().isEmpty() ? "" : ", overrides " + config.overrides(), run.outDir());

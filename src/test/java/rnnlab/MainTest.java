@@ -269,6 +269,27 @@ class MainTest {
         String md = Files.readString(tmp.resolve(exp + ".md"));
         assertTrue(md.contains("| seed | epoch | lr | training perplexity |") && md.contains("greedy: the company said"), md);
         assertTrue(Files.size(tmp.resolve(exp + "-perplexity.png")) > 1000);
+        if (exp.equals("PtbWordRnn")) {
+            // two threads (what a PTB job gets where a core is free: Threads.forJob) give the same bits as one
+            Path two = tmp.resolve("two-threads");
+            System.setProperty("threads", "2");
+            try {
+                Outcome r2 = run(exp, "quick", two.toString(),
+                        kv("epochs", "2", "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3"));
+                assertEquals(0, r2.code(), r2.err());
+            } finally {
+                System.clearProperty("threads");
+                rnnlab.core.Threads.apply(1);
+            }
+            assertEquals(withoutTimings(tmp.resolve(exp + ".csv")), withoutTimings(two.resolve(exp + ".csv")));
+        }
+    }
+
+    /** A CSV's rows but its timings and memory, which differ run to run. */
+    private static List<String> withoutTimings(Path csv) throws java.io.IOException {
+        return Files.readAllLines(csv).stream()
+                .filter(l -> !l.contains("seconds") && !l.contains("tokens_per_second") && !l.contains("_rss") && !l.contains("_ms,"))
+                .toList();
     }
 
     @Test

@@ -40,6 +40,10 @@ public final class Worker {
             String profile = job.remove("profile");
             String out = job.remove("out");
             String units = job.remove("units");
+            String threads = job.remove(rnnlab.core.Threads.PROPERTY);
+            if (threads != null) {
+                System.setProperty(rnnlab.core.Threads.PROPERTY, threads); // this job's share (Workers.Pool), applied by Main
+            }
             int code;
             Said err = new Said(System.err);
             try {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import rnnlab.core.Threads;
 import rnnlab.train.Progress;
 
 /**
@@ -200,13 +201,27 @@ public final class Workers {
                         all.add(jvm);
                     }
                 }
-                return jvm.run(job);
+                return jvm.run(withThreads(job));
             } finally {
                 if (jvm != null && jvm.alive()) {
                     idle.add(jvm);
                 }
                 slots.release();
             }
+        }
+
+        /**
+         * {@code job} with its thread count ({@link Threads#forJob}: its share of the cores for the experiments that
+         * gain from more, one for the rest), unless the user set {@code -Dthreads}, which every job then keeps.
+         */
+        private Job withThreads(Job job) {
+            if (System.getProperty(Threads.PROPERTY) != null || job.properties().get("exp") == null) {
+                return job;
+            }
+            Map<String, String> props = new java.util.LinkedHashMap<>(job.properties());
+            props.put(Threads.PROPERTY, Integer.toString(Threads.forJob(props.get("exp"), n,
+                    Runtime.getRuntime().availableProcessors())));
+            return new Job(job.name(), props);
         }
 
         @Override
@@ -235,7 +250,7 @@ public final class Workers {
     }
 
     /** The properties a job's line carries; every other one the worker JVM gets at its start. */
-    private static final List<String> PER_JOB = List.of("exp", "profile", "out", "units");
+    private static final List<String> PER_JOB = List.of("exp", "profile", "out", "units", "threads");
 
     /** One worker JVM and the job it runs: its output lines come out prefixed with that job's name. */
     private static final class WorkerJvm {
