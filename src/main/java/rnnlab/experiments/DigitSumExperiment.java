@@ -24,6 +24,7 @@ import rnnlab.models.SavedModel;
 import rnnlab.report.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
+import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.jobs.JobResult;
 import rnnlab.jobs.Units;
@@ -106,16 +107,33 @@ abstract class DigitSumExperiment implements Experiment {
                 if (Units.skip(run, setting, results, log)) {
                     continue; // finished earlier, or another worker's
                 }
-                log.info("====> Training {} with data of length {}, seed {}", name, length, seed);
                 MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
                         DigitSumData.NUM_CLASSES, p.lr(), seed);
                 ClassifierRunner runner = new ClassifierRunner(net);
                 // the model with the best dev accuracy, where the language models keep theirs (rnnlab.models)
                 Path checkpoint = SavedModel.file(run, setting);
                 Files.createDirectories(checkpoint.getParent());
-                long t0 = System.nanoTime();
-                runner.train(train, dev, p.epochs(), p.evalSteps(), p.logSteps(), checkpoint, name + " " + setting);
-                double seconds = (System.nanoTime() - t0) / 1e9;
+                // the training state at every epoch's end: a stopped job goes on from its last epoch
+                Path state = Checkpoint.file(run, setting);
+                String key = Checkpoint.key(run, setting);
+                byte[] saved = Checkpoint.fresh() ? null
+                        : Checkpoint.read(state, key, msg -> log.info("{} {}: {}", name, setting, msg)).orElse(null);
+                if (saved != null) {
+                    try {
+                        int done = runner.readCheckpoint(saved);
+                        log.info("{} {}: resuming after epoch {} of {} from {}", name, setting, done, p.epochs(), state);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        log.info("{} {}: checkpoint {} cannot be restored ({}); starting over", name, setting, state,
+                                e.getMessage());
+                        net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
+                                DigitSumData.NUM_CLASSES, p.lr(), seed);
+                        runner = new ClassifierRunner(net);
+                    }
+                }
+                log.info("====> Training {} with data of length {}, seed {}", name, length, seed);
+                runner.train(train, dev, p.epochs(), p.evalSteps(), p.logSteps(), checkpoint, name + " " + setting,
+                        r -> Checkpoint.write(state, key, r.checkpoint(checkpoint)));
+                double seconds = runner.trainSeconds();
                 ClassifierRunner.Eval testEval = ClassifierRunner.evaluate(runner.loadBest(checkpoint), test);
                 log.info("[{}] length:{}, seed:{}, dev_score: {}, test_score: {} ({} s)", name, length, seed,
                         Markdown.f(runner.bestScore(), 5), Markdown.f(testEval.accuracy(), 5), Markdown.f(seconds, 1));

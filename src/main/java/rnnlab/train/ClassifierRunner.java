@@ -39,6 +39,10 @@ public final class ClassifierRunner {
     private double bestScore = 0;
     private long bestStep = -1;
     private long stepsPerEpoch;
+    private int epochsDone;
+    private double trainSeconds;
+    /** The best model's file as a checkpoint restored it (written back before training goes on), or null. */
+    private byte[] restoredBest;
 
     public ClassifierRunner(MultiLayerNetwork net) {
         this.net = net;
@@ -57,13 +61,38 @@ public final class ClassifierRunner {
         return stepsPerEpoch;
     }
 
+    /** Epochs trained so far, by this runner or the run its checkpoint came from. */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /** Seconds spent training, the checkpointed run's included. */
+    public double trainSeconds() {
+        return trainSeconds;
+    }
+
+    /**
+     * Trains from epoch {@link #epochsDone} on (0, or where a {@link #readCheckpoint} left it) to {@code epochs},
+     * keeping the model with the best dev accuracy in {@code checkpoint} and calling {@code afterEpoch} at every
+     * epoch's end (where the experiment writes its training checkpoint).
+     */
     public void train(List<DataSet> train, List<DataSet> dev, int epochs, int evalSteps, int logSteps,
-            Path checkpoint, String label) {
+            Path checkpoint, String label, java.util.function.Consumer<ClassifierRunner> afterEpoch) {
         stepsPerEpoch = train.size();
         long total = (long) epochs * train.size();
         Progress progress = new Progress(log, label, total, 10);
-        long step = 0;
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        if (restoredBest != null) {
+            try {
+                byte[] best = restoredBest;
+                AtomicFiles.replace(checkpoint, tmp -> java.nio.file.Files.write(tmp, best));
+            } catch (IOException e) {
+                throw new rnnlab.core.UserError("Cannot write checkpoint " + checkpoint + ": " + e.getMessage());
+            }
+            restoredBest = null;
+        }
+        long step = (long) epochsDone * train.size();
+        for (int epoch = epochsDone; epoch < epochs; epoch++) {
+            long t0 = System.nanoTime();
             double epochLoss = 0;
             for (DataSet batch : train) {
                 net.fit(batch);
@@ -92,7 +121,103 @@ public final class ClassifierRunner {
                 step++;
             }
             trainEpochLosses.add(epochLoss / train.size());
+            trainSeconds += (System.nanoTime() - t0) / 1e9;
+            epochsDone = epoch + 1;
+            afterEpoch.accept(this);
         }
+    }
+
+    /**
+     * The whole training state after {@link #epochsDone} epochs, for a checkpoint: the network's parameters, its
+     * updater's state (Adam's moments) and iteration count, every loss and dev figure so far, the best score and
+     * step, and the best model's file ({@code checkpoint}). Training is deterministic from there (the batches go in
+     * order and nothing is drawn), so a restored run ends with the numbers of an uninterrupted one.
+     */
+    public byte[] checkpoint(Path bestModel) {
+        return rnnlab.checkpoints.Checkpoint.bytes(out -> {
+            out.writeInt(epochsDone);
+            out.writeDouble(trainSeconds);
+            out.writeDouble(bestScore);
+            out.writeLong(bestStep);
+            writePoints(out, trainStepLosses);
+            writePoints(out, devLosses);
+            writePoints(out, devScores);
+            out.writeInt(trainEpochLosses.size());
+            for (double v : trainEpochLosses) {
+                out.writeDouble(v);
+            }
+            out.writeInt(net.getIterationCount());
+            out.writeInt(net.getEpochCount());
+            org.nd4j.linalg.factory.Nd4j.write(net.params(), out);
+            INDArray state = net.getUpdater().getStateViewArray();
+            out.writeBoolean(state != null);
+            if (state != null) {
+                org.nd4j.linalg.factory.Nd4j.write(state, out);
+            }
+            byte[] best = bestStep >= 0 ? java.nio.file.Files.readAllBytes(bestModel) : new byte[0];
+            out.writeInt(best.length);
+            out.write(best);
+        });
+    }
+
+    /** Restores a {@link #checkpoint} into this runner and its fresh network; returns the epochs done. */
+    public int readCheckpoint(byte[] data) throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
+        int done = in.readInt();
+        double seconds = in.readDouble();
+        double score = in.readDouble();
+        long best = in.readLong();
+        List<Point> steps = readPoints(in);
+        List<Point> devL = readPoints(in);
+        List<Point> devS = readPoints(in);
+        List<Double> epochLosses = new ArrayList<>();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            epochLosses.add(in.readDouble());
+        }
+        int iterations = in.readInt();
+        int epochCount = in.readInt();
+        INDArray params = org.nd4j.linalg.factory.Nd4j.read(in);
+        INDArray state = in.readBoolean() ? org.nd4j.linalg.factory.Nd4j.read(in) : null;
+        byte[] bestModel = new byte[in.readInt()];
+        in.readFully(bestModel);
+        if (params.length() != net.numParams() || (state == null) != (net.getUpdater().getStateViewArray() == null)
+                || (state != null && state.length() != net.getUpdater().getStateViewArray().length())) {
+            throw new IOException("the checkpoint's network has other sizes");
+        }
+        net.setParams(params);
+        if (state != null) {
+            net.getUpdater().getStateViewArray().assign(state);
+        }
+        net.setIterationCount(iterations);
+        net.setEpochCount(epochCount);
+        epochsDone = done;
+        trainSeconds = seconds;
+        bestScore = score;
+        bestStep = best;
+        trainStepLosses.addAll(steps);
+        devLosses.addAll(devL);
+        devScores.addAll(devS);
+        trainEpochLosses.addAll(epochLosses);
+        restoredBest = best >= 0 ? bestModel : null;
+        return done;
+    }
+
+    private static void writePoints(java.io.DataOutputStream out, List<Point> points) throws IOException {
+        out.writeInt(points.size());
+        for (Point p : points) {
+            out.writeLong(p.step());
+            out.writeDouble(p.value());
+        }
+    }
+
+    private static List<Point> readPoints(java.io.DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<Point> points = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            points.add(new Point(in.readLong(), in.readDouble()));
+        }
+        return points;
     }
 
     public Eval evaluate(List<DataSet> data) {
