@@ -325,9 +325,17 @@ class MainTest {
                 "bench.repeats", "3", "peer", peer.toString()));
         assertEquals(0, r.code(), r.err());
         ResultsCsv csv = ResultsCsv.read(tmp.resolve("Bench.csv"));
-        assertEquals(List.of("digitsum-srn-h32-len35", "sgemm-2048"),
-                csv.rows().stream().map(ResultsCsv.Row::setting).distinct().toList(), "the model and the peak's yardstick");
+        assertEquals(List.of("digitsum-srn-h32-len35", "sgemm-2048", "product-0", "product-1", "product-2", "product-3",
+                "product-4", "product-5"), csv.rows().stream().map(ResultsCsv.Row::setting).distinct().toList(),
+                "the model, the peak's yardstick and the products through both libraries");
         assertTrue(csv.get("sgemm-2048", "final", "gflops").orElseThrow() > 1);
+        // the yardstick is the 2048^3 product through the library in use (oneDNN by default)
+        assertEquals(csv.get("product-0", "final", "gflops_onednn").orElseThrow(),
+                csv.get("sgemm-2048", "final", "gflops").orElseThrow(), 1e-9);
+        for (int i = 0; i < 6; i++) {
+            assertTrue(csv.get("product-" + i, "final", "gflops_openblas").orElseThrow() > 0.1);
+            assertTrue(csv.get("product-" + i, "final", "gflops_onednn").orElseThrow() > 0.1);
+        }
         double tps = csv.get("digitsum-srn-h32-len35", "final", "tokens_per_second").orElseThrow();
         assertTrue(tps > 0);
         assertEquals(tps / 1000, csv.get("digitsum-srn-h32-len35", "final", "ratio_vs_peer").orElseThrow(), 1e-6 * tps);
@@ -339,6 +347,8 @@ class MainTest {
         assertEquals(3 * (2 * (32 * 32 + 32 * 32) + 2 * 32 * 10) / 1e6,
                 csv.get("digitsum-srn-h32-len35", "final", "mflop_per_token").orElseThrow(), 1e-9);
         assertTrue(md.contains("then 3 timed windows of 0.3 s per model"), md);
+        assertTrue(md.contains("## The products, by library") && md.contains("| product | shape | OpenBLAS GFLOP/s | "
+                + "oneDNN GFLOP/s | x |") && md.contains("through oneDNN 2.5.2"), md);
         String[] range = md.lines().filter(l -> l.startsWith("| digitsum")).findFirst().orElseThrow().split("\\|")[3]
                 .trim().split("-");
         assertTrue(Double.parseDouble(range[0]) <= Math.round(tps) && Math.round(tps) <= Double.parseDouble(range[1]),
