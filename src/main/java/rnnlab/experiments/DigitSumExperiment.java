@@ -132,7 +132,7 @@ abstract class DigitSumExperiment implements Experiment {
                 }
                 log.info("====> Training {} with data of length {}, seed {}", name, length, seed);
                 runner.train(train, dev, p.epochs(), p.evalSteps(), p.logSteps(), checkpoint, name + " " + setting,
-                        r -> Checkpoint.write(state, key, r.checkpoint(checkpoint)));
+                        r -> Checkpoint.write(state, key, r.checkpoint()));
                 double seconds = runner.trainSeconds();
                 ClassifierRunner.Eval testEval = ClassifierRunner.evaluate(runner.loadBest(checkpoint), test);
                 log.info("[{}] length:{}, seed:{}, dev_score: {}, test_score: {} ({} s)", name, length, seed,

@@ -41,8 +41,10 @@ public final class ClassifierRunner {
     private long stepsPerEpoch;
     private int epochsDone;
     private double trainSeconds;
-    /** The best model's file as a checkpoint restored it (written back before training goes on), or null. */
-    private byte[] restoredBest;
+    /** The best model as written to its file (ModelSerializer's bytes), or null before the first; kept for checkpoints. */
+    private byte[] bestModel;
+    /** Whether {@link #bestModel} is in its file: not yet when a checkpoint has just restored it. */
+    private boolean bestWritten = true;
 
     public ClassifierRunner(MultiLayerNetwork net) {
         this.net = net;
@@ -81,14 +83,9 @@ public final class ClassifierRunner {
         stepsPerEpoch = train.size();
         long total = (long) epochs * train.size();
         Progress progress = new Progress(log, label, total, 10);
-        if (restoredBest != null) {
-            try {
-                byte[] best = restoredBest;
-                AtomicFiles.replace(checkpoint, tmp -> java.nio.file.Files.write(tmp, best));
-            } catch (IOException e) {
-                throw new rnnlab.core.UserError("Cannot write checkpoint " + checkpoint + ": " + e.getMessage());
-            }
-            restoredBest = null;
+        if (!bestWritten) {
+            AtomicFiles.write(checkpoint, bestModel);
+            bestWritten = true;
         }
         long step = (long) epochsDone * train.size();
         for (int epoch = epochsDone; epoch < epochs; epoch++) {
@@ -130,10 +127,10 @@ public final class ClassifierRunner {
     /**
      * The whole training state after {@link #epochsDone} epochs, for a checkpoint: the network's parameters, its
      * updater's state (Adam's moments) and iteration count, every loss and dev figure so far, the best score and
-     * step, and the best model's file ({@code checkpoint}). Training is deterministic from there (the batches go in
-     * order and nothing is drawn), so a restored run ends with the numbers of an uninterrupted one.
+     * step, and the best model (its file's bytes, kept since it was saved). Training is deterministic from there
+     * (the batches go in order and nothing is drawn), so a restored run ends with the numbers of an uninterrupted one.
      */
-    public byte[] checkpoint(Path bestModel) {
+    public byte[] checkpoint() {
         return rnnlab.checkpoints.Checkpoint.bytes(out -> {
             out.writeInt(epochsDone);
             out.writeDouble(trainSeconds);
@@ -154,7 +151,7 @@ public final class ClassifierRunner {
             if (state != null) {
                 org.nd4j.linalg.factory.Nd4j.write(state, out);
             }
-            byte[] best = bestStep >= 0 ? java.nio.file.Files.readAllBytes(bestModel) : new byte[0];
+            byte[] best = bestModel == null ? new byte[0] : bestModel;
             out.writeInt(best.length);
             out.write(best);
         });
@@ -179,8 +176,8 @@ public final class ClassifierRunner {
         int epochCount = in.readInt();
         INDArray params = org.nd4j.linalg.factory.Nd4j.read(in);
         INDArray state = in.readBoolean() ? org.nd4j.linalg.factory.Nd4j.read(in) : null;
-        byte[] bestModel = new byte[in.readInt()];
-        in.readFully(bestModel);
+        byte[] bestBytes = new byte[in.readInt()];
+        in.readFully(bestBytes);
         if (params.length() != net.numParams() || (state == null) != (net.getUpdater().getStateViewArray() == null)
                 || (state != null && state.length() != net.getUpdater().getStateViewArray().length())) {
             throw new IOException("the checkpoint's network has other sizes");
@@ -199,7 +196,8 @@ public final class ClassifierRunner {
         devLosses.addAll(devL);
         devScores.addAll(devS);
         trainEpochLosses.addAll(epochLosses);
-        restoredBest = best >= 0 ? bestModel : null;
+        bestModel = best >= 0 ? bestBytes : null;
+        bestWritten = bestModel == null;
         return done;
     }
 
@@ -242,11 +240,14 @@ public final class ClassifierRunner {
     }
 
     private void save(Path checkpoint) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try {
-            AtomicFiles.replace(checkpoint, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
+            ModelSerializer.writeModel(net, bytes, false);
         } catch (IOException e) {
-            throw new rnnlab.core.UserError("Cannot write checkpoint " + checkpoint + ": " + e.getMessage());
+            throw new IllegalStateException("cannot serialise the model", e);
         }
+        bestModel = bytes.toByteArray();
+        AtomicFiles.write(checkpoint, bestModel);
     }
 
     /** The best model of the run, restored from its checkpoint (or the current one if none was saved). */
