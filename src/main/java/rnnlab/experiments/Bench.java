@@ -18,6 +18,7 @@ import rnnlab.core.Experiment;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
+import rnnlab.kernels.Gemm;
 import rnnlab.lm.CharRnnModel;
 import rnnlab.lm.LanguageModel;
 import rnnlab.lm.NetLanguageModel;
@@ -132,7 +133,7 @@ public final class Bench implements Experiment {
      * GFLOP/s of {@code p} through {@code lib} on this thread: the best of a few timed rounds of repeated products on
      * random operands.
      */
-    static double productGflops(Product p, rnnlab.kernels.Gemm.Library lib) {
+    static double productGflops(Product p, Gemm.Library lib) {
         java.util.Random r = new java.util.Random(1);
         org.bytedeco.javacpp.FloatPointer a = random(r, (long) p.m() * p.k());
         org.bytedeco.javacpp.FloatPointer b = random(r, (long) p.k() * p.n());
@@ -145,7 +146,7 @@ public final class Bench implements Experiment {
             for (int round = 0; round < 4; round++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) {
-                    rnnlab.kernels.Gemm.sgemm(lib, p.transA(), p.transB(), p.m(), p.n(), p.k(), 1f, a, lda, b, ldb, 0f, c,
+                    Gemm.sgemm(lib, p.transA(), p.transB(), p.m(), p.n(), p.k(), 1f, a, lda, b, ldb, 0f, c,
                             p.n());
                 }
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9 / reps);
@@ -255,14 +256,17 @@ public final class Bench implements Experiment {
     private void execute(Params p, Run run) {
         Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(p.peer());
         Map<String, Double> djl = p.djl() == null ? Map.of() : readPeer(p.djl());
-        Map<Product, double[]> products = new java.util.LinkedHashMap<>();
+        Map<Product, Map<Gemm.Library, Double>> products = new java.util.LinkedHashMap<>();
         for (Product pr : PRODUCTS) {
-            double[] g = {productGflops(pr, rnnlab.kernels.Gemm.Library.OPENBLAS),
-                    productGflops(pr, rnnlab.kernels.Gemm.Library.ONEDNN)};
+            Map<Gemm.Library, Double> g = new java.util.EnumMap<>(Gemm.Library.class);
+            for (Gemm.Library lib : List.of(Gemm.Library.OPENBLAS, Gemm.Library.ONEDNN)) {
+                g.put(lib, productGflops(pr, lib));
+            }
             products.put(pr, g);
-            log.info("{}: OpenBLAS {} GFLOP/s, oneDNN {} GFLOP/s", pr.what(), Markdown.f(g[0], 1), Markdown.f(g[1], 1));
+            log.info("{}: OpenBLAS {} GFLOP/s, oneDNN {} GFLOP/s", pr.what(), Markdown.f(g.get(Gemm.Library.OPENBLAS), 1),
+                    Markdown.f(g.get(Gemm.Library.ONEDNN), 1));
         }
-        double peak = products.get(PRODUCTS.get(0))[rnnlab.kernels.Gemm.library() == rnnlab.kernels.Gemm.Library.ONEDNN ? 1 : 0];
+        double peak = products.get(PRODUCTS.get(0)).get(Gemm.library()); // through the library the models use
         List<Result> results = new ArrayList<>();
         for (Model m : p.models()) {
             Result r = measure(m, p.seconds(), p.warmup(), p.repeats());
@@ -273,7 +277,7 @@ public final class Bench implements Experiment {
     }
 
     private static void write(Params p, Run run, List<Result> results, Map<String, Double> peer, Map<String, Double> djl,
-            double peak, Map<Product, double[]> products) {
+            double peak, Map<Product, Map<Gemm.Library, Double>> products) {
         ResultsCsv csv = new ResultsCsv();
         List<List<String>> rows = new ArrayList<>();
         for (Result r : results) {
@@ -303,21 +307,23 @@ public final class Bench implements Experiment {
         csv.addFinal("sgemm-2048", "gflops", peak);
         List<List<String>> productRows = new ArrayList<>();
         int i = 0;
-        for (Map.Entry<Product, double[]> e : products.entrySet()) {
+        for (Map.Entry<Product, Map<Gemm.Library, Double>> e : products.entrySet()) {
             Product pr = e.getKey();
             String name = "product-" + i++;
-            csv.addFinal(name, "gflops_openblas", e.getValue()[0]);
-            csv.addFinal(name, "gflops_onednn", e.getValue()[1]);
+            double openblas = e.getValue().get(Gemm.Library.OPENBLAS);
+            double onednn = e.getValue().get(Gemm.Library.ONEDNN);
+            csv.addFinal(name, "gflops_openblas", openblas);
+            csv.addFinal(name, "gflops_onednn", onednn);
             productRows.add(List.of(pr.what(), pr.m() + " x " + pr.k() + (pr.transA() ? " (A^T)" : "") + " by " + pr.k()
-                    + " x " + pr.n() + (pr.transB() ? " (B^T)" : ""), Markdown.f(e.getValue()[0], 1),
-                    Markdown.f(e.getValue()[1], 1), Markdown.f(e.getValue()[1] / e.getValue()[0], 2)));
+                    + " x " + pr.n() + (pr.transB() ? " (B^T)" : ""), Markdown.f(openblas, 1), Markdown.f(onednn, 1),
+                    Markdown.f(onednn / openblas, 2)));
         }
         csv.write(run.out("Bench.csv"));
         Markdown md = new Markdown().heading(1, "Bench");
         md.para("Training throughput (tokens = time steps x batch, per second) of the tutorials' models through the "
                 + "project's own training path, beside PyTorch's (`../shared/bench/torch_peer.py`) on the same machine: "
                 + "the same sizes, batches and steps, cross-entropy over every step, global-norm clipping at 1, one SGD "
-                + "step per batch; the project's matrix products through " + rnnlab.kernels.Gemm.describe() + " ("
+                + "step per batch; the project's matrix products through " + Gemm.describe() + " ("
                 + "`-Dgemm`); " + p.warmup() + " warm-up batches, then " + p.repeats() + " timed windows of "
                 + p.seconds() + " s per model, of which the table gives the median and the range. Threads: "
                 + Threads.describe() + "; environment OPENBLAS_CORETYPE=" + env("OPENBLAS_CORETYPE")
