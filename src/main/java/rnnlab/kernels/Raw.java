@@ -108,12 +108,6 @@ public final class Raw {
         return new BytePointer(p).position(p.position() * Float.BYTES);
     }
 
-    /** Row-major {@code C[m,n] = alpha * op(A) op(B) + beta * C}, each at its pointer's position ({@link Gemm}). */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
-            FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
-        Gemm.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    }
-
     /**
      * tanh as a rational function of degree 13/6 on inputs clamped to +-7.9053 (Eigen's and PyTorch's
      * vectorised float tanh use the same form), within 7 float ulps (4e-7 absolute) of the true value and

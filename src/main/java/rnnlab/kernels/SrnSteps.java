@@ -34,9 +34,9 @@ public final class SrnSteps {
         for (int s = 0; s < steps; s++) {
             long off = (long) s * perStep;
             if (s > 0) {
-                Raw.gemm(false, false, bs, n, n, 1f, h.view(off - perStep), n, u, n, 1f, z.view(off), n);
+                Gemm.sgemm(false, false, bs, n, n, 1f, h.view(off - perStep), n, u, n, 1f, z.view(off), n);
             } else if (h0 != null) {
-                Raw.gemm(false, false, bs, n, n, 1f, h0.view(0), n, u, n, 1f, z.view(0), n);
+                Gemm.sgemm(false, false, bs, n, n, 1f, h0.view(0), n, u, n, 1f, z.view(0), n);
             }
             Raw.get(z, off, w, perStep);
             if (tanh) {
@@ -77,7 +77,7 @@ public final class SrnSteps {
             }
             Raw.put(e, perStep, dz, off);
             if (s > end) {
-                Raw.gemm(false, false, bs, n, n, 1f, dz.view(off), n, uT, n, 0f, dhNext.view(0), n);
+                Gemm.sgemm(false, false, bs, n, n, 1f, dz.view(off), n, uT, n, 0f, dhNext.view(0), n);
                 Raw.get(dhNext, 0, d, perStep);
             }
         }

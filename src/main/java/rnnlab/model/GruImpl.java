@@ -54,7 +54,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             boolean hasPrev = s > 0 || fwdHasState;
             if (hasPrev) {
                 FloatPointer prev = s > 0 ? hidden.at((long) (s - 1) * perStep) : h0.at(0);
-                Raw.gemm(false, false, bs, 2 * n, n, 1f, prev, n, rw.position(0), g3, 1f, gates.at(gOff), g3);
+                Gemm.sgemm(false, false, bs, 2 * n, n, 1f, prev, n, rw.position(0), g3, 1f, gates.at(gOff), g3);
             }
             Raw.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {
@@ -68,7 +68,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             Raw.put(g, block, gates, gOff);
             Raw.put(rh, perStep, resetHidden, (long) s * perStep);
             if (hasPrev) {
-                Raw.gemm(false, false, bs, n, n, 1f, resetHidden.at((long) s * perStep), n, rw.position(2L * n), g3, 1f,
+                Gemm.sgemm(false, false, bs, n, n, 1f, resetHidden.at((long) s * perStep), n, rw.position(2L * n), g3, 1f,
                         gates.at(gOff + 2L * n), g3);
                 Raw.get(gates, gOff, g, block);
             }
@@ -127,7 +127,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             }
             Raw.put(d, block, dz, gOff);
             // dL/d(R * H_{t-1}) = dC W_hh^T
-            Raw.gemm(false, false, bs, n, n, 1f, dz.at(gOff + 2L * n), g3, rwT.position(2L * n * n), n, 0f, dResetHidden.at(0), n);
+            Gemm.sgemm(false, false, bs, n, n, 1f, dz.at(gOff + 2L * n), g3, rwT.position(2L * n * n), n, 0f, dResetHidden.at(0), n);
             Raw.get(dResetHidden, 0, drh, perStep);
             for (int r = 0; r < bs; r++) {
                 int gb = r * g3;
@@ -141,7 +141,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             Raw.put(d, block, dz, gOff);
             Raw.put(dh, perStep, dhNext, 0);
             // dL/dH_{t-1} += [dZ dR] [W_hz W_hr]^T
-            Raw.gemm(false, false, bs, n, 2 * n, 1f, dz.at(gOff), g3, rwT.position(0), n, 1f, dhNext.at(0), n);
+            Gemm.sgemm(false, false, bs, n, 2 * n, 1f, dz.at(gOff), g3, rwT.position(0), n, 1f, dhNext.at(0), n);
         }
     }
 

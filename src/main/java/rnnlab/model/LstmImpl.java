@@ -1,5 +1,6 @@
 package rnnlab.model;
 
+import rnnlab.kernels.Gemm;
 import rnnlab.kernels.Raw;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -66,9 +67,9 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
             long gOff = (long) s * block;
             long off = (long) s * perStep;
             if (s > 0) {
-                Raw.gemm(false, false, bs, g4, n, 1f, hidden.at(off - perStep), n, rw, g4, 1f, gates.at(gOff), g4);
+                Gemm.sgemm(false, false, bs, g4, n, 1f, hidden.at(off - perStep), n, rw, g4, 1f, gates.at(gOff), g4);
             } else if (fwdHasState) {
-                Raw.gemm(false, false, bs, g4, n, 1f, h0.at(0), n, rw, g4, 1f, gates.at(0), g4);
+                Gemm.sgemm(false, false, bs, g4, n, 1f, h0.at(0), n, rw, g4, 1f, gates.at(0), g4);
             }
             Raw.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {
@@ -142,7 +143,7 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
             Raw.put(d, block, dz, gOff);
             if (s > end) {
                 // dL/dH_{s-1} from the recurrence: dZ_s RW^T
-                Raw.gemm(false, false, bs, n, g4, 1f, dz.at(gOff), g4, rwT, n, 0f, dhNext.at(0), n);
+                Gemm.sgemm(false, false, bs, n, g4, 1f, dz.at(gOff), g4, rwT, n, 0f, dhNext.at(0), n);
             }
         }
     }
