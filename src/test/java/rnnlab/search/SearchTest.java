@@ -121,6 +121,35 @@ class SearchTest {
     }
 
     @Test
+    void withSeveralAtOnceTheSameCandidatesStartWidestFirstKeepingTheirNumbers() {
+        SearchSpace space = SearchSpace.parse("X", kv("hidden_size", "choice:64,128,256,512", "lr",
+                "loguniform:0.001:0.1"));
+        List<Candidate<?>> drawn = new ArrayList<>();
+        RandomSearchGenerator plain = new RandomSearchGenerator(space, null);
+        plain.setRngSeed(3);
+        var inOrder = Search.limited(plain, 9, false);
+        while (inOrder.hasMoreCandidates()) {
+            drawn.add(inOrder.getCandidate());
+        }
+        assertEquals(9, drawn.size());
+        RandomSearchGenerator again = new RandomSearchGenerator(space, null);
+        again.setRngSeed(3);
+        var widest = Search.limited(again, 9, true);
+        List<Candidate<?>> handed = new ArrayList<>();
+        while (widest.hasMoreCandidates()) {
+            handed.add(widest.getCandidate());
+        }
+        // the same nine, each with its draw's number, by hidden size descending and in draw order within a size
+        List<Candidate<?>> expected = new ArrayList<>(drawn);
+        expected.sort(java.util.Comparator.comparingInt((Candidate<?> c) ->
+                -Integer.parseInt(((Map<?, ?>) c.getValue()).get("hidden_size").toString())));
+        assertEquals(expected.stream().map(c -> c.getIndex() + " " + c.getValue()).toList(),
+                handed.stream().map(c -> c.getIndex() + " " + c.getValue()).toList());
+        assertTrue(new HashSet<>(drawn.stream().map(c -> ((Map<?, ?>) c.getValue()).get("hidden_size")).toList())
+                .size() > 1, "the draw has more than one width, so the order is tested");
+    }
+
+    @Test
     void aRandomSearchRanksItsCandidatesAndTheBestOneReproduces(@TempDir Path tmp) throws Exception {
         Map<String, String> fixed = kv("epochs", "5", "seeds", "0");
         Outcome r = run(here(), "HelloOhlolRnn", fixed, kv("search", "random", "candidates", "3"), tmp);
