@@ -177,11 +177,19 @@ public final class Workers {
 
         /** Runs {@code job} on an idle worker (or a new one), waiting for a free one when {@code n} are busy. */
         public Outcome run(Job job) {
+            return run(job, null);
+        }
+
+        /** {@link #run(Job)}, calling {@code started} (when not null) once the job has its worker slot. */
+        public Outcome run(Job job, Runnable started) {
             try {
                 slots.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Outcome(job, 130, 0, Double.NaN);
+            }
+            if (started != null) {
+                started.run();
             }
             WorkerJvm jvm = null;
             try {

@@ -189,6 +189,40 @@ public final class Search {
     }
 
     /**
+     * The order the runs ask the worker pool for a worker in: the baseline (place 0) first, then the candidates as
+     * the widest-first generator hands them out. Without it the baseline and Arbiter's threads ask at once and the
+     * pool serves them in no fixed order (a 512-wide candidate waited 55 s behind a 256-wide one). A run waits for
+     * its turn at most {@link #PATIENCE_MS}, so that an order the runner never completes costs time, not a deadlock.
+     */
+    static final class StartOrder {
+        static final long PATIENCE_MS = 20_000;
+        final Map<String, Integer> places = new java.util.concurrent.ConcurrentHashMap<>();
+        private int next;
+
+        int place(String folder) {
+            return folder.equals("baseline") ? 0 : places.getOrDefault(folder, Integer.MAX_VALUE);
+        }
+
+        synchronized void awaitTurn(int place) throws InterruptedException {
+            if (place == Integer.MAX_VALUE) {
+                return; // not handed out by the generator: no place in the order
+            }
+            long until = System.currentTimeMillis() + PATIENCE_MS;
+            for (long left = PATIENCE_MS; place > next && left > 0; left = until - System.currentTimeMillis()) {
+                wait(left);
+            }
+        }
+
+        synchronized void started(int place) {
+            if (place == Integer.MAX_VALUE) {
+                return;
+            }
+            next = Math.max(next, place + 1);
+            notifyAll();
+        }
+    }
+
+    /**
      * What sets a candidate's time, to start the longest first: its {@code hidden_size} (the searched spaces' one
      * key that does; a quick JayChouRnn search's candidates took 8 s at 64 and 30 s at 512), 0 when it has none.
      */
@@ -212,6 +246,13 @@ public final class Search {
      * a resumed search's reuse of it are the same in either order.
      */
     static CandidateGenerator limited(CandidateGenerator g, int n, boolean widestFirst) {
+        return limited(g, n, widestFirst ? new StartOrder() : null);
+    }
+
+    /** {@link #limited(CandidateGenerator, int, boolean)}, widest first when {@code order} is given, recording there
+     *  the place each candidate is handed out at. */
+    static CandidateGenerator limited(CandidateGenerator g, int n, StartOrder order) {
+        boolean widestFirst = order != null;
         return new CandidateGenerator() {
             private int handed;
             private java.util.ArrayDeque<Candidate> drawn;
@@ -244,6 +285,9 @@ public final class Search {
                     all.add(g.getCandidate());
                 }
                 all.sort(Comparator.comparingDouble((Candidate c) -> -width(c.getValue()))); // stable: ties keep order
+                for (int i = 0; i < all.size(); i++) {
+                    order.places.put("candidate-" + all.get(i).getIndex(), i + 1);
+                }
                 drawn = new java.util.ArrayDeque<>(all);
             }
 
@@ -293,8 +337,9 @@ public final class Search {
     }
 
     private void search(rnnlab.jobs.Workers.Pool pool) throws IOException {
-        ExperimentTaskCreator tasks = new ExperimentTaskCreator((values, outDir) -> runExperiment(values, outDir, pool),
-                workDir);
+        StartOrder order = pool != null && minutes == null ? new StartOrder() : null;
+        ExperimentTaskCreator tasks = new ExperimentTaskCreator((values, outDir) -> runExperiment(values, outDir, pool,
+                order), workDir);
         log.info("search {}: {} candidates over {} ({}), after a baseline run of the experiment's own settings",
                 entry.name(), candidates, space.keys(), score.objective().description());
         Candidate<Map<String, String>> own = new Candidate<>(Map.of(), -1, new double[0]);
@@ -313,7 +358,7 @@ public final class Search {
         }
         // with several at once and no time limit the candidates start widest first, so no long one runs alone at the end
         OptimizationConfiguration conf = new OptimizationConfiguration.Builder()
-                .candidateGenerator(limited(generator, candidates, pool != null && minutes == null))
+                .candidateGenerator(limited(generator, candidates, order))
                 .scoreFunction(score).terminationConditions(stop).build();
         // -Djobs candidates at once (default one per core), each on its own thread through Arbiter's runner
         LocalOptimizationRunner runner = new LocalOptimizationRunner(pool == null ? 1 : rnnlab.jobs.Workers.requested(),
@@ -335,7 +380,8 @@ public final class Search {
     }
 
     /** One candidate's run: here, or on {@code pool}'s worker JVMs (its error line, if it fails, as the reason). */
-    private void runExperiment(Map<String, String> values, Path outDir, rnnlab.jobs.Workers.Pool pool) throws Exception {
+    private void runExperiment(Map<String, String> values, Path outDir, rnnlab.jobs.Workers.Pool pool,
+            StartOrder order) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(values);
         Prepared prepared = Prepared.of(entry, projectDir, profile, all, outDir.toString()); // a bad value ends here
@@ -343,8 +389,26 @@ public final class Search {
             prepared.execute();
             return;
         }
-        rnnlab.jobs.Workers.Outcome o = pool.run(new rnnlab.jobs.Workers.Job(entry.name() + " " + outDir.getFileName(),
-                rnnlab.jobs.Workers.jobProperties(entry.name(), profile, outDir, all)));
+        rnnlab.jobs.Workers.Job job = new rnnlab.jobs.Workers.Job(entry.name() + " " + outDir.getFileName(),
+                rnnlab.jobs.Workers.jobProperties(entry.name(), profile, outDir, all));
+        rnnlab.jobs.Workers.Outcome o;
+        if (order == null) {
+            o = pool.run(job);
+        } else {
+            int place = order.place(outDir.getFileName().toString());
+            order.awaitTurn(place);
+            boolean[] started = {false};
+            try {
+                o = pool.run(job, () -> {
+                    started[0] = true;
+                    order.started(place);
+                });
+            } finally {
+                if (!started[0]) {
+                    order.started(place);
+                }
+            }
+        }
         if (o.exitCode() != 0) {
             throw new UserError(o.error() != null ? o.error() : "its worker ended with exit status " + o.exitCode());
         }

@@ -121,6 +121,37 @@ class SearchTest {
     }
 
     @Test
+    void runsAskingForAWorkerAtOnceAreServedInTheirPlacesOrder() throws Exception {
+        Search.StartOrder order = new Search.StartOrder();
+        order.places.put("candidate-7", 1);
+        order.places.put("candidate-0", 2);
+        order.places.put("candidate-3", 3);
+        List<String> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        // they arrive in the worst order: last place first, the baseline last
+        for (String folder : List.of("candidate-3", "candidate-0", "candidate-7", "baseline")) {
+            Thread t = new Thread(() -> {
+                try {
+                    int place = order.place(folder);
+                    order.awaitTurn(place);
+                    starts.add(folder);
+                    order.started(place);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            threads.add(t);
+            t.start();
+            Thread.sleep(100);
+        }
+        for (Thread t : threads) {
+            t.join(Search.StartOrder.PATIENCE_MS);
+        }
+        assertEquals(List.of("baseline", "candidate-7", "candidate-0", "candidate-3"), starts);
+        order.awaitTurn(order.place("candidate-99")); // one the generator never placed does not wait
+    }
+
+    @Test
     void withSeveralAtOnceTheSameCandidatesStartWidestFirstKeepingTheirNumbers() {
         SearchSpace space = SearchSpace.parse("X", kv("hidden_size", "choice:64,128,256,512", "lr",
                 "loguniform:0.001:0.1"));
