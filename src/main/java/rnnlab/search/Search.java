@@ -191,7 +191,7 @@ public final class Search {
     /**
      * The order the runs ask the worker pool for a worker in: the baseline (place 0) first, then the candidates as
      * the widest-first generator hands them out. Without it the baseline and Arbiter's threads ask at once and the
-     * pool serves them in no fixed order (a 512-wide candidate waited 55 s behind a 256-wide one). A run waits for
+     * pool serves them in no fixed order (a 512-wide candidate waited about a minute behind a 256-wide one). A run waits for
      * its turn at most {@link #PATIENCE_MS}, so that an order the runner never completes costs time, not a deadlock.
      */
     static final class StartOrder {
@@ -239,18 +239,12 @@ public final class Search {
 
     /**
      * {@code g}, handing out at most {@code n} candidates: with several running at once, Arbiter's runner checks its
-     * candidate count only as each candidate starts, and would start one more per extra task. With
-     * {@code widestFirst} it draws all {@code n} at the start (random and grid generators do not learn from results)
+     * candidate count only as each candidate starts, and would start one more per extra task. Given an
+     * {@code order} (null: the draw's order) it draws all {@code n} at the start (random and grid generators do not learn from results)
      * and hands them out by {@link #width} descending, ties in the draw's order: the longest-first rule that keeps
-     * parallel workers busy to the end. Each candidate keeps the number the draw gave it, so its folder, its row and
+     * parallel workers busy to the end, recording each one's place in {@code order}. Each candidate keeps the number the draw gave it, so its folder, its row and
      * a resumed search's reuse of it are the same in either order.
      */
-    static CandidateGenerator limited(CandidateGenerator g, int n, boolean widestFirst) {
-        return limited(g, n, widestFirst ? new StartOrder() : null);
-    }
-
-    /** {@link #limited(CandidateGenerator, int, boolean)}, widest first when {@code order} is given, recording there
-     *  the place each candidate is handed out at. */
     static CandidateGenerator limited(CandidateGenerator g, int n, StartOrder order) {
         boolean widestFirst = order != null;
         return new CandidateGenerator() {
@@ -397,16 +391,10 @@ public final class Search {
         } else {
             int place = order.place(outDir.getFileName().toString());
             order.awaitTurn(place);
-            boolean[] started = {false};
             try {
-                o = pool.run(job, () -> {
-                    started[0] = true;
-                    order.started(place);
-                });
+                o = pool.run(job, () -> order.started(place));
             } finally {
-                if (!started[0]) {
-                    order.started(place);
-                }
+                order.started(place); // again when it had its slot (harmless), or in its stead when it never got one
             }
         }
         if (o.exitCode() != 0) {

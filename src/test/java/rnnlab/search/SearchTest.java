@@ -158,14 +158,14 @@ class SearchTest {
         List<Candidate<?>> drawn = new ArrayList<>();
         RandomSearchGenerator plain = new RandomSearchGenerator(space, null);
         plain.setRngSeed(3);
-        var inOrder = Search.limited(plain, 9, false);
+        var inOrder = Search.limited(plain, 9, null);
         while (inOrder.hasMoreCandidates()) {
             drawn.add(inOrder.getCandidate());
         }
         assertEquals(9, drawn.size());
         RandomSearchGenerator again = new RandomSearchGenerator(space, null);
         again.setRngSeed(3);
-        var widest = Search.limited(again, 9, true);
+        var widest = Search.limited(again, 9, new Search.StartOrder());
         List<Candidate<?>> handed = new ArrayList<>();
         while (widest.hasMoreCandidates()) {
             handed.add(widest.getCandidate());
