@@ -108,16 +108,22 @@ class Table:
 
 
 def machine():
-    """The CPU's model name and the OpenBLAS core type in force, as rnnlab's records name them."""
-    model = "unknown CPU"
+    """The CPU's model name, family and model number, and the OpenBLAS core type in force, as rnnlab's records name them."""
+    model, fields = "unknown CPU", {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("model name") and ":" in line:
-                    model = line.split(":", 1)[1].strip()
-                    break
+                if not line.strip():
+                    break  # the first processor's block is enough
+                if ":" in line:
+                    name, value = line.split(":", 1)
+                    fields.setdefault(name.strip(), value.strip())
     except OSError:
         pass
+    model = fields.get("model name", model)
+    if "cpu family" in fields and "model" in fields:
+        # a virtual machine often names every generation alike ("AMD EPYC"): the family and model tell them apart
+        model += " (family %s model %s)" % (fields["cpu family"], fields["model"])
     core = os.environ.get("OPENBLAS_CORETYPE") or "(its own detection)"
     return "%s, %d cores, OpenBLAS core %s" % (model, os.cpu_count() or 0, core)
 

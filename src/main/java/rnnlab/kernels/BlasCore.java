@@ -84,20 +84,40 @@ public final class BlasCore {
     }
 
     /**
-     * This machine in one line, for the records a job leaves: the CPU's model name from {@code /proc/cpuinfo} and
-     * the OpenBLAS core type in this process's environment (the one its kernels were loaded for).
+     * This machine in one line, for the records a job leaves: the CPU's model name, family and model number from
+     * {@code /proc/cpuinfo} and the OpenBLAS core type in this process's environment (the one its kernels were
+     * loaded for).
      */
     public static String machine() {
+        return machine(Path.of("/proc/cpuinfo"));
+    }
+
+    static String machine(Path cpuinfo) {
         String model = "unknown CPU";
+        String family = null;
+        String number = null;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("model name") && line.indexOf(':') > 0) {
-                    model = line.substring(line.indexOf(':') + 1).trim();
-                    break;
+            for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    break; // the first processor's block is enough
+                }
+                int colon = line.indexOf(':');
+                String name = colon < 0 ? "" : line.substring(0, colon).trim();
+                String value = colon < 0 ? "" : line.substring(colon + 1).trim();
+                if (name.equals("model name")) {
+                    model = value;
+                } else if (name.equals("cpu family")) {
+                    family = value;
+                } else if (name.equals("model")) {
+                    number = value;
                 }
             }
         } catch (IOException | RuntimeException e) {
             // left as unknown
+        }
+        // a virtual machine often names every generation alike ("AMD EPYC"): the family and model tell them apart
+        if (family != null && number != null) {
+            model += " (family " + family + " model " + number + ")";
         }
         String set = System.getenv(VARIABLE);
         return model + ", " + Runtime.getRuntime().availableProcessors() + " cores, OpenBLAS core "

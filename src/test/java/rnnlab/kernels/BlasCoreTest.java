@@ -49,6 +49,17 @@ class BlasCoreTest {
         assertNull(BlasCore.chooseFromCpuinfo(dir.resolve("missing")));
     }
 
+    @Test
+    void namesTheMachineWithItsCpuFamilyAndModel(@TempDir Path dir) throws IOException {
+        // a virtual machine names Zen 1 and Zen 3 alike "AMD EPYC"; the family and model numbers tell them apart
+        Path f = dir.resolve("cpuinfo");
+        Files.writeString(f, "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 1\n"
+                + "model name\t: AMD EPYC\n\nprocessor\t: 1\ncpu family\t: 23\nmodel\t\t: 49\nmodel name\t: other\n");
+        String cores = ", " + Runtime.getRuntime().availableProcessors() + " cores, OpenBLAS core ";
+        assertTrue(BlasCore.machine(f).startsWith("AMD EPYC (family 25 model 1)" + cores), BlasCore.machine(f));
+        assertTrue(BlasCore.machine(dir.resolve("missing")).startsWith("unknown CPU" + cores));
+    }
+
     /**
      * A child JVM started the way every run starts its work loads OpenBLAS with kernels for this CPU, never the
      * generic ones where the CPU has AVX2.
