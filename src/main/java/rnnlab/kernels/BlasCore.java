@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,28 +61,31 @@ public final class BlasCore {
 
     /** The choice for the CPU a {@code /proc/cpuinfo} file describes; null when it cannot be read. */
     public static String chooseFromCpuinfo(Path cpuinfo) {
+        Map<String, String> fields = cpuinfoFields(cpuinfo);
+        String flags = fields.get("flags");
+        return flags == null ? null : choose(new HashSet<>(Arrays.asList(flags.split("\\s+"))),
+                fields.getOrDefault("vendor_id", ""));
+    }
+
+    /**
+     * Each field of a {@code /proc/cpuinfo} file ({@code name : value}) with its first value, the first processor's;
+     * none when the file cannot be read.
+     */
+    private static Map<String, String> cpuinfoFields(Path cpuinfo) {
         List<String> lines;
         try {
             lines = Files.readAllLines(cpuinfo, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            return null;
+            return Map.of();
         }
-        Set<String> flags = null;
-        String vendor = "";
+        Map<String, String> fields = new HashMap<>();
         for (String line : lines) {
             int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String key = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (key.equals("vendor_id") && vendor.isEmpty()) {
-                vendor = value;
-            } else if (key.equals("flags") && flags == null) {
-                flags = new HashSet<>(Arrays.asList(value.split("\\s+")));
+            if (colon >= 0) {
+                fields.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
             }
         }
-        return flags == null ? null : choose(flags, vendor);
+        return fields;
     }
 
     /**
@@ -93,31 +98,11 @@ public final class BlasCore {
     }
 
     static String machine(Path cpuinfo) {
-        String model = "unknown CPU";
-        String family = null;
-        String number = null;
-        try {
-            for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    break; // the first processor's block is enough
-                }
-                int colon = line.indexOf(':');
-                String name = colon < 0 ? "" : line.substring(0, colon).trim();
-                String value = colon < 0 ? "" : line.substring(colon + 1).trim();
-                if (name.equals("model name")) {
-                    model = value;
-                } else if (name.equals("cpu family")) {
-                    family = value;
-                } else if (name.equals("model")) {
-                    number = value;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // left as unknown
-        }
+        Map<String, String> fields = cpuinfoFields(cpuinfo);
+        String model = fields.getOrDefault("model name", "unknown CPU");
         // a virtual machine often names every generation alike ("AMD EPYC"): the family and model tell them apart
-        if (family != null && number != null) {
-            model += " (family " + family + " model " + number + ")";
+        if (fields.containsKey("cpu family") && fields.containsKey("model")) {
+            model += " (family " + fields.get("cpu family") + " model " + fields.get("model") + ")";
         }
         String set = System.getenv(VARIABLE);
         return model + ", " + Runtime.getRuntime().availableProcessors() + " cores, OpenBLAS core "
