@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,7 +78,9 @@ class TrainingUiTest {
         ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx2g"));
         pb.redirectErrorStream(true);
         Process child = pb.start();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        // read while the reader thread appends: a copy-on-write list iterates a snapshot (a synchronized list's
+        // stream() does not take its lock, and once threw ConcurrentModificationException here)
+        List<String> output = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
