@@ -54,7 +54,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             boolean hasPrev = s > 0 || fwdHasState;
             if (hasPrev) {
                 FloatPointer prev = s > 0 ? hidden.at((long) (s - 1) * perStep) : h0.at(0);
-                Gemm.sgemm(false, false, bs, 2 * n, n, 1f, prev, n, rw.position(0), g3, 1f, gates.at(gOff), g3);
+                Gemm.sgemm(false, false, bs, 2 * n, n, 1f, prev, n, rw.position(0), rwLd, 1f, gates.at(gOff), g3);
             }
             Raw.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {
@@ -68,7 +68,7 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
             Raw.put(g, block, gates, gOff);
             Raw.put(rh, perStep, resetHidden, (long) s * perStep);
             if (hasPrev) {
-                Gemm.sgemm(false, false, bs, n, n, 1f, resetHidden.at((long) s * perStep), n, rw.position(2L * n), g3, 1f,
+                Gemm.sgemm(false, false, bs, n, n, 1f, resetHidden.at((long) s * perStep), n, rw.position(2L * n), rwLd, 1f,
                         gates.at(gOff + 2L * n), g3);
                 Raw.get(gates, gOff, g, block);
             }

@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   a = tanh(za), f = sigmoid(zf), o = sigmoid(zo), g = sigmoid(zg)
  *   C_t = f * C_{t-1} + g * a,   H_t = o * tanh(C_t)
  * </pre>
- * Each step is one OpenBLAS sgemm for {@code H_{t-1} RW} and one loop for the gates and the cell
+ * Each step is one sgemm for {@code H_{t-1} RW} (the weights' rows padded, {@link Raw#paddedLd}) and one loop for the gates and the cell
  * ({@link RawRecurrentImpl} does the rest). A carried state seeds H and C.
  */
 public class LstmImpl extends RawRecurrentImpl<Lstm> {
@@ -67,9 +67,9 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
             long gOff = (long) s * block;
             long off = (long) s * perStep;
             if (s > 0) {
-                Gemm.sgemm(false, false, bs, g4, n, 1f, hidden.at(off - perStep), n, rw, g4, 1f, gates.at(gOff), g4);
+                Gemm.sgemm(false, false, bs, g4, n, 1f, hidden.at(off - perStep), n, rw, rwLd, 1f, gates.at(gOff), g4);
             } else if (fwdHasState) {
-                Gemm.sgemm(false, false, bs, g4, n, 1f, h0.at(0), n, rw, g4, 1f, gates.at(0), g4);
+                Gemm.sgemm(false, false, bs, g4, n, 1f, h0.at(0), n, rw, rwLd, 1f, gates.at(0), g4);
             }
             Raw.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {

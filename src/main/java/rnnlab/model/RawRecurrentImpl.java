@@ -36,6 +36,11 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
     /** dL/dH_{t-1} flowing back through the recurrence, [batch, n]. */
     final Raw.Buf dhNext = new Raw.Buf();
 
+    /** The recurrent weights for the forward steps, [n, width] row-major with leading dimension {@link #rwLd}. */
+    final Raw.Buf rwPadded = new Raw.Buf();
+    /** {@link Raw#paddedLd} of the width; {@link #recurrentLd} says whether the subclass takes it. */
+    int rwLd;
+
     /** The last forward pass: its input (training passes only), whether it had a state, its shape. */
     private INDArray fwdInput;
     boolean fwdHasState;
@@ -52,8 +57,16 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         }
     }
 
-    /** The recurrence over {@link #steps}, from {@link #gates} (and {@link #h0}) into {@link #hidden}. */
+    /**
+     * The recurrence over {@link #steps}, from {@link #gates} (and {@link #h0}) into {@link #hidden}; {@code rw} is the
+     * recurrent weights, [n, width] row-major with leading dimension {@link #rwLd}.
+     */
     abstract void forwardSteps(FloatPointer rw, Map<String, INDArray> state);
+
+    /** The leading dimension the subclass's forward steps take the recurrent weights with: padded by default. */
+    int recurrentLd(int width) {
+        return Raw.paddedLd(width);
+    }
 
     /**
      * Fills {@link #dz} for steps {@code end..T-1} from dL/dH ({@code eps}, time-major) by backpropagation;
@@ -90,7 +103,14 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         hidden.ensure(rows * units);
         fwdHasState = hIn != null;
         load(hIn, h0, (long) batch * units);
-        forwardSteps(Raw.pointer(workspaceMgr.dup(ArrayType.FF_WORKING_MEM, rw, 'c')), state);
+        FloatPointer rwDense = Raw.pointer(workspaceMgr.dup(ArrayType.FF_WORKING_MEM, rw, 'c'));
+        rwLd = recurrentLd(width);
+        if (rwLd == width) {
+            forwardSteps(rwDense, state);
+        } else {
+            Raw.copyRows(rwDense, units, width, rwPadded, rwLd);
+            forwardSteps(rwPadded.at(0), state);
+        }
 
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {steps, batch, units}, 'c');

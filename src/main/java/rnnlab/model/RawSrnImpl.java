@@ -33,6 +33,11 @@ public class RawSrnImpl extends RawRecurrentImpl<Srn> {
     }
 
     @Override
+    int recurrentLd(int width) {
+        return width; // SrnSteps takes dense weights
+    }
+
+    @Override
     void forwardSteps(FloatPointer rw, Map<String, INDArray> state) {
         kernel.forward(gates, hidden, fwdHasState ? h0 : null, rw, steps, batch, units);
     }

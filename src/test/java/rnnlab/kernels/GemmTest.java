@@ -108,4 +108,43 @@ class GemmTest {
     void describesOneDnnsVersion() {
         assertTrue(Gemm.describe().matches("oneDNN \\d+\\.\\d+\\.\\d+"), Gemm.describe());
     }
+
+    /** The padded leading dimensions of the recurrent kernels change where rows live, not a single bit of a product. */
+    @Test
+    void paddedRowsGiveTheSameBits() {
+        assertEquals(1040, Raw.paddedLd(1024));
+        assertEquals(528, Raw.paddedLd(512));
+        assertEquals(768, Raw.paddedLd(768));
+        Random r = new Random(7);
+        for (Gemm.Library lib : Gemm.Library.values()) {
+            // the LSTM's step, H RW with RW 256 x 1024, and its weight gradient, dZ^T H over 35 x 31 rows
+            int[][] shapes = {{32, 1024, 256, 0}, {1024, 256, 1085, 1}};
+            for (int[] sh : shapes) {
+                int m = sh[0], n = sh[1], k = sh[2];
+                boolean ta = sh[3] == 1;
+                int rowsB = ta ? k : k, colsA = ta ? m : k, rowsA = ta ? k : m;
+                float[] a = new float[rowsA * colsA];
+                float[] b = new float[rowsB * n];
+                for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
+                for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+                Raw.Buf aDense = new Raw.Buf().ensure(a.length);
+                Raw.Buf bDense = new Raw.Buf().ensure(b.length);
+                aDense.buf().put(0, a);
+                bDense.buf().put(0, b);
+                Raw.Buf aPad = new Raw.Buf();
+                Raw.Buf bPad = new Raw.Buf();
+                int lda = Raw.paddedLd(colsA), ldb = Raw.paddedLd(n);
+                Raw.copyRows(aDense.view(0), rowsA, colsA, aPad, lda);
+                Raw.copyRows(bDense.view(0), rowsB, n, bPad, ldb);
+                Raw.Buf c1 = new Raw.Buf().ensure((long) m * n);
+                Raw.Buf c2 = new Raw.Buf().ensure((long) m * n);
+                Gemm.sgemm(lib, ta, false, m, n, k, 1f, aDense.at(0), colsA, bDense.at(0), n, 0f, c1.at(0), n);
+                Gemm.sgemm(lib, ta, false, m, n, k, 1f, aPad.at(0), lda, bPad.at(0), ldb, 0f, c2.at(0), n);
+                for (int i = 0; i < m * n; i++) {
+                    assertEquals(Float.floatToRawIntBits(c1.buf().get(i)), Float.floatToRawIntBits(c2.buf().get(i)),
+                            lib + " " + m + "x" + n + "x" + k + " element " + i);
+                }
+            }
+        }
+    }
 }
