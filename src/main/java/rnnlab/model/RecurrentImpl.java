@@ -131,7 +131,6 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         return ids;
     }
 
-    /** into = the rows of {@code dz} summed by id: dW for a lookup (rows with an id outside into's rows are dropped). */
     /**
      * {@code dz} itself, or when its rows are a multiple of 2 KB apart, a copy whose rows are one cache line further
      * apart ({@link Raw#paddedLd}), as a view of its first columns. The recurrent weights' gradient multiplies
@@ -153,6 +152,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         return padded.get(all(), interval(0, cols));
     }
 
+    /** into = the rows of {@code dz} summed by id: dW for a lookup (rows with an id outside into's rows are dropped). */
     static void scatterAddRows(int[] ids, INDArray dz, INDArray into) {
         int rows = (int) into.size(0);
         int width = (int) into.size(1);

@@ -122,7 +122,7 @@ class GemmTest {
             for (int[] sh : shapes) {
                 int m = sh[0], n = sh[1], k = sh[2];
                 boolean ta = sh[3] == 1;
-                int rowsB = ta ? k : k, colsA = ta ? m : k, rowsA = ta ? k : m;
+                int rowsB = k, colsA = ta ? m : k, rowsA = ta ? k : m;
                 float[] a = new float[rowsA * colsA];
                 float[] b = new float[rowsB * n];
                 for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
