@@ -167,4 +167,46 @@ class ScratchRnnTest {
         m.resetState();
         assertEquals(null, m.saveState());
     }
+
+    @Test
+    void batchesInTheWorkspaceGiveTheBitsOfPlainAllocationAndAStateThatOutlivesIt() {
+        // FLOAT, the raw kernels and sizes where a batch's arrays are megabytes; the reference takes the same steps
+        // by hand, outside any workspace
+        ScratchRnn m = new ScratchRnn(40, 64, 0.5, 1.0, 7);
+        ScratchRnn ref = new ScratchRnn(40, 64, 0.5, 1.0, 7);
+        java.util.Random r = new java.util.Random(3);
+        INDArray carried = null;
+        INDArray carriedCopy = null;
+        for (int batchNo = 0; batchNo < 4; batchNo++) {
+            int[][] x = new int[8][12];
+            int[][] y = new int[8][12];
+            for (int b = 0; b < 8; b++) {
+                for (int t = 0; t < 12; t++) {
+                    x[b][t] = r.nextInt(40);
+                    y[b][t] = r.nextInt(40);
+                }
+            }
+            double loss = m.fit(x, y);
+            ScratchRnn.Pass p = ref.forward(ref.inputs(x), (INDArray) ref.saveState(), 12, 8);
+            assertEquals(ref.backward(p, y), loss, 0.0, "loss of batch " + batchNo);
+            ref.clip();
+            for (int i = 0; i < ref.grads.length; i++) {
+                ref.params()[i].subi(ref.grads[i].mul(0.5));
+            }
+            ref.restoreState(p.h().slice(11).dup('c'));
+            for (int i = 0; i < m.params().length; i++) {
+                assertArrayEquals(ref.params()[i].data().asFloat(), m.params()[i].data().asFloat(), 0f,
+                        "parameter " + i + " after batch " + batchNo);
+            }
+            INDArray state = (INDArray) m.saveState();
+            assertEquals(false, state.isAttached(), "the carried state lives outside the batch's workspace");
+            assertArrayEquals(((INDArray) ref.saveState()).data().asFloat(), state.data().asFloat(), 0f);
+            if (carried != null) {
+                // the previous batch's state was not overwritten by this batch's arrays
+                assertArrayEquals(carriedCopy.data().asFloat(), carried.data().asFloat(), 0f);
+            }
+            carried = state;
+            carriedCopy = state.dup();
+        }
+    }
 }
