@@ -77,12 +77,14 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
                 int hb = r * n;
                 Raw.tanh(g, gb, n);
                 Raw.sigmoid(g, gb + n, 3 * n); // forget, output and input gates side by side
+                // three loops, each of which C2 vectorises; as one loop it did not (8.5 ns an element against 2)
                 for (int j = 0; j < n; j++) {
-                    float ct = g[gb + n + j] * cp[hb + j] + g[gb + 3 * n + j] * g[gb + j];
-                    float t = Raw.tanh(ct);
-                    c[hb + j] = ct;
-                    tc[hb + j] = t;
-                    h[hb + j] = g[gb + 2 * n + j] * t;
+                    c[hb + j] = g[gb + n + j] * cp[hb + j] + g[gb + 3 * n + j] * g[gb + j];
+                }
+                System.arraycopy(c, hb, tc, hb, n);
+                Raw.tanh(tc, hb, n);
+                for (int j = 0; j < n; j++) {
+                    h[hb + j] = g[gb + 2 * n + j] * tc[hb + j];
                 }
             }
             Raw.put(g, block, gates, gOff);
