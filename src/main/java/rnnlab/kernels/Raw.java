@@ -189,6 +189,50 @@ public final class Raw {
         from.position(start);
     }
 
+    /**
+     * The 2-D FLOAT array {@code a}, whatever its strides, as row-major rows {@code ld} floats apart, read straight
+     * from its memory: {@code to[i * ld + j] = a(i, j)}. DL4J keeps its weights in Fortran order, and ND4J's
+     * {@code dup('c')} of the LSTM's 256 x 1024 recurrent weights took 3.5% of a Time Machine training step; this
+     * reads the memory in one bulk copy and transposes it in cache-sized tiles. {@code scratch} holds the memory
+     * on the way (grown as needed, returned).
+     */
+    public static float[] rowsInto(INDArray a, float[] scratch, float[] to, int ld) {
+        if (a.rank() != 2 || a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("a 2-D FLOAT array, got " + a.shapeInfoToString());
+        }
+        int rows = (int) a.size(0);
+        int cols = (int) a.size(1);
+        int s0 = (int) a.stride(0);
+        int s1 = (int) a.stride(1);
+        if (rows == 0 || cols == 0) {
+            return scratch;
+        }
+        int span = (rows - 1) * s0 + (cols - 1) * s1 + 1;
+        float[] mem = scratch(scratch, span);
+        pointer(a).capacity(span).limit(span).asBuffer().get(mem, 0, span);
+        if (s1 == 1) {
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(mem, i * s0, to, i * ld, cols);
+            }
+            return mem;
+        }
+        int tile = 32;
+        for (int i0 = 0; i0 < rows; i0 += tile) {
+            int i1 = Math.min(rows, i0 + tile);
+            for (int j0 = 0; j0 < cols; j0 += tile) {
+                int j1 = Math.min(cols, j0 + tile);
+                for (int i = i0; i < i1; i++) {
+                    int src = i * s0;
+                    int dst = i * ld;
+                    for (int j = j0; j < j1; j++) {
+                        to[dst + j] = mem[src + j * s1];
+                    }
+                }
+            }
+        }
+        return mem;
+    }
+
     /** A scratch array of at least {@code n} floats: {@code a} itself when it is big enough. */
     public static float[] scratch(float[] a, int n) {
         return a != null && a.length >= n ? a : new float[n];
