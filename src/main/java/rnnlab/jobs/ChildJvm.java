@@ -35,6 +35,14 @@ import rnnlab.kernels.BlasCore;
 public final class ChildJvm {
     /** Set in a child: the pid of the parent it watches. */
     public static final String PARENT_PID = "rnnlab.parent.pid";
+    /**
+     * JavaCPP's limit on the process's resident memory, which it checks by reading it from the system at every native
+     * allocation: DL4J's networks make thousands of small ones a batch (shape buffers, op contexts), and the check
+     * took 21% of Bench's digitsum-srn training step on a Zen 4 EPYC. A child sets it to 0 (no check) unless the
+     * command line sets it; JavaCPP's limit on the memory it allocates itself ({@code org.bytedeco.javacpp.maxBytes},
+     * which triggers a garbage collection when reached) stays as it is.
+     */
+    static final String PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
     private static final Pattern CORE_LINE = Pattern.compile("^Core: (\\S+)\\s*$");
     /** System properties of the JVM and of Maven that a child does not inherit. */
     private static final List<String> NOT_PASSED = List.of("java.", "jdk.", "sun.", "os.", "user.", "file.", "line.",
@@ -60,6 +68,9 @@ public final class ChildJvm {
         cmd.addAll(jvmFlags);
         for (Map.Entry<String, String> p : properties.entrySet()) {
             cmd.add("-D" + p.getKey() + "=" + p.getValue());
+        }
+        if (!properties.containsKey(PHYSICAL_BYTES)) {
+            cmd.add("-D" + PHYSICAL_BYTES + "=0");
         }
         cmd.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
         cmd.add("-cp");

@@ -144,4 +144,13 @@ class WorkersTest {
             assertFalse(w.isAlive());
         }
     }
+
+    @Test
+    void aChildSkipsJavaCppsResidentMemoryCheckUnlessTheCommandLineSetsIt() {
+        List<String> plain = ChildJvm.builder("rnnlab.Main", Map.of(), List.of()).command();
+        assertTrue(plain.contains("-D" + ChildJvm.PHYSICAL_BYTES + "=0"), String.join(" ", plain));
+        List<String> set = ChildJvm.builder("rnnlab.Main", Map.of(ChildJvm.PHYSICAL_BYTES, "12g"), List.of()).command();
+        assertEquals(List.of("-D" + ChildJvm.PHYSICAL_BYTES + "=12g"),
+                set.stream().filter(a -> a.startsWith("-D" + ChildJvm.PHYSICAL_BYTES)).toList());
+    }
 }
