@@ -190,6 +190,15 @@ public final class Raw {
     }
 
     /**
+     * All the memory a 2-D FLOAT array's elements lie in, from its first to its last: element (i, j) at
+     * {@code i * stride(0) + j * stride(1)}, whatever the strides (a view's memory can hold other arrays between).
+     */
+    public static FloatBuffer strided(INDArray a) {
+        long span = (a.size(0) - 1) * a.stride(0) + (a.size(1) - 1) * a.stride(1) + 1;
+        return pointer(a).capacity(span).limit(span).asBuffer();
+    }
+
+    /**
      * The 2-D FLOAT array {@code a}, whatever its strides, as row-major rows {@code ld} floats apart, read straight
      * from its memory: {@code to[i * ld + j] = a(i, j)}. DL4J keeps its weights in Fortran order, and ND4J's
      * {@code dup('c')} of the LSTM's 256 x 1024 recurrent weights took 3.5% of a Time Machine training step; this
@@ -207,9 +216,10 @@ public final class Raw {
         if (rows == 0 || cols == 0) {
             return scratch;
         }
-        int span = (rows - 1) * s0 + (cols - 1) * s1 + 1;
+        FloatBuffer memory = strided(a);
+        int span = memory.capacity();
         float[] mem = scratch(scratch, span);
-        pointer(a).capacity(span).limit(span).asBuffer().get(mem, 0, span);
+        memory.get(mem, 0, span);
         if (s1 == 1) {
             for (int i = 0; i < rows; i++) {
                 System.arraycopy(mem, i * s0, to, i * ld, cols);

@@ -140,14 +140,13 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         int nIn = (int) w.size(0);
         row = Raw.scratch(row, width);
         float[] bias = Bulk.floats(b);
-        boolean whole = ids.length >= nIn || w.stride(1) == 1;
+        boolean whole = ids.length >= nIn;
         FloatBuffer wb = null;
         if (whole) {
             wRows = Raw.scratch(wRows, nIn * width);
             memory = Raw.rowsInto(w, memory, wRows, width);
         } else {
-            long span = (nIn - 1) * w.stride(0) + (width - 1) * w.stride(1) + 1;
-            wb = Raw.pointer(w).capacity(span).limit(span).asBuffer();
+            wb = Raw.strided(w);
         }
         int s0 = (int) w.stride(0);
         int s1 = (int) w.stride(1);
