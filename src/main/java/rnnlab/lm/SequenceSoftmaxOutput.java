@@ -3,12 +3,10 @@ package rnnlab.lm;
 import rnnlab.kernels.Gemm;
 import rnnlab.kernels.Bulk;
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -45,34 +43,14 @@ public class SequenceSoftmaxOutput extends RnnOutputLayer {
     public static SequenceSoftmaxOutput of(int nIn, int nOut, int steps) {
         RnnOutputLayer built = new RnnOutputLayer.Builder(new TokenMeanXent(steps)).activation(Activation.SOFTMAX)
                 .nIn(nIn).nOut(nOut).dataFormat(RNNFormat.NCW).build();
-        SequenceSoftmaxOutput c = new SequenceSoftmaxOutput();
-        try {
-            for (Class<?> k = RnnOutputLayer.class; k != Object.class; k = k.getSuperclass()) {
-                for (java.lang.reflect.Field f : k.getDeclaredFields()) {
-                    if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
-                        f.setAccessible(true);
-                        f.set(c, f.get(built));
-                    }
-                }
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot copy RnnOutputLayer's configuration", e);
-        }
-        return c;
+        return rnnlab.model.Confs.copy(built, new SequenceSoftmaxOutput(), RnnOutputLayer.class);
     }
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SequenceSoftmaxOutput", getLayerName(), layerIndex, getNIn(), getNOut());
-        Impl ret = new Impl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        Impl layer = new Impl(conf, networkDataType);
+        return rnnlab.model.Confs.wire(layer, this, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     /**

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
+import rnnlab.model.Embedding;
 import rnnlab.model.Layers;
 
 /**
@@ -39,8 +40,8 @@ public final class WordRnnModel {
         org.deeplearning4j.nn.conf.layers.Layer rnn = cell == Cell.RNN ? kind.rnn(hidden, hidden) : kind.lstm(hidden, hidden);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
                 .updater(new Sgd(lr)).weightInit(WeightInit.ZERO).list()
-                .layer(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(hidden).hasBias(false)
-                        .outputDataFormat(RNNFormat.NCW).build())
+                .layer(Embedding.of(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(hidden).hasBias(false)
+                        .outputDataFormat(RNNFormat.NCW)))
                 .layer(rnn)
                 .layer(SequenceSoftmaxOutput.of(hidden, vocab, steps))
                 .build());

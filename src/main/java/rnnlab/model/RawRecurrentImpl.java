@@ -2,6 +2,7 @@ package rnnlab.model;
 
 import rnnlab.kernels.Bulk;
 import rnnlab.kernels.Raw;
+import rnnlab.kernels.RowLookup;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -122,45 +123,24 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         return fromTimeMajor(out);
     }
 
-    /** The recurrent weights' rows and W's, with their leading dimensions, and their memory on the way. */
+    /** The recurrent weights' rows, with their leading dimension, and their memory on the way. */
     private float[] rwRows;
-    private float[] wRows;
     private float[] memory;
     private float[] row;
+    private final RowLookup wLookup = new RowLookup();
 
     /**
      * {@code X W + b} for ids input into {@link #gates}: row {@code t*batch + b} is W's row of that token plus the bias
      * (zeros plus the bias for an id outside W), as {@link #project} and {@code addiRowVector} compute it, in one
-     * pass. All of W is read in row order once when the batch has at least as many tokens as W has rows (the
-     * character models' 28-1,027 tokens; W is Fortran-ordered, so ND4J's {@code pullRows} gathered its rows
-     * element by element, 4.9% of a Time Machine LSTM's training step, and the copy into {@link #gates} another
-     * pass); otherwise each token's row is read through W's strides (the word models' 10,000 words).
+     * pass over W's memory ({@link RowLookup}; ND4J's {@code pullRows} had taken 4.9% of a Time Machine LSTM's
+     * training step, and the copy into {@link #gates} another pass).
      */
     private void lookUp(int[] ids, INDArray w, INDArray b) {
-        int nIn = (int) w.size(0);
         row = Raw.scratch(row, width);
         float[] bias = Bulk.floats(b);
-        boolean whole = ids.length >= nIn;
-        FloatBuffer wb = null;
-        if (whole) {
-            wRows = Raw.scratch(wRows, nIn * width);
-            memory = Raw.rowsInto(w, memory, wRows, width);
-        } else {
-            wb = Raw.strided(w);
-        }
-        int s0 = (int) w.stride(0);
-        int s1 = (int) w.stride(1);
+        wLookup.of(w, ids.length);
         for (int r = 0; r < ids.length; r++) {
-            int id = ids[r];
-            if (id < 0 || id >= nIn) {
-                java.util.Arrays.fill(row, 0, width, 0f);
-            } else if (whole) {
-                System.arraycopy(wRows, id * width, row, 0, width);
-            } else {
-                for (int j = 0; j < width; j++) {
-                    row[j] = wb.get(id * s0 + j * s1);
-                }
-            }
+            wLookup.row(ids[r], row, 0);
             for (int j = 0; j < width; j++) {
                 row[j] += bias[j];
             }
