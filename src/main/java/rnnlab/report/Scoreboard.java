@@ -58,11 +58,15 @@ public final class Scoreboard {
                 ResultsCsv csv = ResultsCsv.read(bench);
                 List<List<String>> brows = new ArrayList<>();
                 for (String model : settings(csv)) {
+                    if (csv.get(model, "final", "tokens_per_second").isEmpty()) {
+                        continue; // the products' speeds, on Bench's own page
+                    }
                     brows.add(List.of(model, number(csv, model, "tokens_per_second", 0),
-                            number(csv, model, "ratio_vs_peer", 2), number(csv, model, "peak_rss_mb", 0)));
+                            number(csv, model, "ratio_vs_peer", 2), number(csv, model, "ratio_vs_djl", 2),
+                            number(csv, model, "peak_rss_mb", 0)));
                 }
                 md.heading(2, "Training throughput ([Bench](Bench.md))");
-                md.table(List.of("model", "tokens/s", "ratio to PyTorch", "peak RSS MB"), brows);
+                md.table(List.of("model", "tokens/s", "ratio to PyTorch", "ratio to DJL", "peak RSS MB"), brows);
             } catch (IOException | RuntimeException ex) {
                 // no Bench table then
             }
