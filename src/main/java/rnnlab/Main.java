@@ -324,6 +324,9 @@ public final class Main {
         List<Workers.Job> list = new ArrayList<>();
         java.util.Map<Workers.Job, Double> estimates = new java.util.HashMap<>();
         List<Prepared> assemble = new ArrayList<>();
+        // a split experiment's jobs and how many of them are still to end, to write its pages as soon as they all have
+        java.util.Map<Workers.Job, Prepared> ofExperiment = new java.util.IdentityHashMap<>();
+        java.util.Map<Prepared, Integer> jobsLeft = new java.util.IdentityHashMap<>();
         int reused = 0;
         for (Prepared p : prepared) {
             java.util.Map<String, String> props = Workers.jobProperties(p.run().name(), cli.profile(), p.run().outDir(),
@@ -356,6 +359,8 @@ public final class Main {
                     Workers.Job job = new Workers.Job(p.run().name() + " " + group.get(0)
                             + (group.size() > 1 ? " (+" + (group.size() - 1) + ")" : ""), unitProps);
                     list.add(job);
+                    ofExperiment.put(job, p);
+                    jobsLeft.merge(p, 1, Integer::sum);
                     estimates.put(job, groupSeconds);
                     group = new ArrayList<>();
                     groupSeconds = 0;
@@ -366,14 +371,54 @@ public final class Main {
             out.println("rnnlab: " + list.size() + " jobs, " + jobs + " at a time, on worker JVMs"
                     + (reused > 0 ? "; " + reused + " finished earlier, reused" : ""));
         }
-        List<Workers.Outcome> outcomes = list.isEmpty() ? List.of() : runner() == Runner.SPARK ? spark(list, projectDir, out)
-                : Workers.run(list, jobs, out, System.err, j -> estimates.getOrDefault(j, 0.0));
-        List<String> failed = new ArrayList<>(outcomes.stream().filter(o -> o.exitCode() != 0).map(o -> o.job().name()).toList());
+        List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        // a split experiment whose jobs all finished has its pages written here while the other jobs go on, one
+        // experiment at a time; one with a failed job waits for the end, when its pass trains that job here
+        java.util.concurrent.ExecutorService pagesEarly = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rnnlab-pages");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.Set<Prepared> written = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+        java.util.Set<Prepared> waiting = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+        java.util.function.Consumer<Prepared> writeEarly = p -> {
+            written.add(p);
+            pagesEarly.execute(() -> writePages(p, cli, projectDir, out, failed));
+        };
+        List<Workers.Outcome> outcomes;
+        if (list.isEmpty()) {
+            outcomes = List.of();
+        } else if (runner() == Runner.SPARK) {
+            outcomes = spark(list, projectDir, out);
+        } else {
+            for (Prepared p : assemble) {
+                if (!jobsLeft.containsKey(p)) {
+                    writeEarly.accept(p); // every job of it finished earlier
+                }
+            }
+            outcomes = Workers.run(list, jobs, out, System.err, j -> estimates.getOrDefault(j, 0.0), o -> {
+                Prepared p = ofExperiment.get(o.job());
+                if (p == null) {
+                    return;
+                }
+                if (o.exitCode() != 0) {
+                    waiting.add(p);
+                }
+                synchronized (jobsLeft) {
+                    if (jobsLeft.merge(p, -1, Integer::sum) == 0 && !waiting.contains(p)) {
+                        writeEarly.accept(p);
+                    }
+                }
+            });
+        }
+        failed.addAll(outcomes.stream().filter(o -> o.exitCode() != 0).map(o -> o.job().name()).toList());
+        pagesEarly.shutdown();
+        while (!pagesEarly.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            // the pages still being written
+        }
         for (Prepared p : assemble) {
-            out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
-            Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides());
-            if (rnnlab.jobs.Units.writingPages(() -> runAsTask(pages, projectDir, out, System.err)) != 0) {
-                failed.add(p.run().name());
+            if (!written.contains(p)) {
+                writePages(p, cli, projectDir, out, failed);
             }
         }
         java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
@@ -384,6 +429,20 @@ public final class Main {
         if (!failed.isEmpty()) {
             throw new UserError(failed.size() + " of " + (outcomes.size() + assemble.size()) + " jobs failed ("
                     + String.join(", ", failed) + "); their lines above say why, and the other jobs' results are written");
+        }
+    }
+
+    /** The pass that writes a split experiment's pages from its jobs' results (or trains a job that failed). */
+    private static void writePages(Prepared p, Cli cli, Path projectDir, PrintStream out, List<String> failed) {
+        out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
+        Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides());
+        try {
+            if (rnnlab.jobs.Units.writingPages(() -> runAsTask(pages, projectDir, out, System.err)) != 0) {
+                failed.add(p.run().name());
+            }
+        } catch (Exception e) {
+            out.println("rnnlab: " + p.run().name() + ": its pages were not written: " + e.getMessage());
+            failed.add(p.run().name());
         }
     }
 

@@ -96,9 +96,19 @@ public final class Workers {
      */
     public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err,
             java.util.function.ToDoubleFunction<Job> estimate) throws InterruptedException {
+        return run(jobs, n, out, err, estimate, o -> { });
+    }
+
+    /**
+     * {@link #run(List, int, PrintStream, PrintStream, java.util.function.ToDoubleFunction)}, calling {@code finished}
+     * with each job's outcome as it ends (on the thread that ran it), while the other jobs go on.
+     */
+    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err,
+            java.util.function.ToDoubleFunction<Job> estimate, java.util.function.Consumer<Outcome> finished)
+            throws InterruptedException {
         List<Job> order = new ArrayList<>(jobs);
         order.sort(java.util.Comparator.comparingDouble(estimate).reversed());
-        List<Outcome> ran = run(order, n, out, err);
+        List<Outcome> ran = run(order, n, out, err, finished);
         List<Outcome> outcomes = new ArrayList<>();
         for (Job j : jobs) {
             outcomes.add(ran.get(order.indexOf(j)));
@@ -112,6 +122,11 @@ public final class Workers {
      * down) fails that job and is replaced for the rest.
      */
     public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err) throws InterruptedException {
+        return run(jobs, n, out, err, o -> { });
+    }
+
+    private static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err,
+            java.util.function.Consumer<Outcome> finished) throws InterruptedException {
         java.util.concurrent.ConcurrentLinkedQueue<Integer> next = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (int i = 0; i < jobs.size(); i++) {
             next.add(i);
@@ -127,7 +142,9 @@ public final class Workers {
                     Integer i;
                     while ((i = next.poll()) != null) {
                         Job job = jobs.get(i);
-                        Outcome o = pool.run(job);
+                        Outcome ran = pool.run(job);
+                        // the caller's job (the pool ran a copy with its thread count)
+                        Outcome o = new Outcome(job, ran.exitCode(), ran.seconds(), ran.peakRssMb(), ran.error());
                         outcomes[i] = o;
                         int k = done.incrementAndGet();
                         double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -139,6 +156,7 @@ public final class Workers {
                                             : String.format("%.0f MB", o.peakRssMb()), k, jobs.size(),
                                     Progress.clock(elapsed), Progress.clock(remaining));
                         }
+                        finished.accept(o);
                     }
                 }, "rnnlab-worker-" + w);
                 t.start();

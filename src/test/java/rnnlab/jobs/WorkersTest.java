@@ -105,6 +105,22 @@ class WorkersTest {
         assertEquals(numbers(tmp.resolve("one/JayChouRnn.csv")), numbers(tmp.resolve("two/JayChouRnn.csv")));
     }
 
+    @Test
+    void eachJobsOutcomeIsHandedOnAsItEndsBeforeTheNextStarts(@TempDir Path tmp) throws Exception {
+        List<Workers.Job> jobs = List.of(
+                new Workers.Job("first", Workers.jobProperties("HelloOhlolRnn", "quick", tmp.resolve("a"), SHORT)),
+                new Workers.Job("second", Workers.jobProperties("HelloOhlolRnnCell", "quick", tmp.resolve("b"), SHORT)));
+        List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, j -> 0.0, o -> {
+            // the caller's own job, and (one worker) the second job has not run yet
+            assertTrue(jobs.stream().anyMatch(j -> j == o.job()), "not one of the jobs given: " + o.job());
+            seen.add(o.job().name() + " " + o.exitCode() + " " + Files.exists(tmp.resolve("b/HelloOhlolRnnCell.csv")));
+        });
+        assertEquals(List.of("first 0 false", "second 0 true"), seen);
+        assertTrue(outcomes.get(0).job() == jobs.get(0) && outcomes.get(1).job() == jobs.get(1));
+    }
+
     static int runWith(String exp, Path out, int jobs, Map<String, String> overrides, ByteArrayOutputStream log) {
         System.setProperty("jobs", String.valueOf(jobs));
         try {
