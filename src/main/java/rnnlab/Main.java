@@ -380,7 +380,6 @@ public final class Main {
             return t;
         });
         java.util.Set<Prepared> written = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
-        java.util.Set<Prepared> waiting = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
         java.util.function.Consumer<Prepared> writeEarly = p -> {
             written.add(p);
             pagesEarly.execute(() -> writePages(p, cli, projectDir, out, failed));
@@ -398,14 +397,11 @@ public final class Main {
             }
             outcomes = Workers.run(list, jobs, out, System.err, j -> estimates.getOrDefault(j, 0.0), o -> {
                 Prepared p = ofExperiment.get(o.job());
-                if (p == null) {
-                    return;
-                }
-                if (o.exitCode() != 0) {
-                    waiting.add(p);
+                if (p == null || o.exitCode() != 0) {
+                    return; // a failed job's experiment never reaches 0 left: its pages wait for the end
                 }
                 synchronized (jobsLeft) {
-                    if (jobsLeft.merge(p, -1, Integer::sum) == 0 && !waiting.contains(p)) {
+                    if (jobsLeft.merge(p, -1, Integer::sum) == 0) {
                         writeEarly.accept(p);
                     }
                 }
