@@ -33,6 +33,8 @@ import rnnlab.io.AtomicFiles;
  */
 public final class Checkpoint {
     private static final String MAGIC = "rnnlab-checkpoint-1";
+    /** The bytes every checkpoint begins with: {@link #MAGIC} as {@code writeUTF} writes it. */
+    private static final byte[] HEAD = bytes(out -> out.writeUTF(MAGIC));
     private static String codeFingerprint;
 
     private Checkpoint() {
@@ -48,8 +50,7 @@ public final class Checkpoint {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
-            w.write(out);
-            out.flush();
+            w.write(out); // a DataOutputStream holds nothing back: no flush needed
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise the training state", e);
@@ -92,7 +93,12 @@ public final class Checkpoint {
 
     /** What a checkpoint must have been written for: this experiment, profile, setting, configuration and code. */
     public static String key(Run run, String setting) {
-        return run.name() + "|" + run.config().profile() + "|" + setting + "|" + values(run) + "|" + code();
+        return key(run, setting, code());
+    }
+
+    /** {@link #key} for the code whose fingerprint is {@code code}. */
+    static String key(Run run, String setting, String code) {
+        return run.name() + "|" + run.config().profile() + "|" + setting + "|" + values(run) + "|" + code;
     }
 
     /**
@@ -117,10 +123,7 @@ public final class Checkpoint {
             out.write(k);
             out.writeInt(payload.length);
             out.write(payload);
-            out.flush();
-            byte[] body = bytes.toByteArray();
-            out.write(sha1(body));
-            out.flush();
+            out.write(sha1(bytes.toByteArray()));
             AtomicFiles.write(file, bytes.toByteArray());
         } catch (IOException e) {
             throw new UserError("Cannot write the checkpoint " + file + ": " + e.getMessage());
@@ -143,14 +146,20 @@ public final class Checkpoint {
             return Optional.empty();
         }
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all))) {
-            if (all.length < 20 || !in.readUTF().equals(MAGIC)) {
+            // a file cut off inside the magic is one of ours, truncated; one that begins otherwise is not ours
+            int head = Math.min(all.length, HEAD.length);
+            if (!java.util.Arrays.equals(all, 0, head, HEAD, 0, head)) {
                 say.accept("checkpoint " + file + " is not a checkpoint of this suite; starting over");
                 return Optional.empty();
             }
+            in.readUTF();
             byte[] k = new byte[in.readInt()];
             in.readFully(k);
             byte[] payload = new byte[in.readInt()];
             in.readFully(payload);
+            if (in.available() != 20) { // exactly the SHA-1 must follow: fewer bytes are a cut-off file
+                throw new IOException("not a whole checkpoint");
+            }
             int bodyLength = all.length - 20;
             byte[] expected = java.util.Arrays.copyOfRange(all, bodyLength, all.length);
             if (!MessageDigest.isEqual(expected, sha1(java.util.Arrays.copyOf(all, bodyLength)))) {
@@ -182,32 +191,51 @@ public final class Checkpoint {
      */
     static synchronized String code() {
         if (codeFingerprint == null) {
-            codeFingerprint = fingerprint();
+            Path source;
+            try {
+                source = Path.of(Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (URISyntaxException | RuntimeException e) {
+                source = null;
+            }
+            codeFingerprint = fingerprintOrUnique(source);
         }
         return codeFingerprint;
     }
 
-    private static String fingerprint() {
+    /**
+     * {@link #fingerprint} of {@code source}, or, when it cannot be read, a value of this process alone: no other
+     * process's checkpoint then matches, so a job starts over rather than resume on code it cannot vouch for.
+     */
+    static String fingerprintOrUnique(Path source) {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-1");
-            Path source = Path.of(Checkpoint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isDirectory(source)) {
-                List<Path> classes;
-                try (Stream<Path> s = Files.walk(source.resolve("rnnlab"))) {
-                    classes = s.filter(p -> p.toString().endsWith(".class")).sorted().toList();
-                }
-                for (Path c : classes) {
-                    md.update(source.relativize(c).toString().getBytes(StandardCharsets.UTF_8));
-                    md.update(Files.readAllBytes(c));
-                }
-            } else {
-                try (InputStream in = Files.newInputStream(source)) {
-                    md.update(in.readAllBytes());
-                }
-            }
-            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
-            return "unknown";
+            return fingerprint(source);
+        } catch (IOException | RuntimeException e) {
+            return "unreadable-" + java.util.UUID.randomUUID();
         }
+    }
+
+    /** The SHA-1 of a folder's {@code rnnlab/**.class} files (their names and bytes, in name order), or of a jar. */
+    static String fingerprint(Path source) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (Files.isDirectory(source)) {
+            List<Path> classes;
+            try (Stream<Path> s = Files.walk(source.resolve("rnnlab"))) {
+                classes = s.filter(p -> p.toString().endsWith(".class")).sorted().toList();
+            }
+            for (Path c : classes) {
+                md.update(source.relativize(c).toString().getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(c));
+            }
+        } else {
+            try (InputStream in = Files.newInputStream(source)) {
+                md.update(in.readAllBytes());
+            }
+        }
+        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
     }
 }

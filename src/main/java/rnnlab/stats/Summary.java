@@ -29,7 +29,7 @@ public record Summary(int n, double mean, double sd, double min, double max, dou
         for (double v : values) {
             ss += (v - mean) * (v - mean);
         }
-        double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN;
+        double sd = Math.sqrt(ss / (n - 1)); // NaN for a single value (0 / 0)
         double half = n > 1 ? t975(n - 1) * sd / Math.sqrt(n) : Double.NaN;
         return new Summary(n, mean, sd, Arrays.stream(values).min().getAsDouble(), Arrays.stream(values).max().getAsDouble(),
                 mean - half, mean + half);

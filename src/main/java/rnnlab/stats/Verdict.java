@@ -45,8 +45,8 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
         Summary sa = Summary.of(a);
         Summary sb = Summary.of(b);
         double diff = sa.mean() - sb.mean();
-        double va = sa.n() > 1 ? sa.sd() * sa.sd() : Double.NaN;
-        double vb = sb.n() > 1 ? sb.sd() * sb.sd() : Double.NaN;
+        double va = sa.sd() * sa.sd(); // NaN for a single seed, as its sd
+        double vb = sb.sd() * sb.sd();
         if (Double.isNaN(va) || Double.isNaN(vb)) {
             // one seed on a side: no interval, so nothing can be settled from these
             return new Verdict(Outcome.INCONCLUSIVE, diff, Double.NaN, Double.NaN, tol, SINGLE_SEED);
@@ -71,10 +71,13 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
         if (margin == 0) {
             return MAX_SEEDS + 1;
         }
+        if (va + vb == 0) {
+            return 2; // no spread on either side: the interval is the difference itself
+        }
         for (int n = 2; n <= MAX_SEEDS; n++) {
             double se2 = (va + vb) / n;
             double df = se2 * se2 / ((va * va + vb * vb) / ((double) n * n * (n - 1)));
-            if (Summary.t975(Double.isFinite(df) && df > 0 ? df : n - 1) * Math.sqrt(se2) < margin) {
+            if (Summary.t975(df) * Math.sqrt(se2) < margin) {
                 return n;
             }
         }

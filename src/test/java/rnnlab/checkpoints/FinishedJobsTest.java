@@ -92,4 +92,115 @@ class FinishedJobsTest {
         assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).isEmpty(), "-Dfresh=true trains again");
         assertEquals(3, said.size());
     }
+
+    @Test
+    void severalTextsOfSeveralLinesReadBackInOrder(@TempDir Path tmp) throws Exception {
+        Run run = run(tmp, Map.of());
+        Map<String, List<String>> texts = new java.util.LinkedHashMap<>();
+        texts.put("epoch 10", List.of("one", "two", "three"));
+        texts.put("epoch 20", List.of());
+        texts.put("epoch 30", List.of("text 1 x", "last"));
+        ResultsCsv rows = new ResultsCsv().add("sampling=sequential;seed=1", "1", "perplexity", 12.5)
+                .add("sampling=sequential;seed=1", "2", "perplexity", 11.5)
+                .addFinal("sampling=sequential;seed=1", "perplexity", 3.25);
+        FinishedJobs.write(run, new JobResult("sampling=sequential;seed=1", rows, texts, true));
+        List<String> said = new ArrayList<>();
+        JobResult back = FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).orElseThrow();
+        assertEquals(rows.text(), back.rows().text());
+        assertEquals(texts, back.texts());
+        assertEquals(List.copyOf(texts.keySet()), List.copyOf(back.texts().keySet()));
+        assertEquals(List.of(), said);
+    }
+
+    @Test
+    void theRecordsKeyIsTheSha1OfWhatTheJobDependsOn(@TempDir Path tmp) throws Exception {
+        Run run = run(tmp, Map.of("lr", "0.5"));
+        String k = "JayChouRnn|quick|sampling=sequential;seed=1|" + Checkpoint.values(run) + "|" + FinishedJobs.NUMERICS;
+        String sha = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-1").digest(k.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(sha, FinishedJobs.key(run, "sampling=sequential;seed=1"));
+        FinishedJobs.write(run, result());
+        List<String> lines = Files.readAllLines(FinishedJobs.file(run, "sampling=sequential;seed=1"));
+        assertEquals(List.of("rnnlab-finished-job 1", "key " + sha, "experiment JayChouRnn",
+                "setting sampling=sequential;seed=1", "rows 2"), lines.subList(0, 5));
+        assertEquals(tmp.resolve("runs/JayChouRnn/sampling=sequential;seed=1.txt"),
+                FinishedJobs.file(run, "sampling=sequential;seed=1"));
+    }
+
+    @Test
+    void anUnfinishedJobIsNotKept(@TempDir Path tmp) {
+        Run run = run(tmp, Map.of());
+        JobResult unfinished = new JobResult("sampling=sequential;seed=1", new ResultsCsv(), Map.of(), false);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FinishedJobs.write(run, unfinished));
+        assertTrue(Files.notExists(FinishedJobs.file(run, "sampling=sequential;seed=1")));
+    }
+
+    @Test
+    void aWholeButUnparsableRecordIsReportedAndNotUsed(@TempDir Path tmp) throws Exception {
+        Run run = run(tmp, Map.of());
+        FinishedJobs.write(run, result());
+        Path file = FinishedJobs.file(run, "sampling=sequential;seed=1");
+        String whole = Files.readString(file);
+        // a body that passes its checksum but says "rows many"
+        String body = whole.substring(0, whole.lastIndexOf("sha1 ")).replace("rows 2", "rows many");
+        String sum = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Files.writeString(file, body + "sha1 " + sum + "\n");
+        List<String> said = new ArrayList<>();
+        assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).isEmpty());
+        assertEquals(1, said.size());
+        assertTrue(said.get(0).startsWith("kept result " + file + " cannot be read (") && said.get(0).endsWith(
+                "); training it again"), said.toString());
+        // no trailing newline: cut off
+        Files.writeString(file, whole.substring(0, whole.length() - 1));
+        assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).isEmpty());
+        assertTrue(said.get(1).contains("is cut off or not one of this suite's"), said.toString());
+        // another header: not ours
+        Files.writeString(file, whole.replace("rnnlab-finished-job 1", "rnnlab-finished-job 0"));
+        assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).isEmpty());
+        assertTrue(said.get(2).contains("is cut off or not one of this suite's"), said.toString());
+    }
+
+    @Test
+    void freshIgnoresKeptResultsButInThePagesPass(@TempDir Path tmp) throws Exception {
+        Run run = run(tmp, Map.of());
+        FinishedJobs.write(run, result());
+        System.setProperty("fresh", "true");
+        List<String> said = new ArrayList<>();
+        assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).isEmpty());
+        // the pass that writes the pages of jobs this command ran reads what they kept
+        assertTrue(rnnlab.jobs.Units.writingPages(() -> FinishedJobs.read(run, "sampling=sequential;seed=1", said::add))
+                .isPresent());
+        assertEquals(List.of(), said);
+    }
+
+    @Test
+    void reuseSaysOnTheLogWhatItReusedOrWhyNot(@TempDir Path tmp) throws Exception {
+        Run run = run(tmp, Map.of());
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("reuse-test");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        log.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            assertTrue(FinishedJobs.reuse(run, "sampling=sequential;seed=1", log).isEmpty());
+            assertEquals(0, lines.list.size(), "nothing kept, nothing said");
+            FinishedJobs.write(run, result());
+            JobResult back = FinishedJobs.reuse(run, "sampling=sequential;seed=1", log).orElseThrow();
+            assertEquals(result().rows().text(), back.rows().text());
+            assertEquals("JayChouRnn sampling=sequential;seed=1: finished earlier ("
+                    + FinishedJobs.file(run, "sampling=sequential;seed=1") + "); reused",
+                    lines.list.get(0).getFormattedMessage());
+            Path file = FinishedJobs.file(run, "sampling=sequential;seed=1");
+            Files.writeString(file, Files.readString(file).replace("12.5", "12.6"));
+            assertTrue(FinishedJobs.reuse(run, "sampling=sequential;seed=1", log).isEmpty());
+            assertEquals("JayChouRnn sampling=sequential;seed=1: kept result " + file + " fails its checksum; training "
+                    + "it again", lines.list.get(1).getFormattedMessage());
+            assertEquals(2, lines.list.size());
+        } finally {
+            log.detachAppender(lines);
+        }
+    }
 }

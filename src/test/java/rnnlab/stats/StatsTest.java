@@ -3,6 +3,9 @@ package rnnlab.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import rnnlab.report.ResultsCsv;
@@ -84,19 +87,124 @@ class StatsTest {
         assertTrue(v.low() < -0.05 && v.high() > -0.05, v.toString());
         int n = v.seedsToSettle();
         assertTrue(n > 3 && n <= Verdict.MAX_SEEDS, "n " + n);
-        // at n seeds a side, the same spreads give an interval that clears the edge at -0.05; at n - 1 they do not
-        assertTrue(halfWidth(0.0009, 0.0025, n) < 0.03);
-        assertTrue(halfWidth(0.0009, 0.0025, n - 1) >= 0.03);
         assertTrue(v.describe().contains("about " + n + " seeds"), v.describe());
+        // the interval reaches past both edges: not "differs" whichever edge it is compared with
+        assertTrue(v.high() > 0.05 && v.low() < -0.05, v.toString());
         // one seed a side: no interval at all
         Verdict single = Verdict.of(new double[] {0.8}, new double[] {0.9}, Tolerance.absolute(0.05));
         assertEquals(Outcome.INCONCLUSIVE, single.outcome());
     }
 
-    private static double halfWidth(double va, double vb, int n) {
-        double se2 = (va + vb) / n;
-        double df = se2 * se2 / ((va * va + vb * vb) / ((double) n * n * (n - 1)));
-        return Summary.t975(df) * Math.sqrt(se2);
+    @Test
+    void welchsIntervalForUnequalSpreadsAndCountsByHand() {
+        // ours 10, 12, 14: mean 12, variance 4; reference 9, 10, 11, 9, 10, 11: mean 10, variance 0.8.
+        // se^2 = 4/3 + 0.8/6 = 1.466667; Welch's df = se^4 / ((4/3)^2/2 + (0.8/6)^2/5) = 2.410359;
+        // t(0.975, 2.410359) = 3.671588 (SciPy): half width 3.671588 * sqrt(1.466667) = 4.446514.
+        // A pooled t-test would give df 7 and a half width of 2.189217.
+        Verdict v = Verdict.of(new double[] {10, 12, 14}, new double[] {9, 10, 11, 9, 10, 11}, Tolerance.absolute(5));
+        assertEquals(2, v.difference(), 1e-12);
+        assertEquals(2 - 4.446514, v.low(), 1e-5);
+        assertEquals(2 + 4.446514, v.high(), 1e-5);
+        assertEquals(Outcome.INCONCLUSIVE, v.outcome());
+        // the same with the sides swapped: the interval mirrors
+        Verdict w = Verdict.of(new double[] {9, 10, 11, 9, 10, 11}, new double[] {10, 12, 14}, Tolerance.absolute(5));
+        assertEquals(-2 - 4.446514, w.low(), 1e-5);
+        assertEquals(-2 + 4.446514, w.high(), 1e-5);
+        // a side without spread: df = n - 1 of the other side, t(0.975, 1) = 12.706205
+        Verdict flat = Verdict.of(new double[] {1, 3}, new double[] {0, 0, 0, 0}, Tolerance.absolute(1));
+        assertEquals(2 - 12.706205, flat.low(), 1e-5);
+        assertEquals(2 + 12.706205, flat.high(), 1e-5);
+    }
+
+    @Test
+    void seedsToSettleByHand() {
+        // both spreads 0.01 (variance 1e-4): df = 2(n - 1) and half width t(0.975, df) * 0.01 * sqrt(2/n), t from
+        // the printed table: n = 3: 2.7764 * 0.008165 = 0.02267; n = 4: 2.4469 * 0.007071 = 0.01730
+        assertEquals(4, Verdict.seedsNeeded(0.03, 1e-4, 1e-4, 0.05), "0.02 from the edge at 0.05");
+        assertEquals(4, Verdict.seedsNeeded(-0.07, 1e-4, 1e-4, 0.05), "0.02 beyond the edge at -0.05");
+        assertEquals(3, Verdict.seedsNeeded(0.027, 1e-4, 1e-4, 0.05), "0.023 from the edge");
+        // variances 9e-4 and 1e-4 (SciPy): Welch's df = (n - 1) / 0.82, half width at n = 6 0.031467, at n = 7
+        // 0.028016, so 0.03 from the edge takes 7; a pooled df of 2(n - 1) would have said 6 (0.028765)
+        assertEquals(7, Verdict.seedsNeeded(0.02, 9e-4, 1e-4, 0.05));
+        assertEquals(7, Verdict.seedsNeeded(0.02, 1e-4, 9e-4, 0.05));
+        // no spread on either side: two seeds settle any margin
+        assertEquals(2, Verdict.seedsNeeded(0.02, 0, 0, 0.05));
+        // on the edge: no number of seeds can clear it
+        assertEquals(Verdict.MAX_SEEDS + 1, Verdict.seedsNeeded(0.05, 1e-4, 1e-4, 0.05));
+        assertEquals(Verdict.MAX_SEEDS + 1, Verdict.seedsNeeded(-0.05, 1e-4, 1e-4, 0.05));
+        // spread far wider than the margin: past the cap
+        assertEquals(Verdict.MAX_SEEDS + 1, Verdict.seedsNeeded(0.0, 1, 1, 0.05));
+        // a margin just inside the half width at MAX_SEEDS: exactly MAX_SEEDS
+        int m = Verdict.MAX_SEEDS;
+        double at = Summary.t975(2.0 * (m - 1)) * Math.sqrt(2.0 / m);
+        double before = Summary.t975(2.0 * (m - 2)) * Math.sqrt(2.0 / (m - 1));
+        double margin = (at + before) / 2;
+        assertEquals(m, Verdict.seedsNeeded(1 - margin, 1, 1, 1));
+    }
+
+    @Test
+    void anIntervalTouchingAnEdgeFromInsideReproducesAndFromOutsideDoesNotDiffer() {
+        // no spread: the interval is the difference itself
+        Verdict atEdge = Verdict.of(new double[] {0.25, 0.25}, new double[] {0, 0}, Tolerance.absolute(0.25));
+        assertEquals(0, atEdge.high() - atEdge.low());
+        assertEquals(Outcome.REPRODUCED, atEdge.outcome(), "an interval ending on the edge lies inside");
+        Verdict atLowEdge = Verdict.of(new double[] {0, 0}, new double[] {0.25, 0.25}, Tolerance.absolute(0.25));
+        assertEquals(Outcome.REPRODUCED, atLowEdge.outcome());
+        Verdict past = Verdict.of(new double[] {0.5, 0.5}, new double[] {0, 0}, Tolerance.absolute(0.25));
+        assertEquals(Outcome.DIFFERS, past.outcome());
+        Verdict pastLow = Verdict.of(new double[] {0, 0}, new double[] {0.5, 0.5}, Tolerance.absolute(0.25));
+        assertEquals(Outcome.DIFFERS, pastLow.outcome());
+
+        double[] ours = {0.50, 0.52, 0.51};
+        double[] ref = {0.80, 0.82, 0.81};
+        Verdict v = Verdict.of(ours, ref, Tolerance.absolute(0.05));
+        // the tolerance set to where the interval ends: wholly inside, and touching from outside is not "differs"
+        assertEquals(Outcome.REPRODUCED, Verdict.of(ours, ref, Tolerance.absolute(-v.low())).outcome());
+        Verdict touching = Verdict.of(ours, ref, Tolerance.absolute(-v.high()));
+        assertEquals(Outcome.INCONCLUSIVE, touching.outcome(), touching.toString());
+        Verdict touchingAbove = Verdict.of(ref, ours, Tolerance.absolute(Verdict.of(ref, ours, Tolerance.absolute(1)).low()));
+        assertEquals(Outcome.INCONCLUSIVE, touchingAbove.outcome(), touchingAbove.toString());
+        // an interval inside (-tol, tol) on one side only: [-0.0x, +0.0y] straddling -tol is inconclusive, never differs
+        Verdict straddle = Verdict.of(new double[] {0.80, 0.78, 0.82}, new double[] {0.84, 0.86, 0.85}, Tolerance.absolute(0.05));
+        assertTrue(straddle.low() < -0.05 && straddle.high() > -0.05 && straddle.high() < 0.05, straddle.toString());
+        assertEquals(Outcome.INCONCLUSIVE, straddle.outcome());
+    }
+
+    @Test
+    void theSeedsToSettleAreSaidUpToTheCap() {
+        assertEquals("inconclusive (about 100 seeds a side would likely settle it)",
+                new Verdict(Outcome.INCONCLUSIVE, 0, 0, 0, 0, Verdict.MAX_SEEDS).describe());
+        assertEquals("inconclusive (more than 100 seeds a side would be needed)",
+                new Verdict(Outcome.INCONCLUSIVE, 0, 0, 0, 0, Verdict.MAX_SEEDS + 1).describe());
+        assertEquals("differs", new Verdict(Outcome.DIFFERS, 0, 0, 0, 0, 0).describe());
+    }
+
+    @Test
+    void aSpreadOfLargeValuesIsComputedFromTheirDeviations() {
+        // 1e16 + 2, + 4, + 6 are exact doubles, as are their mean and deviations: the sd is exactly 2, where
+        // summing squares first (sum v^2 - n mean^2) loses it to rounding
+        Summary s = Summary.of(1e16 + 2, 1e16 + 4, 1e16 + 6);
+        assertEquals(1e16 + 4, s.mean());
+        assertEquals(2.0, s.sd());
+    }
+
+    @Test
+    void perEpochSummariesPerBaseSetting() {
+        ResultsCsv csv = new ResultsCsv();
+        csv.add("sampling=random;seed=0", "10", "perplexity", 2).add("sampling=random;seed=1", "10", "perplexity", 8)
+                .add("sampling=random;seed=0", "5", "perplexity", 10).add("sampling=random", "5", "perplexity", 99)
+                .add("sampling=random;seed=0", "5", "loss", 7).addFinal("sampling=random;seed=0", "perplexity", 3)
+                .add("sampling=sequential;seed=0", "10", "perplexity", 3);
+        Map<String, Map<Double, Summary>> e = Seeds.perEpoch(csv, "perplexity");
+        assertEquals(List.of("sampling=random", "sampling=sequential"), List.copyOf(e.keySet()));
+        assertEquals(List.of(5.0, 10.0), List.copyOf(e.get("sampling=random").keySet()), "epochs in numeric order");
+        assertEquals(4, e.get("sampling=random").get(10.0).mean(), 1e-9, "geometric mean of 2 and 8");
+        assertEquals(2, e.get("sampling=random").get(10.0).n());
+        assertEquals(1, e.get("sampling=random").get(5.0).n(), "the row without a seed and the loss are left out");
+        assertEquals(10, e.get("sampling=random").get(5.0).mean(), 1e-9);
+        assertEquals(3, e.get("sampling=sequential").get(10.0).mean(), 1e-9);
+        // other metrics are summarised as they are
+        assertEquals(7, Seeds.perEpoch(csv, "loss").get("sampling=random").get(5.0).mean());
     }
 
     @Test
