@@ -193,6 +193,32 @@ class GruTest {
         check(true);
     }
 
+    /**
+     * Finite differences in double precision over two training segments, the second from the state the first left
+     * (detached), carried by the project's stateful passes across two {@code fit} calls, as the language models train.
+     */
+    @Test
+    void gradientCheckWithTheStateCarriedAcrossFits() {
+        CarriedStateCheck.check(CarriedStateCheck.Cell.GRU, CarriedStateCheck.Carry.STATEFUL);
+    }
+
+    /** The same under DL4J's truncated BPTT: one fit over two segments of 4 steps, the state carried between them. */
+    @Test
+    void gradientCheckAcrossTbpttSegments() {
+        CarriedStateCheck.check(CarriedStateCheck.Cell.GRU, CarriedStateCheck.Carry.TBPTT);
+    }
+
+    /**
+     * The layer's truncated backward pass from a carried state, as DL4J's truncated BPTT calls it: the whole second
+     * segment (4 steps) and its last 2 and 1 steps, parameter and input gradients against finite differences.
+     */
+    @Test
+    void gradientCheckUnderTruncationWithACarriedState() {
+        for (int back : new int[] {CarriedStateCheck.SEG, 2, 1}) {
+            CarriedStateCheck.checkTruncated(CarriedStateCheck.Cell.GRU, back);
+        }
+    }
+
     @Test
     void stepByStepEqualsTheWholeSequence() {
         Nets.assertStepByStepEqualsWhole(new Gru.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 4, 6, 9);

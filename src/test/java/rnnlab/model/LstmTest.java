@@ -61,9 +61,48 @@ class LstmTest {
         }
     }
 
+    /**
+     * Finite differences in double precision over two training segments, the second from the state the first left
+     * (detached), carried by the project's stateful passes across two {@code fit} calls, as the language models train.
+     */
+    @Test
+    void gradientCheckWithTheStateCarriedAcrossFits() {
+        CarriedStateCheck.check(CarriedStateCheck.Cell.LSTM, CarriedStateCheck.Carry.STATEFUL);
+    }
+
+    /** The same under DL4J's truncated BPTT: one fit over two segments of 4 steps, the state carried between them. */
+    @Test
+    void gradientCheckAcrossTbpttSegments() {
+        CarriedStateCheck.check(CarriedStateCheck.Cell.LSTM, CarriedStateCheck.Carry.TBPTT);
+    }
+
+    /**
+     * The layer's truncated backward pass from a carried state, as DL4J's truncated BPTT calls it: the whole second
+     * segment (4 steps) and its last 2 and 1 steps, parameter and input gradients against finite differences.
+     */
+    @Test
+    void gradientCheckUnderTruncationWithACarriedState() {
+        for (int back : new int[] {CarriedStateCheck.SEG, 2, 1}) {
+            CarriedStateCheck.checkTruncated(CarriedStateCheck.Cell.LSTM, back);
+        }
+    }
+
     @Test
     void stepByStepEqualsTheWholeSequence() {
         Nets.assertStepByStepEqualsWhole(new Lstm.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 4, 6, 9);
+    }
+
+    /**
+     * The DigitSum classifier on the project's LSTM and on DL4J's {@code LSTM} (as {@code -Dlayers=dl4j} builds it),
+     * given the same weights key by key, trains alike through a whole epoch of length-10 DigitSum with Adam: the
+     * same loss at every step and the same weights at the end (float noise only).
+     */
+    @Test
+    void trainsAsDl4jLstmFromTheSameWeights() {
+        List<DataSet> train = DigitSumData.load(Path.of("datasets/digitsum/10/train.txt"), 10, 8);
+        MultiLayerNetwork mine = SequenceClassifier.build(Cell.LSTM, 10, 10, 32, 32, 19, 0.001, 0);
+        MultiLayerNetwork theirs = SequenceClassifier.build(Cell.DL4J_LSTM, 10, 10, 32, 32, 19, 0.001, 0);
+        Nets.assertTrainsAlike(mine, theirs, train, 1e-5, 1e-5);
     }
 
     @Test
