@@ -11,9 +11,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import rnnlab.Main;
@@ -37,8 +40,8 @@ public final class SparkRunner {
             implements Serializable {
     }
 
-    /** One job, as a task needs it. */
-    record Task(String name, Map<String, String> properties, String projectDir) implements Serializable {
+    /** One job, as a task needs it, and how many times Spark runs a failing task ({@link #attempts}). */
+    record Task(String name, Map<String, String> properties, String projectDir, int attempts) implements Serializable {
     }
 
     private SparkRunner() {
@@ -51,7 +54,7 @@ public final class SparkRunner {
                 .set("spark.ui.enabled", "false").set("spark.task.maxFailures", "3");
         List<Task> tasks = new ArrayList<>();
         for (Workers.Job j : jobs) {
-            tasks.add(new Task(j.name(), new LinkedHashMap<>(j.properties()), projectDir.toString()));
+            tasks.add(new Task(j.name(), new LinkedHashMap<>(j.properties()), projectDir.toString(), attempts(conf)));
         }
         out.println("rnnlab: " + jobs.size() + " jobs as Spark tasks on " + conf.get("spark.master"));
         List<Result> results;
@@ -99,6 +102,13 @@ public final class SparkRunner {
             code = 1;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        // an internal failure (not a user's mistake, status 2) with attempts left is Spark's to retry: the retry resumes
+        // from the job's checkpoint under a shared -Dcheckpoints=DIR; the last attempt's failure is reported as before
+        TaskContext context = TaskContext.get();
+        if (code == 1 && context != null && context.attemptNumber() + 1 < t.attempts()) {
+            throw new IllegalStateException("task " + t.name() + " failed in attempt " + (context.attemptNumber() + 1)
+                    + " of " + t.attempts() + ", for Spark to retry: " + log.toString(StandardCharsets.UTF_8).strip());
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
@@ -109,5 +119,21 @@ public final class SparkRunner {
             }
         }
         return new Result(t.name(), code, seconds, log.toString(StandardCharsets.UTF_8), files);
+    }
+
+    /**
+     * How many times Spark runs a failing task, as its {@code SparkContext} decides: {@code local[N,F]} F times, any
+     * other local master once (no retry), a cluster {@code spark.task.maxFailures} times.
+     */
+    static int attempts(SparkConf conf) {
+        String master = conf.get("spark.master");
+        Matcher m = Pattern.compile("local\\[([0-9]+|\\*)\\s*,\\s*([0-9]+)\\]").matcher(master);
+        if (m.matches()) {
+            return Integer.parseInt(m.group(2));
+        }
+        if (master.equals("local") || master.matches("local\\[([0-9]+|\\*)\\]")) {
+            return 1;
+        }
+        return conf.getInt("spark.task.maxFailures", 4);
     }
 }

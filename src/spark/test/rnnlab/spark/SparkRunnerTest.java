@@ -10,12 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import rnnlab.Main;
 import rnnlab.core.Cli;
+import rnnlab.train.TrainingHooks;
 
 /** The jobs as Spark tasks in local mode: the driver writes the files a local run writes, with the same numbers. */
 class SparkRunnerTest {
@@ -26,6 +35,8 @@ class SparkRunnerTest {
     }
 
     static String run(String exp, Map<String, String> overrides, Path out, Map<String, String> props) {
+        Map<String, String> before = new java.util.HashMap<>();
+        props.keySet().forEach(k -> before.put(k, System.getProperty(k)));
         props.forEach(System::setProperty);
         try {
             ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -35,7 +46,14 @@ class SparkRunnerTest {
             assertEquals(0, code, text);
             return text;
         } finally {
-            props.keySet().forEach(System::clearProperty);
+            // as they were: surefire's own (fresh, checkpoints) stay for the other tests
+            before.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
         }
     }
 
@@ -72,5 +90,87 @@ class SparkRunnerTest {
         assertTrue(Files.isRegularFile(tmp.resolve("spark/runs/JayChouRnn/sampling=sequential;seed=1.txt")),
                 "each task's kept result comes back to the driver");
         assertEquals(numbers(tmp.resolve("local/JayChouRnn.csv")), numbers(tmp.resolve("spark/JayChouRnn.csv")));
+    }
+
+    /**
+     * A task that fails inside training after its first checkpoint is retried by Spark ({@code local[2,2]}: two
+     * attempts a task), and the retry resumes from that checkpoint (a shared {@code -Dcheckpoints=DIR}) and ends with
+     * the numbers of a run that never failed. The fault: a training listener (through {@link TrainingHooks}, as the
+     * UI's) that throws at the first step after a checkpoint file exists, once.
+     */
+    @Test
+    void aTaskThatFailsAfterItsCheckpointIsRetriedAndResumes(@TempDir Path tmp) throws Exception {
+        Map<String, String> small = Map.of("epochs", "3", "seeds", "0", "hidden_size", "32", "pred_period", "1",
+                "heldout_period", "3", "pred_len", "5");
+        run("JayChouRnn", small, tmp.resolve("local"), Map.of("jobs", "1", "checkpoints", tmp.resolve("ckpt-local").toString()));
+
+        Path checkpoints = tmp.resolve("ckpt-spark");
+        AtomicReference<String> failedOn = new AtomicReference<>();
+        TrainingHooks.register(net -> new BaseTrainingListener() {
+            @Override
+            public void iterationDone(Model model, int iteration, int epoch) {
+                if (failedOn.get() == null && hasCheckpoint(checkpoints)) {
+                    failedOn.set(Thread.currentThread().getName());
+                    throw new IllegalStateException("a fault injected after the checkpoint");
+                }
+            }
+        });
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger("rnnlab"),
+                (Logger) LoggerFactory.getLogger("org.apache.spark.scheduler.TaskSetManager"));
+        events.setContext(loggers.get(0).getLoggerContext());
+        events.start();
+        loggers.forEach(l -> l.addAppender(events));
+        String log;
+        try {
+            // surefire runs every test -Dfresh=true; a retry resumes only without it
+            log = run("JayChouRnn", small, tmp.resolve("spark"), Map.of("runner", "spark", "spark.master", "local[2,2]",
+                    "checkpoints", checkpoints.toString(), "fresh", "false"));
+        } finally {
+            TrainingHooks.clear();
+            loggers.forEach(l -> l.detachAppender(events));
+            events.stop();
+        }
+        List<ILoggingEvent> seen = List.copyOf(events.list);
+        assertTrue(failedOn.get() != null && failedOn.get().contains("task 0.0 "), "the first attempt failed: " + failedOn);
+        assertTrue(seen.stream().anyMatch(e -> e.getFormattedMessage().startsWith("Lost task 0.0 ")
+                && e.getFormattedMessage().contains("a fault injected after the checkpoint")), "Spark saw the task fail: "
+                        + messages(seen));
+        assertTrue(seen.stream().anyMatch(e -> e.getThreadName().contains("task 0.1 ")
+                && e.getFormattedMessage().contains("resuming after epoch 1 of 3 from " + checkpoints)),
+                "the second attempt resumes from the checkpoint: " + messages(seen));
+        assertTrue(seen.stream().noneMatch(e -> e.getThreadName().contains("task 0.1 ")
+                && e.getFormattedMessage().contains("epoch 1, perplexity")), "the second attempt trains epoch 1 again: "
+                        + messages(seen));
+        assertTrue(log.contains("task JayChouRnn finished"), log);
+        assertEquals(numbers(tmp.resolve("local/JayChouRnn.csv")), numbers(tmp.resolve("spark/JayChouRnn.csv")));
+    }
+
+    /** How many attempts a task gets (SparkRunner.attempts), as Spark decides them: local mode retries only local[N,F]. */
+    @Test
+    void aTaskGetsTheAttemptsItsMasterGives() {
+        assertEquals(2, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local[2,2]")));
+        assertEquals(4, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local[*, 4]")));
+        assertEquals(1, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local[2]")));
+        assertEquals(1, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local")));
+        assertEquals(3, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("spark://host:7077")
+                .set("spark.task.maxFailures", "3")));
+    }
+
+    static boolean hasCheckpoint(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.anyMatch(f -> f.toString().endsWith(".ckpt"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    static String messages(List<ILoggingEvent> events) {
+        StringBuilder b = new StringBuilder();
+        events.forEach(e -> b.append('\n').append(e.getThreadName()).append(": ").append(e.getFormattedMessage()));
+        return b.toString();
     }
 }
