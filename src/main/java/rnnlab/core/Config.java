@@ -26,7 +26,9 @@ import java.util.TreeSet;
  * naming the key, the bad value and what is allowed.
  *
  * <p>A key {@code search.KEY} is not a hyperparameter: it declares the range {@code -Dsearch} draws
- * {@code KEY} from (see {@link rnnlab.search.SearchSpace}); {@link #searchSpace} holds those entries.
+ * {@code KEY} from (see {@link rnnlab.search.SearchSpace}); {@link #searchSpace} holds those entries. Nor is a key
+ * {@code about.KEY}: it states a fact about the experiment (see {@link Catalog}), which no override changes and
+ * which is set aside here.
  */
 public final class Config {
     public static final List<String> PROFILES = List.of("full", "quick");
@@ -72,7 +74,9 @@ public final class Config {
         Map<String, String> quick = new TreeMap<>();
         Map<String, String> space = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : fileEntries.entrySet()) {
-            if (e.getKey().startsWith(SEARCH_PREFIX)) {
+            if (e.getKey().startsWith(Catalog.PREFIX)) {
+                continue; // a fact, not a setting: Catalog reads it
+            } else if (e.getKey().startsWith(SEARCH_PREFIX)) {
                 space.put(e.getKey().substring(SEARCH_PREFIX.length()), e.getValue());
             } else if (e.getKey().startsWith("quick.")) {
                 quick.put(e.getKey().substring("quick.".length()), e.getValue());
@@ -98,6 +102,10 @@ public final class Config {
         }
         Map<String, String> applied = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (e.getKey().startsWith(Catalog.PREFIX)) {
+                throw new UserError("'" + e.getKey() + "' is a fact about " + experiment + " (experiments/" + experiment
+                        + ".properties), not a setting: it cannot be overridden");
+            }
             if (!values.containsKey(e.getKey())) {
                 throw new UserError("Unknown key '" + e.getKey() + "' for experiment " + experiment
                         + "; valid keys: " + String.join(", ", values.keySet()));

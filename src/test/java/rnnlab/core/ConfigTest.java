@@ -70,6 +70,21 @@ class ConfigTest {
     }
 
     @Test
+    void aboutKeysAreFactsNotSettings() {
+        Map<String, String> file = Map.of("epochs", "500", "about.order", "3", "about.description", "X things");
+        Config c = Config.of("X", "full", file, Map.of());
+        assertEquals(Map.of("epochs", "500"), c.values());
+        assertTrue(c.searchSpace().isEmpty());
+        c.integer("epochs", 1, 1000);
+        c.assertAllRead(); // the facts are not keys the experiment must read
+        UserError override = assertThrows(UserError.class, () -> Config.of("X", "full", file, Map.of("about.order", "1")));
+        assertEquals("'about.order' is a fact about X (experiments/X.properties), not a setting: it cannot be overridden",
+                override.getMessage());
+        assertThrows(UserError.class, () -> Config.of("X", "quick", Map.of("epochs", "5", "quick.about.order", "1"),
+                Map.of()));
+    }
+
+    @Test
     void everyExperimentFileLoadsInBothProfiles() {
         for (String name : Registry.all().keySet()) {
             for (String profile : Config.PROFILES) {
