@@ -8,13 +8,14 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.Prepared;
-import rnnlab.core.Registry;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
+import rnnlab.experiments.Experiments;
 import rnnlab.jobs.ChildJvm;
 import rnnlab.jobs.Workers;
 import rnnlab.models.ModelCommands;
@@ -124,7 +125,7 @@ public final class Main {
         }
         if (cli.exp() == null || cli.exp().isBlank()) {
             throw new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
-                    + String.join(", ", Registry.all().keySet()) + "), or -Dexp=list, -Dexp=all or -Dexp=scoreboard; "
+                    + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=list, -Dexp=all or -Dexp=scoreboard; "
                     + "-Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, -Dexp=StockLayers compares "
                     + "the project's layers with DL4J's");
         }
@@ -159,12 +160,12 @@ public final class Main {
                     cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results"));
             return;
         }
-        List<Registry.Entry> entries = new ArrayList<>();
+        List<Catalog.Facts> entries = new ArrayList<>();
         if (cli.exp().equals("all")) {
-            entries.addAll(Registry.all().values());
+            entries.addAll(Catalog.project().all().values());
         } else {
             for (String name : cli.exp().split(",")) {
-                entries.add(Registry.get(name.trim())); // one, or a comma-separated list
+                entries.add(Catalog.project().get(name.trim())); // one, or a comma-separated list
             }
         }
         if (!Config.PROFILES.contains(cli.profile())) {
@@ -180,8 +181,8 @@ public final class Main {
         }
         // validate every experiment's configuration before any of them runs or writes
         List<Prepared> prepared = new ArrayList<>();
-        for (Registry.Entry entry : entries) {
-            prepared.add(Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), cli.out()));
+        for (Catalog.Facts entry : entries) {
+            prepared.add(Experiments.prepare(entry.name(), projectDir, cli.profile(), cli.overrides(), cli.out()));
         }
         int jobs = jobs(prepared.stream().mapToInt(p -> Math.max(1, p.configured().units().size())).sum());
         if (jobs > 1 || runner() == Runner.SPARK) {
@@ -190,7 +191,7 @@ public final class Main {
         }
         List<Runnable> runs = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            Registry.Entry entry = entries.get(i);
+            Catalog.Facts entry = entries.get(i);
             Prepared prepared1 = prepared.get(i);
             Run run = prepared1.run();
             runs.add(() -> {
@@ -443,8 +444,8 @@ public final class Main {
     }
 
     private static void printList(PrintStream out) {
-        int width = Registry.all().keySet().stream().mapToInt(String::length).max().orElse(10);
-        for (Registry.Entry e : Registry.all().values()) {
+        int width = Catalog.project().all().keySet().stream().mapToInt(String::length).max().orElse(10);
+        for (Catalog.Facts e : Catalog.project().all().values()) {
             out.printf("%-" + width + "s  %s%n", e.name(), e.description());
         }
     }

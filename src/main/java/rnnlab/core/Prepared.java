@@ -11,14 +11,15 @@ public record Prepared(Run run, Experiment.Configured configured) {
 
     /**
      * Loads {@code experiments/NAME.properties} in {@code profile} with {@code overrides}, lets the experiment
-     * validate it, and checks that {@code out} (or the profile's default folder when null) can be written.
+     * {@code name} ({@code experiment}) validate it, and checks that {@code out} (or the profile's default folder
+     * when null) can be written.
      */
-    public static Prepared of(Registry.Entry entry, Path projectDir, String profile, Map<String, String> overrides,
-            String out) {
-        Config config = Config.load(projectDir.resolve("experiments"), entry.name(), profile, overrides);
-        Experiment.Configured configured = entry.factory().get().configure(config);
+    public static Prepared of(String name, Experiment experiment, Path projectDir, String profile,
+            Map<String, String> overrides, String out) {
+        Config config = Config.load(projectDir.resolve("experiments"), name, profile, overrides);
+        Experiment.Configured configured = experiment.configure(config);
         config.assertAllRead();
-        return new Prepared(Run.create(entry.name(), config, projectDir, out), configured);
+        return new Prepared(Run.create(name, config, projectDir, out), configured);
     }
 
     public void execute() throws Exception {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import rnnlab.core.Experiment;
-import rnnlab.core.Registry;
+import rnnlab.core.Catalog;
 
 /**
  * Redraws the language models' perplexity plots of a results folder from their CSVs alone ({@code -Dexp=scoreboard}),
@@ -19,13 +19,13 @@ public final class Redraw {
     /** Redraws every perplexity plot whose CSV is in {@code dir}; returns the files drawn. */
     public static List<Path> perplexityPlots(Path dir) {
         List<Path> drawn = new ArrayList<>();
-        for (Registry.Entry e : Registry.all().values()) {
+        for (Catalog.Facts e : Catalog.project().all().values()) {
             Path csv = dir.resolve(e.name() + ".csv");
             if (!Files.isRegularFile(csv)) {
                 continue;
             }
             Path png = dir.resolve(e.name() + "-perplexity.png");
-            Experiment x = e.factory().get();
+            Experiment x = Experiments.create(e.name());
             if (x instanceof CharLmExperiment) {
                 CharLmExperiment.drawPerplexity(csv, png, e.name());
             } else if (x instanceof PtbWordLm w) {

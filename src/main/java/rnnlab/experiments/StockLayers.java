@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Prepared;
-import rnnlab.core.Registry;
+import rnnlab.core.Catalog;
 import rnnlab.io.AtomicFiles;
 import rnnlab.model.Layers;
 import rnnlab.report.Markdown;
@@ -40,7 +40,7 @@ public final class StockLayers {
         for (String name : EXPERIMENTS) {
             for (Layers layers : Layers.values()) {
                 String key = layers.name().toLowerCase(java.util.Locale.ROOT);
-                Prepared p = Prepared.of(Registry.get(name), projectDir, "quick", Map.of(Layers.KEY, key),
+                Prepared p = Experiments.prepare(name, projectDir, "quick", Map.of(Layers.KEY, key),
                         base.resolve(key).toString());
                 runs.add(() -> {
                     log.info("=== StockLayers: {} on layers={}", name, key);
@@ -70,7 +70,8 @@ public final class StockLayers {
             if (project.isEmpty() && stock.isEmpty()) {
                 continue;
             }
-            String metric = Registry.headline(name).map(Registry.Headline::metric).orElse("perplexity");
+            String metric = Catalog.project().find(name).flatMap(Catalog.Facts::headline).map(Catalog.Headline::metric)
+                    .orElse("perplexity");
             List<String> settings = new ArrayList<>(project.keySet());
             stock.keySet().stream().filter(s -> !settings.contains(s)).forEach(settings::add);
             for (String setting : settings) {

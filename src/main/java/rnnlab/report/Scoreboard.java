@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import rnnlab.core.Registry;
+import rnnlab.core.Catalog;
 
 /**
  * {@code README.md} in a results folder: one row per experiment with a table there, built from the CSVs
@@ -31,8 +31,8 @@ public final class Scoreboard {
                 + "its tutorial. Several values in a cell are the experiment's settings in its CSV's order "
                 + "(sampling modes or sequence lengths); a count in brackets is the number of seeds whose mean the value is.");
         List<List<String>> rows = new ArrayList<>();
-        for (Registry.Entry e : Registry.all().values()) {
-            Optional<Registry.Headline> h = Registry.headline(e.name());
+        for (Catalog.Facts e : Catalog.project().all().values()) {
+            Optional<Catalog.Headline> h = e.headline();
             Path csvFile = dir.resolve(e.name() + ".csv");
             if (h.isEmpty() || !Files.isRegularFile(csvFile)) {
                 continue;
@@ -116,7 +116,8 @@ public final class Scoreboard {
                     }
                 }
                 String exp = name.contains("_") ? name.substring(0, name.indexOf('_')) : name;
-                String objective = Registry.objective(exp).map(Registry.Objective::metric).orElse("-");
+                String objective = Catalog.project().find(exp).flatMap(Catalog.Facts::objective).map(Catalog.Objective::metric)
+                        .orElse("-");
                 rows.add(List.of("[" + name + "](search/" + name + ".md)", objective, baseline, best, values,
                         Integer.toString(ran)));
             }
@@ -174,7 +175,7 @@ public final class Scoreboard {
             return;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (Registry.Entry e : Registry.all().values()) {
+        for (Catalog.Facts e : Catalog.project().all().values()) {
             Path csvFile = dir.resolve(e.name() + ".csv");
             if (rnnlab.stats.Figures.of(e.name()).isEmpty() || !Files.isRegularFile(csvFile)) {
                 continue;

@@ -11,7 +11,7 @@ import org.deeplearning4j.arbiter.optimize.api.data.DataProvider;
 import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
 import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
 
-import rnnlab.core.Registry;
+import rnnlab.core.Catalog;
 import rnnlab.report.ResultsCsv;
 
 /**
@@ -20,14 +20,14 @@ import rnnlab.report.ResultsCsv;
  */
 final class ObjectiveScore implements ScoreFunction {
     private final String experiment;
-    private final Registry.Objective objective;
+    private final Catalog.Objective objective;
 
-    ObjectiveScore(String experiment, Registry.Objective objective) {
+    ObjectiveScore(String experiment, Catalog.Objective objective) {
         this.experiment = experiment;
         this.objective = objective;
     }
 
-    Registry.Objective objective() {
+    Catalog.Objective objective() {
         return objective;
     }
 

@@ -23,11 +23,12 @@ import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.Prepared;
-import rnnlab.core.Registry;
 import rnnlab.core.UserError;
+import rnnlab.experiments.Experiments;
 import rnnlab.report.ResultsCsv;
 import rnnlab.report.Scoreboard;
 
@@ -47,7 +48,7 @@ import rnnlab.report.Scoreboard;
 public final class Search {
     private static final Logger log = LoggerFactory.getLogger(Search.class);
 
-    private final Registry.Entry entry;
+    private final Catalog.Facts entry;
     private final Path projectDir;
     private final String profile;
     private final Map<String, String> overrides;
@@ -60,7 +61,7 @@ public final class Search {
     private final SearchReport report;
     private final ObjectiveScore score;
 
-    private Search(Registry.Entry entry, Path projectDir, String profile, Map<String, String> overrides,
+    private Search(Catalog.Facts entry, Path projectDir, String profile, Map<String, String> overrides,
             SearchSpace space, CandidateGenerator generator, int candidates, Double minutes, Path resultsDir,
             Path workDir, SearchReport report, ObjectiveScore score) {
         this.entry = entry;
@@ -78,17 +79,16 @@ public final class Search {
     }
 
     /** Validates everything the search needs (options, space, the experiment's settings, folders) before it runs. */
-    public static Search of(Cli cli, Registry.Entry entry, Path projectDir, String out) {
+    public static Search of(Cli cli, Catalog.Facts entry, Path projectDir, String out) {
         Map<String, String> opts = cli.searchOptions();
         String method = opts.get("search");
         if (method == null || !(method.equals("random") || method.equals("grid"))) {
             throw new UserError("Invalid value for -Dsearch: '" + (method == null ? "" : method)
                     + "'; expected random or grid (with -Dcandidates, -Dsearch_minutes, -Dsearch_seed, -Dgrid_points)");
         }
-        Registry.Objective objective = Registry.objective(entry.name()).orElseThrow(() -> new UserError(
+        Catalog.Objective objective = entry.objective().orElseThrow(() -> new UserError(
                 entry.name() + " cannot be searched: it trains nothing to score; searchable experiments: "
-                        + String.join(", ", Registry.all().keySet().stream()
-                                .filter(n -> Registry.objective(n).isPresent()).toList())));
+                        + String.join(", ", Catalog.project().searchable())));
         boolean grid = method.equals("grid");
         if (!grid && opts.containsKey("grid_points")) {
             throw new UserError("-Dgrid_points applies to -Dsearch=grid only");
@@ -140,7 +140,7 @@ public final class Search {
         Path resultsDir = out != null ? Path.of(out) : projectDir.resolve("results");
         Path searchDir = resultsDir.resolve("search");
         // the experiment's own settings must be valid, and the search's folder writable, before anything runs
-        Prepared.of(entry, projectDir, cli.profile(), cli.overrides(), searchDir.toString());
+        Experiments.prepare(entry.name(), projectDir, cli.profile(), cli.overrides(), searchDir.toString());
         Path workDir = (out != null ? Path.of(out) : projectDir).resolve("runs").resolve("search").resolve(title);
         Map<String, String> own = new LinkedHashMap<>();
         for (String k : space.keys()) {
@@ -378,7 +378,7 @@ public final class Search {
             StartOrder order) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(values);
-        Prepared prepared = Prepared.of(entry, projectDir, profile, all, outDir.toString()); // a bad value ends here
+        Prepared prepared = Experiments.prepare(entry.name(), projectDir, profile, all, outDir.toString()); // a bad value ends here
         if (pool == null) {
             prepared.execute();
             return;

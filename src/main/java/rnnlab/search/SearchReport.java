@@ -14,7 +14,7 @@ import org.deeplearning4j.arbiter.optimize.runner.listener.StatusListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import rnnlab.core.Registry;
+import rnnlab.core.Catalog;
 import rnnlab.io.AtomicFiles;
 import rnnlab.report.Markdown;
 import rnnlab.report.ResultsCsv;
@@ -37,7 +37,7 @@ final class SearchReport implements StatusListener {
     }
 
     /** What the page says about the search besides its rows. */
-    record Plan(String experiment, String title, String generator, Registry.Objective objective, SearchSpace space,
+    record Plan(String experiment, String title, String generator, Catalog.Objective objective, SearchSpace space,
             Map<String, String> ownValues, String command, int candidates) {
     }
 

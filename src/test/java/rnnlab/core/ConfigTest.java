@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -82,16 +81,5 @@ class ConfigTest {
                 override.getMessage());
         assertThrows(UserError.class, () -> Config.of("X", "quick", Map.of("epochs", "5", "quick.about.order", "1"),
                 Map.of()));
-    }
-
-    @Test
-    void everyExperimentFileLoadsInBothProfiles() {
-        for (String name : Registry.all().keySet()) {
-            for (String profile : Config.PROFILES) {
-                Config c = Config.load(Path.of("experiments"), name, profile, Map.of());
-                Registry.get(name).factory().get().configure(c);
-                c.assertAllRead();
-            }
-        }
     }
 }

@@ -282,21 +282,22 @@ class SearchTest {
         new ResultsCsv().add("model=a", "1", "valid_perplexity", 300).add("model=a", "10", "valid_perplexity", 100)
                 .add("model=a", "2", "valid_perplexity", 200).add("model=b", "1", "valid_perplexity", 50)
                 .add("model=b", "final", "heldout_perplexity", 7).write(tmp.resolve("PtbWordRnn.csv"));
-        ObjectiveScore s = new ObjectiveScore("PtbWordRnn", rnnlab.core.Registry.objective("PtbWordRnn").get());
+        ObjectiveScore s = new ObjectiveScore("PtbWordRnn",
+                rnnlab.core.Catalog.project().get("PtbWordRnn").objective().get());
         assertTrue(s.minimize());
         // epoch 10 is the last of model=a (by number, not by text), epoch 1 the only one of model=b
         assertEquals(75.0, s.score(tmp), 0);
         ObjectiveScore missing = new ObjectiveScore("PtbWordRnn",
-                new rnnlab.core.Registry.Objective("best_dev_accuracy", false, "-"));
+                new rnnlab.core.Catalog.Objective("best_dev_accuracy", false, "-"));
         assertTrue(assertThrows(IllegalStateException.class, () -> missing.score(tmp)).getMessage()
                 .contains("has no best_dev_accuracy row"));
     }
 
     @Test
     void everySearchableExperimentDeclaresAValidSpaceOverItsOwnKeys() {
-        for (String exp : rnnlab.core.Registry.all().keySet()) {
+        for (String exp : rnnlab.core.Catalog.project().all().keySet()) {
             rnnlab.core.Config c = rnnlab.core.Config.load(here().resolve("experiments"), exp, "quick", Map.of());
-            if (rnnlab.core.Registry.objective(exp).isPresent()) {
+            if (rnnlab.core.Catalog.project().get(exp).objective().isPresent()) {
                 SearchSpace s = SearchSpace.parse(exp, c.searchSpace());
                 for (String k : s.keys()) {
                     assertTrue(c.has(k), exp + ": " + k);
