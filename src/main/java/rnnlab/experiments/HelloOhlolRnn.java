@@ -18,6 +18,7 @@ import rnnlab.data.CharLmIterator;
 import rnnlab.lm.TokenMeanXent;
 import rnnlab.model.RecurrentParams;
 import rnnlab.model.TorchRnnCell;
+import rnnlab.stats.Seeds;
 
 /** The tutorial's RNN-layer model: one whole-sequence RNN(4 -> 4), mean cross-entropy over the 5 steps. */
 public final class HelloOhlolRnn extends HelloOhlol {
@@ -75,7 +76,7 @@ public final class HelloOhlolRnn extends HelloOhlol {
 
     @Override
     double tutorialFinalLoss() {
-        return 0.398;
+        return Printed.at(this, Seeds.ALL).printed();
     }
 
     @Override

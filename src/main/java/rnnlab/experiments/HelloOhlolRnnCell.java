@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import rnnlab.model.TorchRnnCell;
+import rnnlab.stats.Seeds;
 
 /** The tutorial's RNNCell model: a loop over the 5 steps carrying the hidden state, loss summed. */
 public final class HelloOhlolRnnCell extends HelloOhlol {
@@ -56,7 +57,7 @@ public final class HelloOhlolRnnCell extends HelloOhlol {
 
     @Override
     double tutorialFinalLoss() {
-        return 1.946;
+        return Printed.at(this, Seeds.ALL).printed();
     }
 
     @Override

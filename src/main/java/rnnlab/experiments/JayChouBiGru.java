@@ -22,12 +22,12 @@ public final class JayChouBiGru extends JayChouConcise {
 
     @Override
     String tutorialFigure(String sampling) {
-        return "1.00015 (epoch 160)";
+        return Printed.lastAtEpoch(this);
     }
 
     @Override
     String tutorialNote() {
-        return "The tutorial printed perplexity 1.0017, 1.0005, 1.0003 and 1.00015 at epochs 40 to 160, with text that "
-                + "repeats '开始开始...' and '球我球我...'.";
+        return "The tutorial printed " + Printed.series(this) + ", with text that repeats '开始开始...' and "
+                + "'球我球我...'.";
     }
 }

@@ -17,11 +17,11 @@ public final class JayChouGru extends JayChouConcise {
 
     @Override
     String tutorialFigure(String sampling) {
-        return "1.018 (epoch 160)";
+        return Printed.lastAtEpoch(this);
     }
 
     @Override
     String tutorialNote() {
-        return "The tutorial printed perplexity 1.022, 1.015, 1.148 and 1.018 at epochs 40 to 160.";
+        return "The tutorial printed " + Printed.series(this) + ".";
     }
 }

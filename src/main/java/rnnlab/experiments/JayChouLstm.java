@@ -17,11 +17,11 @@ public final class JayChouLstm extends JayChouConcise {
 
     @Override
     String tutorialFigure(String sampling) {
-        return "1.017 (epoch 160)";
+        return Printed.lastAtEpoch(this);
     }
 
     @Override
     String tutorialNote() {
-        return "The tutorial printed perplexity 1.020, 1.011, 1.025 and 1.017 at epochs 40 to 160.";
+        return "The tutorial printed " + Printed.series(this) + ".";
     }
 }

@@ -10,7 +10,7 @@ public final class PtbWordRnn extends PtbWordLm {
 
     @Override
     double[] courseTestPerplexity() {
-        return new double[] {330.9, 243.1, 211.3, 193.3, 182.0, 172.8, 167.6, 161.1, 157.4, 155.5};
+        return Printed.perEpoch(this);
     }
 
     @Override

@@ -36,14 +36,15 @@ public final class TimeMachineRnnScratch extends CharLmExperiment {
 
     @Override
     String tutorialFigure(String sampling) {
-        return sampling.equals("random") ? "1.4 (epoch 500)" : "1.0 (epoch 500)";
+        return Printed.at(this, "sampling=" + sampling).quoted() + " (epoch 500)";
     }
 
     @Override
     String tutorialNote() {
-        return "The tutorial printed perplexity 1.0 for sequential partitioning and 1.4 for the random run after 500 "
-                + "epochs, at about 28,000 tokens/s on its CPU. Its figures come from one unseeded run each; re-running "
-                + "its PyTorch code here gave 1.16 / 1.04 / 1.15 (sequential) for seeds 0 / 1 / 2, so the second "
-                + "decimal moves with the seed.";
+        return "The tutorial printed perplexity " + Printed.at(this, "sampling=sequential").quoted()
+                + " for sequential partitioning and " + Printed.at(this, "sampling=random").quoted()
+                + " for the random run after 500 epochs, at about 28,000 tokens/s on its CPU. Its figures come from "
+                + "one unseeded run each; re-running its PyTorch code here gave 1.16 / 1.04 / 1.15 (sequential) for "
+                + "seeds 0 / 1 / 2, so the second decimal moves with the seed.";
     }
 }
