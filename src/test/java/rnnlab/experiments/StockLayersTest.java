@@ -280,6 +280,18 @@ class StockLayersTest {
                         kind + " " + exp);
             }
         }
+        // and each kind's saved models are built of its layers
+        for (String kind : List.of("project", "dl4j")) {
+            List<Path> zips;
+            try (Stream<Path> s = Files.list(results.resolve("stock-layers").resolve(kind).resolve("models"))) {
+                zips = s.filter(f -> f.toString().endsWith(".zip")).toList();
+            }
+            assertTrue(zips.size() >= 7, kind + ": " + zips); // every experiment but hello saves its model
+            for (Path zip : zips) {
+                assertEquals(kind.equals("dl4j"), rnnlab.model.Layers.isStock(
+                        ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false)), zip.toString());
+            }
+        }
         Map<String, List<String>> rows = table(Files.readString(results.resolve("StockLayers.md")));
         Set<String> named = new TreeSet<>();
         rows.keySet().forEach(k -> named.add(k.split(" ")[0]));
