@@ -121,6 +121,26 @@ class WorkersTest {
         assertTrue(outcomes.get(0).job() == jobs.get(0) && outcomes.get(1).job() == jobs.get(1));
     }
 
+    /** README, "Jobs and workers": the longest start first, by their estimated seconds (here on one worker, in turn). */
+    @Test
+    void theWorkersStartTheLongestJobFirst(@TempDir Path tmp) throws Exception {
+        // jobs that end at once (an experiment the suite does not have): what counts is the order they ran in
+        List<Workers.Job> jobs = new java.util.ArrayList<>();
+        for (String name : List.of("short", "long", "middle")) {
+            jobs.add(new Workers.Job(name, Workers.jobProperties("NoSuch" + name, "quick", tmp.resolve(name), Map.of())));
+        }
+        Map<String, Double> seconds = Map.of("short", 1.0, "long", 30.0, "middle", 12.0);
+        List<String> ran = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, j -> seconds.get(j.name()),
+                o -> ran.add(o.job().name()));
+        assertEquals(List.of("long", "middle", "short"), ran);
+        assertEquals(List.of("short", "long", "middle"), outcomes.stream().map(o -> o.job().name()).toList(),
+                "outcomes in the jobs' order");
+        assertTrue(outcomes.stream().allMatch(o -> o.exitCode() == 2 && o.error().contains("Unknown experiment")),
+                outcomes.toString());
+    }
+
     static int runWith(String exp, Path out, int jobs, Map<String, String> overrides, ByteArrayOutputStream log) {
         System.setProperty("jobs", String.valueOf(jobs));
         try {
