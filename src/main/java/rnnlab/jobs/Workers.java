@@ -305,7 +305,7 @@ public final class Workers {
             props.keySet().removeAll(PER_JOB);
             ProcessBuilder pb = ChildJvm.builder(Worker.class.getName(), props, flags);
             process = pb.start();
-            stopper = new Thread(process::destroy, "rnnlab-worker-stop");
+            stopper = new Thread(() -> ChildJvm.destroy(process), "rnnlab-worker-stop"); // and waits for its end
             Runtime.getRuntime().addShutdownHook(stopper);
             toWorker = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
             ChildJvm.pump(process.getInputStream(), line -> {

@@ -153,23 +153,11 @@ class WorkersTest {
 
     @Test
     void workersEndWhenTheirParentIsKilled(@TempDir Path tmp) throws Exception {
-        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
-        props.putAll(Map.of("exp", "DigitSumLstm,DigitSumSrn", "profile", "quick", "out", tmp.toString(), "jobs", "2",
-                "epochs", "100000"));
-        ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
-        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile());
-        Process parent = pb.start();
-        List<ProcessHandle> workers = List.of();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (workers.size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(300);
-            workers = parent.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
-                    .toList();
-        }
-        assertEquals(2, workers.size(), "two workers started: " + Files.readString(tmp.resolve("parent.log")));
-        Thread.sleep(3000); // they are training now
+        Process parent = parentOfTwoWorkers(tmp, "DigitSumLstm,DigitSumSrn");
+        List<ProcessHandle> workers = trainingWorkers(parent, tmp.resolve("parent.log"));
         parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
         assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(137, parent.exitValue(), "killed by SIGKILL");
         for (ProcessHandle w : workers) {
             try {
                 w.onExit().get(15, TimeUnit.SECONDS);
@@ -178,31 +166,93 @@ class WorkersTest {
                 throw new AssertionError("worker " + w.pid() + " outlived its killed parent");
             }
             assertFalse(w.isAlive());
+            assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false), "worker " + w.pid() + " gone");
         }
     }
 
-    /** README, "Jobs and workers": the default is one worker per core, no more than fit in memory at 3 GB each. */
+    /**
+     * README, "Jobs and workers": a parent stopped by SIGTERM (or Ctrl-C) stops its workers first, and leaves nothing
+     * half-written.
+     */
     @Test
-    void theDefaultIsOneWorkerPerCoreNoMoreThanFitInMemoryAt3GbEach() {
-        long gb = 1L << 30;
-        assertEquals(2, Workers.defaultCount(2, 23 * gb), "one per core");
-        assertEquals(4, Workers.defaultCount(8, 12 * gb), "12 GB holds four 3 GB workers");
-        assertEquals(2, Workers.defaultCount(8, 9 * gb - 1), "just under 9 GB holds two");
-        assertEquals(3, Workers.defaultCount(8, 9 * gb));
-        assertEquals(2, Workers.defaultCount(2, 6 * gb));
-        assertEquals(1, Workers.defaultCount(2, 6 * gb - 1));
-        assertEquals(1, Workers.defaultCount(4, 2 * gb), "at least one, however little memory");
-        assertEquals(4, Workers.defaultCount(4, 0), "memory unknown: one per core");
-        assertEquals(1, Workers.defaultCount(1, 64 * gb));
-        String jobs = System.getProperty("jobs");
-        System.clearProperty("jobs");
-        try {
-            assertEquals(Workers.defaultCount(), Workers.requested(), "no -Djobs: the default");
-        } finally {
-            if (jobs != null) {
-                System.setProperty("jobs", jobs);
-            }
+    void aParentStoppedBySigtermStopsItsWorkersFirst(@TempDir Path tmp) throws Exception {
+        Process parent = parentOfTwoWorkers(tmp, "DigitSumSrn");
+        List<ProcessHandle> workers = trainingWorkers(parent, tmp.resolve("parent.log"));
+        // both past an epoch, so each is writing a checkpoint an epoch while it is stopped
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a safety net
+        while (checkpoints(tmp.resolve("ck")) < 2) {
+            assertTrue(parent.isAlive() && System.nanoTime() < deadline, "two checkpoints: "
+                    + Files.readString(tmp.resolve("parent.log")));
+            Thread.sleep(100);
         }
+        workers.forEach(w -> assertTrue(w.isAlive(), "worker " + w.pid() + " alive before the SIGTERM"));
+        parent.destroy(); // SIGTERM
+        try {
+            assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent ended");
+            assertEquals(143, parent.exitValue(), "ended by SIGTERM: " + Files.readString(tmp.resolve("parent.log")));
+            for (ProcessHandle w : workers) {
+                assertFalse(w.isAlive(), "worker " + w.pid() + " still running when its parent ended");
+            }
+        } finally {
+            parent.destroyForcibly();
+            workers.forEach(ProcessHandle::destroyForcibly);
+        }
+        // nothing half-written: no temporary file left, every checkpoint whole, no page of the unfinished experiment
+        try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+            List<Path> files = s.filter(Files::isRegularFile).toList();
+            assertTrue(files.stream().noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), files.toString());
+            List<Path> checkpoints = files.stream().filter(f -> f.toString().endsWith(".ckpt")).toList();
+            assertEquals(2, checkpoints.size(), "each job's checkpoint: " + files);
+            for (Path f : checkpoints) {
+                byte[] all = Files.readAllBytes(f);
+                assertTrue(java.util.Arrays.equals(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(java.util.Arrays.copyOf(all, all.length - 20)),
+                        java.util.Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + f);
+            }
+            assertTrue(files.stream().noneMatch(f -> f.getFileName().toString().startsWith("DigitSum")
+                    && f.startsWith(tmp.resolve("out"))), "no page of an experiment whose jobs did not finish: " + files);
+        }
+    }
+
+    /** How many checkpoints are under {@code dir}. */
+    static long checkpoints(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            return s.filter(f -> f.toString().endsWith(".ckpt")).count();
+        }
+    }
+
+    /**
+     * A child JVM running {@code rnnlab.Main} on {@code exp} with {@code -Djobs=2}, jobs that never end on their own
+     * (lengths 10, seeds 0 and 1, 100000 epochs), its output to {@code tmp/parent.log}.
+     */
+    static Process parentOfTwoWorkers(Path tmp, String exp) throws Exception {
+        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
+        props.putAll(Map.of("exp", exp, "profile", "quick", "out", tmp.resolve("out").toString(), "jobs", "2",
+                "lengths", "10", "seeds", "0,1", "epochs", "100000", "checkpoints", tmp.resolve("ck").toString()));
+        ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
+        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile());
+        return pb.start();
+    }
+
+    /** Once two jobs say in {@code log} that they train: the parent's two worker JVMs, checked alive. */
+    static List<ProcessHandle> trainingWorkers(Process parent, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a safety net
+        while (Files.readAllLines(log).stream().filter(l -> l.startsWith("[") && l.contains("====> Training"))
+                .map(l -> l.substring(0, l.indexOf(']'))).distinct().count() < 2) {
+            assertTrue(parent.isAlive() && System.nanoTime() < deadline, "two jobs training: " + Files.readString(log));
+            Thread.sleep(100);
+        }
+        List<ProcessHandle> workers = parent.children()
+                .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
+        assertEquals(2, workers.size(), "two workers: " + Files.readString(log));
+        for (ProcessHandle w : workers) {
+            assertTrue(w.isAlive() && w.parent().map(ProcessHandle::pid).orElse(-1L) == parent.pid(),
+                    "worker " + w.pid() + " alive, the parent's");
+        }
+        return workers;
     }
 
     @Test
