@@ -156,17 +156,20 @@ class WorkersTest {
         Process parent = parentOfTwoWorkers(tmp, "DigitSumLstm,DigitSumSrn");
         List<ProcessHandle> workers = trainingWorkers(parent, tmp.resolve("parent.log"));
         parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
-        assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(137, parent.exitValue(), "killed by SIGKILL");
-        for (ProcessHandle w : workers) {
-            try {
-                w.onExit().get(15, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                w.destroyForcibly();
-                throw new AssertionError("worker " + w.pid() + " outlived its killed parent");
+        try {
+            assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(137, parent.exitValue(), "killed by SIGKILL");
+            for (ProcessHandle w : workers) {
+                try {
+                    w.onExit().get(15, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("worker " + w.pid() + " outlived its killed parent");
+                }
+                assertFalse(w.isAlive());
+                assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false), "worker " + w.pid() + " gone");
             }
-            assertFalse(w.isAlive());
-            assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false), "worker " + w.pid() + " gone");
+        } finally {
+            workers.forEach(ProcessHandle::destroyForcibly); // none left behind by a failure
         }
     }
 
@@ -178,16 +181,16 @@ class WorkersTest {
     void aParentStoppedBySigtermStopsItsWorkersFirst(@TempDir Path tmp) throws Exception {
         Process parent = parentOfTwoWorkers(tmp, "DigitSumSrn");
         List<ProcessHandle> workers = trainingWorkers(parent, tmp.resolve("parent.log"));
-        // both past an epoch, so each is writing a checkpoint an epoch while it is stopped
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a safety net
-        while (checkpoints(tmp.resolve("ck")) < 2) {
-            assertTrue(parent.isAlive() && System.nanoTime() < deadline, "two checkpoints: "
-                    + Files.readString(tmp.resolve("parent.log")));
-            Thread.sleep(100);
-        }
-        workers.forEach(w -> assertTrue(w.isAlive(), "worker " + w.pid() + " alive before the SIGTERM"));
-        parent.destroy(); // SIGTERM
         try {
+            // both past their first epoch: each writes a checkpoint every epoch, while the SIGTERM comes
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a safety net
+            while (checkpoints(tmp.resolve("ck")) < 2) {
+                assertTrue(parent.isAlive() && System.nanoTime() < deadline, "two checkpoints: "
+                        + Files.readString(tmp.resolve("parent.log")));
+                Thread.sleep(100);
+            }
+            workers.forEach(w -> assertTrue(w.isAlive(), "worker " + w.pid() + " alive before the SIGTERM"));
+            parent.destroy(); // SIGTERM
             assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent ended");
             assertEquals(143, parent.exitValue(), "ended by SIGTERM: " + Files.readString(tmp.resolve("parent.log")));
             for (ProcessHandle w : workers) {
@@ -197,10 +200,10 @@ class WorkersTest {
             parent.destroyForcibly();
             workers.forEach(ProcessHandle::destroyForcibly);
         }
-        // nothing half-written: no temporary file left, every checkpoint whole, no page of the unfinished experiment
+        // nothing half-written: every checkpoint whole, no page of the unfinished experiment (a worker stopped between
+        // a temporary file's creation and its rename may leave that hidden .tmp file, which nothing reads)
         try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
             List<Path> files = s.filter(Files::isRegularFile).toList();
-            assertTrue(files.stream().noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), files.toString());
             List<Path> checkpoints = files.stream().filter(f -> f.toString().endsWith(".ckpt")).toList();
             assertEquals(2, checkpoints.size(), "each job's checkpoint: " + files);
             for (Path f : checkpoints) {
@@ -209,8 +212,14 @@ class WorkersTest {
                         .digest(java.util.Arrays.copyOf(all, all.length - 20)),
                         java.util.Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + f);
             }
-            assertTrue(files.stream().noneMatch(f -> f.getFileName().toString().startsWith("DigitSum")
-                    && f.startsWith(tmp.resolve("out"))), "no page of an experiment whose jobs did not finish: " + files);
+            Path out = tmp.resolve("out");
+            assertEquals(List.of(), files.stream().filter(f -> out.equals(f.getParent())).toList(),
+                    "no page (CSV, page, plot, scoreboard) of an experiment whose jobs did not finish");
+            for (Path f : files.stream().filter(f -> f.toString().endsWith(".zip")).toList()) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(f.toFile())) {
+                    assertTrue(zip.size() > 0, "a whole best model: " + f); // a DigitSum job's best model so far
+                }
+            }
         }
     }
 
@@ -239,6 +248,15 @@ class WorkersTest {
 
     /** Once two jobs say in {@code log} that they train: the parent's two worker JVMs, checked alive. */
     static List<ProcessHandle> trainingWorkers(Process parent, Path log) throws Exception {
+        try {
+            return trainingWorkersOrFail(parent, log);
+        } catch (Exception | AssertionError e) {
+            parent.destroyForcibly(); // its workers follow it (ChildJvm.watchParent)
+            throw e;
+        }
+    }
+
+    private static List<ProcessHandle> trainingWorkersOrFail(Process parent, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a safety net
         while (Files.readAllLines(log).stream().filter(l -> l.startsWith("[") && l.contains("====> Training"))
                 .map(l -> l.substring(0, l.indexOf(']'))).distinct().count() < 2) {
