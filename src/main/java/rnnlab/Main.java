@@ -313,6 +313,36 @@ public final class Main {
     /** The shortest job worth sending on its own (each loads its data): shorter settings of an experiment share one. */
     static final double MIN_JOB_SECONDS = 10;
 
+    /** One job of a split experiment: its settings, in the experiment's order, and their estimated seconds. */
+    record Group(List<String> settings, double seconds) {
+    }
+
+    /**
+     * A split experiment's {@code units} that are not {@code finished}, consecutive ones grouped into jobs of at least
+     * {@link #MIN_JOB_SECONDS} by their {@link #estimate} from the last run's seconds {@code secs} (an unknown one
+     * counts as {@link #MIN_JOB_SECONDS}); the last group may be shorter.
+     */
+    static List<Group> groups(List<String> units, java.util.Map<String, Double> secs,
+            java.util.function.Predicate<String> finished) {
+        List<Group> out = new ArrayList<>();
+        List<String> group = new ArrayList<>();
+        double groupSeconds = 0;
+        for (int i = 0; i < units.size(); i++) {
+            String u = units.get(i);
+            if (!finished.test(u)) {
+                group.add(u);
+                double s = estimate(secs, u, units.size());
+                groupSeconds += s > 0 ? s : MIN_JOB_SECONDS; // unknown: as long as a job should be
+            }
+            if (!group.isEmpty() && (groupSeconds >= MIN_JOB_SECONDS || i == units.size() - 1)) {
+                out.add(new Group(group, groupSeconds));
+                group = new ArrayList<>();
+                groupSeconds = 0;
+            }
+        }
+        return out;
+    }
+
     /**
      * The experiments' jobs (worker JVMs, or Spark tasks), {@code jobs} at a time: each unfinished setting and seed of
      * an experiment with several ({@link rnnlab.jobs.Units}) a job of its own (settings that took under
@@ -343,29 +373,18 @@ public final class Main {
             assemble.add(p);
             // the unfinished settings, consecutive ones grouped into jobs of at least MIN_JOB_SECONDS (by the last
             // run's times), since a worker JVM takes seconds to start and load its data
-            List<String> group = new ArrayList<>();
-            double groupSeconds = 0;
-            for (int i = 0; i < units.size(); i++) {
-                String u = units.get(i);
-                if (rnnlab.checkpoints.FinishedJobs.read(p.run(), u, msg -> { }).isPresent()) {
-                    reused++;
-                } else {
-                    group.add(u);
-                    double s = estimate(secs, u, units.size());
-                    groupSeconds += s > 0 ? s : MIN_JOB_SECONDS; // unknown: as long as a job should be
-                }
-                if (!group.isEmpty() && (groupSeconds >= MIN_JOB_SECONDS || i == units.size() - 1)) {
-                    java.util.Map<String, String> unitProps = new java.util.LinkedHashMap<>(props);
-                    unitProps.put("units", rnnlab.jobs.Units.join(group));
-                    Workers.Job job = new Workers.Job(p.run().name() + " " + group.get(0)
-                            + (group.size() > 1 ? " (+" + (group.size() - 1) + ")" : ""), unitProps);
-                    list.add(job);
-                    ofExperiment.put(job, p);
-                    jobsLeft.merge(p, 1, Integer::sum);
-                    estimates.put(job, groupSeconds);
-                    group = new ArrayList<>();
-                    groupSeconds = 0;
-                }
+            List<Group> groups = groups(units, secs,
+                    u -> rnnlab.checkpoints.FinishedJobs.read(p.run(), u, msg -> { }).isPresent());
+            reused += units.size() - groups.stream().mapToInt(g -> g.settings().size()).sum();
+            for (Group g : groups) {
+                java.util.Map<String, String> unitProps = new java.util.LinkedHashMap<>(props);
+                unitProps.put("units", rnnlab.jobs.Units.join(g.settings()));
+                Workers.Job job = new Workers.Job(p.run().name() + " " + g.settings().get(0)
+                        + (g.settings().size() > 1 ? " (+" + (g.settings().size() - 1) + ")" : ""), unitProps);
+                list.add(job);
+                ofExperiment.put(job, p);
+                jobsLeft.merge(p, 1, Integer::sum);
+                estimates.put(job, g.seconds());
             }
         }
         if (runner() == Runner.LOCAL) {

@@ -254,9 +254,12 @@ class MainTest {
     @ParameterizedTest
     @CsvSource({"PtbWordRnn", "PtbWordLstm"})
     void wordModelRunsWriteTheirTablesAndPlots(String exp, @TempDir Path tmp) throws Exception {
-        Outcome r = run(exp, "quick", tmp.toString(),
-                kv("epochs", "2", "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3"));
+        // the baseline on one thread, said outright: without -Dthreads a PTB run here gets every core (Threads.forJob)
+        List<String> oneThread = new java.util.ArrayList<>();
+        Outcome r = withThreads("1", oneThread, () -> run(exp, "quick", tmp.toString(),
+                kv("epochs", "2", "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3")));
         assertEquals(0, r.code(), r.err());
+        assertEquals(List.of(THREADS_1), oneThread, "the baseline trained on one thread");
         ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
         String setting = exp.equals("PtbWordRnn") ? "model=rnn;seed=0" : "model=lstm;seed=0";
         for (String metric : List.of("perplexity", "heldout_perplexity", "tokens_per_second", "train_seconds")) {
@@ -270,18 +273,88 @@ class MainTest {
         assertTrue(md.contains("| seed | epoch | lr | training perplexity |") && md.contains("greedy: the company said"), md);
         assertTrue(Files.size(tmp.resolve(exp + "-perplexity.png")) > 1000);
         if (exp.equals("PtbWordRnn")) {
-            // two threads (what a PTB job gets where a core is free: Threads.forJob) give the same bits as one
+            // two threads (what a PTB job gets where a core is free: Threads.forJob) give the same bits as one. Both in
+            // JVMs of their own started as a user's run is, without Surefire's OMP_NUM_THREADS=1: with it libnd4j keeps
+            // one master thread whatever is set, and its numbers differ in the last digits from a JVM started without it
+            org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one core");
+            Path one = tmp.resolve("one-thread");
             Path two = tmp.resolve("two-threads");
-            System.setProperty("threads", "2");
-            try {
-                Outcome r2 = run(exp, "quick", two.toString(),
-                        kv("epochs", "2", "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3"));
-                assertEquals(0, r2.code(), r2.err());
-            } finally {
-                System.clearProperty("threads");
-                rnnlab.core.Threads.apply(1);
-            }
-            assertEquals(withoutTimings(tmp.resolve(exp + ".csv")), withoutTimings(two.resolve(exp + ".csv")));
+            assertEquals(THREADS_1, runOnThreads(exp, one, "1"), "the baseline trained on one thread");
+            assertEquals("OpenMP 2 thread(s) (libnd4j, oneDNN), 2 libnd4j master, BLAS 2", runOnThreads(exp, two, "2"),
+                    "the other run trained on two threads");
+            List<String> numbers = withoutTimings(one.resolve(exp + ".csv"));
+            assertTrue(numbers.stream().anyMatch(l -> l.contains(",final,test_perplexity,")), numbers.toString());
+            assertEquals(numbers, withoutTimings(two.resolve(exp + ".csv")));
+        }
+    }
+
+    /**
+     * The quick word model {@code exp}, two short epochs, under {@code -Dthreads=N} in a child JVM without the thread
+     * variables Surefire sets; returns the thread settings in force as it started ({@link AtStart}).
+     */
+    private static String runOnThreads(String exp, Path out, String n) throws Exception {
+        Map<String, String> props = new LinkedHashMap<>(rnnlab.jobs.ChildJvm.passedProperties());
+        props.putAll(kv("exp", exp, "profile", "quick", "out", out.toString(), "threads", n, "epochs", "2",
+                "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3"));
+        ProcessBuilder pb = rnnlab.jobs.ChildJvm.builder(AtStart.class.getName(), props, List.of("-Xmx2g"))
+                .redirectErrorStream(true);
+        pb.environment().remove("OMP_NUM_THREADS");
+        pb.environment().remove("OPENBLAS_NUM_THREADS");
+        Process child = pb.start();
+        String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), log);
+        assertEquals(0, child.exitValue(), log);
+        List<String> said = log.lines().filter(l -> l.startsWith(AtStart.SAYS)).toList();
+        assertEquals(1, said.size(), log);
+        return said.get(0).substring(AtStart.SAYS.length());
+    }
+
+    /** What {@link rnnlab.core.Threads#describe} says of one thread everywhere. */
+    static final String THREADS_1 = "OpenMP 1 thread(s) (libnd4j, oneDNN), 1 libnd4j master, BLAS 1";
+
+    /**
+     * {@code body} under {@code -Dthreads=N}; {@code seen} gets the thread settings in force ({@link
+     * rnnlab.core.Threads#describe}) on the training thread as each experiment starts (its "=== NAME" line).
+     */
+    static <T> T withThreads(String n, List<String> seen, java.util.concurrent.Callable<T> body) throws Exception {
+        AutoCloseable watch = threadsAtStart(seen::add);
+        System.setProperty("threads", n);
+        try {
+            return body.call();
+        } finally {
+            watch.close();
+            System.clearProperty("threads");
+            rnnlab.core.Threads.apply(1);
+        }
+    }
+
+    /** Hands {@code seen} the thread settings in force as each experiment starts, until closed. */
+    static AutoCloseable threadsAtStart(java.util.function.Consumer<String> seen) {
+        ch.qos.logback.classic.Logger main = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Main.class);
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> atStart =
+                new ch.qos.logback.core.AppenderBase<>() {
+                    @Override
+                    protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+                        if (e.getFormattedMessage().startsWith("=== ")) {
+                            seen.accept(rnnlab.core.Threads.describe()); // on the thread that logs it, which trains next
+                        }
+                    }
+                };
+        atStart.start();
+        main.addAppender(atStart);
+        return () -> main.detachAppender(atStart);
+    }
+
+    /** {@code rnnlab.Main}'s work in a child JVM, saying the thread settings in force as each experiment starts. */
+    static final class AtStart {
+        static final String SAYS = "threads at the start: ";
+
+        public static void main(String[] args) throws Exception {
+            rnnlab.jobs.ChildJvm.watchParent();
+            threadsAtStart(t -> System.out.println(SAYS + t));
+            int code = Main.run(Cli.fromEnvironment(), Path.of("").toAbsolutePath(), System.out, System.err);
+            System.out.flush();
+            System.exit(code);
         }
     }
 
@@ -290,6 +363,68 @@ class MainTest {
         return Files.readAllLines(csv).stream()
                 .filter(l -> !l.contains("seconds") && !l.contains("tokens_per_second") && !l.contains("_rss") && !l.contains("_ms,"))
                 .toList();
+    }
+
+    /**
+     * README, "Jobs and workers": the longest jobs start first, by the training seconds of the last run's CSV in the same
+     * folder, and settings that took under 10 seconds there share a job with the next (in the experiment's order).
+     */
+    @Test
+    void theLongestJobsStartFirstAndShortSettingsShareAJob(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("DigitSumSrn.csv"), String.join("\n", "setting,epoch,metric,value",
+                "length=5;seed=0,final,train_seconds,4",
+                "length=5;seed=0,1,train_loss,2.5", // not a training time
+                "length=5;seed=1,final,train_seconds,3",
+                "length=5;seed=2,final,train_seconds,5",
+                "length=10;seed=0,final,train_seconds,30",
+                "length=10;seed=1,final,train_seconds,9",
+                "length=20;seed=0,final,train_seconds,8",
+                "length=20;seed=1,final,train_seconds,40",
+                "length=35;seed=0,final,train_seconds,2",
+                "length=35;seed=1,final,train_seconds,1",
+                "length=5,final,train_seconds_mean,4") + "\n"); // a summary row, not a setting's time
+        Map<String, Double> secs = Main.lastTrainingSeconds("DigitSumSrn", tmp);
+        assertEquals(9, secs.size(), secs.toString());
+        assertEquals(30.0, secs.get("length=10;seed=0"));
+        assertTrue(Main.lastTrainingSeconds("DigitSumLstm", tmp).isEmpty(), "another experiment's CSV is not read");
+
+        List<String> units = List.of("length=5;seed=0", "length=5;seed=1", "length=5;seed=2", "length=10;seed=0",
+                "length=10;seed=1", "length=20;seed=0", "length=20;seed=1", "length=35;seed=0", "length=35;seed=1");
+        List<Main.Group> groups = Main.groups(units, secs, u -> u.equals("length=20;seed=0")); // one finished earlier
+        assertEquals(List.of(
+                List.of("length=5;seed=0", "length=5;seed=1", "length=5;seed=2"), // 4 + 3 under 10 s: with the next
+                List.of("length=10;seed=0"),
+                List.of("length=10;seed=1", "length=20;seed=1"), // 9 s, then past the finished one
+                List.of("length=35;seed=0", "length=35;seed=1")), // the last group may be short
+                groups.stream().map(Main.Group::settings).toList());
+        assertEquals(List.of(12.0, 30.0, 49.0, 3.0), groups.stream().map(Main.Group::seconds).toList());
+        // a seed the last run did not have takes its base setting's mean; with no CSV every setting counts as 10 s
+        List<Main.Group> newSeeds = Main.groups(List.of("length=10;seed=2", "length=5;seed=3", "length=35;seed=2",
+                "length=35;seed=3"), secs, u -> false);
+        assertEquals(List.of(List.of("length=10;seed=2"), List.of("length=5;seed=3", "length=35;seed=2", "length=35;seed=3")),
+                newSeeds.stream().map(Main.Group::settings).toList());
+        assertEquals(List.of(19.5, 7.0), newSeeds.stream().map(Main.Group::seconds).toList());
+        assertEquals(List.of(List.of("a;seed=0"), List.of("a;seed=1")),
+                Main.groups(List.of("a;seed=0", "a;seed=1"), Map.of(), u -> false).stream().map(Main.Group::settings).toList());
+
+        // the start order: longest first by those seconds, ties in the given order; a whole experiment by its total
+        Map<String, Double> whole = Map.of("seed=0", 6.0, "seed=1", 14.0);
+        List<rnnlab.jobs.Workers.Job> jobs = new java.util.ArrayList<>();
+        Map<rnnlab.jobs.Workers.Job, Double> estimate = new java.util.HashMap<>();
+        for (Main.Group g : groups) {
+            rnnlab.jobs.Workers.Job j = new rnnlab.jobs.Workers.Job(g.settings().get(0), Map.of("units", String.join("|", g.settings())));
+            jobs.add(j);
+            estimate.put(j, g.seconds());
+        }
+        rnnlab.jobs.Workers.Job hello = new rnnlab.jobs.Workers.Job("HelloOhlolRnn", Map.of("exp", "HelloOhlolRnn"));
+        jobs.add(1, hello);
+        estimate.put(hello, Main.estimate(whole, null, 1));
+        rnnlab.jobs.Workers.Job tie = new rnnlab.jobs.Workers.Job("tie", Map.of("exp", "x"));
+        jobs.add(tie);
+        estimate.put(tie, 30.0);
+        assertEquals(List.of("length=10;seed=1", "length=10;seed=0", "tie", "HelloOhlolRnn", "length=5;seed=0",
+                "length=35;seed=0"), rnnlab.jobs.Workers.longestFirst(jobs, estimate::get).stream()
+                        .map(rnnlab.jobs.Workers.Job::name).toList());
     }
 
     @Test

@@ -121,7 +121,8 @@ abstract class DigitSumExperiment implements Experiment {
                 if (saved != null) {
                     try {
                         int done = runner.readCheckpoint(saved);
-                        log.info("{} {}: resuming after epoch {} of {} from {}", name, setting, done, p.epochs(), state);
+                        log.info("{} {}: resuming after epoch {} of {} ({} dev evaluations so far, the best at step {}) "
+                                + "from {}", name, setting, done, p.epochs(), runner.devScores.size(), runner.bestStep(), state);
                     } catch (java.io.IOException | RuntimeException e) {
                         log.info("{} {}: checkpoint {} cannot be restored ({}); starting over", name, setting, state,
                                 e.getMessage());

@@ -228,7 +228,8 @@ public final class ChildJvm {
         }
     }
 
-    private static void destroy(Process p) {
+    /** Stops {@code p} (SIGTERM) and waits for its end, at most 10 seconds before a SIGKILL. */
+    static void destroy(Process p) {
         if (!p.isAlive()) {
             return;
         }

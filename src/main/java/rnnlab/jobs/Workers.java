@@ -53,9 +53,15 @@ public final class Workers {
 
     /** The default number of workers: one per core, no more than fit in the machine's memory. */
     public static int defaultCount() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        long memory = physicalMemoryBytes();
-        int fit = memory <= 0 ? cores : (int) Math.max(1, memory / WORKER_BUDGET_BYTES);
+        return defaultCount(Runtime.getRuntime().availableProcessors(), physicalMemoryBytes());
+    }
+
+    /**
+     * The default number of workers on {@code cores} cores with {@code memoryBytes} of memory (0 or less: unknown): one
+     * per core, no more than {@link #WORKER_BUDGET_BYTES} each fit in the memory, at least one.
+     */
+    static int defaultCount(int cores, long memoryBytes) {
+        int fit = memoryBytes <= 0 ? cores : (int) Math.max(1, memoryBytes / WORKER_BUDGET_BYTES);
         return Math.max(1, Math.min(cores, fit));
     }
 
@@ -106,14 +112,20 @@ public final class Workers {
     public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err,
             java.util.function.ToDoubleFunction<Job> estimate, java.util.function.Consumer<Outcome> finished)
             throws InterruptedException {
-        List<Job> order = new ArrayList<>(jobs);
-        order.sort(java.util.Comparator.comparingDouble(estimate).reversed());
+        List<Job> order = longestFirst(jobs, estimate);
         List<Outcome> ran = run(order, n, out, err, finished);
         List<Outcome> outcomes = new ArrayList<>();
         for (Job j : jobs) {
             outcomes.add(ran.get(order.indexOf(j)));
         }
         return outcomes;
+    }
+
+    /** {@code jobs} in the order they start: the longest first by {@code estimate}, ties in their given order. */
+    public static List<Job> longestFirst(List<Job> jobs, java.util.function.ToDoubleFunction<Job> estimate) {
+        List<Job> order = new ArrayList<>(jobs);
+        order.sort(java.util.Comparator.comparingDouble(estimate).reversed());
+        return order;
     }
 
     /**
@@ -293,7 +305,7 @@ public final class Workers {
             props.keySet().removeAll(PER_JOB);
             ProcessBuilder pb = ChildJvm.builder(Worker.class.getName(), props, flags);
             process = pb.start();
-            stopper = new Thread(process::destroy, "rnnlab-worker-stop");
+            stopper = new Thread(() -> ChildJvm.destroy(process), "rnnlab-worker-stop"); // and waits for its end
             Runtime.getRuntime().addShutdownHook(stopper);
             toWorker = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
             ChildJvm.pump(process.getInputStream(), line -> {

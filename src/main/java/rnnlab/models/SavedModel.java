@@ -118,7 +118,7 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
     public static SavedModel read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("No model file " + file + "; the language-model experiments save theirs under models/ "
-                    + "(for example models/quick/JayChouRnn_sampling-consecutive.zip)");
+                    + "(for example models/quick/JayChouRnn_sampling-sequential_seed-0.zip)");
         }
         String vocab;
         Properties info = new Properties();

@@ -117,10 +117,29 @@ class ResumeTest {
 
         Path ck = tmp.resolve("ck");
         Path dir = ck.resolve("PtbWordRnn/quick");
-        killAfterCheckpoint(commandOf(tmp.resolve("cut"), ck, ptb), tmp.resolve("cut.log"), dir, "model-rnn",
-                400); // a few batches on, inside the first epoch
+        Path log = tmp.resolve("cut.log");
+        // killed once a checkpoint a few batches into an epoch is on disk and the epoch's end is not in the log
+        Killed<int[]> cut = killWhen(commandOf(tmp.resolve("cut"), ck, ptb), log, () -> {
+            Path f = checkpoint(dir, "model-rnn");
+            if (f == null) {
+                return null;
+            }
+            java.io.DataInputStream in = payload(f);
+            int[] at = {in.readInt(), in.readInt()}; // PtbWordLm.Resume: epochs done, the next batch
+            return Files.readString(log).contains("PtbWordRnn model=rnn;seed=0 epoch= " + at[0] + " ") ? null : at;
+        }, at -> at[1] >= 3);
+        assertEquals(137, cut.process().exitValue(), "ended by SIGKILL: " + Files.readString(log));
+        int batches = Integer.parseInt(Files.readString(log).replaceAll("(?s).*\\((\\d+) batches of 35 steps\\).*", "$1"));
+        int epoch = cut.state()[0];
+        int batch = cut.state()[1];
+        assertTrue(batch >= 3 && batch < batches, "inside the epoch: batch " + batch + " of " + batches);
+        assertFalse(Files.readString(log).contains("PtbWordRnn model=rnn;seed=0 epoch= " + epoch + " "),
+                "the epoch had not ended: " + Files.readString(log));
+        assertFalse(Files.exists(tmp.resolve("cut/runs/PtbWordRnn/model=rnn;seed=0.txt")), "the job had not finished");
+
         String again = runToEnd(commandOf(tmp.resolve("cut"), ck, ptb));
-        assertTrue(again.contains("resuming at epoch"), again);
+        assertTrue(again.contains("resuming at epoch " + (epoch + 1) + ", batch " + (batch + 1) + " of " + batches + " from "),
+                "resumed where it was killed, epoch " + (epoch + 1) + " batch " + (batch + 1) + ": " + again);
         assertEquals(expected, numbers(tmp.resolve("cut/PtbWordRnn.csv")));
     }
 
@@ -135,14 +154,96 @@ class ResumeTest {
 
         Path ck = tmp.resolve("ck");
         Path dir = ck.resolve("DigitSumSrn/quick");
-        Process p = killAfterCheckpoint(commandOf(tmp.resolve("cut"), ck, ds), tmp.resolve("cut.log"), dir,
-                "length-10_seed-0", 1500); // some epochs on, past a dev evaluation and a best model
-        assertNotEquals(0, p.exitValue(), "killed before the end: " + Files.readString(tmp.resolve("cut.log")));
+        Path log = tmp.resolve("cut.log");
+        // killed at an epoch's checkpoint that holds a dev evaluation and a best model, some epochs before the end
+        Killed<long[]> cut = killWhen(commandOf(tmp.resolve("cut"), ck, ds), log, () -> {
+            Path f = checkpoint(dir, "length-10_seed-0");
+            return f == null ? null : classifierState(payload(f));
+        }, at -> at[1] >= 1 && at[2] >= 0 && at[0] < 60);
+        assertEquals(137, cut.process().exitValue(), "ended by SIGKILL: " + Files.readString(log));
+        long epochs = cut.state()[0];
+        long devEvaluations = cut.state()[1];
+        long bestStep = cut.state()[2];
+        assertTrue(epochs < 60 && devEvaluations >= 1 && bestStep >= 0, java.util.Arrays.toString(cut.state()));
         assertFalse(Files.exists(tmp.resolve("cut/runs/DigitSumSrn/length=10;seed=0.txt")), "the job had not finished");
 
         String again = runToEnd(commandOf(tmp.resolve("cut"), ck, ds));
-        assertTrue(again.contains("resuming after epoch"), again);
+        assertTrue(again.contains("resuming after epoch " + epochs + " of 60 (" + devEvaluations
+                + " dev evaluations so far, the best at step " + bestStep + ") from "),
+                "resumed after epoch " + epochs + " and its dev evaluations: " + again);
         assertEquals(expected, numbers(tmp.resolve("cut/DigitSumSrn.csv")));
+    }
+
+    /** A process ended by SIGKILL, and the state it was in then. */
+    record Killed<T>(Process process, T state) {
+    }
+
+    /** Reads a running job's state from its files, or null when it has none to show yet. */
+    interface State<T> {
+        T read() throws Exception;
+    }
+
+    /**
+     * Starts {@code pb} with its output to {@code log} and kills it with SIGKILL at a point it is seen to have reached:
+     * whenever {@code state} reads a state that is {@code ready}, the process is stopped (SIGSTOP), so its files hold
+     * still, and the state read again; still ready, it is killed there, else it goes on (SIGCONT). Returns the killed
+     * process and the state it was killed in; fails if it ends first (or after three minutes, a safety net).
+     */
+    static <T> Killed<T> killWhen(ProcessBuilder pb, Path log, State<T> state, java.util.function.Predicate<T> ready)
+            throws Exception {
+        Process p = pb.redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        try {
+            while (true) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, "ended before the point: " + Files.readString(log));
+                T seen = state.read();
+                if (seen != null && ready.test(seen)) {
+                    signal(p, "STOP");
+                    T held = state.read();
+                    if (held != null && ready.test(held)) {
+                        p.destroyForcibly(); // SIGKILL, which a stopped process takes at once
+                        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+                        return new Killed<>(p, held);
+                    }
+                    signal(p, "CONT");
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to {@code p}. */
+    static void signal(Process p, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue(), "kill -" + signal);
+    }
+
+    /** A checkpoint file's payload, checked whole ({@link Checkpoint#write}'s layout: magic, key, payload, SHA-1). */
+    static java.io.DataInputStream payload(Path file) throws Exception {
+        byte[] all = Files.readAllBytes(file);
+        assertTrue(java.util.Arrays.equals(Checkpoint.sha1(java.util.Arrays.copyOf(all, all.length - 20)),
+                java.util.Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + file);
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(all));
+        in.readUTF();
+        in.skipNBytes(in.readInt());
+        in.readInt();
+        return in;
+    }
+
+    /** A DigitSum checkpoint's ({@code ClassifierRunner.checkpoint}) epochs done, dev evaluations and best step. */
+    static long[] classifierState(java.io.DataInputStream in) throws Exception {
+        int epochs = in.readInt();
+        in.readDouble(); // training seconds
+        in.readDouble(); // best score
+        long bestStep = in.readLong();
+        in.skipNBytes(16L * in.readInt()); // every step's loss
+        in.skipNBytes(16L * in.readInt()); // the dev losses
+        return new long[] {epochs, in.readInt(), bestStep}; // the dev scores' count
     }
 
     /**

@@ -121,6 +121,26 @@ class WorkersTest {
         assertTrue(outcomes.get(0).job() == jobs.get(0) && outcomes.get(1).job() == jobs.get(1));
     }
 
+    /** README, "Jobs and workers": the longest start first, by their estimated seconds (here on one worker, in turn). */
+    @Test
+    void theWorkersStartTheLongestJobFirst(@TempDir Path tmp) throws Exception {
+        // jobs that end at once (an experiment the suite does not have): what counts is the order they ran in
+        List<Workers.Job> jobs = new java.util.ArrayList<>();
+        for (String name : List.of("short", "long", "middle")) {
+            jobs.add(new Workers.Job(name, Workers.jobProperties("NoSuch" + name, "quick", tmp.resolve(name), Map.of())));
+        }
+        Map<String, Double> seconds = Map.of("short", 1.0, "long", 30.0, "middle", 12.0);
+        List<String> ran = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, j -> seconds.get(j.name()),
+                o -> ran.add(o.job().name()));
+        assertEquals(List.of("long", "middle", "short"), ran);
+        assertEquals(List.of("short", "long", "middle"), outcomes.stream().map(o -> o.job().name()).toList(),
+                "outcomes in the jobs' order");
+        assertTrue(outcomes.stream().allMatch(o -> o.exitCode() == 2 && o.error().contains("Unknown experiment")),
+                outcomes.toString());
+    }
+
     static int runWith(String exp, Path out, int jobs, Map<String, String> overrides, ByteArrayOutputStream log) {
         System.setProperty("jobs", String.valueOf(jobs));
         try {
@@ -133,32 +153,124 @@ class WorkersTest {
 
     @Test
     void workersEndWhenTheirParentIsKilled(@TempDir Path tmp) throws Exception {
+        Process parent = parentOfTwoWorkers(tmp, "DigitSumLstm,DigitSumSrn");
+        List<ProcessHandle> workers = trainingWorkers(parent, tmp.resolve("parent.log"));
+        parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
+        try {
+            assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(137, parent.exitValue(), "killed by SIGKILL");
+            for (ProcessHandle w : workers) {
+                try {
+                    w.onExit().get(15, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("worker " + w.pid() + " outlived its killed parent");
+                }
+                assertFalse(w.isAlive());
+                assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false), "worker " + w.pid() + " gone");
+            }
+        } finally {
+            workers.forEach(ProcessHandle::destroyForcibly); // none left behind by a failure
+        }
+    }
+
+    /**
+     * README, "Jobs and workers": a parent stopped by SIGTERM (or Ctrl-C) stops its workers first, and leaves nothing
+     * half-written.
+     */
+    @Test
+    void aParentStoppedBySigtermStopsItsWorkersFirst(@TempDir Path tmp) throws Exception {
+        Process parent = parentOfTwoWorkers(tmp, "DigitSumSrn");
+        List<ProcessHandle> workers = trainingWorkers(parent, tmp.resolve("parent.log"));
+        try {
+            // both past their first epoch: each writes a checkpoint every epoch, while the SIGTERM comes
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a safety net
+            while (checkpoints(tmp.resolve("ck")) < 2) {
+                assertTrue(parent.isAlive() && System.nanoTime() < deadline, "two checkpoints: "
+                        + Files.readString(tmp.resolve("parent.log")));
+                Thread.sleep(100);
+            }
+            workers.forEach(w -> assertTrue(w.isAlive(), "worker " + w.pid() + " alive before the SIGTERM"));
+            parent.destroy(); // SIGTERM
+            assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent ended");
+            assertEquals(143, parent.exitValue(), "ended by SIGTERM: " + Files.readString(tmp.resolve("parent.log")));
+            for (ProcessHandle w : workers) {
+                assertFalse(w.isAlive(), "worker " + w.pid() + " still running when its parent ended");
+            }
+        } finally {
+            parent.destroyForcibly();
+            workers.forEach(ProcessHandle::destroyForcibly);
+        }
+        // nothing half-written: every checkpoint whole, no page of the unfinished experiment (a worker stopped between
+        // a temporary file's creation and its rename may leave that hidden .tmp file, which nothing reads)
+        try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+            List<Path> files = s.filter(Files::isRegularFile).toList();
+            List<Path> checkpoints = files.stream().filter(f -> f.toString().endsWith(".ckpt")).toList();
+            assertEquals(2, checkpoints.size(), "each job's checkpoint: " + files);
+            for (Path f : checkpoints) {
+                byte[] all = Files.readAllBytes(f);
+                assertTrue(java.util.Arrays.equals(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(java.util.Arrays.copyOf(all, all.length - 20)),
+                        java.util.Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + f);
+            }
+            Path out = tmp.resolve("out");
+            assertEquals(List.of(), files.stream().filter(f -> out.equals(f.getParent())).toList(),
+                    "no page (CSV, page, plot, scoreboard) of an experiment whose jobs did not finish");
+            for (Path f : files.stream().filter(f -> f.toString().endsWith(".zip")).toList()) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(f.toFile())) {
+                    assertTrue(zip.size() > 0, "a whole best model: " + f); // a DigitSum job's best model so far
+                }
+            }
+        }
+    }
+
+    /** How many checkpoints are under {@code dir}. */
+    static long checkpoints(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            return s.filter(f -> f.toString().endsWith(".ckpt")).count();
+        }
+    }
+
+    /**
+     * A child JVM running {@code rnnlab.Main} on {@code exp} with {@code -Djobs=2}, jobs that never end on their own
+     * (lengths 10, seeds 0 and 1, 100000 epochs), its output to {@code tmp/parent.log}.
+     */
+    static Process parentOfTwoWorkers(Path tmp, String exp) throws Exception {
         Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
-        props.putAll(Map.of("exp", "DigitSumLstm,DigitSumSrn", "profile", "quick", "out", tmp.toString(), "jobs", "2",
-                "epochs", "100000"));
+        props.putAll(Map.of("exp", exp, "profile", "quick", "out", tmp.resolve("out").toString(), "jobs", "2",
+                "lengths", "10", "seeds", "0,1", "epochs", "100000", "checkpoints", tmp.resolve("ck").toString()));
         ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
         pb.redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile());
-        Process parent = pb.start();
-        List<ProcessHandle> workers = List.of();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (workers.size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(300);
-            workers = parent.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
-                    .toList();
+        return pb.start();
+    }
+
+    /** Once two jobs say in {@code log} that they train: the parent's two worker JVMs, checked alive. */
+    static List<ProcessHandle> trainingWorkers(Process parent, Path log) throws Exception {
+        try {
+            return trainingWorkersOrFail(parent, log);
+        } catch (Exception | AssertionError e) {
+            parent.destroyForcibly(); // its workers follow it (ChildJvm.watchParent)
+            throw e;
         }
-        assertEquals(2, workers.size(), "two workers started: " + Files.readString(tmp.resolve("parent.log")));
-        Thread.sleep(3000); // they are training now
-        parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
-        assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    private static List<ProcessHandle> trainingWorkersOrFail(Process parent, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a safety net
+        while (Files.readAllLines(log).stream().filter(l -> l.startsWith("[") && l.contains("====> Training"))
+                .map(l -> l.substring(0, l.indexOf(']'))).distinct().count() < 2) {
+            assertTrue(parent.isAlive() && System.nanoTime() < deadline, "two jobs training: " + Files.readString(log));
+            Thread.sleep(100);
+        }
+        List<ProcessHandle> workers = parent.children()
+                .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
+        assertEquals(2, workers.size(), "two workers: " + Files.readString(log));
         for (ProcessHandle w : workers) {
-            try {
-                w.onExit().get(15, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                w.destroyForcibly();
-                throw new AssertionError("worker " + w.pid() + " outlived its killed parent");
-            }
-            assertFalse(w.isAlive());
+            assertTrue(w.isAlive() && w.parent().map(ProcessHandle::pid).orElse(-1L) == parent.pid(),
+                    "worker " + w.pid() + " alive, the parent's");
         }
+        return workers;
     }
 
     @Test

@@ -308,6 +308,124 @@ class SearchTest {
         }
     }
 
+    /** The rows of a search's CSV by candidate label: each one's status and searched values. */
+    static Map<String, List<String>> candidates(Path csv, List<String> keys) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = List.of(lines.get(0).split(","));
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            List<String> row = new ArrayList<>(List.of(f[header.indexOf("status")]));
+            for (String k : keys) {
+                row.add(f[header.indexOf(k)]);
+            }
+            rows.put(f[header.indexOf("candidate")], row);
+        }
+        return rows;
+    }
+
+    /** The candidates' folders (candidate-N) holding a finished job's record. */
+    static Set<String> finishedCandidates(Path workDir) throws Exception {
+        Set<String> done = new java.util.TreeSet<>();
+        if (Files.isDirectory(workDir)) {
+            try (java.util.stream.Stream<Path> dirs = Files.list(workDir)) {
+                for (Path d : dirs.toList()) {
+                    if (d.getFileName().toString().startsWith("candidate-")
+                            && Files.isRegularFile(d.resolve("runs/DigitSumSrn/length=10;seed=0.txt"))) {
+                        done.add(d.getFileName().toString());
+                    }
+                }
+            }
+        }
+        return done;
+    }
+
+    @Test
+    void anInterruptedSearchDrawsTheSameCandidatesAgainReusesTheFinishedOnesAndReachesItsCount(@TempDir Path tmp)
+            throws Exception {
+        int count = 4;
+        Map<String, String> fixed = kv("lengths", "10", "seeds", "0", "epochs", "10");
+        Map<String, String> props = new LinkedHashMap<>(rnnlab.jobs.ChildJvm.passedProperties());
+        props.putAll(fixed);
+        props.putAll(kv("exp", "DigitSumSrn", "profile", "quick", "search", "random", "candidates",
+                String.valueOf(count), "jobs", "1", "fresh", "false", "out", tmp.resolve("out").toString(),
+                "checkpoints", tmp.resolve("ck").toString()));
+        java.util.function.Supplier<ProcessBuilder> command = () -> {
+            ProcessBuilder pb = rnnlab.jobs.ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
+            pb.redirectErrorStream(true);
+            return pb;
+        };
+        // what the search's generator draws: seed 0 over the experiment's space, in order
+        SearchSpace space = SearchSpace.parse("DigitSumSrn", rnnlab.core.Config.load(here().resolve("experiments"),
+                "DigitSumSrn", "quick", fixed).searchSpace());
+        RandomSearchGenerator g = new RandomSearchGenerator(space, null);
+        g.setRngSeed(0);
+        Map<String, List<String>> drawn = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            Candidate<?> c = g.getCandidate();
+            List<String> row = new ArrayList<>(List.of("complete"));
+            space.keys().forEach(k -> row.add(((Map<?, ?>) c.getValue()).get(k).toString()));
+            drawn.put(Integer.toString(c.getIndex()), row);
+        }
+        assertEquals(List.of("0", "1", "2", "3"), List.copyOf(drawn.keySet()));
+
+        // the search killed (SIGKILL) as soon as its page lists a finished candidate
+        Path searchDir = tmp.resolve("out/search");
+        Path log1 = tmp.resolve("first.log");
+        Process p = command.get().redirectOutput(log1.toFile()).start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        Path csv = null;
+        while (true) {
+            if (csv == null && Files.isDirectory(searchDir)) {
+                try (java.util.stream.Stream<Path> files = Files.list(searchDir)) {
+                    csv = files.filter(f -> f.toString().endsWith(".csv")).findFirst().orElse(null);
+                }
+            }
+            if (csv != null && candidates(csv, space.keys()).keySet().stream().anyMatch(k -> !k.equals("baseline"))) {
+                break;
+            }
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no candidate finished: " + Files.readString(log1));
+            Thread.sleep(20);
+        }
+        p.destroyForcibly();
+        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.exitValue() != 0, "killed before the end: " + Files.readString(log1));
+        Map<String, List<String>> cut = candidates(csv, space.keys());
+        Path workDir = tmp.resolve("out/runs/search").resolve(csv.getFileName().toString().replace(".csv", ""));
+        Set<String> finished = finishedCandidates(workDir);
+        assertTrue(finished.contains("candidate-0") && finished.size() < count,
+                "stopped after the first candidate, before the last: " + finished + "\n" + Files.readString(log1));
+        for (Map.Entry<String, List<String>> e : cut.entrySet()) {
+            if (!e.getKey().equals("baseline")) {
+                assertEquals(drawn.get(e.getKey()), e.getValue(), "candidate " + e.getKey() + " of the cut search");
+            }
+        }
+
+        // run again: the same candidates in the same order, each finished one reused, the rest trained, to the count
+        Path log2 = tmp.resolve("second.log");
+        Process again = command.get().redirectOutput(log2.toFile()).start();
+        assertTrue(again.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+        String out = Files.readString(log2);
+        assertEquals(0, again.exitValue(), out);
+        Map<String, List<String>> whole = candidates(csv, space.keys());
+        List<String> baseline = whole.remove("baseline");
+        assertEquals("complete", baseline.get(0), out);
+        assertEquals(drawn, new java.util.TreeMap<>(whole), out);
+        assertTrue(Files.readString(csv.resolveSibling(csv.getFileName().toString().replace(".csv", ".md")))
+                .contains("Finished: " + count + " of " + count + " candidates ran, 0 failed"), out);
+        Set<String> reused = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("finished earlier \\(\\S*/(candidate-\\d+|baseline)/runs/")
+                .matcher(out);
+        while (m.find()) {
+            reused.add(m.group(1));
+        }
+        Set<String> expectedReused = new java.util.TreeSet<>(finished);
+        expectedReused.add("baseline");
+        assertEquals(expectedReused, reused, out);
+        assertEquals(count - finished.size(), out.lines().filter(l -> l.contains("====> Training")).count(),
+                "only the unfinished candidates train: " + out);
+    }
+
     /** A plain experiment run, for re-running a candidate's command. */
     static final class MainRun {
         static int run(Path projectDir, String exp, Map<String, String> overrides, Path out) {
