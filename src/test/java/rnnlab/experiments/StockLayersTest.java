@@ -34,8 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import rnnlab.Main;
 import rnnlab.core.Cli;
-import rnnlab.core.Prepared;
-import rnnlab.core.Registry;
+import rnnlab.core.Catalog;
 import rnnlab.core.UserError;
 import rnnlab.report.ResultsCsv;
 
@@ -166,9 +165,9 @@ class StockLayersTest {
     @Test
     void stockLayersRunsExactlyTheExperimentsThatAcceptDl4jLayers(@TempDir Path tmp) {
         Set<String> accepted = new TreeSet<>();
-        for (Registry.Entry e : Registry.all().values()) {
+        for (Catalog.Facts e : Catalog.project().all().values()) {
             try {
-                Prepared.of(e, Path.of("").toAbsolutePath(), "quick", Map.of("layers", "dl4j"),
+                Experiments.prepare(e.name(), Path.of("").toAbsolutePath(), "quick", Map.of("layers", "dl4j"),
                         tmp.resolve("out").toString());
                 accepted.add(e.name());
             } catch (UserError refused) {
