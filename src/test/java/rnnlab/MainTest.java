@@ -89,7 +89,7 @@ class MainTest {
 
     @Test
     void theTrainingUiOutsideItsProfileSaysHowToGetIt() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(!classExists(Main.UI_CLASS), "built with the ui profile");
+        org.junit.jupiter.api.Assumptions.assumeTrue(!classExists(rnnlab.core.Modules.UI.className()), "built with the ui profile");
         System.setProperty("ui", "9000");
         try {
             assertOneLineError(run("HelloOhlolRnn", "quick", null, Map.of()), "mvn -Pui", "-Dexp=HelloOhlolRnn -Dui=9000");
@@ -330,7 +330,7 @@ class MainTest {
 
     /** Hands {@code seen} the thread settings in force as each experiment starts, until closed. */
     static AutoCloseable threadsAtStart(java.util.function.Consumer<String> seen) {
-        ch.qos.logback.classic.Logger main = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Main.class);
+        ch.qos.logback.classic.Logger main = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(rnnlab.jobs.Jobs.class);
         ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> atStart =
                 new ch.qos.logback.core.AppenderBase<>() {
                     @Override
@@ -363,68 +363,6 @@ class MainTest {
         return Files.readAllLines(csv).stream()
                 .filter(l -> !l.contains("seconds") && !l.contains("tokens_per_second") && !l.contains("_rss") && !l.contains("_ms,"))
                 .toList();
-    }
-
-    /**
-     * README, "Jobs and workers": the longest jobs start first, by the training seconds of the last run's CSV in the same
-     * folder, and settings that took under 10 seconds there share a job with the next (in the experiment's order).
-     */
-    @Test
-    void theLongestJobsStartFirstAndShortSettingsShareAJob(@TempDir Path tmp) throws Exception {
-        Files.writeString(tmp.resolve("DigitSumSrn.csv"), String.join("\n", "setting,epoch,metric,value",
-                "length=5;seed=0,final,train_seconds,4",
-                "length=5;seed=0,1,train_loss,2.5", // not a training time
-                "length=5;seed=1,final,train_seconds,3",
-                "length=5;seed=2,final,train_seconds,5",
-                "length=10;seed=0,final,train_seconds,30",
-                "length=10;seed=1,final,train_seconds,9",
-                "length=20;seed=0,final,train_seconds,8",
-                "length=20;seed=1,final,train_seconds,40",
-                "length=35;seed=0,final,train_seconds,2",
-                "length=35;seed=1,final,train_seconds,1",
-                "length=5,final,train_seconds_mean,4") + "\n"); // a summary row, not a setting's time
-        Map<String, Double> secs = Main.lastTrainingSeconds("DigitSumSrn", tmp);
-        assertEquals(9, secs.size(), secs.toString());
-        assertEquals(30.0, secs.get("length=10;seed=0"));
-        assertTrue(Main.lastTrainingSeconds("DigitSumLstm", tmp).isEmpty(), "another experiment's CSV is not read");
-
-        List<String> units = List.of("length=5;seed=0", "length=5;seed=1", "length=5;seed=2", "length=10;seed=0",
-                "length=10;seed=1", "length=20;seed=0", "length=20;seed=1", "length=35;seed=0", "length=35;seed=1");
-        List<Main.Group> groups = Main.groups(units, secs, u -> u.equals("length=20;seed=0")); // one finished earlier
-        assertEquals(List.of(
-                List.of("length=5;seed=0", "length=5;seed=1", "length=5;seed=2"), // 4 + 3 under 10 s: with the next
-                List.of("length=10;seed=0"),
-                List.of("length=10;seed=1", "length=20;seed=1"), // 9 s, then past the finished one
-                List.of("length=35;seed=0", "length=35;seed=1")), // the last group may be short
-                groups.stream().map(Main.Group::settings).toList());
-        assertEquals(List.of(12.0, 30.0, 49.0, 3.0), groups.stream().map(Main.Group::seconds).toList());
-        // a seed the last run did not have takes its base setting's mean; with no CSV every setting counts as 10 s
-        List<Main.Group> newSeeds = Main.groups(List.of("length=10;seed=2", "length=5;seed=3", "length=35;seed=2",
-                "length=35;seed=3"), secs, u -> false);
-        assertEquals(List.of(List.of("length=10;seed=2"), List.of("length=5;seed=3", "length=35;seed=2", "length=35;seed=3")),
-                newSeeds.stream().map(Main.Group::settings).toList());
-        assertEquals(List.of(19.5, 7.0), newSeeds.stream().map(Main.Group::seconds).toList());
-        assertEquals(List.of(List.of("a;seed=0"), List.of("a;seed=1")),
-                Main.groups(List.of("a;seed=0", "a;seed=1"), Map.of(), u -> false).stream().map(Main.Group::settings).toList());
-
-        // the start order: longest first by those seconds, ties in the given order; a whole experiment by its total
-        Map<String, Double> whole = Map.of("seed=0", 6.0, "seed=1", 14.0);
-        List<rnnlab.jobs.Workers.Job> jobs = new java.util.ArrayList<>();
-        Map<rnnlab.jobs.Workers.Job, Double> estimate = new java.util.HashMap<>();
-        for (Main.Group g : groups) {
-            rnnlab.jobs.Workers.Job j = new rnnlab.jobs.Workers.Job(g.settings().get(0), Map.of("units", String.join("|", g.settings())));
-            jobs.add(j);
-            estimate.put(j, g.seconds());
-        }
-        rnnlab.jobs.Workers.Job hello = new rnnlab.jobs.Workers.Job("HelloOhlolRnn", Map.of("exp", "HelloOhlolRnn"));
-        jobs.add(1, hello);
-        estimate.put(hello, Main.estimate(whole, null, 1));
-        rnnlab.jobs.Workers.Job tie = new rnnlab.jobs.Workers.Job("tie", Map.of("exp", "x"));
-        jobs.add(tie);
-        estimate.put(tie, 30.0);
-        assertEquals(List.of("length=10;seed=1", "length=10;seed=0", "tie", "HelloOhlolRnn", "length=5;seed=0",
-                "length=35;seed=0"), rnnlab.jobs.Workers.longestFirst(jobs, estimate::get).stream()
-                        .map(rnnlab.jobs.Workers.Job::name).toList());
     }
 
     @Test

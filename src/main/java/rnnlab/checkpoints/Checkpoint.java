@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import rnnlab.core.Options;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
 import rnnlab.io.AtomicFiles;
@@ -62,7 +63,7 @@ public final class Checkpoint {
      * that is not a number of seconds from 0 ends in one line.
      */
     public static double every() {
-        String v = System.getProperty("checkpoint_every", "300").trim();
+        String v = Options.CHECKPOINT_EVERY.or("300").trim();
         try {
             double s = Double.parseDouble(v);
             if (s >= 0 && Double.isFinite(s)) {
@@ -77,12 +78,12 @@ public final class Checkpoint {
 
     /** True when {@code -Dfresh=true} asks to start over. */
     public static boolean fresh() {
-        return Boolean.parseBoolean(System.getProperty("fresh", "false"));
+        return Options.fresh();
     }
 
     /** The checkpoint of one setting of a run. */
     public static Path file(Run run, String setting) {
-        String dir = System.getProperty("checkpoints");
+        String dir = Options.CHECKPOINTS.given();
         Path root = dir == null || dir.isBlank() ? run.projectDir().resolve("checkpoints") : Path.of(dir);
         String name = setting == null || setting.isEmpty() ? "run" : setting.replace(';', '_').replace('=', '-');
         // runs with other settings (overrides, search candidates) keep checkpoints of their own, side by side

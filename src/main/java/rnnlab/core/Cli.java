@@ -28,8 +28,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
      * rnnlab.jobs.Units), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints
      * within an epoch), ui and ui.wait (DL4J's training UI), gemm (the kernels' matrix products, rnnlab.kernels.Gemm).
      */
-    public static final List<String> RUNTIME_KEYS = List.of("threads", "jobs", "runner", "units", "fresh", "checkpoints",
-            "checkpoint_every", "ui", "ui.wait", "gemm");
+    public static final List<String> RUNTIME_KEYS = Options.RUNTIME_KEYS;
 
     public static final List<String> RESERVED = java.util.stream.Stream.of(List.of("exp", "profile", "out"),
             RUNTIME_KEYS, SEARCH_KEYS).flatMap(List::stream).toList();

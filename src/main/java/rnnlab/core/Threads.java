@@ -39,7 +39,7 @@ public final class Threads {
 
     /** Reads {@code -Dthreads} and applies it; returns the count applied, or 0 for DL4J's defaults. */
     public static int applyFromSystemProperty() {
-        String value = System.getProperty(PROPERTY);
+        String value = Options.THREADS.given();
         if (value == null || value.isBlank()) {
             apply(PROJECT_DEFAULT);
             return PROJECT_DEFAULT;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import rnnlab.core.Options;
 import rnnlab.core.UserError;
 import rnnlab.io.AtomicFiles;
 
@@ -57,7 +58,7 @@ public final class DataHub {
 
     /** The project's hub: mirrors from the system property or environment, cache under {@code datasets/cache}. */
     public static DataHub standard(Path datasetsDir) {
-        String spec = System.getProperty(MIRROR_PROPERTY);
+        String spec = Options.MIRROR.given();
         if (spec == null || spec.isBlank()) {
             spec = System.getenv(MIRROR_ENV);
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import rnnlab.core.Options;
 import rnnlab.kernels.BlasCore;
 
 /**
@@ -55,7 +56,7 @@ public final class ChildJvm {
 
     /** True in a JVM started by {@link #builder}. */
     public static boolean isChild() {
-        return System.getProperty(PARENT_PID) != null;
+        return Options.internal(PARENT_PID) != null;
     }
 
     /**
@@ -64,7 +65,7 @@ public final class ChildJvm {
      */
     public static ProcessBuilder builder(String mainClass, Map<String, String> properties, List<String> jvmFlags) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(Path.of(Options.jvm("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
         for (Map.Entry<String, String> p : properties.entrySet()) {
             cmd.add("-D" + p.getKey() + "=" + p.getValue());
@@ -94,7 +95,7 @@ public final class ChildJvm {
         Map<String, String> out = new LinkedHashMap<>();
         Properties props = System.getProperties();
         for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
-            if (NOT_PASSED.stream().noneMatch(key::startsWith) && !key.equals(PARENT_PID)) {
+            if (NOT_PASSED.stream().noneMatch(key::startsWith) && !key.equals(PARENT_PID) && !key.equals(Worker.ROLE)) {
                 out.put(key, props.getProperty(key));
             }
         }
@@ -222,7 +223,7 @@ public final class ChildJvm {
 
     private static String gemmLabel() {
         try {
-            return rnnlab.kernels.Gemm.parse(System.getProperty(rnnlab.kernels.Gemm.PROPERTY)).label();
+            return rnnlab.kernels.Gemm.parse(Options.GEMM.given()).label();
         } catch (rnnlab.core.UserError e) {
             return "(an unknown -Dgemm)"; // the child says what is wrong
         }
@@ -248,7 +249,7 @@ public final class ChildJvm {
      * with SIGKILL, say, which runs no shutdown hook there), so an orphan never goes on writing.
      */
     public static void watchParent() {
-        String pid = System.getProperty(PARENT_PID);
+        String pid = Options.internal(PARENT_PID);
         if (pid == null) {
             return;
         }
@@ -285,6 +286,6 @@ public final class ChildJvm {
             }
             return String.join(File.pathSeparator, parts);
         }
-        return System.getProperty("java.class.path");
+        return Options.jvm("java.class.path");
     }
 }

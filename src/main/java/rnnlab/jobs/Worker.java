@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import rnnlab.Main;
 import rnnlab.core.Cli;
+import rnnlab.core.Options;
 
 /**
- * A worker JVM: it runs the jobs its parent ({@link Workers}) sends, one line each on its standard input, one
+ * A worker JVM (started from the program's entry with {@link #ROLE} set, which hands itself here as a {@link Task}):
+ * it runs the jobs its parent ({@link Workers}) sends, one line each on its standard input, one
  * after another, and after each prints {@link #DONE}, the job's exit status and, if it failed, the one line that
  * said why, on its standard output. Starting a
  * JVM and loading ND4J takes seconds, so a worker serves many jobs; it ends when its input closes, or by itself
@@ -23,10 +24,19 @@ public final class Worker {
     /** What ends a job's output: this, a space and its exit status, on a line of its own. */
     static final String DONE = "\u0001rnnlab-job-done";
 
+    /** The system property that makes a JVM started from the program's entry a worker. */
+    public static final String ROLE = "rnnlab.worker";
+
     private Worker() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** Whether this JVM was started as a worker. */
+    public static boolean isWorker() {
+        return Boolean.parseBoolean(Options.internal(ROLE));
+    }
+
+    /** Serves the jobs on standard input through {@code task} until the input closes; returns the exit status. */
+    public static int serve(Task task) throws Exception {
         ChildJvm.watchParent();
         Path projectDir = Path.of("").toAbsolutePath();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -47,7 +57,7 @@ public final class Worker {
             int code;
             Said err = new Said(System.err);
             try {
-                code = Units.only(units, () -> Main.runAsTask(new Cli(exp, profile, out, job), projectDir, System.out, err));
+                code = Units.only(units, () -> task.run(new Cli(exp, profile, out, job), projectDir, System.out, err));
             } catch (Exception e) {
                 err.println("rnnlab: job failed: " + e);
                 code = 1;
@@ -56,7 +66,7 @@ public final class Worker {
             System.out.println(DONE + " " + code + (code != 0 && err.last != null ? " " + err.last : ""));
             System.out.flush();
         }
-        System.exit(0);
+        return 0;
     }
 
     /** Standard error, remembering the last line the suite said of a job ("rnnlab: ..."). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import rnnlab.core.Options;
 import rnnlab.core.Threads;
 import rnnlab.train.Progress;
 
@@ -70,7 +71,7 @@ public final class Workers {
      * default {@link #defaultCount}; anything else ends in one line.
      */
     public static int requested() {
-        String v = System.getProperty("jobs");
+        String v = Options.JOBS.given();
         if (v == null || v.isBlank()) {
             return defaultCount();
         }
@@ -100,20 +101,20 @@ public final class Workers {
      * Runs every job, {@code n} at a time, the longest first by {@code estimate} (seconds, 0 when unknown), so that no
      * long job is left to run alone at the end; returns their outcomes in the jobs' order.
      */
-    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err,
+    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
             java.util.function.ToDoubleFunction<Job> estimate) throws InterruptedException {
-        return run(jobs, n, out, err, estimate, o -> { });
+        return run(jobs, n, out, err, task, estimate, o -> { });
     }
 
     /**
-     * {@link #run(List, int, PrintStream, PrintStream, java.util.function.ToDoubleFunction)}, calling {@code finished}
+     * {@link #run(List, int, PrintStream, PrintStream, Task, java.util.function.ToDoubleFunction)}, calling {@code finished}
      * with each job's outcome as it ends (on the thread that ran it), while the other jobs go on.
      */
-    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err,
+    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
             java.util.function.ToDoubleFunction<Job> estimate, java.util.function.Consumer<Outcome> finished)
             throws InterruptedException {
         List<Job> order = longestFirst(jobs, estimate);
-        List<Outcome> ran = run(order, n, out, err, finished);
+        List<Outcome> ran = run(order, n, out, err, task, finished);
         List<Outcome> outcomes = new ArrayList<>();
         for (Job j : jobs) {
             outcomes.add(ran.get(order.indexOf(j)));
@@ -133,11 +134,12 @@ public final class Workers {
      * the next job as they finish one; returns their outcomes in the jobs' order. A worker that dies (its job took it
      * down) fails that job and is replaced for the rest.
      */
-    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err) throws InterruptedException {
-        return run(jobs, n, out, err, o -> { });
+    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task)
+            throws InterruptedException {
+        return run(jobs, n, out, err, task, o -> { });
     }
 
-    private static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err,
+    private static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
             java.util.function.Consumer<Outcome> finished) throws InterruptedException {
         java.util.concurrent.ConcurrentLinkedQueue<Integer> next = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (int i = 0; i < jobs.size(); i++) {
@@ -148,7 +150,7 @@ public final class Workers {
         AtomicInteger done = new AtomicInteger();
         int workers = Math.max(1, Math.min(n, jobs.size()));
         List<Thread> threads = new ArrayList<>();
-        try (Pool pool = new Pool(workers, out, err)) {
+        try (Pool pool = new Pool(workers, out, err, task)) {
             for (int w = 0; w < workers; w++) {
                 Thread t = new Thread(() -> {
                     Integer i;
@@ -187,21 +189,23 @@ public final class Workers {
 
     /**
      * Up to {@code n} worker JVMs that callers on any thread hand jobs to ({@link #run} blocks until its job ends):
-     * what {@link #run(List, int, PrintStream, PrintStream)} and a search's candidates run on. A worker is started
+     * what {@link #run(List, int, PrintStream, PrintStream, Task)} and a search's candidates run on. A worker is started
      * when a job finds none idle, sized for a share of {@code n}, and kept for the next job.
      */
     public static final class Pool implements AutoCloseable {
         private final int n;
         private final PrintStream out;
         private final PrintStream err;
+        private final Task task;
         private final java.util.concurrent.BlockingQueue<WorkerJvm> idle = new java.util.concurrent.LinkedBlockingQueue<>();
         private final List<WorkerJvm> all = new ArrayList<>();
         private final java.util.concurrent.Semaphore slots;
 
-        public Pool(int n, PrintStream out, PrintStream err) {
+        public Pool(int n, PrintStream out, PrintStream err, Task task) {
             this.n = Math.max(1, n);
             this.out = out;
             this.err = err;
+            this.task = task;
             this.slots = new java.util.concurrent.Semaphore(this.n);
         }
 
@@ -230,7 +234,7 @@ public final class Workers {
                 }
                 if (jvm == null) {
                     try {
-                        jvm = new WorkerJvm(job, workerFlags(n), out, err);
+                        jvm = new WorkerJvm(job, workerFlags(n), out, err, task);
                     } catch (IOException e) {
                         err.println("rnnlab: cannot start a worker JVM: " + e.getMessage());
                         return new Outcome(job, 1, 0, Double.NaN, "cannot start a worker JVM: " + e.getMessage());
@@ -253,7 +257,7 @@ public final class Workers {
          * gain from more, one for the rest), unless the user set {@code -Dthreads}, which every job then keeps.
          */
         private Job withThreads(Job job) {
-            if (System.getProperty(Threads.PROPERTY) != null || job.properties().get("exp") == null) {
+            if (Options.THREADS.given() != null || job.properties().get("exp") == null) {
                 return job;
             }
             Map<String, String> props = new java.util.LinkedHashMap<>(job.properties());
@@ -300,10 +304,11 @@ public final class Workers {
         private boolean closed;
         private volatile String prefix = "";
 
-        WorkerJvm(Job first, List<String> flags, PrintStream out, PrintStream err) throws IOException {
+        WorkerJvm(Job first, List<String> flags, PrintStream out, PrintStream err, Task task) throws IOException {
             Map<String, String> props = new java.util.LinkedHashMap<>(first.properties());
             props.keySet().removeAll(PER_JOB);
-            ProcessBuilder pb = ChildJvm.builder(Worker.class.getName(), props, flags);
+            props.put(Worker.ROLE, "true");
+            ProcessBuilder pb = ChildJvm.builder(task.entry(), props, flags);
             process = pb.start();
             stopper = new Thread(() -> ChildJvm.destroy(process), "rnnlab-worker-stop"); // and waits for its end
             Runtime.getRuntime().addShutdownHook(stopper);

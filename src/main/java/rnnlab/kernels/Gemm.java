@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import rnnlab.core.Options;
 import rnnlab.core.UserError;
 
 /**
@@ -54,7 +55,7 @@ public final class Gemm {
     public static Library library() {
         Library l = library;
         if (l == null) {
-            l = parse(System.getProperty(PROPERTY));
+            l = parse(Options.GEMM.given());
             if (l == Library.ONEDNN) {
                 dnnl.dnnl_version(); // loads oneDNN now, so that a failure shows at start-up
             }

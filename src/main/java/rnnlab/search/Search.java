@@ -60,11 +60,14 @@ public final class Search {
     private final Path workDir;
     private final SearchReport report;
     private final ObjectiveScore score;
+    /** How a candidate's run goes on a worker JVM, when several run at once. */
+    private final rnnlab.jobs.Task task;
 
     private Search(Catalog.Facts entry, Path projectDir, String profile, Map<String, String> overrides,
             SearchSpace space, CandidateGenerator generator, int candidates, Double minutes, Path resultsDir,
-            Path workDir, SearchReport report, ObjectiveScore score) {
+            Path workDir, SearchReport report, ObjectiveScore score, rnnlab.jobs.Task task) {
         this.entry = entry;
+        this.task = task;
         this.projectDir = projectDir;
         this.profile = profile;
         this.overrides = overrides;
@@ -79,7 +82,7 @@ public final class Search {
     }
 
     /** Validates everything the search needs (options, space, the experiment's settings, folders) before it runs. */
-    public static Search of(Cli cli, Catalog.Facts entry, Path projectDir, String out) {
+    public static Search of(Cli cli, Catalog.Facts entry, Path projectDir, String out, rnnlab.jobs.Task task) {
         Map<String, String> opts = cli.searchOptions();
         String method = opts.get("search");
         if (method == null || !(method.equals("random") || method.equals("grid"))) {
@@ -158,7 +161,7 @@ public final class Search {
                 generatorText, objective, space, own, command.toString(), candidates),
                 searchDir.resolve(title + ".md"), searchDir.resolve(title + ".csv"));
         return new Search(entry, projectDir, cli.profile(), cli.overrides(), space, generator, candidates, minutes,
-                resultsDir, workDir, report, new ObjectiveScore(entry.name(), objective));
+                resultsDir, workDir, report, new ObjectiveScore(entry.name(), objective), task);
     }
 
     /** The search's file name: the experiment, then each override as key-value, then the profile unless quick. */
@@ -320,7 +323,7 @@ public final class Search {
         int jobs = rnnlab.jobs.Workers.requested();
         // with several candidates at once each runs in a worker JVM: as threads of one they shared its collector and
         // allocator and ran 1.49x one at a time on two cores; a worker's output comes prefixed with its candidate
-        rnnlab.jobs.Workers.Pool pool = jobs > 1 ? new rnnlab.jobs.Workers.Pool(jobs, System.out, System.err) : null;
+        rnnlab.jobs.Workers.Pool pool = jobs > 1 ? new rnnlab.jobs.Workers.Pool(jobs, System.out, System.err, task) : null;
         try {
             search(pool);
         } finally {

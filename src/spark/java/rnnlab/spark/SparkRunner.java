@@ -49,7 +49,7 @@ public final class SparkRunner {
 
     /** Runs the jobs on Spark; returns their outcomes in the jobs' order, the files already written by the driver. */
     public static List<Workers.Outcome> run(List<Workers.Job> jobs, Path projectDir, PrintStream out) throws IOException {
-        String master = System.getProperty("spark.master", "local[2]");
+        String master = rnnlab.core.Options.SPARK_MASTER.or("local[2]");
         SparkConf conf = new SparkConf().setAppName("rnnlab").setIfMissing("spark.master", master)
                 .set("spark.ui.enabled", "false").set("spark.task.maxFailures", "3");
         List<Task> tasks = new ArrayList<>();
@@ -95,7 +95,7 @@ public final class SparkRunner {
         int code;
         try {
             // the settings this task trains (rnnlab.jobs.Units), on this task's thread only: tasks share the executor
-            code = Units.only(units, () -> Main.runAsTask(new Cli(exp, profile, dir.toString(), overrides),
+            code = Units.only(units, () -> Main.TASK.run(new Cli(exp, profile, dir.toString(), overrides),
                     Path.of(t.projectDir()), p, p));
         } catch (Exception e) {
             p.println("rnnlab: task failed: " + e);

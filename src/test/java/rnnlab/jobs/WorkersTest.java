@@ -112,7 +112,7 @@ class WorkersTest {
                 new Workers.Job("second", Workers.jobProperties("HelloOhlolRnnCell", "quick", tmp.resolve("b"), SHORT)));
         List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, j -> 0.0, o -> {
+        List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, Main.TASK, j -> 0.0, o -> {
             // the caller's own job, and (one worker) the second job has not run yet
             assertTrue(jobs.stream().anyMatch(j -> j == o.job()), "not one of the jobs given: " + o.job());
             seen.add(o.job().name() + " " + o.exitCode() + " " + Files.exists(tmp.resolve("b/HelloOhlolRnnCell.csv")));
@@ -132,7 +132,7 @@ class WorkersTest {
         Map<String, Double> seconds = Map.of("short", 1.0, "long", 30.0, "middle", 12.0);
         List<String> ran = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, j -> seconds.get(j.name()),
+        List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, Main.TASK, j -> seconds.get(j.name()),
                 o -> ran.add(o.job().name()));
         assertEquals(List.of("long", "middle", "short"), ran);
         assertEquals(List.of("short", "long", "middle"), outcomes.stream().map(o -> o.job().name()).toList(),

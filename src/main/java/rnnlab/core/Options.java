@@ -1,0 +1,82 @@
+package rnnlab.core;
+
+import java.util.List;
+
+/**
+ * Every run-time option of the suite, declared once: its key, what it takes, its default and what it does (what the
+ * help listing prints), and the one place that reads system properties. An experiment's own settings are not here:
+ * they are the keys of its {@code experiments/NAME.properties} ({@link Config}).
+ */
+public final class Options {
+    /** A run-time option: {@code -DKEY=VALUE}. */
+    public record Option(String key, String takes, String byDefault, String does) {
+        /** The value given on the command line, or null. */
+        public String given() {
+            return System.getProperty(key);
+        }
+
+        /** The value given, or {@code byDefault} when none was. */
+        public String or(String fallback) {
+            return System.getProperty(key, fallback);
+        }
+    }
+
+    public static final Option EXP = new Option("exp", "NAME, NAME,NAME, all, list, scoreboard, Generate, Evaluate, "
+            + "StockLayers or ui", "none", "what to run");
+    public static final Option PROFILE = new Option("profile", "full or quick", "full",
+            "full: the tutorial's settings; quick: minutes, for a first look and CI");
+    public static final Option OUT = new Option("out", "DIR", "results/, results/quick/ or results/custom/",
+            "where the tables, pages and plots go");
+    public static final Option JOBS = new Option("jobs", "N", "one per core, as many as fit in memory at 3 GB each",
+            "jobs (one setting and seed each) run at once, on worker JVMs");
+    public static final Option RUNNER = new Option("runner", "local or spark", "local",
+            "local: worker JVMs on this machine; spark: Apache Spark tasks (mvn -Pspark)");
+    public static final Option SPARK_MASTER = new Option("spark.master", "URL", "local[2]",
+            "the Spark master under -Drunner=spark: local[N], local[N,F] (F attempts a task) or spark://HOST:PORT");
+    public static final Option THREADS = new Option("threads", "N or default", "1 (the PTB models: their share of the cores)",
+            "native threads a job uses; default: DL4J's own choice");
+    public static final Option FRESH = new Option("fresh", "true or false", "false",
+            "true: ignore checkpoints and finished jobs, and train everything again");
+    public static final Option CHECKPOINTS = new Option("checkpoints", "DIR", "checkpoints/",
+            "where jobs keep their training state (a shared folder on a cluster)");
+    public static final Option CHECKPOINT_EVERY = new Option("checkpoint_every", "SECONDS", "300",
+            "how often a long epoch writes a checkpoint inside it");
+    public static final Option UI = new Option("ui", "PORT", "none",
+            "DL4J's training UI watches the run at http://localhost:PORT (mvn -Pui)");
+    public static final Option UI_WAIT = new Option("ui.wait", "true or false", "false",
+            "true: the UI keeps serving after the run, until Ctrl-C");
+    public static final Option GEMM = new Option("gemm", "onednn or openblas", "onednn",
+            "the library the recurrent layers' matrix products go through");
+    public static final Option MIRROR = new Option("rnnlab.datasets.mirror", "DIR[:DIR...]",
+            "../shared/datasets beside the project, else $RNNLAB_DATASETS_MIRROR", "folders searched for the corpora "
+                    + "before datasets/cache/");
+    /** Internal: the settings a worker's or a task's job runs ({@code rnnlab.jobs.Units}); not for users. */
+    public static final Option UNITS = new Option("units", "SETTING|SETTING...", "all",
+            "internal: the settings of an experiment one job runs");
+
+    /** The options the help listing shows, in its order. */
+    public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, THREADS, FRESH,
+            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR);
+
+    /** The keys the suite itself reads at run time: never an experiment's override. */
+    public static final List<String> RUNTIME_KEYS = List.of(THREADS.key(), JOBS.key(), RUNNER.key(), UNITS.key(),
+            FRESH.key(), CHECKPOINTS.key(), CHECKPOINT_EVERY.key(), UI.key(), UI_WAIT.key(), GEMM.key());
+
+    private Options() {
+    }
+
+    /** {@code -Dfresh=true}: start over. */
+    public static boolean fresh() {
+        return Boolean.parseBoolean(FRESH.or("false"));
+    }
+
+    /** A fact of the running JVM ({@code java.home}, {@code java.class.path}, ...), not an option. */
+    public static String jvm(String key) {
+        return System.getProperty(key);
+    }
+
+    /** A property the suite sets on its own child JVMs ({@code rnnlab.parent.pid}, {@code rnnlab.worker}). */
+    public static String internal(String key) {
+        return System.getProperty(key);
+    }
+}
