@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import rnnlab.core.Cli;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /** The command line as a user meets it: exit codes, one-line errors, nothing half-written, a quick run's files. */
 class MainTest {
@@ -387,7 +387,7 @@ class MainTest {
         double meanLoss = (cell.get("seed=0", "final", "final_loss").orElseThrow()
                 + cell.get("seed=1", "final", "final_loss").orElseThrow()) / 2;
         assertTrue(board.contains("| [HelloOhlolRnnCell](HelloOhlolRnnCell.md) |"), board);
-        assertTrue(board.contains("final loss: " + rnnlab.report.Markdown.f(meanLoss, 3) + " (2) |"), board);
+        assertTrue(board.contains("final loss: " + rnnlab.core.Markdown.f(meanLoss, 3) + " (2) |"), board);
         assertTrue(board.contains("[loss](HelloOhlolRnnCell-loss.png)"), board);
     }
 

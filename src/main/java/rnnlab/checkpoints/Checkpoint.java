@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import rnnlab.core.Options;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 
 /**
  * A job's training state on disk, so that a stopped run resumes where it was: one file per experiment setting and

@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import rnnlab.core.Run;
-import rnnlab.io.AtomicFiles;
-import rnnlab.io.OneLine;
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.OneLine;
 import rnnlab.jobs.JobResult;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /**
  * Finished jobs, kept beside their results so that a rerun of the same command, in this sitting or a later one, on

@@ -2,7 +2,6 @@ package rnnlab.core;
 
 import java.nio.file.Path;
 
-import rnnlab.io.AtomicFiles;
 
 /**
  * Where one experiment run reads and writes. Results go to {@code results/} for the full profile,

@@ -15,7 +15,7 @@ import java.util.List;
 
 import rnnlab.core.Options;
 import rnnlab.core.UserError;
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 
 /**
  * The public corpora, each known by its URL and SHA-1 (d2l's {@code DATA_HUB}). {@link #fetch} looks in

@@ -17,7 +17,7 @@ import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 
 import rnnlab.core.UserError;
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 
 /**
  * The DigitSum splits on disk and their loading.

@@ -24,10 +24,10 @@ import rnnlab.lm.LanguageModel;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.ScratchRnn;
 import rnnlab.lm.WordRnnModel;
-import rnnlab.io.AtomicFiles;
-import rnnlab.report.Markdown;
-import rnnlab.report.ResultsCsv;
-import rnnlab.train.GradientClipping;
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
+import rnnlab.model.GradientClipping;
 
 /**
  * Training throughput of the tutorials' models beside {@code ../shared/bench/torch_peer.py}: the same
@@ -231,7 +231,7 @@ public final class Bench implements Experiment {
 
     /** Peak resident memory of this JVM (VmHWM), in MB, or NaN where /proc is missing. */
     static double peakRssMb() {
-        return rnnlab.io.ProcessMemory.peakMb(ProcessHandle.current().pid());
+        return rnnlab.core.ProcessMemory.peakMb(ProcessHandle.current().pid());
     }
 
     static Map<String, Double> readPeer(Path file) {

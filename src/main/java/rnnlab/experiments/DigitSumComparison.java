@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-import rnnlab.io.AtomicFiles;
-import rnnlab.report.Markdown;
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.Markdown;
 import rnnlab.report.Plots;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
 

@@ -21,9 +21,9 @@ import rnnlab.model.SequenceClassifier;
 import rnnlab.model.Layers;
 import rnnlab.model.SequenceClassifier.Cell;
 import rnnlab.models.SavedModel;
-import rnnlab.report.Markdown;
+import rnnlab.core.Markdown;
 import rnnlab.report.Plots;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.jobs.JobResult;
@@ -245,7 +245,7 @@ abstract class DigitSumExperiment implements Experiment {
             speed.forEach((k, v) -> prow.add(List.of(k, Markdown.f(v, 4))));
             md.table(List.of("implementation and size", "ms per forward pass"), prow);
         }
-        rnnlab.io.AtomicFiles.write(run.out(name + ".md"), md.text());
+        rnnlab.core.AtomicFiles.write(run.out(name + ".md"), md.text());
 
         Plots.seeds(run.out(name + "-accuracy.png"), name + ": accuracy against sequence length", "sequence length",
                 "accuracy", List.of(DigitSumComparison.overSeeds(csv, "best_dev_accuracy", "Dev Accuracy", true),

@@ -56,7 +56,7 @@ public final class HelloOhlolRnn extends HelloOhlol {
     }
 
     private static List<EpochResult> train(MultiLayerNetwork net, Params p) {
-        rnnlab.train.TrainingHooks.attach(net);
+        rnnlab.model.TrainingHooks.attach(net);
         INDArray x = CharLmIterator.oneHot(new int[][] {X}, 4).castTo(DataType.DOUBLE);
         INDArray y = CharLmIterator.oneHot(new int[][] {Y}, 4).castTo(DataType.DOUBLE);
         List<EpochResult> out = new ArrayList<>();

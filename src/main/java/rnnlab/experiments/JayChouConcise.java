@@ -7,7 +7,7 @@ import rnnlab.data.CharLmIterator;
 import rnnlab.lm.CharRnnModel;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.model.Layers;
-import rnnlab.train.GradientClipping;
+import rnnlab.model.GradientClipping;
 import rnnlab.train.LmTrainer.StateReset;
 
 /**

@@ -5,7 +5,7 @@ import java.util.List;
 import rnnlab.core.Catalog;
 import rnnlab.core.Config;
 import rnnlab.data.CharLmIterator;
-import rnnlab.report.Markdown;
+import rnnlab.core.Markdown;
 
 /**
  * d2l-zh v1's {@code train_and_predict_rnn}: the recurrent network from scratch on the Jay Chou lyrics

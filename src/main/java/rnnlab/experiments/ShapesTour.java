@@ -23,8 +23,8 @@ import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
 import rnnlab.model.SeededInit;
-import rnnlab.io.AtomicFiles;
-import rnnlab.report.Markdown;
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.Markdown;
 
 /**
  * The shapes both tutorials spend pages on, built with DL4J's own layers at the tutorials' sizes: every
@@ -209,7 +209,7 @@ public final class ShapesTour implements Experiment {
         md.heading(2, "`nn.RNN`'s arguments in DL4J");
         md.table(List.of("nn.RNN", "DL4J"), arguments());
         AtomicFiles.write(run.out("ShapesTour.md"), md.text());
-        rnnlab.report.ResultsCsv csv = new rnnlab.report.ResultsCsv();
+        rnnlab.core.ResultsCsv csv = new rnnlab.core.ResultsCsv();
         for (Row r : rows) {
             String setting = (r.section() + ": " + r.dl4j()).replace(',', ';');
             for (int k = 0; k < r.dl4jShape().length; k++) {

@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Prepared;
 import rnnlab.core.Catalog;
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 import rnnlab.model.Layers;
-import rnnlab.report.Markdown;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
 
 /**
  * {@code -Dexp=StockLayers}: every experiment whose model DL4J's stock layers can express, run in the quick

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /**
  * What one job (one setting and seed of an experiment) adds to its experiment's results: its rows of the

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Predicate;
 
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 import rnnlab.stats.Seeds;
 
 /**

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import rnnlab.core.Clock;
 import rnnlab.core.Options;
 import rnnlab.core.Threads;
-import rnnlab.train.Progress;
 
 /**
  * Runs jobs, {@code -Djobs=N} at a time, on N worker JVMs ({@link Worker}, started by {@link ChildJvm}): native
@@ -166,9 +166,9 @@ public final class Workers {
                         synchronized (out) {
                             out.printf("rnnlab: job %s %s in %s (worker's peak %s); %d of %d jobs, elapsed %s, remaining about %s%n",
                                     job.name(), o.exitCode() == 0 ? "finished" : "FAILED (exit " + o.exitCode() + ")",
-                                    Progress.clock(o.seconds()), Double.isNaN(o.peakRssMb()) ? "memory not read"
+                                    Clock.format(o.seconds()), Double.isNaN(o.peakRssMb()) ? "memory not read"
                                             : String.format("%.0f MB", o.peakRssMb()), k, jobs.size(),
-                                    Progress.clock(elapsed), Progress.clock(remaining));
+                                    Clock.format(elapsed), Clock.format(remaining));
                         }
                         finished.accept(o);
                     }
@@ -358,7 +358,7 @@ public final class Workers {
                 String end = null;
                 while (end == null) {
                     end = ends.poll(1, java.util.concurrent.TimeUnit.SECONDS);
-                    double now = rnnlab.io.ProcessMemory.peakMb(process.pid()); // VmHWM only grows: the last is the peak
+                    double now = rnnlab.core.ProcessMemory.peakMb(process.pid()); // VmHWM only grows: the last is the peak
                     if (!Double.isNaN(now)) {
                         peak = now;
                     }

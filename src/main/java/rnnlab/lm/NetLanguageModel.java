@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import rnnlab.data.CharLmIterator;
 import rnnlab.model.RecurrentStates;
-import rnnlab.train.GradientClipping;
+import rnnlab.model.GradientClipping;
 
 /**
  * A DL4J network (one-hot input, output over every step) as a {@link LanguageModel}: the recurrent layers
@@ -44,7 +44,7 @@ public final class NetLanguageModel implements LanguageModel {
         if (clipping != null) {
             net.addListeners(clipping);
         }
-        rnnlab.train.TrainingHooks.attach(net);
+        rnnlab.model.TrainingHooks.attach(net);
     }
 
     public MultiLayerNetwork net() {

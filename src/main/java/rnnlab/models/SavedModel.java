@@ -24,7 +24,7 @@ import org.deeplearning4j.util.ModelSerializer;
 
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 
 /**
  * A trained language model on disk: the network as DL4J's {@link ModelSerializer} writes it, and beside it in
@@ -99,7 +99,7 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
                 try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
                     StringBuilder vocab = new StringBuilder();
                     for (String t : tokens) {
-                        vocab.append(rnnlab.io.OneLine.escape(t)).append('\n');
+                        vocab.append(rnnlab.core.OneLine.escape(t)).append('\n');
                     }
                     Files.writeString(zip.getPath(VOCAB_ENTRY), vocab.toString(), StandardCharsets.UTF_8);
                     Properties p = new Properties();
@@ -143,7 +143,7 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
         List<String> tokens = new ArrayList<>();
         for (String line : vocab.split("\n", -1)) {
             if (!line.isEmpty()) {
-                tokens.add(rnnlab.io.OneLine.unescape(line));
+                tokens.add(rnnlab.core.OneLine.unescape(line));
             }
         }
         try {

@@ -1,5 +1,6 @@
 package rnnlab.report;
 
+import rnnlab.core.ResultsCsv;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package rnnlab.report;
 
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

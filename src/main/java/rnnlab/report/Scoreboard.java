@@ -1,6 +1,8 @@
 package rnnlab.report;
 
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
+import rnnlab.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -208,7 +210,7 @@ public final class Scoreboard {
                 any = true;
             }
         }
-        return any ? rnnlab.train.Progress.clock(total) : "-";
+        return any ? rnnlab.core.Clock.format(total) : "-";
     }
 
     private static String plots(Path dir, String name) {

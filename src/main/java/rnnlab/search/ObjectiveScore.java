@@ -12,7 +12,7 @@ import org.deeplearning4j.arbiter.optimize.api.data.DataSource;
 import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
 
 import rnnlab.core.Catalog;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /**
  * Arbiter's score for a candidate: the experiment's own validation figure, read from the CSV the candidate's

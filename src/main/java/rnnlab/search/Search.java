@@ -29,7 +29,7 @@ import rnnlab.core.Config;
 import rnnlab.core.Prepared;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 import rnnlab.report.Scoreboard;
 
 /**

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Catalog;
-import rnnlab.io.AtomicFiles;
-import rnnlab.report.Markdown;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
 import rnnlab.report.Scoreboard;
-import rnnlab.train.Progress;
+import rnnlab.core.Clock;
 
 /**
  * A search's page and CSV, rewritten whole (atomically) each time a candidate finishes, so an interrupted
@@ -61,10 +61,10 @@ final class SearchReport implements StatusListener {
         String what = row.index < 0 ? "baseline (the experiment's own settings)"
                 : "candidate " + row.index + " (" + done + " of " + plan.candidates + ") " + row.values;
         if (row.ok) {
-            log.info("search {}: {} scored {} in {}{}", plan.title, what, fmt(row.score), Progress.clock(row.seconds),
+            log.info("search {}: {} scored {} in {}{}", plan.title, what, fmt(row.score), Clock.format(row.seconds),
                     best == null ? "" : "; best so far " + fmt(best.score) + " (candidate " + best.label() + ")");
         } else {
-            log.info("search {}: {} failed after {}: {}", plan.title, what, Progress.clock(row.seconds), row.error);
+            log.info("search {}: {} failed after {}: {}", plan.title, what, Clock.format(row.seconds), row.error);
         }
         write(false);
     }
@@ -116,7 +116,7 @@ final class SearchReport implements StatusListener {
             }
             c.append(',').append(quote(r.error == null ? "" : r.error)).append('\n');
             cells.add(r.ok ? fmt(r.score) : "-");
-            cells.add(Progress.clock(r.seconds));
+            cells.add(Clock.format(r.seconds));
             cells.add(r.ok ? "complete" : "failed: " + r.error.replace('|', '/'));
             table.add(cells);
         }
@@ -129,7 +129,7 @@ final class SearchReport implements StatusListener {
                 + "candidate's `" + plan.experiment + ".csv` (mean over its settings). Each candidate is a full run of "
                 + "the experiment with its values given as `-DKEY=value`.");
         m.para((finished ? "Finished: " : "In progress (or interrupted): ") + done + " of " + plan.candidates
-                + " candidates ran, " + failed + " failed, in " + Progress.clock((System.nanoTime() - start) / 1e9)
+                + " candidates ran, " + failed + " failed, in " + Clock.format((System.nanoTime() - start) / 1e9)
                 + " including the baseline.");
         Row best = best();
         Row baseline = rows.stream().filter(r -> r.index < 0).findFirst().orElse(null);

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import rnnlab.report.Markdown;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
 
 /**
  * Every figure of {@link Figures} for one experiment: the tutorial's printed value, the reference's summary over

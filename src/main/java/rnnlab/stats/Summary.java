@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 import org.apache.commons.math3.distribution.TDistribution;
 
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /**
  * One figure over several seeds: n, mean, sample standard deviation, min, max and the 95% interval of the mean

@@ -1,5 +1,6 @@
 package rnnlab.train;
 
+import rnnlab.model.TrainingHooks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 
 /**
  * The tutorial's {@code RunnerV3} for sequence classification: one optimiser step per batch in order,

@@ -16,7 +16,7 @@ import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.LanguageModel;
 import rnnlab.kernels.Bulk;
-import rnnlab.report.Markdown;
+import rnnlab.core.Markdown;
 
 /**
  * The tutorials' language-model training loop ({@code train_ch8} / {@code train_and_predict_rnn}): per

@@ -38,9 +38,8 @@ public final class Progress {
         return (System.nanoTime() - start) / 1e9;
     }
 
+    /** {@link rnnlab.core.Clock#format}. */
     public static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format("%d:%02d", s / 60, s % 60);
+        return rnnlab.core.Clock.format(seconds);
     }
 }

@@ -21,7 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import rnnlab.Main;
 import rnnlab.core.Cli;
-import rnnlab.io.AtomicFiles;
+import rnnlab.core.AtomicFiles;
 import rnnlab.jobs.Units;
 import rnnlab.jobs.Workers;
 

@@ -24,7 +24,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import rnnlab.Main;
 import rnnlab.core.Cli;
-import rnnlab.train.TrainingHooks;
+import rnnlab.model.TrainingHooks;
 
 /** The jobs as Spark tasks in local mode: the driver writes the files a local run writes, with the same numbers. */
 class SparkRunnerTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import rnnlab.core.Config;
 import rnnlab.core.Run;
 import rnnlab.jobs.JobResult;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /** A finished job's kept result: read back as written, and refused when cut off, altered or of other settings. */
 class FinishedJobsTest {

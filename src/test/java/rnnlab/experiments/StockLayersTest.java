@@ -36,7 +36,7 @@ import rnnlab.Main;
 import rnnlab.core.Cli;
 import rnnlab.core.Catalog;
 import rnnlab.core.UserError;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /**
  * {@code -Dlayers=dl4j} trains on DL4J's stock {@code SimpleRnn} and {@code LSTM}, into {@code results/custom/}, with a

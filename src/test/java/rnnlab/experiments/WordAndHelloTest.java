@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.WordRnnModel;
-import rnnlab.train.GradientClipping;
+import rnnlab.model.GradientClipping;
 
 /** The PTB schedule and normalised steps, 'hello' -> 'ohlol' cell against layer, and the shape table. */
 class WordAndHelloTest {

@@ -24,7 +24,7 @@ import rnnlab.core.Cli;
 import rnnlab.data.DataHub;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.ScratchRnn;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /** A model saved by a real (short) run, used by Generate and Evaluate as a user would; their bad inputs. */
 class ModelCommandsTest {
@@ -157,7 +157,7 @@ class ModelCommandsTest {
     @Test
     void tokensSurviveTheVocabularyFile() {
         for (String tok : List.of("a", "\n", "\\", "\\n", "<unk>", "分")) {
-            assertEquals(tok, rnnlab.io.OneLine.unescape(rnnlab.io.OneLine.escape(tok)));
+            assertEquals(tok, rnnlab.core.OneLine.unescape(rnnlab.core.OneLine.escape(tok)));
         }
     }
 

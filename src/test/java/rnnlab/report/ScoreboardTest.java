@@ -1,5 +1,6 @@
 package rnnlab.report;
 
+import rnnlab.core.ResultsCsv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

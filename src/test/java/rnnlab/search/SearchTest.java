@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import rnnlab.Main;
 import rnnlab.core.Cli;
 import rnnlab.core.UserError;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /** The search space, Arbiter's generators over it, and whole searches through the command line. */
 class SearchTest {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import rnnlab.core.Config;
-import rnnlab.report.Markdown;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
 import rnnlab.stats.Verdict.Outcome;
 
 /** The comparison's cells and page section, character by character, from hand-made summaries and verdicts. */

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 import rnnlab.stats.Verdict.Outcome;
 import rnnlab.stats.Verdict.Tolerance;
 

@@ -25,7 +25,7 @@ import rnnlab.Main;
 import rnnlab.core.Cli;
 import rnnlab.data.DigitSumData;
 import rnnlab.model.SequenceClassifier;
-import rnnlab.report.ResultsCsv;
+import rnnlab.core.ResultsCsv;
 
 /**
  * DigitSum keeps the model with the best dev accuracy and reports its test figures from that model, not the last

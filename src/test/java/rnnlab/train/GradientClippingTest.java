@@ -1,5 +1,6 @@
 package rnnlab.train;
 
+import rnnlab.model.GradientClipping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

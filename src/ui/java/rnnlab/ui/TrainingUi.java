@@ -27,7 +27,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import rnnlab.core.UserError;
-import rnnlab.train.TrainingHooks;
+import rnnlab.model.TrainingHooks;
 
 /**
  * DL4J's own training UI for a run ({@code mvn -Pui -q exec:java -Dexp=NAME -Dui=PORT}): DL4J's

@@ -1,4 +1,4 @@
-package rnnlab.io;
+package rnnlab.core;
 
 /**
  * A text kept on one line of a file: a backslash, a line break and a carriage return inside it are written as

@@ -1,4 +1,4 @@
-package rnnlab.train;
+package rnnlab.model;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package rnnlab.report;
+package rnnlab.core;
 
 import java.util.List;
 import java.util.Locale;

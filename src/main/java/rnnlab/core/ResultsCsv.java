@@ -1,6 +1,5 @@
-package rnnlab.report;
+package rnnlab.core;
 
-import rnnlab.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package rnnlab.train;
+package rnnlab.model;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;

@@ -1,4 +1,4 @@
-package rnnlab.io;
+package rnnlab.core;
 
 import java.io.IOException;
 import java.nio.file.Files;
