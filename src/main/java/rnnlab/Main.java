@@ -25,7 +25,7 @@ import rnnlab.jobs.Jobs;
 import rnnlab.jobs.Task;
 import rnnlab.jobs.Worker;
 import rnnlab.kernels.Gemm;
-import rnnlab.models.ModelCommands;
+import rnnlab.saved.ModelCommands;
 import rnnlab.search.Search;
 
 /**

@@ -19,7 +19,7 @@ import rnnlab.lm.LanguageModel;
 import rnnlab.lm.ScratchRnn;
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.model.Layers;
-import rnnlab.models.SavedModel;
+import rnnlab.saved.SavedModel;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Markdown;
 import rnnlab.report.PerplexityPlot;

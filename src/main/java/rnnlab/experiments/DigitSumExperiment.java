@@ -20,7 +20,7 @@ import rnnlab.data.DigitSumData;
 import rnnlab.model.SequenceClassifier;
 import rnnlab.model.Layers;
 import rnnlab.model.SequenceClassifier.Cell;
-import rnnlab.models.SavedModel;
+import rnnlab.saved.SavedModel;
 import rnnlab.core.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.core.ResultsCsv;
@@ -110,7 +110,7 @@ abstract class DigitSumExperiment implements Experiment {
                 MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
                         DigitSumData.NUM_CLASSES, p.lr(), seed);
                 ClassifierRunner runner = new ClassifierRunner(net);
-                // the model with the best dev accuracy, where the language models keep theirs (rnnlab.models)
+                // the model with the best dev accuracy, where the language models keep theirs (rnnlab.saved)
                 Path checkpoint = SavedModel.file(run, setting);
                 Files.createDirectories(checkpoint.getParent());
                 // the training state at every epoch's end: a stopped job goes on from its last epoch

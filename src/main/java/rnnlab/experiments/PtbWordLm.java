@@ -20,7 +20,7 @@ import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.WordRnnModel;
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.model.Layers;
-import rnnlab.models.SavedModel;
+import rnnlab.saved.SavedModel;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Markdown;
 import rnnlab.report.PerplexityPlot;

@@ -75,7 +75,7 @@ public final class ScratchRnn implements LanguageModel {
     }
 
     /**
-     * The same model as a DL4J network, to save with ModelSerializer and use later ({@code rnnlab.models}): the
+     * The same model as a DL4J network, to save with ModelSerializer and use later ({@code rnnlab.saved}): the
      * project's {@link rnnlab.model.Srn} looking token ids up in {@code W_xh} (the one-hot product), recurrent
      * weight {@code W_hh}, bias {@code b_h}, then {@link SequenceSoftmaxOutput} with {@code W_hq} and {@code b_q}.
      * Its probabilities are this model's (a test checks them).

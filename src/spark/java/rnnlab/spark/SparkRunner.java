@@ -68,8 +68,8 @@ public final class SparkRunner {
             Workers.Job job = jobs.get(i);
             Path dest = Path.of(job.properties().get("out"));
             for (Map.Entry<String, byte[]> f : r.files().entrySet()) {
-                // a model goes where a local run of the same out folder keeps it (rnnlab.models.SavedModel.file)
-                Path target = f.getKey().startsWith("models/") ? rnnlab.models.SavedModel.dir(projectDir, dest).resolve(
+                // a model goes where a local run of the same out folder keeps it (rnnlab.saved.SavedModel.file)
+                Path target = f.getKey().startsWith("models/") ? rnnlab.saved.SavedModel.dir(projectDir, dest).resolve(
                         f.getKey().substring("models/".length())) : dest.resolve(f.getKey());
                 Files.createDirectories(target.getParent());
                 AtomicFiles.write(target, f.getValue());

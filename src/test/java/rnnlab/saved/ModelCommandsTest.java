@@ -1,4 +1,4 @@
-package rnnlab.models;
+package rnnlab.saved;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

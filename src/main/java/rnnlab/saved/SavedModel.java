@@ -1,4 +1,4 @@
-package rnnlab.models;
+package rnnlab.saved;
 
 import java.io.IOException;
 import java.io.InputStream;
