@@ -15,7 +15,7 @@ import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.Modules;
 import rnnlab.core.Options;
-import rnnlab.core.Prepared;
+import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
@@ -164,7 +164,7 @@ public final class Main {
             return;
         }
         // every experiment's configuration validated before any of them runs or writes
-        List<Prepared> prepared = new ArrayList<>();
+        List<ConfiguredRun> prepared = new ArrayList<>();
         for (String name : names) {
             prepared.add(Experiments.prepare(name, projectDir, cli.profile(), cli.overrides(), cli.out()));
         }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import rnnlab.core.Catalog;
 import rnnlab.core.Experiment;
-import rnnlab.core.Prepared;
+import rnnlab.core.ConfiguredRun;
 import rnnlab.report.Scoreboard;
 
 /**
@@ -33,10 +33,10 @@ public final class Experiments {
         }
     }
 
-    /** {@link Prepared#of} for the experiment {@code name}. */
-    public static Prepared prepare(String name, Path projectDir, String profile, Map<String, String> overrides,
+    /** {@link ConfiguredRun#of} for the experiment {@code name}. */
+    public static ConfiguredRun prepare(String name, Path projectDir, String profile, Map<String, String> overrides,
             String out) {
-        return Prepared.of(name, create(name), projectDir, profile, overrides, out);
+        return ConfiguredRun.of(name, create(name), projectDir, profile, overrides, out);
     }
 
     /** {@code -Dexp=all}: every experiment in the catalog's order; otherwise one name or a comma-separated list. */
@@ -68,7 +68,7 @@ public final class Experiments {
             if (Files.isDirectory(dir)) {
                 Scoreboard.write(dir);
                 out.println("wrote " + dir.resolve("README.md"));
-                for (Path png : Redraw.perplexityPlots(dir)) {
+                for (Path png : PerplexityPlots.perplexityPlots(dir)) {
                     out.println("redrew " + png);
                 }
             }

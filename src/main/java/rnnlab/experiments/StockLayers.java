@@ -10,7 +10,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import rnnlab.core.Prepared;
+import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Catalog;
 import rnnlab.core.AtomicFiles;
 import rnnlab.model.Layers;
@@ -40,7 +40,7 @@ public final class StockLayers {
         for (String name : EXPERIMENTS) {
             for (Layers layers : Layers.values()) {
                 String key = layers.name().toLowerCase(java.util.Locale.ROOT);
-                Prepared p = Experiments.prepare(name, projectDir, "quick", Map.of(Layers.KEY, key),
+                ConfiguredRun p = Experiments.prepare(name, projectDir, "quick", Map.of(Layers.KEY, key),
                         base.resolve(key).toString());
                 runs.add(() -> {
                     log.info("=== StockLayers: {} on layers={}", name, key);

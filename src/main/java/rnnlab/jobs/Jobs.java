@@ -24,7 +24,7 @@ import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.core.Cli;
 import rnnlab.core.Modules;
 import rnnlab.core.Options;
-import rnnlab.core.Prepared;
+import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
@@ -80,8 +80,8 @@ public final class Jobs {
      * Runs {@code prepared} one after another in this JVM: one job at a time, or a runner's task ({@code inTask}). Alone
      * here, the experiments that gain from threads get the machine's cores, unless {@code -Dthreads} says otherwise.
      */
-    public static void runHere(List<Prepared> prepared, boolean inTask) throws Exception {
-        for (Prepared p : prepared) {
+    public static void runHere(List<ConfiguredRun> prepared, boolean inTask) throws Exception {
+        for (ConfiguredRun p : prepared) {
             Run run = p.run();
             if (Options.THREADS.given() == null && !inTask) {
                 Threads.apply(Threads.forJob(run.name(), 1, Runtime.getRuntime().availableProcessors()));
@@ -94,17 +94,17 @@ public final class Jobs {
     }
 
     /** Runs {@code prepared}'s jobs, {@code atOnce} at a time, each through {@code task}; see the class comment. */
-    public static void run(Cli cli, List<Prepared> prepared, int atOnce, Runner runner, PrintStream out, Task task)
+    public static void run(Cli cli, List<ConfiguredRun> prepared, int atOnce, Runner runner, PrintStream out, Task task)
             throws Exception {
         Path projectDir = prepared.get(0).run().projectDir();
         List<Workers.Job> list = new ArrayList<>();
         Map<Workers.Job, Double> estimates = new HashMap<>();
-        List<Prepared> assemble = new ArrayList<>();
+        List<ConfiguredRun> assemble = new ArrayList<>();
         // a split experiment's jobs and how many of them are still to end, to write its pages as soon as they all have
-        Map<Workers.Job, Prepared> ofExperiment = new IdentityHashMap<>();
-        Map<Prepared, Integer> jobsLeft = new IdentityHashMap<>();
+        Map<Workers.Job, ConfiguredRun> ofExperiment = new IdentityHashMap<>();
+        Map<ConfiguredRun, Integer> jobsLeft = new IdentityHashMap<>();
         int reused = 0;
-        for (Prepared p : prepared) {
+        for (ConfiguredRun p : prepared) {
             Map<String, String> props = Workers.jobProperties(p.run().name(), cli.profile(), p.run().outDir(),
                     cli.overrides());
             List<String> units = p.configured().units();
@@ -141,8 +141,8 @@ public final class Jobs {
             t.setDaemon(true);
             return t;
         });
-        Set<Prepared> written = Collections.newSetFromMap(new ConcurrentHashMap<>());
-        Consumer<Prepared> writeEarly = p -> {
+        Set<ConfiguredRun> written = Collections.newSetFromMap(new ConcurrentHashMap<>());
+        Consumer<ConfiguredRun> writeEarly = p -> {
             written.add(p);
             pagesEarly.execute(() -> writePages(p, cli, projectDir, out, failed, task));
         };
@@ -152,13 +152,13 @@ public final class Jobs {
         } else if (runner == Runner.SPARK) {
             outcomes = spark(list, projectDir, out);
         } else {
-            for (Prepared p : assemble) {
+            for (ConfiguredRun p : assemble) {
                 if (!jobsLeft.containsKey(p)) {
                     writeEarly.accept(p); // every job of it finished earlier
                 }
             }
             outcomes = Workers.run(list, atOnce, out, System.err, task, j -> estimates.getOrDefault(j, 0.0), o -> {
-                Prepared p = ofExperiment.get(o.job());
+                ConfiguredRun p = ofExperiment.get(o.job());
                 if (p == null || o.exitCode() != 0) {
                     return; // a failed job's experiment never reaches 0 left: its pages wait for the end
                 }
@@ -174,7 +174,7 @@ public final class Jobs {
         while (!pagesEarly.awaitTermination(1, TimeUnit.SECONDS)) {
             // the pages still being written
         }
-        for (Prepared p : assemble) {
+        for (ConfiguredRun p : assemble) {
             if (!written.contains(p)) {
                 writePages(p, cli, projectDir, out, failed, task);
             }
@@ -191,7 +191,7 @@ public final class Jobs {
     }
 
     /** The pass that writes a split experiment's pages from its jobs' results (or trains a job that failed). */
-    private static void writePages(Prepared p, Cli cli, Path projectDir, PrintStream out, List<String> failed, Task task) {
+    private static void writePages(ConfiguredRun p, Cli cli, Path projectDir, PrintStream out, List<String> failed, Task task) {
         out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
         Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides());
         try {

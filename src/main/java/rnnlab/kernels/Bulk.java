@@ -20,14 +20,14 @@ public final class Bulk {
         if (a.length() != v.length) {
             throw new IllegalArgumentException(v.length + " values for shape " + java.util.Arrays.toString(shape));
         }
-        Raw.buffer(a).put(v);
+        NativeFloats.buffer(a).put(v);
         return a;
     }
 
     /** The values of {@code a} in C order, as floats. */
     public static float[] floats(INDArray a) {
         float[] v = new float[Math.toIntExact(a.length())];
-        Raw.buffer(Raw.dense(a)).get(v);
+        NativeFloats.buffer(NativeFloats.dense(a)).get(v);
         return v;
     }
 
@@ -37,13 +37,13 @@ public final class Bulk {
      * same order and rounding as ND4J's (a test checks the two agree bit for bit), which C2 vectorises.
      */
     public static void columnSums(INDArray dz, INDArray into) {
-        if (dz.dataType() != DataType.FLOAT || !dz.isMatrix() || Raw.dense(dz) != dz) {
+        if (dz.dataType() != DataType.FLOAT || !dz.isMatrix() || NativeFloats.dense(dz) != dz) {
             into.assign(dz.sum(true, 0));
             return;
         }
         int rows = (int) dz.size(0);
         int cols = (int) dz.size(1);
-        java.nio.FloatBuffer v = Raw.buffer(dz);
+        java.nio.FloatBuffer v = NativeFloats.buffer(dz);
         float[] row = new float[cols];
         float[] acc = new float[cols];
         for (int r = 0; r < rows; r++) {
@@ -53,7 +53,7 @@ public final class Bulk {
             }
         }
         INDArray sum = Nd4j.createUninitialized(DataType.FLOAT, 1, cols);
-        Raw.buffer(sum).put(acc);
+        NativeFloats.buffer(sum).put(acc);
         into.assign(sum);
     }
 

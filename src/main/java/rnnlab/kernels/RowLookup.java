@@ -33,11 +33,11 @@ public final class RowLookup {
         s0 = (int) w.stride(0);
         s1 = (int) w.stride(1);
         if (tokens >= nIn) {
-            rows = Raw.scratch(rows, nIn * width);
-            memory = Raw.rowsInto(w, memory, rows, width);
+            rows = NativeFloats.scratch(rows, nIn * width);
+            memory = NativeFloats.rowsInto(w, memory, rows, width);
             strided = null;
         } else {
-            strided = Raw.strided(w);
+            strided = NativeFloats.strided(w);
         }
         return this;
     }

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SrnSteps {
     private final boolean tanh;
-    private final Raw.Buf dhNext = new Raw.Buf();
+    private final NativeFloats.Buf dhNext = new NativeFloats.Buf();
     private float[] work;
     private float[] hw;
     private float[] dw;
@@ -28,9 +28,9 @@ public final class SrnSteps {
      * For t = 0..T-1: {@code Z_t += H_{t-1} U} (with {@code H_{-1} = h0}, none when null), then
      * {@code H_t = f(Z_t)}. {@code z} and {@code h} may be the same memory.
      */
-    public void forward(Raw.Buf z, Raw.Buf h, Raw.Buf h0, FloatPointer u, int steps, int bs, int n) {
+    public void forward(NativeFloats.Buf z, NativeFloats.Buf h, NativeFloats.Buf h0, FloatPointer u, int steps, int bs, int n) {
         int perStep = bs * n;
-        float[] w = work = Raw.scratch(work, perStep);
+        float[] w = work = NativeFloats.scratch(work, perStep);
         for (int s = 0; s < steps; s++) {
             long off = (long) s * perStep;
             if (s > 0) {
@@ -38,15 +38,15 @@ public final class SrnSteps {
             } else if (h0 != null) {
                 Gemm.sgemm(false, false, bs, n, n, 1f, h0.view(0), n, u, n, 1f, z.view(0), n);
             }
-            Raw.get(z, off, w, perStep);
+            NativeFloats.get(z, off, w, perStep);
             if (tanh) {
-                Raw.tanh(w, 0, perStep);
+                NativeFloats.tanh(w, 0, perStep);
             } else {
                 for (int i = 0; i < perStep; i++) {
                     w[i] = Math.max(w[i], 0f);
                 }
             }
-            Raw.put(w, perStep, h, off);
+            NativeFloats.put(w, perStep, h, off);
         }
     }
 
@@ -55,17 +55,17 @@ public final class SrnSteps {
      * {@code H_t}, into {@code dz} (the steps below {@code end} are left alone). {@code eps} holds dL/dH and
      * may be {@code dz}'s own memory; {@code uT} is U transposed (see {@link RawRecurrentImpl#backwardSteps}).
      */
-    public void backward(FloatBuffer eps, Raw.Buf h, Raw.Buf dz, FloatPointer uT, int steps, int end, int bs, int n) {
+    public void backward(FloatBuffer eps, NativeFloats.Buf h, NativeFloats.Buf dz, FloatPointer uT, int steps, int end, int bs, int n) {
         int perStep = bs * n;
-        float[] e = work = Raw.scratch(work, perStep);
-        float[] hv = hw = Raw.scratch(hw, perStep);
-        float[] d = dw = Raw.scratch(dw, perStep);
+        float[] e = work = NativeFloats.scratch(work, perStep);
+        float[] hv = hw = NativeFloats.scratch(hw, perStep);
+        float[] d = dw = NativeFloats.scratch(dw, perStep);
         dhNext.ensure(perStep);
         java.util.Arrays.fill(d, 0, perStep, 0f);
         for (int s = steps - 1; s >= end; s--) {
             int off = s * perStep;
             eps.get(off, e, 0, perStep);
-            Raw.get(h, off, hv, perStep);
+            NativeFloats.get(h, off, hv, perStep);
             if (tanh) {
                 for (int i = 0; i < perStep; i++) {
                     e[i] = (e[i] + d[i]) * (1f - hv[i] * hv[i]);
@@ -75,10 +75,10 @@ public final class SrnSteps {
                     e[i] = hv[i] > 0f ? e[i] + d[i] : 0f;
                 }
             }
-            Raw.put(e, perStep, dz, off);
+            NativeFloats.put(e, perStep, dz, off);
             if (s > end) {
                 Gemm.sgemm(false, false, bs, n, n, 1f, dz.view(off), n, uT, n, 0f, dhNext.view(0), n);
-                Raw.get(dhNext, 0, d, perStep);
+                NativeFloats.get(dhNext, 0, d, perStep);
             }
         }
     }
@@ -88,8 +88,8 @@ public final class SrnSteps {
      * becomes H; {@code h0} [batch, n] or null, {@code u} [n, n].
      */
     public void forwardInPlace(INDArray z, INDArray h0, INDArray u, int steps, int batch) {
-        Raw.Buf zb = Raw.Buf.wrap(check(z));
-        forward(zb, zb, h0 == null ? null : Raw.Buf.wrap(Raw.dense(h0)), Raw.pointer(Raw.dense(u)),
+        NativeFloats.Buf zb = NativeFloats.Buf.wrap(check(z));
+        forward(zb, zb, h0 == null ? null : NativeFloats.Buf.wrap(NativeFloats.dense(h0)), NativeFloats.pointer(NativeFloats.dense(u)),
                 steps, batch, (int) u.size(0));
     }
 
@@ -98,13 +98,13 @@ public final class SrnSteps {
      * becomes dL/dZ, from the forward pass's {@code h} [T*batch, n].
      */
     public void backwardInPlace(INDArray d, INDArray h, INDArray u, int steps, int batch) {
-        Raw.Buf db = Raw.Buf.wrap(check(d));
-        backward(db.buf(), Raw.Buf.wrap(Raw.dense(h)), db, Raw.pointer(u.transpose().dup('c')), steps, 0, batch,
+        NativeFloats.Buf db = NativeFloats.Buf.wrap(check(d));
+        backward(db.buf(), NativeFloats.Buf.wrap(NativeFloats.dense(h)), db, NativeFloats.pointer(u.transpose().dup('c')), steps, 0, batch,
                 (int) u.size(0));
     }
 
     private static INDArray check(INDArray a) {
-        if (Raw.dense(a) != a || a.dataType() != DataType.FLOAT) {
+        if (NativeFloats.dense(a) != a || a.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("SrnSteps works in place on dense C-order FLOAT arrays, got "
                     + a.shapeInfoToString());
         }

@@ -43,14 +43,14 @@ public class SequenceSoftmaxOutput extends RnnOutputLayer {
     public static SequenceSoftmaxOutput of(int nIn, int nOut, int steps) {
         RnnOutputLayer built = new RnnOutputLayer.Builder(new TokenMeanXent(steps)).activation(Activation.SOFTMAX)
                 .nIn(nIn).nOut(nOut).dataFormat(RNNFormat.NCW).build();
-        return rnnlab.model.Confs.copy(built, new SequenceSoftmaxOutput(), RnnOutputLayer.class);
+        return rnnlab.model.LayerConfigs.copy(built, new SequenceSoftmaxOutput(), RnnOutputLayer.class);
     }
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         Impl layer = new Impl(conf, networkDataType);
-        return rnnlab.model.Confs.wire(layer, this, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return rnnlab.model.LayerConfigs.wire(layer, this, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     /**

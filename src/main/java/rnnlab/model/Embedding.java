@@ -17,7 +17,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import rnnlab.kernels.Raw;
+import rnnlab.kernels.NativeFloats;
 import rnnlab.kernels.RowLookup;
 
 /**
@@ -39,13 +39,13 @@ public class Embedding extends EmbeddingSequenceLayer {
 
     /** The layer DL4J's {@code builder} describes (whose constructor from its builder is private). */
     public static Embedding of(EmbeddingSequenceLayer.Builder builder) {
-        return Confs.copy(builder.build(), new Embedding(), EmbeddingSequenceLayer.class);
+        return LayerConfigs.copy(builder.build(), new Embedding(), EmbeddingSequenceLayer.class);
     }
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        return Confs.wire(new Impl(conf, dataType), this, conf, listeners, index, paramsView, initializeParams);
+        return LayerConfigs.wire(new Impl(conf, dataType), this, conf, listeners, index, paramsView, initializeParams);
     }
 
     /** The layer: DL4J's, but for the lookup and the backward pass described above. */
@@ -83,14 +83,14 @@ public class Embedding extends EmbeddingSequenceLayer {
                 c.setInputLength((int) length);
             }
             int nOut = (int) c.getNOut();
-            rows = Raw.scratch(rows, ids.length * nOut);
+            rows = NativeFloats.scratch(rows, ids.length * nOut);
             lookup.of(getParam(DefaultParamInitializer.WEIGHT_KEY), ids.length);
             for (int r = 0; r < ids.length; r++) {
                 lookup.row(ids[r], rows, r * nOut);
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                     new long[] {input.size(0), length, nOut}, 'c');
-            Raw.buffer(out).put(rows, 0, ids.length * nOut);
+            NativeFloats.buffer(out).put(rows, 0, ids.length * nOut);
             return c.getOutputFormat() == RNNFormat.NCW ? out.permute(0, 2, 1) : out;
         }
 
@@ -105,7 +105,7 @@ public class Embedding extends EmbeddingSequenceLayer {
             }
             // token rows in the order DL4J reads the ids: b * length + t
             INDArray delta = c.getOutputFormat() == RNNFormat.NCW ? epsilon.permute(0, 2, 1) : epsilon;
-            delta = Raw.dense(delta).reshape('c', ids.length, c.getNOut());
+            delta = NativeFloats.dense(delta).reshape('c', ids.length, c.getNOut());
             INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
             RecurrentImpl.scatterAddRows(ids, delta, wg);
             Gradient g = new DefaultGradient();

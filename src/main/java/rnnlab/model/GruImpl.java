@@ -1,7 +1,7 @@
 package rnnlab.model;
 
 import rnnlab.kernels.Gemm;
-import rnnlab.kernels.Raw;
+import rnnlab.kernels.NativeFloats;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class GruImpl extends RawRecurrentImpl<Gru> {
     /** R_t * H_{t-1} for every step, [T, batch, n]. */
-    private final Raw.Buf resetHidden = new Raw.Buf();
-    private final Raw.Buf dResetHidden = new Raw.Buf();
+    private final NativeFloats.Buf resetHidden = new NativeFloats.Buf();
+    private final NativeFloats.Buf dResetHidden = new NativeFloats.Buf();
 
     public GruImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -44,11 +44,11 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
         int perStep = bs * n;
         int block = bs * g3;
         resetHidden.ensure((long) steps * perStep);
-        float[] g = gw = Raw.scratch(gw, block);
-        float[] h = hw = Raw.scratch(hw, perStep);
-        float[] hp = pw = Raw.scratch(pw, perStep);
-        float[] rh = rhw = Raw.scratch(rhw, perStep);
-        Raw.get(h0, 0, hp, perStep);
+        float[] g = gw = NativeFloats.scratch(gw, block);
+        float[] h = hw = NativeFloats.scratch(hw, perStep);
+        float[] hp = pw = NativeFloats.scratch(pw, perStep);
+        float[] rh = rhw = NativeFloats.scratch(rhw, perStep);
+        NativeFloats.get(h0, 0, hp, perStep);
         for (int s = 0; s < steps; s++) {
             long gOff = (long) s * block;
             boolean hasPrev = s > 0 || fwdHasState;
@@ -56,33 +56,33 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
                 FloatPointer prev = s > 0 ? hidden.at((long) (s - 1) * perStep) : h0.at(0);
                 Gemm.sgemm(false, false, bs, 2 * n, n, 1f, prev, n, rw.position(0), rwLd, 1f, gates.at(gOff), g3);
             }
-            Raw.get(gates, gOff, g, block);
+            NativeFloats.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {
                 int gb = r * g3;
                 int hb = r * n;
-                Raw.sigmoid(g, gb, 2 * n); // Z and R side by side
+                NativeFloats.sigmoid(g, gb, 2 * n); // Z and R side by side
                 for (int j = 0; j < n; j++) {
                     rh[hb + j] = g[gb + n + j] * hp[hb + j];
                 }
             }
-            Raw.put(g, block, gates, gOff);
-            Raw.put(rh, perStep, resetHidden, (long) s * perStep);
+            NativeFloats.put(g, block, gates, gOff);
+            NativeFloats.put(rh, perStep, resetHidden, (long) s * perStep);
             if (hasPrev) {
                 Gemm.sgemm(false, false, bs, n, n, 1f, resetHidden.at((long) s * perStep), n, rw.position(2L * n), rwLd, 1f,
                         gates.at(gOff + 2L * n), g3);
-                Raw.get(gates, gOff, g, block);
+                NativeFloats.get(gates, gOff, g, block);
             }
             for (int r = 0; r < bs; r++) {
                 int gb = r * g3;
                 int hb = r * n;
-                Raw.tanh(g, gb + 2 * n, n);
+                NativeFloats.tanh(g, gb + 2 * n, n);
                 for (int j = 0; j < n; j++) {
                     float z = g[gb + j];
                     h[hb + j] = z * hp[hb + j] + (1f - z) * g[gb + 2 * n + j];
                 }
             }
-            Raw.put(g, block, gates, gOff);
-            Raw.put(h, perStep, hidden, (long) s * perStep);
+            NativeFloats.put(g, block, gates, gOff);
+            NativeFloats.put(h, perStep, hidden, (long) s * perStep);
             float[] t = hp;
             hp = h;
             h = t;
@@ -97,22 +97,22 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
         int perStep = bs * n;
         int block = bs * g3;
         dResetHidden.ensure(perStep);
-        float[] g = gw = Raw.scratch(gw, block);
-        float[] d = Raw.scratch(null, block);
-        float[] hp = pw = Raw.scratch(pw, perStep);
-        float[] dh = hw = Raw.scratch(hw, perStep);
-        float[] drh = rhw = Raw.scratch(rhw, perStep);
-        float[] e = ew = Raw.scratch(ew, perStep);
+        float[] g = gw = NativeFloats.scratch(gw, block);
+        float[] d = NativeFloats.scratch(null, block);
+        float[] hp = pw = NativeFloats.scratch(pw, perStep);
+        float[] dh = hw = NativeFloats.scratch(hw, perStep);
+        float[] drh = rhw = NativeFloats.scratch(rhw, perStep);
+        float[] e = ew = NativeFloats.scratch(ew, perStep);
         for (int s = steps - 1; s >= end; s--) {
             long gOff = (long) s * block;
-            Raw.get(gates, gOff, g, block);
+            NativeFloats.get(gates, gOff, g, block);
             if (s > 0) {
-                Raw.get(hidden, (long) (s - 1) * perStep, hp, perStep);
+                NativeFloats.get(hidden, (long) (s - 1) * perStep, hp, perStep);
             } else {
-                Raw.get(h0, 0, hp, perStep);
+                NativeFloats.get(h0, 0, hp, perStep);
             }
             eb.get(s * perStep, e, 0, perStep);
-            Raw.get(dhNext, 0, dh, perStep);
+            NativeFloats.get(dhNext, 0, dh, perStep);
             for (int r = 0; r < bs; r++) {
                 int gb = r * g3;
                 int hb = r * n;
@@ -125,10 +125,10 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
                     dh[hb + j] = dht * z;
                 }
             }
-            Raw.put(d, block, dz, gOff);
+            NativeFloats.put(d, block, dz, gOff);
             // dL/d(R * H_{t-1}) = dC W_hh^T
             Gemm.sgemm(false, false, bs, n, n, 1f, dz.at(gOff + 2L * n), g3, rwT.position(2L * n * n), n, 0f, dResetHidden.at(0), n);
-            Raw.get(dResetHidden, 0, drh, perStep);
+            NativeFloats.get(dResetHidden, 0, drh, perStep);
             for (int r = 0; r < bs; r++) {
                 int gb = r * g3;
                 int hb = r * n;
@@ -138,8 +138,8 @@ public class GruImpl extends RawRecurrentImpl<Gru> {
                     dh[hb + j] += drh[hb + j] * rr;
                 }
             }
-            Raw.put(d, block, dz, gOff);
-            Raw.put(dh, perStep, dhNext, 0);
+            NativeFloats.put(d, block, dz, gOff);
+            NativeFloats.put(dh, perStep, dhNext, 0);
             // dL/dH_{t-1} += [dZ dR] [W_hz W_hr]^T
             Gemm.sgemm(false, false, bs, n, 2 * n, 1f, dz.at(gOff), g3, rwT.position(0), n, 1f, dhNext.at(0), n);
         }

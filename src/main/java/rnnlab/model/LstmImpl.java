@@ -1,7 +1,7 @@
 package rnnlab.model;
 
 import rnnlab.kernels.Gemm;
-import rnnlab.kernels.Raw;
+import rnnlab.kernels.NativeFloats;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -17,14 +17,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   a = tanh(za), f = sigmoid(zf), o = sigmoid(zo), g = sigmoid(zg)
  *   C_t = f * C_{t-1} + g * a,   H_t = o * tanh(C_t)
  * </pre>
- * Each step is one sgemm for {@code H_{t-1} RW} (the weights' rows padded, {@link Raw#paddedLd}) and one loop for the gates and the cell
+ * Each step is one sgemm for {@code H_{t-1} RW} (the weights' rows padded, {@link NativeFloats#paddedLd}) and one loop for the gates and the cell
  * ({@link RawRecurrentImpl} does the rest). A carried state seeds H and C.
  */
 public class LstmImpl extends RawRecurrentImpl<Lstm> {
     public static final String STATE_C = "c";
 
-    private final Raw.Buf cells = new Raw.Buf();
-    private final Raw.Buf c0 = new Raw.Buf();
+    private final NativeFloats.Buf cells = new NativeFloats.Buf();
+    private final NativeFloats.Buf c0 = new NativeFloats.Buf();
 
     public LstmImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -37,7 +37,7 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
     }
 
     /** tanh(C_t) for every step, kept for backpropagation. */
-    private final Raw.Buf cellTanh = new Raw.Buf();
+    private final NativeFloats.Buf cellTanh = new NativeFloats.Buf();
 
     /** Per-step scratch arrays: the element-wise loops run on Java arrays, which C2 vectorises. */
     private float[] gw;
@@ -57,12 +57,12 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
         cells.ensure((long) steps * perStep);
         cellTanh.ensure((long) steps * perStep);
         load(state == null ? null : state.get(STATE_C), c0, perStep);
-        float[] g = gw = Raw.scratch(gw, block);
-        float[] c = cw = Raw.scratch(cw, perStep);
-        float[] cp = pw = Raw.scratch(pw, perStep);
-        float[] tc = tw = Raw.scratch(tw, perStep);
-        float[] h = hw = Raw.scratch(hw, perStep);
-        Raw.get(c0, 0, cp, perStep);
+        float[] g = gw = NativeFloats.scratch(gw, block);
+        float[] c = cw = NativeFloats.scratch(cw, perStep);
+        float[] cp = pw = NativeFloats.scratch(pw, perStep);
+        float[] tc = tw = NativeFloats.scratch(tw, perStep);
+        float[] h = hw = NativeFloats.scratch(hw, perStep);
+        NativeFloats.get(c0, 0, cp, perStep);
         for (int s = 0; s < steps; s++) {
             long gOff = (long) s * block;
             long off = (long) s * perStep;
@@ -71,26 +71,26 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
             } else if (fwdHasState) {
                 Gemm.sgemm(false, false, bs, g4, n, 1f, h0.at(0), n, rw, rwLd, 1f, gates.at(0), g4);
             }
-            Raw.get(gates, gOff, g, block);
+            NativeFloats.get(gates, gOff, g, block);
             for (int r = 0; r < bs; r++) {
                 int gb = r * g4;
                 int hb = r * n;
-                Raw.tanh(g, gb, n);
-                Raw.sigmoid(g, gb + n, 3 * n); // forget, output and input gates side by side
+                NativeFloats.tanh(g, gb, n);
+                NativeFloats.sigmoid(g, gb + n, 3 * n); // forget, output and input gates side by side
                 // three loops, each of which C2 vectorises; as one loop it did not (8.5 ns an element against 2)
                 for (int j = 0; j < n; j++) {
                     c[hb + j] = g[gb + n + j] * cp[hb + j] + g[gb + 3 * n + j] * g[gb + j];
                 }
                 System.arraycopy(c, hb, tc, hb, n);
-                Raw.tanh(tc, hb, n);
+                NativeFloats.tanh(tc, hb, n);
                 for (int j = 0; j < n; j++) {
                     h[hb + j] = g[gb + 2 * n + j] * tc[hb + j];
                 }
             }
-            Raw.put(g, block, gates, gOff);
-            Raw.put(c, perStep, cells, off);
-            Raw.put(tc, perStep, cellTanh, off);
-            Raw.put(h, perStep, hidden, off);
+            NativeFloats.put(g, block, gates, gOff);
+            NativeFloats.put(c, perStep, cells, off);
+            NativeFloats.put(tc, perStep, cellTanh, off);
+            NativeFloats.put(h, perStep, hidden, off);
             float[] t = cp;
             cp = c;
             c = t;
@@ -104,26 +104,26 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
         int bs = batch;
         int perStep = bs * n;
         int block = bs * g4;
-        float[] g = gw = Raw.scratch(gw, block);
-        float[] d = Raw.scratch(null, block);
-        float[] cp = pw = Raw.scratch(pw, perStep);
-        float[] tc = tw = Raw.scratch(tw, perStep);
-        float[] dh = hw = Raw.scratch(hw, perStep);
-        float[] e = ew = Raw.scratch(ew, perStep);
-        float[] dc = cw = Raw.scratch(cw, perStep);
+        float[] g = gw = NativeFloats.scratch(gw, block);
+        float[] d = NativeFloats.scratch(null, block);
+        float[] cp = pw = NativeFloats.scratch(pw, perStep);
+        float[] tc = tw = NativeFloats.scratch(tw, perStep);
+        float[] dh = hw = NativeFloats.scratch(hw, perStep);
+        float[] e = ew = NativeFloats.scratch(ew, perStep);
+        float[] dc = cw = NativeFloats.scratch(cw, perStep);
         java.util.Arrays.fill(dc, 0, perStep, 0f);
         for (int s = steps - 1; s >= end; s--) {
             long gOff = (long) s * block;
             int off = s * perStep;
-            Raw.get(gates, gOff, g, block);
-            Raw.get(cellTanh, off, tc, perStep);
+            NativeFloats.get(gates, gOff, g, block);
+            NativeFloats.get(cellTanh, off, tc, perStep);
             if (s > 0) {
-                Raw.get(cells, off - perStep, cp, perStep);
+                NativeFloats.get(cells, off - perStep, cp, perStep);
             } else {
-                Raw.get(c0, 0, cp, perStep);
+                NativeFloats.get(c0, 0, cp, perStep);
             }
             eb.get(off, e, 0, perStep);
-            Raw.get(dhNext, 0, dh, perStep);
+            NativeFloats.get(dhNext, 0, dh, perStep);
             for (int r = 0; r < bs; r++) {
                 int gb = r * g4;
                 int hb = r * n;
@@ -142,7 +142,7 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
                     dc[hb + j] = dct * f;
                 }
             }
-            Raw.put(d, block, dz, gOff);
+            NativeFloats.put(d, block, dz, gOff);
             if (s > end) {
                 // dL/dH_{s-1} from the recurrence: dZ_s RW^T
                 Gemm.sgemm(false, false, bs, n, g4, 1f, dz.at(gOff), g4, rwT, n, 0f, dhNext.at(0), n);

@@ -1,7 +1,7 @@
 package rnnlab.model;
 
 import rnnlab.kernels.Bulk;
-import rnnlab.kernels.Raw;
+import rnnlab.kernels.NativeFloats;
 import rnnlab.kernels.RowLookup;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A recurrent layer whose time steps run on raw buffers ({@link Raw}). This class does what the gated
+ * A recurrent layer whose time steps run on raw buffers ({@link NativeFloats}). This class does what the gated
  * layers share: the input projection {@code X W + b} of every step at once into {@link #gates}, the
  * carried state into {@link #h0}, the output from {@link #hidden}, and after the subclass has filled
  * {@link #dz} with the pre-activation gradients, the parameter and input gradients. A subclass writes
@@ -28,19 +28,19 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
     public static final String STATE_H = "h";
 
     /** Gate pre-activations, then activations, [T, batch, gates*n]. */
-    final Raw.Buf gates = new Raw.Buf();
+    final NativeFloats.Buf gates = new NativeFloats.Buf();
     /** H_t for every step, [T, batch, n]. */
-    final Raw.Buf hidden = new Raw.Buf();
+    final NativeFloats.Buf hidden = new NativeFloats.Buf();
     /** The carried state H_{-1} (zeros without one), [batch, n]. */
-    final Raw.Buf h0 = new Raw.Buf();
+    final NativeFloats.Buf h0 = new NativeFloats.Buf();
     /** dL/d(pre-activations), [T, batch, gates*n], filled by {@link #backwardSteps}. */
-    final Raw.Buf dz = new Raw.Buf();
+    final NativeFloats.Buf dz = new NativeFloats.Buf();
     /** dL/dH_{t-1} flowing back through the recurrence, [batch, n]. */
-    final Raw.Buf dhNext = new Raw.Buf();
+    final NativeFloats.Buf dhNext = new NativeFloats.Buf();
 
     /** The recurrent weights for the forward steps, [n, width] row-major with leading dimension {@link #rwLd}. */
-    final Raw.Buf rwPadded = new Raw.Buf();
-    /** {@link Raw#paddedLd} of the width; {@link #recurrentLd} says whether the subclass takes it. */
+    final NativeFloats.Buf rwPadded = new NativeFloats.Buf();
+    /** {@link NativeFloats#paddedLd} of the width; {@link #recurrentLd} says whether the subclass takes it. */
     int rwLd;
 
     /** The last forward pass: its input (training passes only), whether it had a state, its shape. */
@@ -67,7 +67,7 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
 
     /** The leading dimension the subclass's forward steps take the recurrent weights with: padded by default. */
     int recurrentLd(int width) {
-        return Raw.paddedLd(width);
+        return NativeFloats.paddedLd(width);
     }
 
     /**
@@ -104,21 +104,21 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
             INDArray zx = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, new long[] {rows, width}, 'c');
             project(x, w, zx, workspaceMgr);
             zx.addiRowVector(b);
-            Raw.copy(Raw.pointer(zx), gates.at(0), rows * width);
+            NativeFloats.copy(NativeFloats.pointer(zx), gates.at(0), rows * width);
         }
         hidden.ensure(rows * units);
         fwdHasState = hIn != null;
         load(hIn, h0, (long) batch * units);
         rwLd = recurrentLd(width);
-        rwRows = Raw.scratch(rwRows, units * rwLd);
-        memory = Raw.rowsInto(rw, memory, rwRows, rwLd);
+        rwRows = NativeFloats.scratch(rwRows, units * rwLd);
+        memory = NativeFloats.rowsInto(rw, memory, rwRows, rwLd);
         rwPadded.ensure((long) units * rwLd);
-        Raw.put(rwRows, units * rwLd, rwPadded, 0);
+        NativeFloats.put(rwRows, units * rwLd, rwPadded, 0);
         forwardSteps(rwPadded.at(0), state);
 
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {steps, batch, units}, 'c');
-        Raw.copy(hidden.at(0), Raw.pointer(out), rows * units);
+        NativeFloats.copy(hidden.at(0), NativeFloats.pointer(out), rows * units);
         fwdInput = training ? input : null;
         return fromTimeMajor(out);
     }
@@ -136,7 +136,7 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
      * training step, and the copy into {@link #gates} another pass).
      */
     private void lookUp(int[] ids, INDArray w, INDArray b) {
-        row = Raw.scratch(row, width);
+        row = NativeFloats.scratch(row, width);
         float[] bias = Bulk.floats(b);
         wLookup.of(w, ids.length);
         for (int r = 0; r < ids.length; r++) {
@@ -144,25 +144,25 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
             for (int j = 0; j < width; j++) {
                 row[j] += bias[j];
             }
-            Raw.put(row, width, gates, (long) r * width);
+            NativeFloats.put(row, width, gates, (long) r * width);
         }
     }
 
     /** Copies a carried state into {@code into}, or zeros it when there is none. */
-    static void load(INDArray state, Raw.Buf into, long n) {
+    static void load(INDArray state, NativeFloats.Buf into, long n) {
         into.ensure(n);
         if (state != null) {
-            Raw.copy(Raw.pointer(state.castTo(DataType.FLOAT).dup('c')), into.at(0), n);
+            NativeFloats.copy(NativeFloats.pointer(state.castTo(DataType.FLOAT).dup('c')), into.at(0), n);
         } else {
             into.zero(n);
         }
     }
 
     /** A detached copy (outside any workspace) of {@code n} floats at {@code offset} of {@code from}. */
-    INDArray detached(Raw.Buf from, long offset) {
+    INDArray detached(NativeFloats.Buf from, long offset) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray a = Nd4j.create(DataType.FLOAT, new long[] {batch, units}, 'c');
-            Raw.copy(from.at(offset), Raw.pointer(a), (long) batch * units);
+            NativeFloats.copy(from.at(offset), NativeFloats.pointer(a), (long) batch * units);
             return a;
         }
     }
@@ -193,7 +193,7 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         dz.zero(rows * width);
         dhNext.ensure(perStep);
         dhNext.zero(perStep);
-        backwardSteps(Raw.pointer(workspaceMgr.dup(ArrayType.BP_WORKING_MEM, rw.transpose(), 'c')), Raw.buffer(eps), end);
+        backwardSteps(NativeFloats.pointer(workspaceMgr.dup(ArrayType.BP_WORKING_MEM, rw.transpose(), 'c')), NativeFloats.buffer(eps), end);
 
         INDArray dzArray = copy(dz, rows, width, workspaceMgr);
         INDArray hs = copy(hidden, rows, units, workspaceMgr);
@@ -205,9 +205,9 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
     }
 
     /** A [rows, cols] working array holding the first rows*cols floats of {@code from}. */
-    static INDArray copy(Raw.Buf from, long rows, long cols, LayerWorkspaceMgr workspaceMgr) {
+    static INDArray copy(NativeFloats.Buf from, long rows, long cols, LayerWorkspaceMgr workspaceMgr) {
         INDArray a = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, new long[] {rows, cols}, 'c');
-        Raw.copy(from.at(0), Raw.pointer(a), rows * cols);
+        NativeFloats.copy(from.at(0), NativeFloats.pointer(a), rows * cols);
         return a;
     }
 

@@ -61,7 +61,7 @@ public abstract class RecurrentConf extends BaseRecurrentLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
-        return Confs.wire(createLayer(conf, networkDataType), this, conf, trainingListeners, layerIndex, layerParamsView,
+        return LayerConfigs.wire(createLayer(conf, networkDataType), this, conf, trainingListeners, layerIndex, layerParamsView,
                 initializeParams);
     }
 

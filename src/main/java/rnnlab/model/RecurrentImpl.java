@@ -2,7 +2,7 @@ package rnnlab.model;
 
 import rnnlab.kernels.Gemm;
 import rnnlab.kernels.Bulk;
-import rnnlab.kernels.Raw;
+import rnnlab.kernels.NativeFloats;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -133,22 +133,22 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
 
     /**
      * {@code dz} itself, or when its rows are a multiple of 2 KB apart, a copy whose rows are one cache line further
-     * apart ({@link Raw#paddedLd}), as a view of its first columns. The recurrent weights' gradient multiplies
+     * apart ({@link NativeFloats#paddedLd}), as a view of its first columns. The recurrent weights' gradient multiplies
      * {@code dz} transposed, and oneDNN's sgemm ran that product at 38 GFLOP/s with rows 4 KB apart (the LSTM's 1,024
      * pre-activations) and 61 with 2 KB (the RNN's 512), 77-85 with the rows padded, on one Zen 3 core. The same
      * bits either way (a test).
      */
     static INDArray paddedRows(INDArray dz, LayerWorkspaceMgr workspaceMgr) {
         int cols = (int) dz.size(1);
-        int ld = Raw.paddedLd(cols);
-        if (ld == cols || dz.dataType() != DataType.FLOAT || !Raw.isDenseC(dz)) {
+        int ld = NativeFloats.paddedLd(cols);
+        if (ld == cols || dz.dataType() != DataType.FLOAT || !NativeFloats.isDenseC(dz)) {
             return dz;
         }
         int rows = (int) dz.size(0);
         INDArray padded = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
                 new long[] {rows, ld}, 'c');
-        Raw.Buf into = Raw.Buf.wrap(padded);
-        Raw.copyRows(Raw.pointer(dz), rows, cols, into, ld);
+        NativeFloats.Buf into = NativeFloats.Buf.wrap(padded);
+        NativeFloats.copyRows(NativeFloats.pointer(dz), rows, cols, into, ld);
         return padded.get(all(), interval(0, cols));
     }
 
@@ -157,8 +157,8 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         int rows = (int) into.size(0);
         int width = (int) into.size(1);
         // row by row through the array's memory: Nd4j.create(float[]) and data().asFloat() go element by element
-        INDArray dense = Raw.dense(dz);
-        java.nio.FloatBuffer g = Raw.buffer(dense);
+        INDArray dense = NativeFloats.dense(dz);
+        java.nio.FloatBuffer g = NativeFloats.buffer(dense);
         float[] row = new float[width];
         float[] acc = new float[rows * width];
         for (int r = 0; r < ids.length; r++) {
@@ -173,7 +173,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
             }
         }
         INDArray sum = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
-        Raw.buffer(sum).put(acc);
+        NativeFloats.buffer(sum).put(acc);
         into.assign(sum);
     }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
-import rnnlab.core.Prepared;
+import rnnlab.core.ConfiguredRun;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
 import rnnlab.core.ResultsCsv;
@@ -381,7 +381,7 @@ public final class Search {
             StartOrder order) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(values);
-        Prepared prepared = Experiments.prepare(entry.name(), projectDir, profile, all, outDir.toString()); // a bad value ends here
+        ConfiguredRun prepared = Experiments.prepare(entry.name(), projectDir, profile, all, outDir.toString()); // a bad value ends here
         if (pool == null) {
             prepared.execute();
             return;

@@ -33,8 +33,8 @@ class ExperimentsTest {
                 c.assertAllRead();
             }
         }
-        UserError unknown = assertThrows(UserError.class, () -> Experiments.create("Redraw"));
-        assertTrue(unknown.getMessage().startsWith("Unknown experiment 'Redraw'; valid: DigitSumSrn, DigitSumLstm"));
+        UserError unknown = assertThrows(UserError.class, () -> Experiments.create("PerplexityPlots"));
+        assertTrue(unknown.getMessage().startsWith("Unknown experiment 'PerplexityPlots'; valid: DigitSumSrn, DigitSumLstm"));
     }
 
     /** What stats/Figures held. */

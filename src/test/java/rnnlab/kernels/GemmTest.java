@@ -112,9 +112,9 @@ class GemmTest {
     /** The padded leading dimensions of the recurrent kernels change where rows live, not a single bit of a product. */
     @Test
     void paddedRowsGiveTheSameBits() {
-        assertEquals(1040, Raw.paddedLd(1024));
-        assertEquals(528, Raw.paddedLd(512));
-        assertEquals(768, Raw.paddedLd(768));
+        assertEquals(1040, NativeFloats.paddedLd(1024));
+        assertEquals(528, NativeFloats.paddedLd(512));
+        assertEquals(768, NativeFloats.paddedLd(768));
         Random r = new Random(7);
         for (Gemm.Library lib : Gemm.Library.values()) {
             // the LSTM's step, H RW with RW 256 x 1024, and its weight gradient, dZ^T H over 35 x 31 rows
@@ -127,17 +127,17 @@ class GemmTest {
                 float[] b = new float[rowsB * n];
                 for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
                 for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
-                Raw.Buf aDense = new Raw.Buf().ensure(a.length);
-                Raw.Buf bDense = new Raw.Buf().ensure(b.length);
+                NativeFloats.Buf aDense = new NativeFloats.Buf().ensure(a.length);
+                NativeFloats.Buf bDense = new NativeFloats.Buf().ensure(b.length);
                 aDense.buf().put(0, a);
                 bDense.buf().put(0, b);
-                Raw.Buf aPad = new Raw.Buf();
-                Raw.Buf bPad = new Raw.Buf();
-                int lda = Raw.paddedLd(colsA), ldb = Raw.paddedLd(n);
-                Raw.copyRows(aDense.view(0), rowsA, colsA, aPad, lda);
-                Raw.copyRows(bDense.view(0), rowsB, n, bPad, ldb);
-                Raw.Buf c1 = new Raw.Buf().ensure((long) m * n);
-                Raw.Buf c2 = new Raw.Buf().ensure((long) m * n);
+                NativeFloats.Buf aPad = new NativeFloats.Buf();
+                NativeFloats.Buf bPad = new NativeFloats.Buf();
+                int lda = NativeFloats.paddedLd(colsA), ldb = NativeFloats.paddedLd(n);
+                NativeFloats.copyRows(aDense.view(0), rowsA, colsA, aPad, lda);
+                NativeFloats.copyRows(bDense.view(0), rowsB, n, bPad, ldb);
+                NativeFloats.Buf c1 = new NativeFloats.Buf().ensure((long) m * n);
+                NativeFloats.Buf c2 = new NativeFloats.Buf().ensure((long) m * n);
                 Gemm.sgemm(lib, ta, false, m, n, k, 1f, aDense.at(0), colsA, bDense.at(0), n, 0f, c1.at(0), n);
                 Gemm.sgemm(lib, ta, false, m, n, k, 1f, aPad.at(0), lda, bPad.at(0), ldb, 0f, c2.at(0), n);
                 for (int i = 0; i < m * n; i++) {

@@ -12,8 +12,8 @@ import rnnlab.core.Catalog;
  * Redraws the language models' perplexity plots of a results folder from their CSVs alone ({@code -Dexp=scoreboard}),
  * with the same code their runs draw them with: a plot's look can change without retraining.
  */
-public final class Redraw {
-    private Redraw() {
+public final class PerplexityPlots {
+    private PerplexityPlots() {
     }
 
     /** Redraws every perplexity plot whose CSV is in {@code dir}; returns the files drawn. */

@@ -12,8 +12,8 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Layer configurations made from DL4J's builders, for the project's subclasses of DL4J's layers. */
-public final class Confs {
-    private Confs() {
+public final class LayerConfigs {
+    private LayerConfigs() {
     }
 
     /**

@@ -7,19 +7,19 @@ import java.util.Map;
  * An experiment with its configuration read and validated and its output folder checked, ready to run:
  * what {@code -Dexp=NAME} and each search candidate do before any training.
  */
-public record Prepared(Run run, Experiment.Configured configured) {
+public record ConfiguredRun(Run run, Experiment.Configured configured) {
 
     /**
      * Loads {@code experiments/NAME.properties} in {@code profile} with {@code overrides}, lets the experiment
      * {@code name} ({@code experiment}) validate it, and checks that {@code out} (or the profile's default folder
      * when null) can be written.
      */
-    public static Prepared of(String name, Experiment experiment, Path projectDir, String profile,
+    public static ConfiguredRun of(String name, Experiment experiment, Path projectDir, String profile,
             Map<String, String> overrides, String out) {
         Config config = Config.load(projectDir.resolve("experiments"), name, profile, overrides);
         Experiment.Configured configured = experiment.configure(config);
         config.assertAllRead();
-        return new Prepared(Run.create(name, config, projectDir, out), configured);
+        return new ConfiguredRun(Run.create(name, config, projectDir, out), configured);
     }
 
     public void execute() throws Exception {

@@ -9,13 +9,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Raw float memory for the recurrent layers' inner loops. Small recurrent steps are dominated by the
+ * NativeFloats float memory for the recurrent layers' inner loops. Small recurrent steps are dominated by the
  * fixed cost of each ND4J op (tens of microseconds against nanoseconds of arithmetic), so the layers
  * run their per-time-step work on native buffers: one {@code sgemm} through JavaCPP for each matrix
  * product ({@link Gemm}: oneDNN's, or OpenBLAS's) and plain Java loops over direct buffers for the element-wise work.
  */
-public final class Raw {
-    private Raw() {
+public final class NativeFloats {
+    private NativeFloats() {
     }
 
     /** A growable native float buffer owned by one layer, reused across calls. */
@@ -46,7 +46,7 @@ public final class Raw {
             return new FloatPointer(ptr).position(offset);
         }
 
-        /** A buffer over a dense FLOAT array's own memory (see {@link Raw#pointer}); the array must outlive it. */
+        /** A buffer over a dense FLOAT array's own memory (see {@link NativeFloats#pointer}); the array must outlive it. */
         public static Buf wrap(INDArray a) {
             Buf b = new Buf();
             b.ptr = pointer(a);
