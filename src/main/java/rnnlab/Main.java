@@ -13,9 +13,9 @@ import rnnlab.checkpoints.Checkpoint;
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
+import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Modules;
 import rnnlab.core.Options;
-import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
@@ -24,9 +24,11 @@ import rnnlab.jobs.ChildJvm;
 import rnnlab.jobs.Jobs;
 import rnnlab.jobs.Task;
 import rnnlab.jobs.Worker;
+import rnnlab.jobs.Workers;
 import rnnlab.kernels.Gemm;
 import rnnlab.saved.ModelCommands;
 import rnnlab.search.Search;
+import rnnlab.ui.TrainingUi;
 
 /**
  * Entry point for {@code mvn -q exec:java -Dexp=NAME}: it says what runs where, and nothing else. A user's mistake ends
@@ -55,7 +57,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (Worker.isWorker()) {
-            System.exit(Worker.serve(TASK)); // a worker JVM of -Djobs=N (rnnlab.jobs.Workers)
+            System.exit(Worker.serve(TASK)); // a worker JVM of -Djobs=N (Workers)
         }
         if (!ChildJvm.isChild()) {
             // the work runs in a JVM of its own, whose environment carries the BLAS core type (rnnlab.kernels.BlasCore)
@@ -127,7 +129,7 @@ public final class Main {
         }
         switch (exp) {
             case "ui" -> {
-                return; // the stored runs are served until Ctrl-C (rnnlab.ui.TrainingUi)
+                return; // the stored runs are served until Ctrl-C (TrainingUi)
             }
             case "list" -> {
                 Experiments.list(out);

@@ -6,23 +6,38 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Cli;
+import rnnlab.core.Markdown;
+import rnnlab.core.Modules;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.Threads;
+import rnnlab.jobs.ChildJvm;
+import rnnlab.jobs.Jobs;
 
 /** The command line as a user meets it: exit codes, one-line errors, nothing half-written, a quick run's files. */
 class MainTest {
@@ -89,7 +104,7 @@ class MainTest {
 
     @Test
     void theTrainingUiOutsideItsProfileSaysHowToGetIt() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(!classExists(rnnlab.core.Modules.UI.className()), "built with the ui profile");
+        Assumptions.assumeTrue(!classExists(Modules.UI.className()), "built with the ui profile");
         System.setProperty("ui", "9000");
         try {
             assertOneLineError(run("HelloOhlolRnn", "quick", null, Map.of()), "mvn -Pui", "-Dexp=HelloOhlolRnn -Dui=9000");
@@ -255,7 +270,7 @@ class MainTest {
     @CsvSource({"PtbWordRnn", "PtbWordLstm"})
     void wordModelRunsWriteTheirTablesAndPlots(String exp, @TempDir Path tmp) throws Exception {
         // the baseline on one thread, said outright: without -Dthreads a PTB run here gets every core (Threads.forJob)
-        List<String> oneThread = new java.util.ArrayList<>();
+        List<String> oneThread = new ArrayList<>();
         Outcome r = withThreads("1", oneThread, () -> run(exp, "quick", tmp.toString(),
                 kv("epochs", "2", "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3")));
         assertEquals(0, r.code(), r.err());
@@ -276,7 +291,7 @@ class MainTest {
             // two threads (what a PTB job gets where a core is free: Threads.forJob) give the same bits as one. Both in
             // JVMs of their own started as a user's run is, without Surefire's OMP_NUM_THREADS=1: with it libnd4j keeps
             // one master thread whatever is set, and its numbers differ in the last digits from a JVM started without it
-            org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one core");
+            Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one core");
             Path one = tmp.resolve("one-thread");
             Path two = tmp.resolve("two-threads");
             assertEquals(THREADS_1, runOnThreads(exp, one, "1"), "the baseline trained on one thread");
@@ -293,16 +308,16 @@ class MainTest {
      * variables Surefire sets; returns the thread settings in force as it started ({@link AtStart}).
      */
     private static String runOnThreads(String exp, Path out, String n) throws Exception {
-        Map<String, String> props = new LinkedHashMap<>(rnnlab.jobs.ChildJvm.passedProperties());
+        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
         props.putAll(kv("exp", exp, "profile", "quick", "out", out.toString(), "threads", n, "epochs", "2",
                 "max_train_tokens", "3000", "max_eval_tokens", "1500", "gen_len", "3"));
-        ProcessBuilder pb = rnnlab.jobs.ChildJvm.builder(AtStart.class.getName(), props, List.of("-Xmx2g"))
+        ProcessBuilder pb = ChildJvm.builder(AtStart.class.getName(), props, List.of("-Xmx2g"))
                 .redirectErrorStream(true);
         pb.environment().remove("OMP_NUM_THREADS");
         pb.environment().remove("OPENBLAS_NUM_THREADS");
         Process child = pb.start();
         String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), log);
+        assertTrue(child.waitFor(5, TimeUnit.MINUTES), log);
         assertEquals(0, child.exitValue(), log);
         List<String> said = log.lines().filter(l -> l.startsWith(AtStart.SAYS)).toList();
         assertEquals(1, said.size(), log);
@@ -316,7 +331,7 @@ class MainTest {
      * {@code body} under {@code -Dthreads=N}; {@code seen} gets the thread settings in force ({@link
      * rnnlab.core.Threads#describe}) on the training thread as each experiment starts (its "=== NAME" line).
      */
-    static <T> T withThreads(String n, List<String> seen, java.util.concurrent.Callable<T> body) throws Exception {
+    static <T> T withThreads(String n, List<String> seen, Callable<T> body) throws Exception {
         AutoCloseable watch = threadsAtStart(seen::add);
         System.setProperty("threads", n);
         try {
@@ -324,19 +339,19 @@ class MainTest {
         } finally {
             watch.close();
             System.clearProperty("threads");
-            rnnlab.core.Threads.apply(1);
+            Threads.apply(1);
         }
     }
 
     /** Hands {@code seen} the thread settings in force as each experiment starts, until closed. */
-    static AutoCloseable threadsAtStart(java.util.function.Consumer<String> seen) {
-        ch.qos.logback.classic.Logger main = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(rnnlab.jobs.Jobs.class);
-        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> atStart =
-                new ch.qos.logback.core.AppenderBase<>() {
+    static AutoCloseable threadsAtStart(Consumer<String> seen) {
+        Logger main = (Logger) LoggerFactory.getLogger(Jobs.class);
+        AppenderBase<ILoggingEvent> atStart =
+                new AppenderBase<>() {
                     @Override
-                    protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+                    protected void append(ILoggingEvent e) {
                         if (e.getFormattedMessage().startsWith("=== ")) {
-                            seen.accept(rnnlab.core.Threads.describe()); // on the thread that logs it, which trains next
+                            seen.accept(Threads.describe()); // on the thread that logs it, which trains next
                         }
                     }
                 };
@@ -350,7 +365,7 @@ class MainTest {
         static final String SAYS = "threads at the start: ";
 
         public static void main(String[] args) throws Exception {
-            rnnlab.jobs.ChildJvm.watchParent();
+            ChildJvm.watchParent();
             threadsAtStart(t -> System.out.println(SAYS + t));
             int code = Main.run(Cli.fromEnvironment(), Path.of("").toAbsolutePath(), System.out, System.err);
             System.out.flush();
@@ -359,7 +374,7 @@ class MainTest {
     }
 
     /** A CSV's rows but its timings and memory, which differ run to run. */
-    private static List<String> withoutTimings(Path csv) throws java.io.IOException {
+    private static List<String> withoutTimings(Path csv) throws IOException {
         return Files.readAllLines(csv).stream()
                 .filter(l -> !l.contains("seconds") && !l.contains("tokens_per_second") && !l.contains("_rss") && !l.contains("_ms,"))
                 .toList();
@@ -387,7 +402,7 @@ class MainTest {
         double meanLoss = (cell.get("seed=0", "final", "final_loss").orElseThrow()
                 + cell.get("seed=1", "final", "final_loss").orElseThrow()) / 2;
         assertTrue(board.contains("| [HelloOhlolRnnCell](HelloOhlolRnnCell.md) |"), board);
-        assertTrue(board.contains("final loss: " + rnnlab.core.Markdown.f(meanLoss, 3) + " (2) |"), board);
+        assertTrue(board.contains("final loss: " + Markdown.f(meanLoss, 3) + " (2) |"), board);
         assertTrue(board.contains("[loss](HelloOhlolRnnCell-loss.png)"), board);
     }
 

@@ -1,5 +1,6 @@
 package rnnlab.checkpoints;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,18 +12,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Options;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
-import rnnlab.core.AtomicFiles;
 
 /**
  * A job's training state on disk, so that a stopped run resumes where it was: one file per experiment setting and
@@ -146,10 +149,10 @@ public final class Checkpoint {
             say.accept("checkpoint " + file + " cannot be read (" + e.getMessage() + "); starting over");
             return Optional.empty();
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all))) {
             // a file cut off inside the magic is one of ours, truncated; one that begins otherwise is not ours
             int head = Math.min(all.length, HEAD.length);
-            if (!java.util.Arrays.equals(all, 0, head, HEAD, 0, head)) {
+            if (!Arrays.equals(all, 0, head, HEAD, 0, head)) {
                 say.accept("checkpoint " + file + " is not a checkpoint of this suite; starting over");
                 return Optional.empty();
             }
@@ -162,8 +165,8 @@ public final class Checkpoint {
                 throw new IOException("not a whole checkpoint");
             }
             int bodyLength = all.length - 20;
-            byte[] expected = java.util.Arrays.copyOfRange(all, bodyLength, all.length);
-            if (!MessageDigest.isEqual(expected, sha1(java.util.Arrays.copyOf(all, bodyLength)))) {
+            byte[] expected = Arrays.copyOfRange(all, bodyLength, all.length);
+            if (!MessageDigest.isEqual(expected, sha1(Arrays.copyOf(all, bodyLength)))) {
                 say.accept("checkpoint " + file + " is corrupt (its SHA-1 does not match); starting over");
                 return Optional.empty();
             }
@@ -211,7 +214,7 @@ public final class Checkpoint {
         try {
             return fingerprint(source);
         } catch (IOException | RuntimeException e) {
-            return "unreadable-" + java.util.UUID.randomUUID();
+            return "unreadable-" + UUID.randomUUID();
         }
     }
 

@@ -2,7 +2,9 @@ package rnnlab.core;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,10 +71,10 @@ public final class AtomicFiles {
 
     /** What the file system said, without Java's exception names. */
     static String reason(Exception e) {
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getFile() + ": " + fse.getReason();
         }
-        if (e instanceof java.nio.file.AccessDeniedException || e instanceof SecurityException) {
+        if (e instanceof AccessDeniedException || e instanceof SecurityException) {
             return "permission denied";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

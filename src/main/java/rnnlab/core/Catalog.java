@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -165,7 +166,7 @@ public final class Catalog {
                 about.put(key, e.getValue().strip());
             } else {
                 throw new UserError(file + ": unknown key " + e.getKey() + "; the facts are about."
-                        + String.join(", about.", new java.util.TreeSet<>(KEYS)) + " and about.figure.N");
+                        + String.join(", about.", new TreeSet<>(KEYS)) + " and about.figure.N");
             }
         }
         String description = required(file, about, "description");

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * What the user asked for on the command line: {@code -Dexp}, {@code -Dprofile}, {@code -Dout},
@@ -30,7 +32,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
      */
     public static final List<String> RUNTIME_KEYS = Options.RUNTIME_KEYS;
 
-    public static final List<String> RESERVED = java.util.stream.Stream.of(List.of("exp", "profile", "out"),
+    public static final List<String> RESERVED = Stream.of(List.of("exp", "profile", "out"),
             RUNTIME_KEYS, SEARCH_KEYS).flatMap(List::stream).toList();
 
     /** A command line without search options. */
@@ -85,7 +87,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
                 }
             }
         } else {
-            for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+            for (String key : new TreeSet<>(props.stringPropertyNames())) {
                 if (!isForeign(key)) {
                     given.put(key, props.getProperty(key));
                 }

@@ -1,5 +1,7 @@
 package rnnlab.core;
 
+import java.util.List;
+
 /**
  * One experiment: a tutorial's model and training run. {@link #configure} reads and validates every
  * hyperparameter before anything runs or is written; {@link Configured#run} then trains and reports.
@@ -16,13 +18,13 @@ public interface Experiment {
          * The experiment's jobs, one setting and seed each ({@code length=20;seed=3}), in the order its pages list
          * them; empty when it runs as one job (see {@code rnnlab.jobs.Units}).
          */
-        default java.util.List<String> units() {
-            return java.util.List.of();
+        default List<String> units() {
+            return List.of();
         }
 
         /** {@code body}, whose jobs are {@code units}. */
-        static Configured of(java.util.List<String> units, Configured body) {
-            java.util.List<String> copy = java.util.List.copyOf(units);
+        static Configured of(List<String> units, Configured body) {
+            List<String> copy = List.copyOf(units);
             return new Configured() {
                 @Override
                 public void run(Run run) throws Exception {
@@ -30,7 +32,7 @@ public interface Experiment {
                 }
 
                 @Override
-                public java.util.List<String> units() {
+                public List<String> units() {
                     return copy;
                 }
             };

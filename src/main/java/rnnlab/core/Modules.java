@@ -2,6 +2,7 @@ package rnnlab.core;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.List;
 
 /**
  * The optional modules, each built only with its Maven profile so that the default install stays lean: DL4J's
@@ -24,7 +25,7 @@ public final class Modules {
      * What Spark needs opened on Java 17, as its own launcher passes them: the child JVM of {@code -Drunner=spark} gets
      * them (the pom's {@code spark.opens} gives the same to the spark profile's tests).
      */
-    public static final java.util.List<String> SPARK_JVM_FLAGS = java.util.List.of("-XX:+IgnoreUnrecognizedVMOptions",
+    public static final List<String> SPARK_JVM_FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",

@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,9 +54,9 @@ public final class ResultsCsv {
      * Each setting's last value of {@code metric}: its "final" row if it has one, else the row of its highest
      * epoch; settings in the order they first appear, those without the metric left out.
      */
-    public java.util.LinkedHashMap<String, Double> last(String metric) {
-        java.util.LinkedHashMap<String, Double> out = new java.util.LinkedHashMap<>();
-        java.util.Map<String, Double> epochOf = new java.util.HashMap<>();
+    public LinkedHashMap<String, Double> last(String metric) {
+        LinkedHashMap<String, Double> out = new LinkedHashMap<>();
+        Map<String, Double> epochOf = new HashMap<>();
         for (Row r : rows) {
             if (!r.metric.equals(metric)) {
                 continue;

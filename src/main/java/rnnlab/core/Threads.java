@@ -1,5 +1,7 @@
 package rnnlab.core;
 
+import java.util.Set;
+
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
@@ -24,7 +26,7 @@ public final class Threads {
      * The numbers are the same bits on one thread or two (a test compares them), so the count is not part of a job's
      * identity.
      */
-    public static final java.util.Set<String> SPLIT = java.util.Set.of("PtbWordRnn", "PtbWordLstm");
+    public static final Set<String> SPLIT = Set.of("PtbWordRnn", "PtbWordLstm");
 
     /**
      * The threads a job of {@code experiment} gets when {@code workers} jobs share {@code cores}: its share of the cores

@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -72,12 +75,12 @@ public final class CharCorpus {
 
     /** The first {@code n} tokens (all of them if fewer), as the tutorials' {@code corpus[:max_tokens]}. */
     public int[] head(int n) {
-        return java.util.Arrays.copyOf(ids, Math.min(n, ids.length));
+        return Arrays.copyOf(ids, Math.min(n, ids.length));
     }
 
     /** The tokens after the first {@code n}. */
     public int[] tail(int n) {
-        return java.util.Arrays.copyOfRange(ids, Math.min(n, ids.length), ids.length);
+        return Arrays.copyOfRange(ids, Math.min(n, ids.length), ids.length);
     }
 
     /** Decodes ids to text (character tokens concatenate). */
@@ -107,7 +110,7 @@ public final class CharCorpus {
         }
         List<String> tokens = new ArrayList<>();
         for (String line : lines) {
-            String clean = NON_LETTERS.matcher(line).replaceAll(" ").strip().toLowerCase(java.util.Locale.ROOT);
+            String clean = NON_LETTERS.matcher(line).replaceAll(" ").strip().toLowerCase(Locale.ROOT);
             clean.codePoints().forEach(cp -> tokens.add(new String(Character.toChars(cp))));
         }
         return byFrequency(tokens);
@@ -160,7 +163,7 @@ public final class CharCorpus {
         text = text.replace('\n', ' ').replace('\r', ' ');
         List<String> chars = new ArrayList<>();
         text.codePoints().forEach(cp -> chars.add(new String(Character.toChars(cp))));
-        List<String> vocab = new ArrayList<>(new java.util.LinkedHashSet<>(chars.subList(0, Math.min(vocabChars, chars.size()))));
+        List<String> vocab = new ArrayList<>(new LinkedHashSet<>(chars.subList(0, Math.min(vocabChars, chars.size()))));
         boolean needsUnk = chars.stream().skip(Math.min(vocabChars, chars.size())).anyMatch(c -> !vocab.contains(c));
         if (needsUnk) {
             vocab.add(UNK);

@@ -1,9 +1,9 @@
 package rnnlab.data;
 
-import rnnlab.kernels.Bulk;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -141,7 +141,7 @@ public final class CharLmIterator implements DataSetIterator {
     /** The next batch as ids (advances the iterator). */
     public Ids nextIds() {
         if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
+            throw new NoSuchElementException();
         }
         return epoch.get(cursor++);
     }

@@ -1,11 +1,17 @@
 package rnnlab.data;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,9 +19,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLException;
+
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Options;
 import rnnlab.core.UserError;
-import rnnlab.core.AtomicFiles;
 
 /**
  * The public corpora, each known by its URL and SHA-1 (d2l's {@code DATA_HUB}). {@link #fetch} looks in
@@ -64,7 +72,7 @@ public final class DataHub {
         }
         List<Path> mirrors = new ArrayList<>();
         if (spec != null && !spec.isBlank()) {
-            for (String part : spec.split(java.io.File.pathSeparator)) {
+            for (String part : spec.split(File.pathSeparator)) {
                 if (!part.isBlank()) {
                     mirrors.add(Path.of(part.trim()));
                 }
@@ -123,19 +131,19 @@ public final class DataHub {
     /** What went wrong with a download, in words: the host, the connection, the status, not a bare exception. */
     static String cause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.UnknownHostException) {
+            if (t instanceof UnknownHostException) {
                 return "host not found: " + t.getMessage() + "; is this machine offline or without DNS?";
             }
-            if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.SocketTimeoutException) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof SocketTimeoutException) {
                 return "no answer in time: the network is down or a firewall drops the connection";
             }
-            if (t instanceof java.net.ConnectException) {
+            if (t instanceof ConnectException) {
                 return "connection refused or no route to the host: no network, or a proxy is needed";
             }
-            if (t instanceof javax.net.ssl.SSLException) {
+            if (t instanceof SSLException) {
                 return "the secure connection failed: " + t.getMessage();
             }
-            if (t instanceof java.net.http.HttpTimeoutException) {
+            if (t instanceof HttpTimeoutException) {
                 return "the download timed out";
             }
         }

@@ -4,17 +4,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
+import rnnlab.core.Markdown;
+import rnnlab.core.ProcessMemory;
+import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
@@ -24,9 +32,6 @@ import rnnlab.lm.LanguageModel;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.ScratchRnn;
 import rnnlab.lm.WordRnnModel;
-import rnnlab.core.AtomicFiles;
-import rnnlab.core.Markdown;
-import rnnlab.core.ResultsCsv;
 import rnnlab.model.GradientClipping;
 
 /**
@@ -134,10 +139,10 @@ public final class Bench implements Experiment {
      * random operands.
      */
     static double productGflops(Product p, Gemm.Library lib) {
-        java.util.Random r = new java.util.Random(1);
-        org.bytedeco.javacpp.FloatPointer a = random(r, (long) p.m() * p.k());
-        org.bytedeco.javacpp.FloatPointer b = random(r, (long) p.k() * p.n());
-        org.bytedeco.javacpp.FloatPointer c = new org.bytedeco.javacpp.FloatPointer((long) p.m() * p.n());
+        Random r = new Random(1);
+        FloatPointer a = random(r, (long) p.m() * p.k());
+        FloatPointer b = random(r, (long) p.k() * p.n());
+        FloatPointer c = new FloatPointer((long) p.m() * p.n());
         int lda = p.transA() ? p.m() : p.k();
         int ldb = p.transB() ? p.k() : p.n();
         int reps = (int) Math.max(2, 1.5e9 / p.flop());
@@ -159,8 +164,8 @@ public final class Bench implements Experiment {
         return p.flop() / best / 1e9;
     }
 
-    private static org.bytedeco.javacpp.FloatPointer random(java.util.Random r, long n) {
-        org.bytedeco.javacpp.FloatPointer p = new org.bytedeco.javacpp.FloatPointer(n);
+    private static FloatPointer random(Random r, long n) {
+        FloatPointer p = new FloatPointer(n);
         for (long i = 0; i < n; i++) {
             p.put(i, r.nextFloat() - 0.5f);
         }
@@ -177,7 +182,7 @@ public final class Bench implements Experiment {
         if (m.name().equals("timemachine-rnn-h512")) {
             return new ScratchRnn(m.vocab(), m.hidden(), 0.1, 1.0, 0);
         }
-        CharRnnModel.Cell cell = CharRnnModel.Cell.valueOf(m.cell().toUpperCase(java.util.Locale.ROOT));
+        CharRnnModel.Cell cell = CharRnnModel.Cell.valueOf(m.cell().toUpperCase(Locale.ROOT));
         return new NetLanguageModel(CharRnnModel.build(cell, m.vocab(), m.hidden(), m.layers(), m.bidirectional(),
                 new Sgd(0.1), m.steps(), 0, true), m.vocab(), clip);
     }
@@ -215,7 +220,7 @@ public final class Bench implements Experiment {
             } while (elapsed < seconds);
             rates[w] = n * m.steps() * m.batch() / elapsed;
         }
-        java.util.Arrays.sort(rates);
+        Arrays.sort(rates);
         double median = repeats % 2 == 1 ? rates[repeats / 2] : (rates[repeats / 2 - 1] + rates[repeats / 2]) / 2;
         return new Result(m, median, rates[0], rates[repeats - 1], peakRssMb());
     }
@@ -231,7 +236,7 @@ public final class Bench implements Experiment {
 
     /** Peak resident memory of this JVM (VmHWM), in MB, or NaN where /proc is missing. */
     static double peakRssMb() {
-        return rnnlab.core.ProcessMemory.peakMb(ProcessHandle.current().pid());
+        return ProcessMemory.peakMb(ProcessHandle.current().pid());
     }
 
     static Map<String, Double> readPeer(Path file) {
@@ -256,9 +261,9 @@ public final class Bench implements Experiment {
     private void execute(Params p, Run run) {
         Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(p.peer());
         Map<String, Double> djl = p.djl() == null ? Map.of() : readPeer(p.djl());
-        Map<Product, Map<Gemm.Library, Double>> products = new java.util.LinkedHashMap<>();
+        Map<Product, Map<Gemm.Library, Double>> products = new LinkedHashMap<>();
         for (Product pr : PRODUCTS) {
-            Map<Gemm.Library, Double> g = new java.util.EnumMap<>(Gemm.Library.class);
+            Map<Gemm.Library, Double> g = new EnumMap<>(Gemm.Library.class);
             for (Gemm.Library lib : List.of(Gemm.Library.OPENBLAS, Gemm.Library.ONEDNN)) {
                 g.put(lib, productGflops(pr, lib));
             }

@@ -3,13 +3,14 @@ package rnnlab.experiments;
 import java.util.ArrayList;
 import java.util.List;
 
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
-import rnnlab.core.Run;
-import rnnlab.core.AtomicFiles;
 import rnnlab.core.Markdown;
-import rnnlab.report.Plots;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.Run;
+import rnnlab.model.Layers;
+import rnnlab.report.Plots;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
@@ -30,7 +31,7 @@ abstract class HelloOhlol implements Experiment {
     record EpochResult(int epoch, String predicted, double loss) {
     }
 
-    record Params(double lr, int epochs, List<Integer> seeds, boolean twoBiases, rnnlab.model.Layers layers) {
+    record Params(double lr, int epochs, List<Integer> seeds, boolean twoBiases, Layers layers) {
     }
 
     private final String name;
@@ -58,9 +59,9 @@ abstract class HelloOhlol implements Experiment {
     public Configured configure(Config c) {
         Params p = new Params(c.real("lr", 1e-12, 1e6), c.integer("epochs", 1, 1_000_000),
                 c.seeds("seeds"),
-                hasBiasesKey() && c.choice("biases", "two", "one").equals("two"), rnnlab.model.Layers.of(c));
-        if (p.layers() == rnnlab.model.Layers.DL4J && hasBiasesKey()) {
-            throw rnnlab.model.Layers.unsupported(c.experiment(), "its RNN cell is stepped by hand in explicit ND4J, as "
+                hasBiasesKey() && c.choice("biases", "two", "one").equals("two"), Layers.of(c));
+        if (p.layers() == Layers.DL4J && hasBiasesKey()) {
+            throw Layers.unsupported(c.experiment(), "its RNN cell is stepped by hand in explicit ND4J, as "
                     + "the tutorial's loop over nn.RNNCell; HelloOhlolRnn is the layer version");
         }
         return run -> execute(p, run);

@@ -16,8 +16,10 @@ import org.nd4j.linalg.learning.config.Adam;
 
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.TokenMeanXent;
+import rnnlab.model.Layers;
 import rnnlab.model.RecurrentParams;
 import rnnlab.model.TorchRnnCell;
+import rnnlab.model.TrainingHooks;
 import rnnlab.stats.Seeds;
 
 /** The tutorial's RNN-layer model: one whole-sequence RNN(4 -> 4), mean cross-entropy over the 5 steps. */
@@ -28,10 +30,10 @@ public final class HelloOhlolRnn extends HelloOhlol {
 
     /** The layer network, starting from the function {@code cell} computes (weights transposed, biases summed). */
     static MultiLayerNetwork network(TorchRnnCell cell, double lr) {
-        return network(cell, lr, rnnlab.model.Layers.PROJECT);
+        return network(cell, lr, Layers.PROJECT);
     }
 
-    static MultiLayerNetwork network(TorchRnnCell cell, double lr, rnnlab.model.Layers layers) {
+    static MultiLayerNetwork network(TorchRnnCell cell, double lr, Layers layers) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
                 .updater(new Adam(lr)).weightInit(WeightInit.ZERO).list()
                 .layer(layers.rnn(4, 4))
@@ -56,7 +58,7 @@ public final class HelloOhlolRnn extends HelloOhlol {
     }
 
     private static List<EpochResult> train(MultiLayerNetwork net, Params p) {
-        rnnlab.model.TrainingHooks.attach(net);
+        TrainingHooks.attach(net);
         INDArray x = CharLmIterator.oneHot(new int[][] {X}, 4).castTo(DataType.DOUBLE);
         INDArray y = CharLmIterator.oneHot(new int[][] {Y}, 4).castTo(DataType.DOUBLE);
         List<EpochResult> out = new ArrayList<>();
@@ -89,7 +91,7 @@ public final class HelloOhlolRnn extends HelloOhlol {
                 + "twice as fast. With `-Dbiases=one` the cell version has one bias too and then trains as this one "
                 + "does, the same predictions every epoch and five times the loss to a millionth (a test checks it): "
                 + "the summed loss is five times the mean, and Adam ignores the scale but for its epsilon."
-                + (p.layers() == rnnlab.model.Layers.DL4J ? " " + p.layers().note(false) + " Here the layer is DL4J's "
+                + (p.layers() == Layers.DL4J ? " " + p.layers().note(false) + " Here the layer is DL4J's "
                         + "`SimpleRnn`, from the same weights; the whole sequence is one batch from a zero state, so "
                         + "DL4J's state handling changes nothing." : "");
     }

@@ -1,6 +1,7 @@
 package rnnlab.experiments;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import rnnlab.core.Catalog;
@@ -57,7 +58,7 @@ final class Printed {
         List<Catalog.Figure> f = figures(experiment);
         int n = f.stream().mapToInt(x -> Integer.parseInt(x.epoch())).max().orElse(0);
         double[] out = new double[n];
-        java.util.Arrays.fill(out, Double.NaN);
+        Arrays.fill(out, Double.NaN);
         f.forEach(x -> out[Integer.parseInt(x.epoch()) - 1] = x.printed());
         return out;
     }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
@@ -17,14 +18,16 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 import rnnlab.model.SeededInit;
-import rnnlab.core.AtomicFiles;
-import rnnlab.core.Markdown;
 
 /**
  * The shapes both tutorials spend pages on, built with DL4J's own layers at the tutorials' sizes: every
@@ -43,10 +46,10 @@ public final class ShapesTour implements Experiment {
         return run -> write(run, rows(seed));
     }
 
-    static MultiLayerNetwork net(long seed, org.deeplearning4j.nn.conf.layers.Layer... layers) {
+    static MultiLayerNetwork net(long seed, Layer... layers) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
                 .weightInit(SeededInit.fanInUniform(seed)).list();
-        for (org.deeplearning4j.nn.conf.layers.Layer l : layers) {
+        for (Layer l : layers) {
             b.layer(l);
         }
         MultiLayerNetwork net = new MultiLayerNetwork(b.build());
@@ -87,7 +90,7 @@ public final class ShapesTour implements Experiment {
                 one.rnnGetPreviousState(0).get("prevAct").shape(), "one [batch, hidden] per layer"));
 
         s = "nn.RNN(5, 6, 7): input (21, 8, 5), h0 (7, 8, 6)";
-        org.deeplearning4j.nn.conf.layers.Layer[] seven = new org.deeplearning4j.nn.conf.layers.Layer[7];
+        Layer[] seven = new Layer[7];
         for (int i = 0; i < 7; i++) {
             seven[i] = rnn(i == 0 ? 5 : 6, 6);
         }
@@ -105,7 +108,7 @@ public final class ShapesTour implements Experiment {
                 deep.rnnGetPreviousState(6).get("prevAct").shape(), "h0 is set with rnnSetPreviousState per layer"));
 
         s = "nn.RNN(5, 6, 7, bidirectional=True): input (21, 8, 5)";
-        org.deeplearning4j.nn.conf.layers.Layer[] bi = new org.deeplearning4j.nn.conf.layers.Layer[7];
+        Layer[] bi = new Layer[7];
         for (int i = 0; i < 7; i++) {
             bi[i] = new Bidirectional(Bidirectional.Mode.CONCAT, rnn(i == 0 ? 5 : 12, 6));
         }
@@ -143,8 +146,8 @@ public final class ShapesTour implements Experiment {
         rows.add(new Row(s, "input (indices)", "[2, 4]", "input", idx.shape(), "[batch, time], ids as numbers"));
         rows.add(new Row(s, "embedding(input)", "[2, 4, 3]", "output", looked.shape(),
                 "[batch, features, time]: ready for a recurrent layer"));
-        boolean sameRow = looked.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(0)).equals(emb.getLayer(0).getParam("W").getRow(1));
+        boolean sameRow = looked.get(NDArrayIndex.point(0), NDArrayIndex.all(),
+                NDArrayIndex.point(0)).equals(emb.getLayer(0).getParam("W").getRow(1));
         rows.add(new Row(s, "a[0][0] == weight[1]", "-", "output[0, :, 0] == W[1]", new long[] {sameRow ? 1 : 0},
                 "the lookup takes row 1 for index 1 (1 = true)"));
 
@@ -209,7 +212,7 @@ public final class ShapesTour implements Experiment {
         md.heading(2, "`nn.RNN`'s arguments in DL4J");
         md.table(List.of("nn.RNN", "DL4J"), arguments());
         AtomicFiles.write(run.out("ShapesTour.md"), md.text());
-        rnnlab.core.ResultsCsv csv = new rnnlab.core.ResultsCsv();
+        ResultsCsv csv = new ResultsCsv();
         for (Row r : rows) {
             String setting = (r.section() + ": " + r.dl4j()).replace(',', ';');
             for (int k = 0; k < r.dl4jShape().length; k++) {

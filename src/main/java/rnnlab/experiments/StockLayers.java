@@ -1,21 +1,24 @@
 package rnnlab.experiments;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import rnnlab.core.ConfiguredRun;
-import rnnlab.core.Catalog;
 import rnnlab.core.AtomicFiles;
-import rnnlab.model.Layers;
+import rnnlab.core.Catalog;
+import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Markdown;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.UserError;
+import rnnlab.model.Layers;
 
 /**
  * {@code -Dexp=StockLayers}: every experiment whose model DL4J's stock layers can express, run in the quick
@@ -39,7 +42,7 @@ public final class StockLayers {
         List<Runnable> runs = new ArrayList<>();
         for (String name : EXPERIMENTS) {
             for (Layers layers : Layers.values()) {
-                String key = layers.name().toLowerCase(java.util.Locale.ROOT);
+                String key = layers.name().toLowerCase(Locale.ROOT);
                 ConfiguredRun p = Experiments.prepare(name, projectDir, "quick", Map.of(Layers.KEY, key),
                         base.resolve(key).toString());
                 runs.add(() -> {
@@ -115,7 +118,7 @@ public final class StockLayers {
     /** Setting -> metric -> value of a CSV's "final" rows (empty when the file is not there yet). */
     private static Map<String, Map<String, Double>> finals(Path csv) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
-        if (!java.nio.file.Files.isRegularFile(csv)) {
+        if (!Files.isRegularFile(csv)) {
             return out;
         }
         try {
@@ -125,7 +128,7 @@ public final class StockLayers {
                 }
             }
         } catch (IOException e) {
-            throw new rnnlab.core.UserError("Cannot read " + csv + ": " + e.getMessage());
+            throw new UserError("Cannot read " + csv + ": " + e.getMessage());
         }
         return out;
     }

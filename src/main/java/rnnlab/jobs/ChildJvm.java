@@ -3,6 +3,7 @@ package rnnlab.jobs;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -10,17 +11,24 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import rnnlab.core.Options;
+import rnnlab.core.UserError;
 import rnnlab.kernels.BlasCore;
+import rnnlab.kernels.Gemm;
 
 /**
  * A JVM of the project's own, started from this one with the environment a training run needs: the BLAS core
@@ -94,7 +102,7 @@ public final class ChildJvm {
     public static Map<String, String> passedProperties() {
         Map<String, String> out = new LinkedHashMap<>();
         Properties props = System.getProperties();
-        for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
             if (NOT_PASSED.stream().noneMatch(key::startsWith) && !key.equals(PARENT_PID) && !key.equals(Worker.ROLE)) {
                 out.put(key, props.getProperty(key));
             }
@@ -114,7 +122,7 @@ public final class ChildJvm {
     }
 
     /** {@link #run}, calling {@code watch} with the child's pid about once a second while it runs (null: never). */
-    public static int run(ProcessBuilder pb, PrintStream out, PrintStream err, java.util.function.LongConsumer watch)
+    public static int run(ProcessBuilder pb, PrintStream out, PrintStream err, LongConsumer watch)
             throws IOException, InterruptedException {
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
@@ -134,7 +142,7 @@ public final class ChildJvm {
             }
         }, "rnnlab-child-stderr");
         try {
-            while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            while (!p.waitFor(1, TimeUnit.SECONDS)) {
                 if (watch != null) {
                     watch.accept(p.pid());
                 }
@@ -185,7 +193,7 @@ public final class ChildJvm {
     }
 
     /** Reads {@code in} line by line on a daemon thread into {@code sink}, until the child closes it. */
-    static Thread pump(java.io.InputStream in, java.util.function.Consumer<String> sink, String name) {
+    static Thread pump(InputStream in, Consumer<String> sink, String name) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -210,7 +218,7 @@ public final class ChildJvm {
     /** Prints {@link #coreLine} on {@code out} once per process, for the first child that names its kernels. */
     static void reportCore(String core, PrintStream out) {
         if (loggedCore.compareAndSet(null, core)) {
-            out.println(java.time.LocalTime.now().withNano(0) + " INFO  " + coreLine(core));
+            out.println(LocalTime.now().withNano(0) + " INFO  " + coreLine(core));
         }
     }
 
@@ -223,8 +231,8 @@ public final class ChildJvm {
 
     private static String gemmLabel() {
         try {
-            return rnnlab.kernels.Gemm.parse(Options.GEMM.given()).label();
-        } catch (rnnlab.core.UserError e) {
+            return Gemm.parse(Options.GEMM.given()).label();
+        } catch (UserError e) {
             return "(an unknown -Dgemm)"; // the child says what is wrong
         }
     }
@@ -236,7 +244,7 @@ public final class ChildJvm {
         }
         p.destroy();
         try {
-            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         } catch (InterruptedException e) {

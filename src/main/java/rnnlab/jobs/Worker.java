@@ -2,6 +2,7 @@ package rnnlab.jobs;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.Map;
 
 import rnnlab.core.Cli;
 import rnnlab.core.Options;
+import rnnlab.core.Threads;
 
 /**
  * A worker JVM (started from the program's entry with {@link #ROLE} set, which hands itself here as a {@link Task}):
@@ -50,9 +52,9 @@ public final class Worker {
             String profile = job.remove("profile");
             String out = job.remove("out");
             String units = job.remove("units");
-            String threads = job.remove(rnnlab.core.Threads.PROPERTY);
+            String threads = job.remove(Threads.PROPERTY);
             if (threads != null) {
-                System.setProperty(rnnlab.core.Threads.PROPERTY, threads); // this job's share (Workers.Pool), applied by Main
+                System.setProperty(Threads.PROPERTY, threads); // this job's share (Workers.Pool), applied by Main
             }
             int code;
             Said err = new Said(System.err);
@@ -70,10 +72,10 @@ public final class Worker {
     }
 
     /** Standard error, remembering the last line the suite said of a job ("rnnlab: ..."). */
-    private static final class Said extends java.io.PrintStream {
+    private static final class Said extends PrintStream {
         String last;
 
-        Said(java.io.PrintStream target) {
+        Said(PrintStream target) {
             super(target, true, StandardCharsets.UTF_8);
         }
 

@@ -1,17 +1,32 @@
 package rnnlab.jobs;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
+import rnnlab.core.Cli;
 import rnnlab.core.Clock;
 import rnnlab.core.Options;
+import rnnlab.core.ProcessMemory;
 import rnnlab.core.Threads;
+import rnnlab.core.UserError;
 
 /**
  * Runs jobs, {@code -Djobs=N} at a time, on N worker JVMs ({@link Worker}, started by {@link ChildJvm}): native
@@ -33,9 +48,9 @@ public final class Workers {
 
     /** The experiment overrides among a job's properties: every key but the suite's own and the JVM's and tools'. */
     public static Map<String, String> overrides(Map<String, String> properties) {
-        Map<String, String> out = new java.util.LinkedHashMap<>(properties);
-        out.keySet().removeIf(rnnlab.core.Cli::isForeign);
-        out.keySet().removeAll(rnnlab.core.Cli.RESERVED);
+        Map<String, String> out = new LinkedHashMap<>(properties);
+        out.keySet().removeIf(Cli::isForeign);
+        out.keySet().removeAll(Cli.RESERVED);
         return out;
     }
 
@@ -83,7 +98,7 @@ public final class Workers {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new rnnlab.core.UserError("Invalid value for 'jobs': '" + v + "'; expected a whole number from 1 to 256 (jobs "
+        throw new UserError("Invalid value for 'jobs': '" + v + "'; expected a whole number from 1 to 256 (jobs "
                 + "run at once; the default is one per core: " + defaultCount() + " here)");
     }
 
@@ -102,7 +117,7 @@ public final class Workers {
      * long job is left to run alone at the end; returns their outcomes in the jobs' order.
      */
     public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
-            java.util.function.ToDoubleFunction<Job> estimate) throws InterruptedException {
+            ToDoubleFunction<Job> estimate) throws InterruptedException {
         return run(jobs, n, out, err, task, estimate, o -> { });
     }
 
@@ -111,7 +126,7 @@ public final class Workers {
      * with each job's outcome as it ends (on the thread that ran it), while the other jobs go on.
      */
     public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
-            java.util.function.ToDoubleFunction<Job> estimate, java.util.function.Consumer<Outcome> finished)
+            ToDoubleFunction<Job> estimate, Consumer<Outcome> finished)
             throws InterruptedException {
         List<Job> order = longestFirst(jobs, estimate);
         List<Outcome> ran = run(order, n, out, err, task, finished);
@@ -123,9 +138,9 @@ public final class Workers {
     }
 
     /** {@code jobs} in the order they start: the longest first by {@code estimate}, ties in their given order. */
-    public static List<Job> longestFirst(List<Job> jobs, java.util.function.ToDoubleFunction<Job> estimate) {
+    public static List<Job> longestFirst(List<Job> jobs, ToDoubleFunction<Job> estimate) {
         List<Job> order = new ArrayList<>(jobs);
-        order.sort(java.util.Comparator.comparingDouble(estimate).reversed());
+        order.sort(Comparator.comparingDouble(estimate).reversed());
         return order;
     }
 
@@ -140,8 +155,8 @@ public final class Workers {
     }
 
     private static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
-            java.util.function.Consumer<Outcome> finished) throws InterruptedException {
-        java.util.concurrent.ConcurrentLinkedQueue<Integer> next = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            Consumer<Outcome> finished) throws InterruptedException {
+        ConcurrentLinkedQueue<Integer> next = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < jobs.size(); i++) {
             next.add(i);
         }
@@ -197,16 +212,16 @@ public final class Workers {
         private final PrintStream out;
         private final PrintStream err;
         private final Task task;
-        private final java.util.concurrent.BlockingQueue<WorkerJvm> idle = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final BlockingQueue<WorkerJvm> idle = new LinkedBlockingQueue<>();
         private final List<WorkerJvm> all = new ArrayList<>();
-        private final java.util.concurrent.Semaphore slots;
+        private final Semaphore slots;
 
         public Pool(int n, PrintStream out, PrintStream err, Task task) {
             this.n = Math.max(1, n);
             this.out = out;
             this.err = err;
             this.task = task;
-            this.slots = new java.util.concurrent.Semaphore(this.n);
+            this.slots = new Semaphore(this.n);
         }
 
         /** Runs {@code job} on an idle worker (or a new one), waiting for a free one when {@code n} are busy. */
@@ -260,7 +275,7 @@ public final class Workers {
             if (Options.THREADS.given() != null || job.properties().get("exp") == null) {
                 return job;
             }
-            Map<String, String> props = new java.util.LinkedHashMap<>(job.properties());
+            Map<String, String> props = new LinkedHashMap<>(job.properties());
             props.put(Threads.PROPERTY, Integer.toString(Threads.forJob(props.get("exp"), n,
                     Runtime.getRuntime().availableProcessors())));
             return new Job(job.name(), props);
@@ -279,9 +294,9 @@ public final class Workers {
      * The properties of a job that runs {@code exp} in {@code profile} into {@code out} with {@code overrides}: this
      * JVM's own (the runtime keys, fresh, checkpoints, threads), the overrides, and one job at a time inside it.
      */
-    public static Map<String, String> jobProperties(String exp, String profile, java.nio.file.Path out,
+    public static Map<String, String> jobProperties(String exp, String profile, Path out,
             Map<String, String> overrides) {
-        Map<String, String> props = new java.util.LinkedHashMap<>(ChildJvm.passedProperties());
+        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
         props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units"));
         props.putAll(overrides);
         props.put("exp", exp);
@@ -297,22 +312,22 @@ public final class Workers {
     /** One worker JVM and the job it runs: its output lines come out prefixed with that job's name. */
     private static final class WorkerJvm {
         private final Process process;
-        private final java.io.Writer toWorker;
+        private final Writer toWorker;
         /** Each job's end as the worker said it: its exit status, then its error line if any. */
-        private final java.util.concurrent.BlockingQueue<String> ends = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final BlockingQueue<String> ends = new LinkedBlockingQueue<>();
         private final Thread stopper;
         private boolean closed;
         private volatile String prefix = "";
 
         WorkerJvm(Job first, List<String> flags, PrintStream out, PrintStream err, Task task) throws IOException {
-            Map<String, String> props = new java.util.LinkedHashMap<>(first.properties());
+            Map<String, String> props = new LinkedHashMap<>(first.properties());
             props.keySet().removeAll(PER_JOB);
             props.put(Worker.ROLE, "true");
             ProcessBuilder pb = ChildJvm.builder(task.entry(), props, flags);
             process = pb.start();
             stopper = new Thread(() -> ChildJvm.destroy(process), "rnnlab-worker-stop"); // and waits for its end
             Runtime.getRuntime().addShutdownHook(stopper);
-            toWorker = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            toWorker = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             ChildJvm.pump(process.getInputStream(), line -> {
                 if (line.startsWith(Worker.DONE)) {
                     ends.add(line.substring(Worker.DONE.length()).trim());
@@ -342,7 +357,7 @@ public final class Workers {
         Outcome run(Job job) {
             prefix = "[" + job.name() + "] ";
             long t0 = System.nanoTime();
-            Map<String, String> line = new java.util.LinkedHashMap<>();
+            Map<String, String> line = new LinkedHashMap<>();
             for (String k : PER_JOB) {
                 if (job.properties().containsKey(k)) {
                     line.put(k, job.properties().get(k));
@@ -357,8 +372,8 @@ public final class Workers {
                 toWorker.flush();
                 String end = null;
                 while (end == null) {
-                    end = ends.poll(1, java.util.concurrent.TimeUnit.SECONDS);
-                    double now = rnnlab.core.ProcessMemory.peakMb(process.pid()); // VmHWM only grows: the last is the peak
+                    end = ends.poll(1, TimeUnit.SECONDS);
+                    double now = ProcessMemory.peakMb(process.pid()); // VmHWM only grows: the last is the peak
                     if (!Double.isNaN(now)) {
                         peak = now;
                     }
@@ -389,7 +404,7 @@ public final class Workers {
             closed = true;
             try {
                 toWorker.close();
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     process.destroy();
                 }
             } catch (IOException e) {

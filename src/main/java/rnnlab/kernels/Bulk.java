@@ -1,5 +1,8 @@
 package rnnlab.kernels;
 
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +21,7 @@ public final class Bulk {
     public static INDArray floats(float[] v, long... shape) {
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
         if (a.length() != v.length) {
-            throw new IllegalArgumentException(v.length + " values for shape " + java.util.Arrays.toString(shape));
+            throw new IllegalArgumentException(v.length + " values for shape " + Arrays.toString(shape));
         }
         NativeFloats.buffer(a).put(v);
         return a;
@@ -43,7 +46,7 @@ public final class Bulk {
         }
         int rows = (int) dz.size(0);
         int cols = (int) dz.size(1);
-        java.nio.FloatBuffer v = NativeFloats.buffer(dz);
+        FloatBuffer v = NativeFloats.buffer(dz);
         float[] row = new float[cols];
         float[] acc = new float[cols];
         for (int r = 0; r < rows; r++) {

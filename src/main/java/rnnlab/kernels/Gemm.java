@@ -1,5 +1,6 @@
 package rnnlab.kernels;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 import org.bytedeco.dnnl.global.dnnl;
@@ -108,9 +109,9 @@ public final class Gemm {
         int k = Math.toIntExact(transA ? a.size(0) : a.size(1));
         if ((transA ? a.size(1) : a.size(0)) != m || (transB ? b.size(0) : b.size(1)) != n
                 || (transB ? b.size(1) : b.size(0)) != k) {
-            throw new IllegalArgumentException("gemm shapes do not match: " + java.util.Arrays.toString(a.shape())
-                    + (transA ? "^T" : "") + " x " + java.util.Arrays.toString(b.shape()) + (transB ? "^T" : "") + " -> "
-                    + java.util.Arrays.toString(c.shape()));
+            throw new IllegalArgumentException("gemm shapes do not match: " + Arrays.toString(a.shape())
+                    + (transA ? "^T" : "") + " x " + Arrays.toString(b.shape()) + (transB ? "^T" : "") + " -> "
+                    + Arrays.toString(c.shape()));
         }
         // op(A) and op(B) as row-major matrices, each transposed or not
         boolean ea = transA ^ la.transposed;

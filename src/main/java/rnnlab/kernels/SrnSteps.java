@@ -1,6 +1,7 @@
 package rnnlab.kernels;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,7 +62,7 @@ public final class SrnSteps {
         float[] hv = hw = NativeFloats.scratch(hw, perStep);
         float[] d = dw = NativeFloats.scratch(dw, perStep);
         dhNext.ensure(perStep);
-        java.util.Arrays.fill(d, 0, perStep, 0f);
+        Arrays.fill(d, 0, perStep, 0f);
         for (int s = steps - 1; s >= end; s--) {
             int off = s * perStep;
             eps.get(off, e, 0, perStep);

@@ -1,5 +1,9 @@
 package rnnlab.lm;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -32,8 +36,8 @@ public interface LanguageModel {
      * Everything training has changed, for a checkpoint: parameters, the optimiser's state and step count, and the
      * carried hidden state ({@code rnnlab.checkpoints}).
      */
-    void writeTraining(java.io.DataOutputStream out) throws java.io.IOException;
+    void writeTraining(DataOutputStream out) throws IOException;
 
     /** Puts back what {@link #writeTraining} wrote, into a model built with the same settings. */
-    void readTraining(java.io.DataInputStream in) throws java.io.IOException;
+    void readTraining(DataInputStream in) throws IOException;
 }

@@ -1,17 +1,33 @@
 package rnnlab.lm;
 
-import rnnlab.kernels.Bulk;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
+import org.deeplearning4j.nn.api.layers.RecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import rnnlab.data.CharLmIterator;
-import rnnlab.model.RecurrentStates;
+import rnnlab.kernels.Bulk;
 import rnnlab.model.GradientClipping;
+import rnnlab.model.Layers;
+import rnnlab.model.RecurrentConf;
+import rnnlab.model.RecurrentStates;
+import rnnlab.model.TrainingHooks;
 
 /**
  * A DL4J network (one-hot input, output over every step) as a {@link LanguageModel}: the recurrent layers
@@ -33,18 +49,18 @@ public final class NetLanguageModel implements LanguageModel {
     public NetLanguageModel(MultiLayerNetwork net, int vocab, GradientClipping clipping) {
         this.net = net;
         this.vocab = vocab;
-        this.states = rnnlab.model.Layers.isStock(net) ? null : RecurrentStates.carry(net);
+        this.states = Layers.isStock(net) ? null : RecurrentStates.carry(net);
         this.idLabels = net.getOutputLayer() instanceof SequenceSoftmaxOutput.Impl;
-        org.deeplearning4j.nn.conf.layers.Layer first = net.getLayer(0).conf().getLayer();
-        if (first instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional b) {
+        Layer first = net.getLayer(0).conf().getLayer();
+        if (first instanceof Bidirectional b) {
             first = b.getFwd();
         }
-        this.idInput = first instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer
-                || first instanceof rnnlab.model.RecurrentConf r && r.isInputIds();
+        this.idInput = first instanceof EmbeddingSequenceLayer
+                || first instanceof RecurrentConf r && r.isInputIds();
         if (clipping != null) {
             net.addListeners(clipping);
         }
-        rnnlab.model.TrainingHooks.attach(net);
+        TrainingHooks.attach(net);
     }
 
     public MultiLayerNetwork net() {
@@ -69,7 +85,7 @@ public final class NetLanguageModel implements LanguageModel {
     public double score(int[][] x, int[][] y) {
         if (states == null) {
             // DL4J's score would start from zeros: score the carried state's probabilities instead
-            float[] p = rnnlab.kernels.Bulk.floats(probabilities(x));
+            float[] p = Bulk.floats(probabilities(x));
             int rows = y.length;
             int steps = y[0].length;
             double nll = 0;
@@ -118,11 +134,11 @@ public final class NetLanguageModel implements LanguageModel {
     @Override
     public Object saveState() {
         if (states == null) {
-            List<Map<String, INDArray>> out = new java.util.ArrayList<>();
+            List<Map<String, INDArray>> out = new ArrayList<>();
             for (int i = 0; i < net.getnLayers(); i++) {
-                Map<String, INDArray> m = net.getLayer(i) instanceof org.deeplearning4j.nn.api.layers.RecurrentLayer
+                Map<String, INDArray> m = net.getLayer(i) instanceof RecurrentLayer
                         ? net.rnnGetPreviousState(i) : null;
-                out.add(m == null ? null : new java.util.HashMap<>(m));
+                out.add(m == null ? null : new HashMap<>(m));
             }
             return out;
         }
@@ -146,9 +162,9 @@ public final class NetLanguageModel implements LanguageModel {
     }
 
     @Override
-    public void writeTraining(java.io.DataOutputStream out) throws java.io.IOException {
-        java.io.ByteArrayOutputStream model = new java.io.ByteArrayOutputStream();
-        org.deeplearning4j.util.ModelSerializer.writeModel(net, model, true);
+    public void writeTraining(DataOutputStream out) throws IOException {
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, model, true);
         out.writeInt(model.size());
         model.writeTo(out);
         @SuppressWarnings("unchecked")
@@ -157,7 +173,7 @@ public final class NetLanguageModel implements LanguageModel {
         for (Map<String, INDArray> layer : carried) {
             out.writeInt(layer == null ? -1 : layer.size());
             if (layer != null) {
-                for (Map.Entry<String, INDArray> e : new java.util.TreeMap<>(layer).entrySet()) {
+                for (Map.Entry<String, INDArray> e : new TreeMap<>(layer).entrySet()) {
                     out.writeUTF(e.getKey());
                     Nd4j.write(e.getValue(), out);
                 }
@@ -166,11 +182,11 @@ public final class NetLanguageModel implements LanguageModel {
     }
 
     @Override
-    public void readTraining(java.io.DataInputStream in) throws java.io.IOException {
+    public void readTraining(DataInputStream in) throws IOException {
         byte[] model = new byte[in.readInt()];
         in.readFully(model);
-        MultiLayerNetwork saved = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
-                new java.io.ByteArrayInputStream(model), true);
+        MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(
+                new ByteArrayInputStream(model), true);
         net.params().assign(saved.params());
         if (saved.getUpdater() != null && saved.getUpdater().getStateViewArray() != null) {
             net.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
@@ -178,10 +194,10 @@ public final class NetLanguageModel implements LanguageModel {
         net.setIterationCount(saved.getIterationCount());
         net.setEpochCount(saved.getEpochCount());
         int layers = in.readInt();
-        List<Map<String, INDArray>> carried = new java.util.ArrayList<>();
+        List<Map<String, INDArray>> carried = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
             int n = in.readInt();
-            Map<String, INDArray> m = n < 0 ? null : new java.util.HashMap<>();
+            Map<String, INDArray> m = n < 0 ? null : new HashMap<>();
             for (int k = 0; k < n; k++) {
                 m.put(in.readUTF(), Nd4j.read(in));
             }

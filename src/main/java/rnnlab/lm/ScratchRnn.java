@@ -1,11 +1,16 @@
 package rnnlab.lm;
 
-import rnnlab.kernels.Gemm;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Random;
 
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -13,10 +18,13 @@ import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import rnnlab.kernels.Bulk;
+import rnnlab.kernels.Gemm;
 import rnnlab.kernels.SrnSteps;
+import rnnlab.model.Srn;
 
 /**
  * The tutorials' recurrent network "from scratch", in explicit ND4J: the five parameters
@@ -80,13 +88,13 @@ public final class ScratchRnn implements LanguageModel {
      * weight {@code W_hh}, bias {@code b_h}, then {@link SequenceSoftmaxOutput} with {@code W_hq} and {@code b_q}.
      * Its probabilities are this model's (a test checks them).
      */
-    public org.deeplearning4j.nn.multilayer.MultiLayerNetwork toNetwork(int steps) {
-        rnnlab.model.Srn srn = new rnnlab.model.Srn.Builder().activation(org.nd4j.linalg.activations.Activation.TANH)
+    public MultiLayerNetwork toNetwork(int steps) {
+        Srn srn = new Srn.Builder().activation(Activation.TANH)
                 .nIn(vocab).nOut(hidden).build();
         srn.setInputIds(true);
-        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
-                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                        .updater(new org.nd4j.linalg.learning.config.Sgd(lr)).list()
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                        .updater(new Sgd(lr)).list()
                         .layer(srn).layer(SequenceSoftmaxOutput.of(hidden, vocab, steps)).build());
         net.init();
         net.getLayer(0).setParam("W", wXh.castTo(DataType.FLOAT));
@@ -312,7 +320,7 @@ public final class ScratchRnn implements LanguageModel {
     }
 
     @Override
-    public void writeTraining(java.io.DataOutputStream out) throws java.io.IOException {
+    public void writeTraining(DataOutputStream out) throws IOException {
         for (INDArray p : params()) {
             Nd4j.write(p, out);
         }
@@ -323,7 +331,7 @@ public final class ScratchRnn implements LanguageModel {
     }
 
     @Override
-    public void readTraining(java.io.DataInputStream in) throws java.io.IOException {
+    public void readTraining(DataInputStream in) throws IOException {
         for (INDArray p : params()) {
             p.assign(Nd4j.read(in));
         }

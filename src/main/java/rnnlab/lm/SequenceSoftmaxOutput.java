@@ -1,7 +1,5 @@
 package rnnlab.lm;
 
-import rnnlab.kernels.Gemm;
-import rnnlab.kernels.Bulk;
 import java.util.Collection;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -22,6 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import rnnlab.kernels.Bulk;
+import rnnlab.kernels.Gemm;
+import rnnlab.model.LayerConfigs;
 
 /**
  * A language model's output: a dense layer at every step, softmax, and {@link TokenMeanXent}, with labels
@@ -43,14 +43,14 @@ public class SequenceSoftmaxOutput extends RnnOutputLayer {
     public static SequenceSoftmaxOutput of(int nIn, int nOut, int steps) {
         RnnOutputLayer built = new RnnOutputLayer.Builder(new TokenMeanXent(steps)).activation(Activation.SOFTMAX)
                 .nIn(nIn).nOut(nOut).dataFormat(RNNFormat.NCW).build();
-        return rnnlab.model.LayerConfigs.copy(built, new SequenceSoftmaxOutput(), RnnOutputLayer.class);
+        return LayerConfigs.copy(built, new SequenceSoftmaxOutput(), RnnOutputLayer.class);
     }
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         Impl layer = new Impl(conf, networkDataType);
-        return rnnlab.model.LayerConfigs.wire(layer, this, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return LayerConfigs.wire(layer, this, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     /**

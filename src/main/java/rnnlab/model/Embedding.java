@@ -1,5 +1,6 @@
 package rnnlab.model;
 
+import java.util.Arrays;
 import java.util.Collection;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -71,12 +72,12 @@ public class Embedding extends EmbeddingSequenceLayer {
         @Override
         protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
-            org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer c = layerConf();
+            EmbeddingSequenceLayer c = layerConf();
             int[] ids = c.hasBias() || dataType != DataType.FLOAT ? null : tokenIds();
             long nIn = c.getNIn();
             long length = ids == null ? 0 : input.length() / input.size(0);
             if (ids == null || length != c.getInputLength() && !c.isInferInputLength()
-                    || java.util.Arrays.stream(ids).anyMatch(id -> id < 0 || id >= nIn)) {
+                    || Arrays.stream(ids).anyMatch(id -> id < 0 || id >= nIn)) {
                 return super.preOutput(training, workspaceMgr); // DL4J's own pass, and its own errors
             }
             if (c.isInferInputLength()) {
@@ -96,7 +97,7 @@ public class Embedding extends EmbeddingSequenceLayer {
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer c = layerConf();
+            EmbeddingSequenceLayer c = layerConf();
             assertInputSet(true);
             int[] ids = !c.hasBias() && c.getActivationFn() instanceof ActivationIdentity && maskArray == null
                     && dataType == DataType.FLOAT && epsilon.rank() == 3 ? tokenIds() : null;

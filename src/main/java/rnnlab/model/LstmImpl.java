@@ -1,14 +1,16 @@
 package rnnlab.model;
 
-import rnnlab.kernels.Gemm;
-import rnnlab.kernels.NativeFloats;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import rnnlab.kernels.Gemm;
+import rnnlab.kernels.NativeFloats;
 
 /**
  * The LSTM, forward and backward written out:
@@ -111,7 +113,7 @@ public class LstmImpl extends RawRecurrentImpl<Lstm> {
         float[] dh = hw = NativeFloats.scratch(hw, perStep);
         float[] e = ew = NativeFloats.scratch(ew, perStep);
         float[] dc = cw = NativeFloats.scratch(cw, perStep);
-        java.util.Arrays.fill(dc, 0, perStep, 0f);
+        Arrays.fill(dc, 0, perStep, 0f);
         for (int s = steps - 1; s >= end; s--) {
             long gOff = (long) s * block;
             int off = s * perStep;

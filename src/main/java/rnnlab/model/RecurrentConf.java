@@ -3,11 +3,13 @@ package rnnlab.model;
 import java.util.Collection;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,10 +57,10 @@ public abstract class RecurrentConf extends BaseRecurrentLayer {
     /** Fills freshly made parameter views (keys of {@link RecurrentParams}). */
     abstract void initParams(Map<String, INDArray> params);
 
-    abstract org.deeplearning4j.nn.layers.BaseLayer<?> createLayer(NeuralNetConfiguration conf, DataType dataType);
+    abstract BaseLayer<?> createLayer(NeuralNetConfiguration conf, DataType dataType);
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+    public Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
         return LayerConfigs.wire(createLayer(conf, networkDataType), this, conf, trainingListeners, layerIndex, layerParamsView,

@@ -1,11 +1,9 @@
 package rnnlab.model;
 
-import rnnlab.kernels.Gemm;
-import rnnlab.kernels.Bulk;
-import rnnlab.kernels.NativeFloats;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import java.nio.FloatBuffer;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,6 +17,10 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import rnnlab.kernels.Bulk;
+import rnnlab.kernels.Gemm;
+import rnnlab.kernels.NativeFloats;
 
 /**
  * What the project's recurrent layers share. Work is done time-major ({@code [T, batch, n]}, C order,
@@ -158,7 +160,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         int width = (int) into.size(1);
         // row by row through the array's memory: Nd4j.create(float[]) and data().asFloat() go element by element
         INDArray dense = NativeFloats.dense(dz);
-        java.nio.FloatBuffer g = NativeFloats.buffer(dense);
+        FloatBuffer g = NativeFloats.buffer(dense);
         float[] row = new float[width];
         float[] acc = new float[rows * width];
         for (int r = 0; r < ids.length; r++) {

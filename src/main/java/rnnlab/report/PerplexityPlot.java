@@ -1,12 +1,16 @@
 package rnnlab.report;
 
-import rnnlab.core.ResultsCsv;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import rnnlab.core.ResultsCsv;
+import rnnlab.core.UserError;
+import rnnlab.stats.Seeds;
+import rnnlab.stats.Summary;
 
 /**
  * A language model's perplexity per epoch, drawn from its results CSV alone, so that a run and a later redraw
@@ -31,11 +35,11 @@ public final class PerplexityPlot {
         try {
             table = ResultsCsv.read(csv);
         } catch (IOException e) {
-            throw new rnnlab.core.UserError("Cannot read " + csv + " to draw " + png + ": " + e.getMessage());
+            throw new UserError("Cannot read " + csv + " to draw " + png + ": " + e.getMessage());
         }
         Map<String, Map<String, List<double[]>>> bySetting = new LinkedHashMap<>();
         for (ResultsCsv.Row r : table.rows()) {
-            if (r.epoch().equals("final") || rnnlab.stats.Seeds.seed(r.setting()).isPresent()) {
+            if (r.epoch().equals("final") || Seeds.seed(r.setting()).isPresent()) {
                 continue;
             }
             bySetting.computeIfAbsent(r.setting(), k -> new LinkedHashMap<>())
@@ -55,15 +59,15 @@ public final class PerplexityPlot {
         // runs over seeds: each base setting's mean (exp of the mean log perplexity) and the 95% interval of the mean
         Map<String, List<Plots.SeedLine>> byBase = new LinkedHashMap<>();
         for (Line line : lines) {
-            rnnlab.stats.Seeds.perEpoch(table, line.metric()).forEach((base, epochs) -> {
+            Seeds.perEpoch(table, line.metric()).forEach((base, epochs) -> {
                 double[] x = epochs.keySet().stream().mapToDouble(Double::doubleValue).toArray();
-                List<rnnlab.stats.Summary> sums = new ArrayList<>(epochs.values());
-                int n = sums.stream().mapToInt(rnnlab.stats.Summary::n).max().orElse(1);
+                List<Summary> sums = new ArrayList<>(epochs.values());
+                int n = sums.stream().mapToInt(Summary::n).max().orElse(1);
                 String name = (nameSettings ? base + " " : "") + line.name() + (n > 1 ? " (mean of " + n + " seeds, 95% interval dotted)" : "");
                 byBase.computeIfAbsent(base, b -> new ArrayList<>()).add(new Plots.SeedLine(name, x,
-                        sums.stream().mapToDouble(rnnlab.stats.Summary::mean).toArray(),
-                        n > 1 ? sums.stream().mapToDouble(rnnlab.stats.Summary::ci95Low).toArray() : null,
-                        n > 1 ? sums.stream().mapToDouble(rnnlab.stats.Summary::ci95High).toArray() : null, null, null,
+                        sums.stream().mapToDouble(Summary::mean).toArray(),
+                        n > 1 ? sums.stream().mapToDouble(Summary::ci95Low).toArray() : null,
+                        n > 1 ? sums.stream().mapToDouble(Summary::ci95High).toArray() : null, null, null,
                         line.dashed()));
             });
         }

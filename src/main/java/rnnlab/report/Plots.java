@@ -1,8 +1,9 @@
 package rnnlab.report;
 
-import rnnlab.core.AtomicFiles;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.knowm.xchart.BitmapEncoder;
@@ -12,6 +13,9 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.UserError;
 
 /** Line charts as PNG files (XChart), written atomically. */
 public final class Plots {
@@ -36,9 +40,9 @@ public final class Plots {
             double[] pointY, boolean dashed) {
     }
 
-    private static final java.awt.Color[] COLOURS = {new java.awt.Color(0xE4007F), new java.awt.Color(0x1F77B4),
-        new java.awt.Color(0x2CA02C), new java.awt.Color(0xFF7F0E), new java.awt.Color(0x9467BD),
-        new java.awt.Color(0x8C564B), new java.awt.Color(0x17BECF), new java.awt.Color(0x7F7F7F)};
+    private static final Color[] COLOURS = {new Color(0xE4007F), new Color(0x1F77B4),
+        new Color(0x2CA02C), new Color(0xFF7F0E), new Color(0x9467BD),
+        new Color(0x8C564B), new Color(0x17BECF), new Color(0x7F7F7F)};
 
     public static void line(Path file, String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
         XYChart chart = chart(title, xLabel, yLabel, logY, series.stream().map(Series::y).toList());
@@ -56,7 +60,7 @@ public final class Plots {
     /** Lines over seeds ({@link SeedLine}), plus fixed {@code extra} series (a tutorial's printed figures) in black. */
     public static void seeds(Path file, String title, String xLabel, String yLabel, List<SeedLine> lines,
             List<Series> extra, boolean logY) {
-        List<double[]> ys = new java.util.ArrayList<>();
+        List<double[]> ys = new ArrayList<>();
         for (SeedLine l : lines) {
             ys.add(l.mean());
             if (l.pointY() != null) {
@@ -74,8 +78,8 @@ public final class Plots {
             if (l.x().length == 0) {
                 continue;
             }
-            java.awt.Color c = COLOURS[i++ % COLOURS.length];
-            java.awt.Color light = new java.awt.Color(c.getRed(), c.getGreen(), c.getBlue(), 110);
+            Color c = COLOURS[i++ % COLOURS.length];
+            Color light = new Color(c.getRed(), c.getGreen(), c.getBlue(), 110);
             XYSeries mean = chart.addSeries(l.name(), l.x(), l.mean());
             mean.setLineColor(c);
             mean.setMarkerColor(c);
@@ -87,7 +91,7 @@ public final class Plots {
             }
             if (l.pointX() != null && l.pointX().length > 0) {
                 XYSeries pts = chart.addSeries(l.name() + " seeds", l.pointX(), l.pointY());
-                pts.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 pts.setMarker(SeriesMarkers.DIAMOND);
                 pts.setMarkerColor(light);
                 pts.setShowInLegend(false);
@@ -95,8 +99,8 @@ public final class Plots {
         }
         for (Series s : extra) {
             XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
-            xy.setLineColor(java.awt.Color.BLACK);
-            xy.setMarkerColor(java.awt.Color.BLACK);
+            xy.setLineColor(Color.BLACK);
+            xy.setMarkerColor(Color.BLACK);
             xy.setLineStyle(s.dashed() ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
             xy.setMarker(s.markers() ? SeriesMarkers.SQUARE : SeriesMarkers.NONE);
         }
@@ -104,8 +108,8 @@ public final class Plots {
     }
 
     /** An interval's edge: dotted, thin, no markers, out of the legend; NaN ends (one seed) left out. */
-    private static void edge(XYChart chart, String name, double[] x, double[] y, java.awt.Color colour) {
-        List<double[]> kept = new java.util.ArrayList<>();
+    private static void edge(XYChart chart, String name, double[] x, double[] y, Color colour) {
+        List<double[]> kept = new ArrayList<>();
         for (int k = 0; k < x.length; k++) {
             if (Double.isFinite(y[k])) {
                 kept.add(new double[] {x[k], y[k]});
@@ -127,8 +131,8 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
                 .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // never over the data
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setPlotBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisLogarithmic(logY);
         // a logarithmic axis labels only powers of ten by default, so a range inside about one decade (perplexities
         // 100 to 500) showed no numbers at all: label the steps between them there; across many decades the powers
@@ -153,7 +157,7 @@ public final class Plots {
         try {
             AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
-            throw new rnnlab.core.UserError("Cannot draw " + file + ": " + e.getMessage());
+            throw new UserError("Cannot draw " + file + ": " + e.getMessage());
         }
     }
 }

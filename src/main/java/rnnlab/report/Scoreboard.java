@@ -1,20 +1,26 @@
 package rnnlab.report;
 
-import rnnlab.core.Markdown;
-import rnnlab.core.ResultsCsv;
-import rnnlab.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Catalog;
+import rnnlab.core.Clock;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
+import rnnlab.stats.Comparison;
+import rnnlab.stats.Figures;
+import rnnlab.stats.Seeds;
 
 /**
  * {@code README.md} in a results folder: one row per experiment with a table there, built from the CSVs
@@ -155,15 +161,15 @@ public final class Scoreboard {
      * gives its seeds' mean (perplexities: exp of the mean log perplexity) and their count.
      */
     static String values(ResultsCsv csv, String metric, int decimals) {
-        java.util.Map<String, List<Double>> byBase = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> byBase = new LinkedHashMap<>();
         for (String s : settings(csv)) {
-            csv.get(s, "final", metric).ifPresent(v -> byBase.computeIfAbsent(rnnlab.stats.Seeds.base(s),
+            csv.get(s, "final", metric).ifPresent(v -> byBase.computeIfAbsent(Seeds.base(s),
                     b -> new ArrayList<>()).add(v));
         }
         List<String> out = new ArrayList<>();
         byBase.forEach((base, v) -> {
             double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-            double mean = rnnlab.stats.Seeds.summary(metric, a).mean();
+            double mean = Seeds.summary(metric, a).mean();
             // a perplexity near 1 needs its fourth and fifth decimals to say anything
             String f = Markdown.f(mean, metric.endsWith("perplexity") && mean < 1.01 ? 5 : decimals);
             out.add(a.length > 1 ? f + " (" + a.length + ")" : f);
@@ -179,14 +185,14 @@ public final class Scoreboard {
         List<List<String>> rows = new ArrayList<>();
         for (Catalog.Facts e : Catalog.project().all().values()) {
             Path csvFile = dir.resolve(e.name() + ".csv");
-            if (rnnlab.stats.Figures.of(e.name()).isEmpty() || !Files.isRegularFile(csvFile)) {
+            if (Figures.of(e.name()).isEmpty() || !Files.isRegularFile(csvFile)) {
                 continue;
             }
             try {
                 ResultsCsv ours = ResultsCsv.read(csvFile);
-                for (rnnlab.stats.Comparison.Row r : rnnlab.stats.Comparison.rows(e.name(), ours,
-                        rnnlab.stats.Comparison.readReference(dir, e.name()))) {
-                    rows.add(rnnlab.stats.Comparison.cells(r, e.name()));
+                for (Comparison.Row r : Comparison.rows(e.name(), ours,
+                        Comparison.readReference(dir, e.name()))) {
+                    rows.add(Comparison.cells(r, e.name()));
                 }
             } catch (IOException | RuntimeException ex) {
                 // that experiment's CSV cannot be read: no rows for it
@@ -195,9 +201,9 @@ public final class Scoreboard {
         md.heading(2, "Verdicts against the tutorials' own code ([reference](reference/))");
         md.para("Every figure a tutorial prints (and DigitSum's accuracies, which its tutorial only plots), ours over "
                 + "seeds beside the tutorial's own PyTorch code over seeds on the machines that ran ours (`reference/README.md`; each run's CPU in `reference/machines.csv`). "
-                + rnnlab.stats.Comparison.VERDICT_RULE + " Tolerances: 0.05 for accuracies, 5% for perplexities, 10% "
+                + Comparison.VERDICT_RULE + " Tolerances: 0.05 for accuracies, 5% for perplexities, 10% "
                 + "for 'hello''s final loss. A dash: no reference runs for that figure yet.");
-        md.table(rnnlab.stats.Comparison.header(true), rows);
+        md.table(Comparison.header(true), rows);
     }
 
     private static String clocks(ResultsCsv csv) {
@@ -210,7 +216,7 @@ public final class Scoreboard {
                 any = true;
             }
         }
-        return any ? rnnlab.core.Clock.format(total) : "-";
+        return any ? Clock.format(total) : "-";
     }
 
     private static String plots(Path dir, String name) {

@@ -7,13 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 
 import rnnlab.core.UserError;
+import rnnlab.data.CharLmIterator;
+import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.train.LmTrainer;
 
@@ -68,7 +72,7 @@ public final class ModelCommands {
         long seed = integer(o, "seed", 0, 0, Integer.MAX_VALUE);
         Tokens t = new Tokens(m);
         int[] ids = t.encode(prefix);
-        if (ids.length == 0 || java.util.Arrays.stream(ids).noneMatch(t::known)) {
+        if (ids.length == 0 || Arrays.stream(ids).noneMatch(t::known)) {
             throw new UserError("Invalid value for 'prefix': '" + prefix + "' has no token the model knows; use "
                     + (m.text() == SavedModel.Text.PTB ? "words" : "characters") + " of its training text");
         }
@@ -119,15 +123,15 @@ public final class ModelCommands {
     record Words(double perplexity, int columns) {
         static Words evaluate(NetLanguageModel lm, int[] ids, int batch, int steps) {
             int columns = Math.max(1, Math.min(batch, (ids.length - 1) / 2));
-            int[][] data = rnnlab.data.WordCorpus.columns(ids, columns);
-            List<Integer> starts = rnnlab.data.WordCorpus.starts(data.length, steps);
+            int[][] data = WordCorpus.columns(ids, columns);
+            List<Integer> starts = WordCorpus.starts(data.length, steps);
             if (starts.isEmpty()) {
                 throw new UserError("Invalid value for 'text': too short for one batch of " + columns + " columns");
             }
             lm.resetState();
             double sum = 0;
             for (int start : starts) {
-                rnnlab.data.CharLmIterator.Ids b = rnnlab.data.WordCorpus.batch(data, start, steps);
+                CharLmIterator.Ids b = WordCorpus.batch(data, start, steps);
                 sum += lm.score(b.x(), b.y());
             }
             return new Words(Math.exp(sum / starts.size()), columns);
@@ -162,7 +166,7 @@ public final class ModelCommands {
             List<String> parts = new ArrayList<>();
             switch (kind) {
                 case TIME_MACHINE -> text.lines().forEach(line -> NON_LETTERS.matcher(line).replaceAll(" ").strip()
-                        .toLowerCase(java.util.Locale.ROOT).codePoints().forEach(cp -> parts.add(Character.toString(cp))));
+                        .toLowerCase(Locale.ROOT).codePoints().forEach(cp -> parts.add(Character.toString(cp))));
                 case LYRICS -> text.replace('\n', ' ').replace('\r', ' ').codePoints()
                         .forEach(cp -> parts.add(Character.toString(cp)));
                 case PTB -> text.lines().forEach(line -> {

@@ -22,9 +22,10 @@ import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.OneLine;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
-import rnnlab.core.AtomicFiles;
 
 /**
  * A trained language model on disk: the network as DL4J's {@link ModelSerializer} writes it, and beside it in
@@ -99,7 +100,7 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
                 try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
                     StringBuilder vocab = new StringBuilder();
                     for (String t : tokens) {
-                        vocab.append(rnnlab.core.OneLine.escape(t)).append('\n');
+                        vocab.append(OneLine.escape(t)).append('\n');
                     }
                     Files.writeString(zip.getPath(VOCAB_ENTRY), vocab.toString(), StandardCharsets.UTF_8);
                     Properties p = new Properties();
@@ -143,7 +144,7 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
         List<String> tokens = new ArrayList<>();
         for (String line : vocab.split("\n", -1)) {
             if (!line.isEmpty()) {
-                tokens.add(rnnlab.core.OneLine.unescape(line));
+                tokens.add(OneLine.unescape(line));
             }
         }
         try {

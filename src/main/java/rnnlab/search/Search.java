@@ -3,16 +3,20 @@ package rnnlab.search;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
+import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
 import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
 import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
@@ -23,13 +27,16 @@ import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.checkpoints.Checkpoint;
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.ConfiguredRun;
+import rnnlab.core.ResultsCsv;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
-import rnnlab.core.ResultsCsv;
+import rnnlab.jobs.Task;
+import rnnlab.jobs.Workers;
 import rnnlab.report.Scoreboard;
 
 /**
@@ -61,11 +68,11 @@ public final class Search {
     private final SearchReport report;
     private final ObjectiveScore score;
     /** How a candidate's run goes on a worker JVM, when several run at once. */
-    private final rnnlab.jobs.Task task;
+    private final Task task;
 
     private Search(Catalog.Facts entry, Path projectDir, String profile, Map<String, String> overrides,
             SearchSpace space, CandidateGenerator generator, int candidates, Double minutes, Path resultsDir,
-            Path workDir, SearchReport report, ObjectiveScore score, rnnlab.jobs.Task task) {
+            Path workDir, SearchReport report, ObjectiveScore score, Task task) {
         this.entry = entry;
         this.task = task;
         this.projectDir = projectDir;
@@ -82,7 +89,7 @@ public final class Search {
     }
 
     /** Validates everything the search needs (options, space, the experiment's settings, folders) before it runs. */
-    public static Search of(Cli cli, Catalog.Facts entry, Path projectDir, String out, rnnlab.jobs.Task task) {
+    public static Search of(Cli cli, Catalog.Facts entry, Path projectDir, String out, Task task) {
         Map<String, String> opts = cli.searchOptions();
         String method = opts.get("search");
         if (method == null || !(method.equals("random") || method.equals("grid"))) {
@@ -199,7 +206,7 @@ public final class Search {
      */
     static final class StartOrder {
         static final long PATIENCE_MS = 20_000;
-        final Map<String, Integer> places = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Integer> places = new ConcurrentHashMap<>();
         private int next;
 
         int place(String folder) {
@@ -252,7 +259,7 @@ public final class Search {
         boolean widestFirst = order != null;
         return new CandidateGenerator() {
             private int handed;
-            private java.util.ArrayDeque<Candidate> drawn;
+            private ArrayDeque<Candidate> drawn;
 
             @Override
             public synchronized boolean hasMoreCandidates() {
@@ -264,7 +271,7 @@ public final class Search {
             }
 
             @Override
-            public synchronized org.deeplearning4j.arbiter.optimize.api.Candidate getCandidate() {
+            public synchronized Candidate getCandidate() {
                 if (widestFirst) {
                     draw();
                     return drawn.poll();
@@ -285,16 +292,16 @@ public final class Search {
                 for (int i = 0; i < all.size(); i++) {
                     order.places.put("candidate-" + all.get(i).getIndex(), i + 1);
                 }
-                drawn = new java.util.ArrayDeque<>(all);
+                drawn = new ArrayDeque<>(all);
             }
 
             @Override
-            public void reportResults(org.deeplearning4j.arbiter.optimize.api.OptimizationResult result) {
+            public void reportResults(OptimizationResult result) {
                 g.reportResults(result);
             }
 
             @Override
-            public org.deeplearning4j.arbiter.optimize.api.ParameterSpace<?> getParameterSpace() {
+            public ParameterSpace<?> getParameterSpace() {
                 return g.getParameterSpace();
             }
 
@@ -317,13 +324,13 @@ public final class Search {
      * stopped; {@code -Dfresh=true} starts it over.
      */
     public void run() throws IOException {
-        if (rnnlab.checkpoints.Checkpoint.fresh()) {
+        if (Checkpoint.fresh()) {
             deleteTree(workDir);
         }
-        int jobs = rnnlab.jobs.Workers.requested();
+        int jobs = Workers.requested();
         // with several candidates at once each runs in a worker JVM: as threads of one they shared its collector and
         // allocator and ran 1.49x one at a time on two cores; a worker's output comes prefixed with its candidate
-        rnnlab.jobs.Workers.Pool pool = jobs > 1 ? new rnnlab.jobs.Workers.Pool(jobs, System.out, System.err, task) : null;
+        Workers.Pool pool = jobs > 1 ? new Workers.Pool(jobs, System.out, System.err, task) : null;
         try {
             search(pool);
         } finally {
@@ -333,7 +340,7 @@ public final class Search {
         }
     }
 
-    private void search(rnnlab.jobs.Workers.Pool pool) throws IOException {
+    private void search(Workers.Pool pool) throws IOException {
         StartOrder order = pool != null && minutes == null ? new StartOrder() : null;
         ExperimentTaskCreator tasks = new ExperimentTaskCreator((values, outDir) -> runExperiment(values, outDir, pool,
                 order), workDir);
@@ -358,7 +365,7 @@ public final class Search {
                 .candidateGenerator(limited(generator, candidates, order))
                 .scoreFunction(score).terminationConditions(stop).build();
         // -Djobs candidates at once (default one per core), each on its own thread through Arbiter's runner
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(pool == null ? 1 : rnnlab.jobs.Workers.requested(),
+        LocalOptimizationRunner runner = new LocalOptimizationRunner(pool == null ? 1 : Workers.requested(),
                 conf, tasks);
         runner.addListeners(report);
         runner.execute();
@@ -377,7 +384,7 @@ public final class Search {
     }
 
     /** One candidate's run: here, or on {@code pool}'s worker JVMs (its error line, if it fails, as the reason). */
-    private void runExperiment(Map<String, String> values, Path outDir, rnnlab.jobs.Workers.Pool pool,
+    private void runExperiment(Map<String, String> values, Path outDir, Workers.Pool pool,
             StartOrder order) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(values);
@@ -386,9 +393,9 @@ public final class Search {
             prepared.execute();
             return;
         }
-        rnnlab.jobs.Workers.Job job = new rnnlab.jobs.Workers.Job(entry.name() + " " + outDir.getFileName(),
-                rnnlab.jobs.Workers.jobProperties(entry.name(), profile, outDir, all));
-        rnnlab.jobs.Workers.Outcome o;
+        Workers.Job job = new Workers.Job(entry.name() + " " + outDir.getFileName(),
+                Workers.jobProperties(entry.name(), profile, outDir, all));
+        Workers.Outcome o;
         if (order == null) {
             o = pool.run(job);
         } else {

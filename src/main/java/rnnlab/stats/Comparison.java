@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import rnnlab.core.Config;
 import rnnlab.core.Markdown;
 import rnnlab.core.ResultsCsv;
 
@@ -111,9 +113,9 @@ public final class Comparison {
      * Whether a run used the tutorial's settings, the only ones the reference ran: the full profile, overridden at
      * most in its seeds or its recurrent layers' implementation.
      */
-    public static boolean tutorialSettings(rnnlab.core.Config config) {
+    public static boolean tutorialSettings(Config config) {
         return config.profile().equals("full")
-                && java.util.Set.of("seeds", "layers").containsAll(config.overrides().keySet());
+                && Set.of("seeds", "layers").containsAll(config.overrides().keySet());
     }
 
     /** How a verdict is reached, for the pages and the scoreboard. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -96,12 +97,12 @@ public final class Seeds {
             if (!r.metric().equals(metric) || r.epoch().equals("final") || seed(r.setting()).isEmpty()) {
                 continue;
             }
-            byBase.computeIfAbsent(base(r.setting()), b -> new java.util.TreeMap<>())
+            byBase.computeIfAbsent(base(r.setting()), b -> new TreeMap<>())
                     .computeIfAbsent(Double.parseDouble(r.epoch()), e -> new ArrayList<>()).add(r.value());
         }
         Map<String, Map<Double, Summary>> out = new LinkedHashMap<>();
         byBase.forEach((base, epochs) -> {
-            Map<Double, Summary> m = new java.util.TreeMap<>();
+            Map<Double, Summary> m = new TreeMap<>();
             epochs.forEach((e, v) -> {
                 double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
                 m.put(e, summary(metric, a));

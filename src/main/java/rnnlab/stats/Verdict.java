@@ -1,6 +1,7 @@
 package rnnlab.stats;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Whether a figure reproduces a reference (the tutorial's own code, run over seeds): the 95% interval of the
@@ -16,7 +17,7 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
 
         @Override
         public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -20,10 +20,12 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import rnnlab.Main;
-import rnnlab.core.Cli;
 import rnnlab.core.AtomicFiles;
+import rnnlab.core.Cli;
+import rnnlab.core.Options;
 import rnnlab.jobs.Units;
 import rnnlab.jobs.Workers;
+import rnnlab.saved.SavedModel;
 
 /**
  * {@code -Drunner=spark}: the same jobs as {@link Workers} runs, as Apache Spark tasks, one job per task. A task runs
@@ -49,7 +51,7 @@ public final class SparkRunner {
 
     /** Runs the jobs on Spark; returns their outcomes in the jobs' order, the files already written by the driver. */
     public static List<Workers.Outcome> run(List<Workers.Job> jobs, Path projectDir, PrintStream out) throws IOException {
-        String master = rnnlab.core.Options.SPARK_MASTER.or("local[2]");
+        String master = Options.SPARK_MASTER.or("local[2]");
         SparkConf conf = new SparkConf().setAppName("rnnlab").setIfMissing("spark.master", master)
                 .set("spark.ui.enabled", "false").set("spark.task.maxFailures", "3");
         List<Task> tasks = new ArrayList<>();
@@ -69,7 +71,7 @@ public final class SparkRunner {
             Path dest = Path.of(job.properties().get("out"));
             for (Map.Entry<String, byte[]> f : r.files().entrySet()) {
                 // a model goes where a local run of the same out folder keeps it (rnnlab.saved.SavedModel.file)
-                Path target = f.getKey().startsWith("models/") ? rnnlab.saved.SavedModel.dir(projectDir, dest).resolve(
+                Path target = f.getKey().startsWith("models/") ? SavedModel.dir(projectDir, dest).resolve(
                         f.getKey().substring("models/".length())) : dest.resolve(f.getKey());
                 Files.createDirectories(target.getParent());
                 AtomicFiles.write(target, f.getValue());

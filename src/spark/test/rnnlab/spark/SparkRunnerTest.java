@@ -4,24 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.apache.spark.SparkConf;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import rnnlab.Main;
 import rnnlab.core.Cli;
 import rnnlab.model.TrainingHooks;
@@ -35,7 +38,7 @@ class SparkRunnerTest {
     }
 
     static String run(String exp, Map<String, String> overrides, Path out, Map<String, String> props) {
-        Map<String, String> before = new java.util.HashMap<>();
+        Map<String, String> before = new HashMap<>();
         props.keySet().forEach(k -> before.put(k, System.getProperty(k)));
         props.forEach(System::setProperty);
         try {
@@ -149,11 +152,11 @@ class SparkRunnerTest {
     /** How many attempts a task gets (SparkRunner.attempts), as Spark decides them: local mode retries only local[N,F]. */
     @Test
     void aTaskGetsTheAttemptsItsMasterGives() {
-        assertEquals(2, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local[2,2]")));
-        assertEquals(4, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local[*, 4]")));
-        assertEquals(1, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local[2]")));
-        assertEquals(1, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("local")));
-        assertEquals(3, SparkRunner.attempts(new org.apache.spark.SparkConf(false).setMaster("spark://host:7077")
+        assertEquals(2, SparkRunner.attempts(new SparkConf(false).setMaster("local[2,2]")));
+        assertEquals(4, SparkRunner.attempts(new SparkConf(false).setMaster("local[*, 4]")));
+        assertEquals(1, SparkRunner.attempts(new SparkConf(false).setMaster("local[2]")));
+        assertEquals(1, SparkRunner.attempts(new SparkConf(false).setMaster("local")));
+        assertEquals(3, SparkRunner.attempts(new SparkConf(false).setMaster("spark://host:7077")
                 .set("spark.task.maxFailures", "3")));
     }
 
@@ -163,7 +166,7 @@ class SparkRunnerTest {
         }
         try (Stream<Path> s = Files.walk(dir)) {
             return s.anyMatch(f -> f.toString().endsWith(".ckpt"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

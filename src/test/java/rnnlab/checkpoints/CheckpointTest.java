@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import rnnlab.core.UserError;
  */
 class CheckpointTest {
     private static final List<String> PROPERTIES = List.of("checkpoints", "checkpoint_every", "fresh");
-    private final Map<String, String> saved = new java.util.HashMap<>();
+    private final Map<String, String> saved = new HashMap<>();
 
     @BeforeEach
     void save() {

@@ -5,17 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import rnnlab.core.Config;
+import rnnlab.core.Run;
 import rnnlab.jobs.ChildJvm;
 
 /**
@@ -81,7 +89,7 @@ class ResumeTest {
         // a cut-off record of the finished job is reported, and the finished checkpoint serves instead
         Path record = tmp.resolve("cut/runs/JayChouRnn/sampling=sequential;seed=0.txt");
         byte[] kept = Files.readAllBytes(record);
-        Files.write(record, java.util.Arrays.copyOf(kept, kept.length - 30));
+        Files.write(record, Arrays.copyOf(kept, kept.length - 30));
         String recordCut = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
         assertTrue(recordCut.contains("training it again") && recordCut.contains("finished earlier")
                 && !recordCut.contains("====>"), recordCut);
@@ -91,7 +99,7 @@ class ResumeTest {
         Files.delete(record);
         Path file = checkpoint(dir, "sampling-sequential");
         byte[] bytes = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
         String restarted = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
         assertTrue(restarted.contains("truncated or corrupt; starting over") || restarted.contains("is corrupt"), restarted);
         assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
@@ -99,7 +107,7 @@ class ResumeTest {
         // one written for other settings is not used (other settings keep their own file: put this one in its place)
         Map<String, String> lr = Map.of("lr", "0.002");
         String otherName = otherSettingsName(dir, file);
-        Files.copy(file, dir.resolve(otherName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(file, dir.resolve(otherName), StandardCopyOption.REPLACE_EXISTING);
         String other = runToEnd(command(tmp.resolve("other"), ck, lr));
         assertTrue(other.contains("from other settings or other code; starting over"), other);
         assertFalse(numbers(tmp.resolve("other/JayChouRnn.csv")).equals(whole));
@@ -124,7 +132,7 @@ class ResumeTest {
             if (f == null) {
                 return null;
             }
-            java.io.DataInputStream in = payload(f);
+            DataInputStream in = payload(f);
             int[] at = {in.readInt(), in.readInt()}; // PtbWordLm.Resume: epochs done, the next batch
             return Files.readString(log).contains("PtbWordRnn model=rnn;seed=0 epoch= " + at[0] + " ") ? null : at;
         }, at -> at[1] >= 3);
@@ -164,7 +172,7 @@ class ResumeTest {
         long epochs = cut.state()[0];
         long devEvaluations = cut.state()[1];
         long bestStep = cut.state()[2];
-        assertTrue(epochs < 60 && devEvaluations >= 1 && bestStep >= 0, java.util.Arrays.toString(cut.state()));
+        assertTrue(epochs < 60 && devEvaluations >= 1 && bestStep >= 0, Arrays.toString(cut.state()));
         assertFalse(Files.exists(tmp.resolve("cut/runs/DigitSumSrn/length=10;seed=0.txt")), "the job had not finished");
 
         String again = runToEnd(commandOf(tmp.resolve("cut"), ck, ds));
@@ -189,7 +197,7 @@ class ResumeTest {
      * still, and the state read again; still ready, it is killed there, else it goes on (SIGCONT). Returns the killed
      * process and the state it was killed in; fails if it ends first (or after three minutes, a safety net).
      */
-    static <T> Killed<T> killWhen(ProcessBuilder pb, Path log, State<T> state, java.util.function.Predicate<T> ready)
+    static <T> Killed<T> killWhen(ProcessBuilder pb, Path log, State<T> state, Predicate<T> ready)
             throws Exception {
         Process p = pb.redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -224,11 +232,11 @@ class ResumeTest {
     }
 
     /** A checkpoint file's payload, checked whole ({@link Checkpoint#write}'s layout: magic, key, payload, SHA-1). */
-    static java.io.DataInputStream payload(Path file) throws Exception {
+    static DataInputStream payload(Path file) throws Exception {
         byte[] all = Files.readAllBytes(file);
-        assertTrue(java.util.Arrays.equals(Checkpoint.sha1(java.util.Arrays.copyOf(all, all.length - 20)),
-                java.util.Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + file);
-        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(all));
+        assertTrue(Arrays.equals(Checkpoint.sha1(Arrays.copyOf(all, all.length - 20)),
+                Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + file);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
         in.readUTF();
         in.skipNBytes(in.readInt());
         in.readInt();
@@ -236,7 +244,7 @@ class ResumeTest {
     }
 
     /** A DigitSum checkpoint's ({@code ClassifierRunner.checkpoint}) epochs done, dev evaluations and best step. */
-    static long[] classifierState(java.io.DataInputStream in) throws Exception {
+    static long[] classifierState(DataInputStream in) throws Exception {
         int epochs = in.readInt();
         in.readDouble(); // training seconds
         in.readDouble(); // best score
@@ -268,7 +276,7 @@ class ResumeTest {
         if (!Files.isDirectory(dir)) {
             return null;
         }
-        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
             return s.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".ckpt")).findFirst()
                     .orElse(null);
         }
@@ -276,9 +284,9 @@ class ResumeTest {
 
     /** The file name a run with lr=0.002 would look for: the hash of its settings, computed as the suite does. */
     static String otherSettingsName(Path dir, Path mine) throws Exception {
-        rnnlab.core.Config c = rnnlab.core.Config.load(Path.of("experiments"), "JayChouRnn", "quick",
+        Config c = Config.load(Path.of("experiments"), "JayChouRnn", "quick",
                 merged(Map.of("lr", "0.002")));
-        rnnlab.core.Run run = new rnnlab.core.Run("JayChouRnn", c, Path.of("").toAbsolutePath(), dir);
+        Run run = new Run("JayChouRnn", c, Path.of("").toAbsolutePath(), dir);
         return Checkpoint.file(run, "sampling=sequential;seed=0").getFileName().toString();
     }
 

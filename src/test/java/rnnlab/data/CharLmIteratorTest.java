@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import rnnlab.data.CharLmIterator.Flavour;
 import rnnlab.data.CharLmIterator.Ids;
@@ -95,7 +97,7 @@ class CharLmIteratorTest {
         int[] a1 = a.nextIds().x()[0];
         assertArrayEquals(a1, b.nextIds().x()[0]);
         a.reset();
-        assertFalse(java.util.Arrays.equals(a1, a.nextIds().x()[0]));
+        assertFalse(Arrays.equals(a1, a.nextIds().x()[0]));
     }
 
     @Test
@@ -110,10 +112,10 @@ class CharLmIteratorTest {
         int[][] expectY = {{1, 2, 3}, {1, 2, 3}};
         for (int r = 0; r < 2; r++) {
             for (int t = 0; t < 3; t++) {
-                assertEquals(expectX[r][t], ds.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.point(r),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(t)).argMax().getInt(0));
-                assertEquals(expectY[r][t], ds.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.point(r),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(t)).argMax().getInt(0));
+                assertEquals(expectX[r][t], ds.getFeatures().get(NDArrayIndex.point(r),
+                        NDArrayIndex.all(), NDArrayIndex.point(t)).argMax().getInt(0));
+                assertEquals(expectY[r][t], ds.getLabels().get(NDArrayIndex.point(r),
+                        NDArrayIndex.all(), NDArrayIndex.point(t)).argMax().getInt(0));
             }
         }
         assertEquals(6.0, ds.getFeatures().sumNumber().doubleValue(), 0.0);

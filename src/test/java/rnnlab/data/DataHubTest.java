@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,8 +86,8 @@ class DataHubTest {
     @Test
     void aFailedDownloadSaysWhy(@TempDir Path tmp) throws Exception {
         // a real server on this machine that has no such file
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
             ex.sendResponseHeaders(404, -1);
             ex.close();
@@ -96,17 +102,17 @@ class DataHubTest {
         }
         // a port nobody listens on
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         String closed = "http://127.0.0.1:" + port + "/x";
         IOException refused = assertThrows(IOException.class, () -> DataHub.httpDownload(closed, tmp.resolve("g")));
         assertTrue(DataHub.cause(refused).startsWith("connection refused"), DataHub.cause(refused));
-        assertTrue(DataHub.cause(new IOException(new java.net.UnknownHostException("d2l-data.s3-accelerate.amazonaws.com")))
+        assertTrue(DataHub.cause(new IOException(new UnknownHostException("d2l-data.s3-accelerate.amazonaws.com")))
                 .startsWith("host not found: d2l-data.s3-accelerate.amazonaws.com"));
         // and the whole message of a corpus that cannot be had ends with the cause, never "(null)"
         DataHub hub = new DataHub(List.of(), tmp.resolve("cache"), (u, target) -> {
-            throw new java.net.ConnectException();
+            throw new ConnectException();
         });
         UserError u = assertThrows(UserError.class, () -> hub.fetch(DataHub.TIME_MACHINE));
         assertTrue(u.getMessage().contains("failed (connection refused") && !u.getMessage().contains("null"), u.getMessage());

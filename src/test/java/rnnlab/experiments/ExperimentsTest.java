@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import rnnlab.core.Catalog;
 import rnnlab.core.Config;
+import rnnlab.core.Markdown;
 import rnnlab.core.UserError;
-import rnnlab.stats.Figures;
 import rnnlab.stats.Figures.Figure;
+import rnnlab.stats.Figures;
 import rnnlab.stats.Seeds;
 
 /**
@@ -174,8 +175,8 @@ class ExperimentsTest {
                 + "sequential partitioning and 1.4 for the random run after 500 epochs, at about 28,000 tokens/s"));
         assertTrue(new JayChouRnnScratch().tutorialNote().endsWith("its concise RNN (JayChouRnn) reached perplexity 1.02 "
                 + "after 250 epochs."));
-        assertEquals(1.946, Double.parseDouble(rnnlab.core.Markdown.f(new HelloOhlolRnnCell().tutorialFinalLoss(), 3)));
-        assertEquals(0.398, Double.parseDouble(rnnlab.core.Markdown.f(new HelloOhlolRnn().tutorialFinalLoss(), 3)));
+        assertEquals(1.946, Double.parseDouble(Markdown.f(new HelloOhlolRnnCell().tutorialFinalLoss(), 3)));
+        assertEquals(0.398, Double.parseDouble(Markdown.f(new HelloOhlolRnn().tutorialFinalLoss(), 3)));
         double nan = Double.NaN;
         assertEquals(List.of(330.9, 243.1, 211.3, 193.3, 182.0, 172.8, 167.6, 161.1, 157.4, 155.5),
                 boxed(new PtbWordRnn().courseTestPerplexity()));

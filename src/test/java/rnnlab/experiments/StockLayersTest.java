@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
@@ -33,10 +35,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import rnnlab.Main;
-import rnnlab.core.Cli;
 import rnnlab.core.Catalog;
-import rnnlab.core.UserError;
+import rnnlab.core.Cli;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.UserError;
+import rnnlab.model.Layers;
 
 /**
  * {@code -Dlayers=dl4j} trains on DL4J's stock {@code SimpleRnn} and {@code LSTM}, into {@code results/custom/}, with a
@@ -97,7 +100,7 @@ class StockLayersTest {
         List<String> out = new ArrayList<>();
         for (Layer l : net.getLayers()) {
             Layer impl = l instanceof BaseWrapperLayer w ? w.getUnderlying() : l;
-            if (impl instanceof org.deeplearning4j.nn.api.layers.RecurrentLayer) {
+            if (impl instanceof RecurrentLayer) {
                 out.add(impl.getClass().getName());
             }
         }
@@ -137,11 +140,11 @@ class StockLayersTest {
         assertEquals(1, models.size(), tree(project).toString());
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(models.get(0).toFile(), false);
         Class<?> conf = stock.equals("LSTM") ? LSTM.class : SimpleRnn.class;
-        assertEquals(java.util.Collections.nCopies(count, conf), recurrentConfs(net), exp);
+        assertEquals(Collections.nCopies(count, conf), recurrentConfs(net), exp);
         String impl = stock.equals("LSTM") ? org.deeplearning4j.nn.layers.recurrent.LSTM.class.getName()
                 : org.deeplearning4j.nn.layers.recurrent.SimpleRnn.class.getName();
-        assertEquals(java.util.Collections.nCopies(count, impl), recurrentImpls(net), exp);
-        assertTrue(rnnlab.model.Layers.isStock(net), exp);
+        assertEquals(Collections.nCopies(count, impl), recurrentImpls(net), exp);
+        assertTrue(Layers.isStock(net), exp);
     }
 
     @ParameterizedTest
@@ -287,7 +290,7 @@ class StockLayersTest {
             }
             assertTrue(zips.size() >= 7, kind + ": " + zips); // every experiment but hello saves its model
             for (Path zip : zips) {
-                assertEquals(kind.equals("dl4j"), rnnlab.model.Layers.isStock(
+                assertEquals(kind.equals("dl4j"), Layers.isStock(
                         ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false)), zip.toString());
             }
         }

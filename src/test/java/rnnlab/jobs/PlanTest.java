@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,8 +59,8 @@ class PlanTest {
 
         // the start order: longest first by those seconds, ties in the given order; a whole experiment by its total
         Map<String, Double> whole = Map.of("seed=0", 6.0, "seed=1", 14.0);
-        List<Workers.Job> jobs = new java.util.ArrayList<>();
-        Map<Workers.Job, Double> estimate = new java.util.HashMap<>();
+        List<Workers.Job> jobs = new ArrayList<>();
+        Map<Workers.Job, Double> estimate = new HashMap<>();
         for (Plan.Group g : groups) {
             Workers.Job j = new Workers.Job(g.settings().get(0), Map.of("units", String.join("|", g.settings())));
             jobs.add(j);

@@ -9,13 +9,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import rnnlab.Main;
 import rnnlab.core.Cli;
@@ -63,10 +74,10 @@ class WorkersTest {
         assertEquals(0, runWith("JayChouRnn", tmp.resolve("one"), 1, small, one), one.toString(StandardCharsets.UTF_8));
         // this JVM's own log lines (the workers' come through their output): the pass that writes the pages trains
         // nothing, even under the build's -Dfresh=true
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        Logger root = (Logger) LoggerFactory.getLogger(
                 org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> here =
-                new ch.qos.logback.core.read.ListAppender<>();
+        ListAppender<ILoggingEvent> here =
+                new ListAppender<>();
         here.start();
         root.addAppender(here);
         try {
@@ -74,7 +85,7 @@ class WorkersTest {
         } finally {
             root.detachAppender(here);
         }
-        List<String> lines = here.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = here.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertTrue(lines.stream().noneMatch(l -> l.contains("====>")), "trained again: " + lines);
         assertEquals(2, lines.stream().filter(l -> l.contains("finished earlier") && l.contains("reused")).count(), lines.toString());
         String log = two.toString(StandardCharsets.UTF_8);
@@ -110,7 +121,7 @@ class WorkersTest {
         List<Workers.Job> jobs = List.of(
                 new Workers.Job("first", Workers.jobProperties("HelloOhlolRnn", "quick", tmp.resolve("a"), SHORT)),
                 new Workers.Job("second", Workers.jobProperties("HelloOhlolRnnCell", "quick", tmp.resolve("b"), SHORT)));
-        List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, Main.TASK, j -> 0.0, o -> {
             // the caller's own job, and (one worker) the second job has not run yet
@@ -125,12 +136,12 @@ class WorkersTest {
     @Test
     void theWorkersStartTheLongestJobFirst(@TempDir Path tmp) throws Exception {
         // jobs that end at once (an experiment the suite does not have): what counts is the order they ran in
-        List<Workers.Job> jobs = new java.util.ArrayList<>();
+        List<Workers.Job> jobs = new ArrayList<>();
         for (String name : List.of("short", "long", "middle")) {
             jobs.add(new Workers.Job(name, Workers.jobProperties("NoSuch" + name, "quick", tmp.resolve(name), Map.of())));
         }
         Map<String, Double> seconds = Map.of("short", 1.0, "long", 30.0, "middle", 12.0);
-        List<String> ran = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, Main.TASK, j -> seconds.get(j.name()),
                 o -> ran.add(o.job().name()));
@@ -162,7 +173,7 @@ class WorkersTest {
             for (ProcessHandle w : workers) {
                 try {
                     w.onExit().get(15, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     throw new AssertionError("worker " + w.pid() + " outlived its killed parent");
                 }
                 assertFalse(w.isAlive());
@@ -202,21 +213,21 @@ class WorkersTest {
         }
         // nothing half-written: every checkpoint whole, no page of the unfinished experiment (a worker stopped between
         // a temporary file's creation and its rename may leave that hidden .tmp file, which nothing reads)
-        try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+        try (Stream<Path> s = Files.walk(tmp)) {
             List<Path> files = s.filter(Files::isRegularFile).toList();
             List<Path> checkpoints = files.stream().filter(f -> f.toString().endsWith(".ckpt")).toList();
             assertEquals(2, checkpoints.size(), "each job's checkpoint: " + files);
             for (Path f : checkpoints) {
                 byte[] all = Files.readAllBytes(f);
-                assertTrue(java.util.Arrays.equals(java.security.MessageDigest.getInstance("SHA-1")
-                        .digest(java.util.Arrays.copyOf(all, all.length - 20)),
-                        java.util.Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + f);
+                assertTrue(Arrays.equals(MessageDigest.getInstance("SHA-1")
+                        .digest(Arrays.copyOf(all, all.length - 20)),
+                        Arrays.copyOfRange(all, all.length - 20, all.length)), "a whole checkpoint: " + f);
             }
             Path out = tmp.resolve("out");
             assertEquals(List.of(), files.stream().filter(f -> out.equals(f.getParent())).toList(),
                     "no page (CSV, page, plot, scoreboard) of an experiment whose jobs did not finish");
             for (Path f : files.stream().filter(f -> f.toString().endsWith(".zip")).toList()) {
-                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(f.toFile())) {
+                try (ZipFile zip = new ZipFile(f.toFile())) {
                     assertTrue(zip.size() > 0, "a whole best model: " + f); // a DigitSum job's best model so far
                 }
             }
@@ -228,7 +239,7 @@ class WorkersTest {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+        try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(f -> f.toString().endsWith(".ckpt")).count();
         }
     }

@@ -3,7 +3,13 @@ package rnnlab.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The functions and copies the raw recurrent loops use. */
 class NativeFloatsTest {
@@ -62,7 +68,7 @@ class NativeFloatsTest {
         b.zero(100);
         NativeFloats.put(v, 10, b, 37);
         float[] back = NativeFloats.get(b, 37, new float[10], 10);
-        assertEquals(java.util.Arrays.toString(v), java.util.Arrays.toString(back));
+        assertEquals(Arrays.toString(v), Arrays.toString(back));
         assertEquals(0f, b.buf().get(36), 0);
         assertEquals(0f, b.buf().get(47), 0);
         b.zero(100);
@@ -74,10 +80,10 @@ class NativeFloatsTest {
     void biasGradientColumnSumsEqualNd4jsBitForBit() {
         int[][] shapes = {{1120, 1024}, {700, 10000}, {700, 150}, {280, 32}, {5, 4}, {3000, 7}};
         for (int[] s : shapes) {
-            org.nd4j.linalg.api.ndarray.INDArray dz = org.nd4j.linalg.factory.Nd4j.randn(s[0], new long[] {s[0], s[1]})
-                    .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).muli(1e-3);
-            org.nd4j.linalg.api.ndarray.INDArray mine = org.nd4j.linalg.factory.Nd4j.zeros(
-                    org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, s[1]);
+            INDArray dz = Nd4j.randn(s[0], new long[] {s[0], s[1]})
+                    .castTo(DataType.FLOAT).muli(1e-3);
+            INDArray mine = Nd4j.zeros(
+                    DataType.FLOAT, 1, s[1]);
             Bulk.columnSums(dz, mine);
             float[] want = dz.sum(true, 0).data().asFloat();
             float[] got = mine.dup().data().asFloat();
@@ -86,30 +92,30 @@ class NativeFloatsTest {
             }
         }
         // a view (here every other row) takes ND4J's own reduction
-        org.nd4j.linalg.api.ndarray.INDArray big = org.nd4j.linalg.factory.Nd4j.randn(9, new long[] {10, 6})
-                .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        org.nd4j.linalg.api.ndarray.INDArray view = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 8),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
-        org.nd4j.linalg.api.ndarray.INDArray out = org.nd4j.linalg.factory.Nd4j.zeros(
-                org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 6);
+        INDArray big = Nd4j.randn(9, new long[] {10, 6})
+                .castTo(DataType.FLOAT);
+        INDArray view = big.get(NDArrayIndex.interval(2, 8),
+                NDArrayIndex.all());
+        INDArray out = Nd4j.zeros(
+                DataType.FLOAT, 1, 6);
         Bulk.columnSums(view, out);
         assertEquals(view.sum(true, 0), out);
     }
 
     @Test
     void denseArraysAreUsedAsTheyAreAndViewsAreCopied() {
-        org.nd4j.linalg.api.ndarray.INDArray h = org.nd4j.linalg.factory.Nd4j.createUninitialized(
-                org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 512);
-        org.nd4j.linalg.api.ndarray.INDArray row = h.reshape('c', 1, 512);
+        INDArray h = Nd4j.createUninitialized(
+                DataType.FLOAT, 1, 1, 512);
+        INDArray row = h.reshape('c', 1, 512);
         assertTrue(NativeFloats.dense(row) == row, "a [1, n] reshape is dense");
-        org.nd4j.linalg.api.ndarray.INDArray m = org.nd4j.linalg.factory.Nd4j.rand(
-                org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3);
+        INDArray m = Nd4j.rand(
+                DataType.FLOAT, 4, 3);
         assertTrue(NativeFloats.dense(m) == m);
-        org.nd4j.linalg.api.ndarray.INDArray t = m.transpose();
+        INDArray t = m.transpose();
         assertTrue(NativeFloats.dense(t) != t, "a transpose is copied");
         assertEquals(t, NativeFloats.dense(t));
-        org.nd4j.linalg.api.ndarray.INDArray rows = m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        INDArray rows = m.get(NDArrayIndex.interval(1, 3),
+                NDArrayIndex.all());
         assertTrue(NativeFloats.dense(rows) != rows, "an offset view is copied");
         assertEquals(rows, NativeFloats.dense(rows));
     }

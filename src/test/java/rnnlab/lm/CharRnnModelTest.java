@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.CharRnnModel.Cell;
@@ -85,14 +87,14 @@ class CharRnnModelTest {
         int[][] first = new int[B][];
         int[][] second = new int[B][];
         for (int r = 0; r < B; r++) {
-            first[r] = java.util.Arrays.copyOfRange(x[r], 0, 2);
-            second[r] = java.util.Arrays.copyOfRange(x[r], 2, T);
+            first[r] = Arrays.copyOfRange(x[r], 0, 2);
+            second[r] = Arrays.copyOfRange(x[r], 2, T);
         }
         m.probabilities(first);
         Object afterFirst = m.saveState();
         INDArray rest = m.probabilities(second);
-        assertTrue(rest.equalsWithEps(whole.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(2, T)), 1e-5));
+        assertTrue(rest.equalsWithEps(whole.get(NDArrayIndex.all(),
+                NDArrayIndex.all(), NDArrayIndex.interval(2, T)), 1e-5));
         // a snapshot brings the state back; a reset starts from zeros again
         m.restoreState(afterFirst);
         INDArray again = m.probabilities(second);

@@ -1,13 +1,16 @@
 package rnnlab.lm;
 
-import rnnlab.kernels.SrnSteps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import rnnlab.kernels.SrnSteps;
 
 /** The from-scratch RNN against hand computations and finite differences. */
 class ScratchRnnTest {
@@ -174,7 +177,7 @@ class ScratchRnnTest {
         // by hand, outside any workspace
         ScratchRnn m = new ScratchRnn(40, 64, 0.5, 1.0, 7);
         ScratchRnn ref = new ScratchRnn(40, 64, 0.5, 1.0, 7);
-        java.util.Random r = new java.util.Random(3);
+        Random r = new Random(3);
         INDArray carried = null;
         INDArray carriedCopy = null;
         for (int batchNo = 0; batchNo < 4; batchNo++) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
 
 import rnnlab.data.CharLmIterator;
@@ -56,7 +57,7 @@ class SequenceSoftmaxOutputTest {
         assertTrue(plain.output(in).equalsWithEps(fused.output(in), 1e-6));
         // the score of a fit is the loss before the update, as DL4J's own
         fused.setLabels(NetLanguageModel.ids(y));
-        fused.fit(new org.nd4j.linalg.dataset.DataSet(in, NetLanguageModel.ids(y)));
+        fused.fit(new DataSet(in, NetLanguageModel.ids(y)));
         assertEquals(plain.score(), fused.score(), 1e-5);
     }
 }

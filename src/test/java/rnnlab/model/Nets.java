@@ -3,6 +3,11 @@ package rnnlab.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -54,13 +59,13 @@ final class Nets {
      * shapes, whatever order each layer keeps them in), then fits both on every batch in turn and asserts the losses
      * never differ by more than {@code lossTol} and the weights end within {@code paramTol} of each other.
      */
-    static void assertTrainsAlike(MultiLayerNetwork mine, MultiLayerNetwork theirs, java.util.List<DataSet> batches,
+    static void assertTrainsAlike(MultiLayerNetwork mine, MultiLayerNetwork theirs, List<DataSet> batches,
             double lossTol, double paramTol) {
         assertEquals(mine.getnLayers(), theirs.getnLayers());
         for (int i = 0; i < mine.getnLayers(); i++) {
-            java.util.Map<String, INDArray> m = mine.getLayer(i).paramTable();
+            Map<String, INDArray> m = mine.getLayer(i).paramTable();
             assertEquals(m.keySet(), theirs.getLayer(i).paramTable().keySet(), "layer " + i + "'s parameter names");
-            for (java.util.Map.Entry<String, INDArray> e : m.entrySet()) {
+            for (Map.Entry<String, INDArray> e : m.entrySet()) {
                 INDArray t = theirs.getLayer(i).getParam(e.getKey());
                 // the same shape but for unit dimensions (a bias is [1, n] on one side and [n] on the other)
                 assertEquals(squeezed(e.getValue().shape()), squeezed(t.shape()), "layer " + i + " " + e.getKey());
@@ -85,13 +90,13 @@ final class Nets {
         assertTrue(maxParam <= paramTol, "largest weight difference " + maxParam);
     }
 
-    private static java.util.List<Long> squeezed(long[] shape) {
-        return java.util.Arrays.stream(shape).filter(d -> d != 1).boxed().toList();
+    private static List<Long> squeezed(long[] shape) {
+        return Arrays.stream(shape).filter(d -> d != 1).boxed().toList();
     }
 
     /** One-hot labels [batch, classes, time]. */
     static INDArray labels(int batch, int classes, int steps, long seed, DataType type) {
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         INDArray y = Nd4j.zeros(type, batch, classes, steps);
         for (int i = 0; i < batch; i++) {
             for (int t = 0; t < steps; t++) {

@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,7 +70,7 @@ class SrnTest {
     }
 
     /** DL4J's gradient checks need ND4J's global default type to be double. */
-    private static boolean inDouble(java.util.function.BooleanSupplier check) {
+    private static boolean inDouble(BooleanSupplier check) {
         DataType before = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
@@ -138,19 +145,19 @@ class SrnTest {
     /** One training pass of the layer alone: output, dW, dRW, db, dL/dX. */
     private static INDArray[] pass(MultiLayerNetwork net, INDArray x, INDArray g, INDArray h0, boolean withState, int back,
             DataType type) {
-        org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
-        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr ws = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
-        org.deeplearning4j.nn.api.layers.RecurrentLayer rl = (org.deeplearning4j.nn.api.layers.RecurrentLayer) layer;
+        Layer layer = net.getLayer(0);
+        LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+        RecurrentLayer rl = (RecurrentLayer) layer;
         INDArray out;
         if (withState) {
-            rl.rnnSetTBPTTState(java.util.Map.of(SrnImpl.STATE_KEY, h0.castTo(type)));
+            rl.rnnSetTBPTTState(Map.of(SrnImpl.STATE_KEY, h0.castTo(type)));
             out = rl.rnnActivateUsingStoredState(x.castTo(type), true, false, ws);
         } else {
             layer.setInput(x.castTo(type), ws);
             out = layer.activate(true, ws);
         }
         out = out.dup();
-        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> p =
+        Pair<Gradient, INDArray> p =
                 rl.tbpttBackpropGradient(g.castTo(type), back, ws);
         return new INDArray[] {out, p.getFirst().getGradientFor("W").dup(), p.getFirst().getGradientFor("RW").dup(),
                 p.getFirst().getGradientFor("b").dup(), p.getSecond().dup()};

@@ -9,10 +9,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,10 +26,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import rnnlab.Main;
 import rnnlab.core.Cli;
+import rnnlab.core.OneLine;
+import rnnlab.core.ResultsCsv;
 import rnnlab.data.DataHub;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.ScratchRnn;
-import rnnlab.core.ResultsCsv;
 
 /** A model saved by a real (short) run, used by Generate and Evaluate as a user would; their bad inputs. */
 class ModelCommandsTest {
@@ -70,7 +76,7 @@ class ModelCommandsTest {
         // the text after the first 10,000 characters, as the lyrics corpus reads it
         Path zip = DataHub.standard(Path.of("datasets")).fetch(DataHub.JAYCHOU_LYRICS);
         String text;
-        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+        try (ZipFile z = new ZipFile(zip.toFile())) {
             text = new String(z.getInputStream(z.getEntry("jaychou_lyrics.txt")).readAllBytes(), StandardCharsets.UTF_8);
         }
         int[] cps = text.codePoints().toArray();
@@ -103,10 +109,10 @@ class ModelCommandsTest {
         Path csv = dir.resolve("out/JayChouRnn.csv");
         Path truncated = dir.resolve("truncated.zip");
         byte[] bytes = Files.readAllBytes(model);
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
         Path foreign = dir.resolve("foreign.zip");
-        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(foreign))) {
-            z.putNextEntry(new java.util.zip.ZipEntry("hello.txt"));
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(foreign))) {
+            z.putNextEntry(new ZipEntry("hello.txt"));
             z.write("hi".getBytes(StandardCharsets.UTF_8));
         }
         Path empty = dir.resolve("empty.txt");
@@ -148,8 +154,8 @@ class ModelCommandsTest {
         SavedModel m = new SavedModel(null, List.of("<unk>", "the", "cat", "<eos>"), props("ptb"));
         ModelCommands.Tokens t = new ModelCommands.Tokens(m);
         assertEquals(List.of(1, 2, 0, 3, 1, 3), Stream.of(t.encode("the cat sat\nthe\n")).flatMapToInt(
-                java.util.Arrays::stream).boxed().toList());
-        assertEquals(List.of(1, 2), java.util.Arrays.stream(t.encode("the cat")).boxed().toList(), "a prefix: no <eos>");
+                Arrays::stream).boxed().toList());
+        assertEquals(List.of(1, 2), Arrays.stream(t.encode("the cat")).boxed().toList(), "a prefix: no <eos>");
         assertFalse(t.known(0));
         assertEquals("the cat <unk>", t.decode(new int[] {1, 2, 0}));
     }
@@ -157,12 +163,12 @@ class ModelCommandsTest {
     @Test
     void tokensSurviveTheVocabularyFile() {
         for (String tok : List.of("a", "\n", "\\", "\\n", "<unk>", "分")) {
-            assertEquals(tok, rnnlab.core.OneLine.unescape(rnnlab.core.OneLine.escape(tok)));
+            assertEquals(tok, OneLine.unescape(OneLine.escape(tok)));
         }
     }
 
-    private static java.util.Properties props(String text) {
-        java.util.Properties p = new java.util.Properties();
+    private static Properties props(String text) {
+        Properties p = new Properties();
         p.setProperty("text", text);
         p.setProperty("num_steps", "35");
         p.setProperty("batch_size", "20");

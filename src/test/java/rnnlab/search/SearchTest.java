@@ -11,11 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
@@ -26,9 +35,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import rnnlab.Main;
+import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
-import rnnlab.core.UserError;
+import rnnlab.core.Config;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.UserError;
+import rnnlab.jobs.ChildJvm;
 
 /** The search space, Arbiter's generators over it, and whole searches through the command line. */
 class SearchTest {
@@ -126,7 +138,7 @@ class SearchTest {
         order.places.put("candidate-7", 1);
         order.places.put("candidate-0", 2);
         order.places.put("candidate-3", 3);
-        List<String> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> starts = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         // they arrive in the worst order: last place first, the baseline last
         for (String folder : List.of("candidate-3", "candidate-0", "candidate-7", "baseline")) {
@@ -172,7 +184,7 @@ class SearchTest {
         }
         // the same nine, each with its draw's number, by hidden size descending and in draw order within a size
         List<Candidate<?>> expected = new ArrayList<>(drawn);
-        expected.sort(java.util.Comparator.comparingInt((Candidate<?> c) ->
+        expected.sort(Comparator.comparingInt((Candidate<?> c) ->
                 -Integer.parseInt(((Map<?, ?>) c.getValue()).get("hidden_size").toString())));
         assertEquals(expected.stream().map(c -> c.getIndex() + " " + c.getValue()).toList(),
                 handed.stream().map(c -> c.getIndex() + " " + c.getValue()).toList());
@@ -283,21 +295,21 @@ class SearchTest {
                 .add("model=a", "2", "valid_perplexity", 200).add("model=b", "1", "valid_perplexity", 50)
                 .add("model=b", "final", "heldout_perplexity", 7).write(tmp.resolve("PtbWordRnn.csv"));
         ObjectiveScore s = new ObjectiveScore("PtbWordRnn",
-                rnnlab.core.Catalog.project().get("PtbWordRnn").objective().get());
+                Catalog.project().get("PtbWordRnn").objective().get());
         assertTrue(s.minimize());
         // epoch 10 is the last of model=a (by number, not by text), epoch 1 the only one of model=b
         assertEquals(75.0, s.score(tmp), 0);
         ObjectiveScore missing = new ObjectiveScore("PtbWordRnn",
-                new rnnlab.core.Catalog.Objective("best_dev_accuracy", false, "-"));
+                new Catalog.Objective("best_dev_accuracy", false, "-"));
         assertTrue(assertThrows(IllegalStateException.class, () -> missing.score(tmp)).getMessage()
                 .contains("has no best_dev_accuracy row"));
     }
 
     @Test
     void everySearchableExperimentDeclaresAValidSpaceOverItsOwnKeys() {
-        for (String exp : rnnlab.core.Catalog.project().all().keySet()) {
-            rnnlab.core.Config c = rnnlab.core.Config.load(here().resolve("experiments"), exp, "quick", Map.of());
-            if (rnnlab.core.Catalog.project().get(exp).objective().isPresent()) {
+        for (String exp : Catalog.project().all().keySet()) {
+            Config c = Config.load(here().resolve("experiments"), exp, "quick", Map.of());
+            if (Catalog.project().get(exp).objective().isPresent()) {
                 SearchSpace s = SearchSpace.parse(exp, c.searchSpace());
                 for (String k : s.keys()) {
                     assertTrue(c.has(k), exp + ": " + k);
@@ -326,9 +338,9 @@ class SearchTest {
 
     /** The candidates' folders (candidate-N) holding a finished job's record. */
     static Set<String> finishedCandidates(Path workDir) throws Exception {
-        Set<String> done = new java.util.TreeSet<>();
+        Set<String> done = new TreeSet<>();
         if (Files.isDirectory(workDir)) {
-            try (java.util.stream.Stream<Path> dirs = Files.list(workDir)) {
+            try (Stream<Path> dirs = Files.list(workDir)) {
                 for (Path d : dirs.toList()) {
                     if (d.getFileName().toString().startsWith("candidate-")
                             && Files.isRegularFile(d.resolve("runs/DigitSumSrn/length=10;seed=0.txt"))) {
@@ -345,18 +357,18 @@ class SearchTest {
             throws Exception {
         int count = 4;
         Map<String, String> fixed = kv("lengths", "10", "seeds", "0", "epochs", "10");
-        Map<String, String> props = new LinkedHashMap<>(rnnlab.jobs.ChildJvm.passedProperties());
+        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
         props.putAll(fixed);
         props.putAll(kv("exp", "DigitSumSrn", "profile", "quick", "search", "random", "candidates",
                 String.valueOf(count), "jobs", "1", "fresh", "false", "out", tmp.resolve("out").toString(),
                 "checkpoints", tmp.resolve("ck").toString()));
-        java.util.function.Supplier<ProcessBuilder> command = () -> {
-            ProcessBuilder pb = rnnlab.jobs.ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
+        Supplier<ProcessBuilder> command = () -> {
+            ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
             pb.redirectErrorStream(true);
             return pb;
         };
         // what the search's generator draws: seed 0 over the experiment's space, in order
-        SearchSpace space = SearchSpace.parse("DigitSumSrn", rnnlab.core.Config.load(here().resolve("experiments"),
+        SearchSpace space = SearchSpace.parse("DigitSumSrn", Config.load(here().resolve("experiments"),
                 "DigitSumSrn", "quick", fixed).searchSpace());
         RandomSearchGenerator g = new RandomSearchGenerator(space, null);
         g.setRngSeed(0);
@@ -373,11 +385,11 @@ class SearchTest {
         Path searchDir = tmp.resolve("out/search");
         Path log1 = tmp.resolve("first.log");
         Process p = command.get().redirectOutput(log1.toFile()).start();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         Path csv = null;
         while (true) {
             if (csv == null && Files.isDirectory(searchDir)) {
-                try (java.util.stream.Stream<Path> files = Files.list(searchDir)) {
+                try (Stream<Path> files = Files.list(searchDir)) {
                     csv = files.filter(f -> f.toString().endsWith(".csv")).findFirst().orElse(null);
                 }
             }
@@ -388,7 +400,7 @@ class SearchTest {
             Thread.sleep(20);
         }
         p.destroyForcibly();
-        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertTrue(p.exitValue() != 0, "killed before the end: " + Files.readString(log1));
         Map<String, List<String>> cut = candidates(csv, space.keys());
         Path workDir = tmp.resolve("out/runs/search").resolve(csv.getFileName().toString().replace(".csv", ""));
@@ -404,22 +416,22 @@ class SearchTest {
         // run again: the same candidates in the same order, each finished one reused, the rest trained, to the count
         Path log2 = tmp.resolve("second.log");
         Process again = command.get().redirectOutput(log2.toFile()).start();
-        assertTrue(again.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+        assertTrue(again.waitFor(5, TimeUnit.MINUTES));
         String out = Files.readString(log2);
         assertEquals(0, again.exitValue(), out);
         Map<String, List<String>> whole = candidates(csv, space.keys());
         List<String> baseline = whole.remove("baseline");
         assertEquals("complete", baseline.get(0), out);
-        assertEquals(drawn, new java.util.TreeMap<>(whole), out);
+        assertEquals(drawn, new TreeMap<>(whole), out);
         assertTrue(Files.readString(csv.resolveSibling(csv.getFileName().toString().replace(".csv", ".md")))
                 .contains("Finished: " + count + " of " + count + " candidates ran, 0 failed"), out);
-        Set<String> reused = new java.util.TreeSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("finished earlier \\(\\S*/(candidate-\\d+|baseline)/runs/")
+        Set<String> reused = new TreeSet<>();
+        Matcher m = Pattern.compile("finished earlier \\(\\S*/(candidate-\\d+|baseline)/runs/")
                 .matcher(out);
         while (m.find()) {
             reused.add(m.group(1));
         }
-        Set<String> expectedReused = new java.util.TreeSet<>(finished);
+        Set<String> expectedReused = new TreeSet<>(finished);
         expectedReused.add("baseline");
         assertEquals(expectedReused, reused, out);
         assertEquals(count - finished.size(), out.lines().filter(l -> l.contains("====> Training")).count(),

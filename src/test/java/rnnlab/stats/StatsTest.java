@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -221,9 +222,9 @@ class StatsTest {
     void seedsAreTheLastPartOfASetting() {
         assertEquals("length=20;seed=3", Seeds.setting("length=20", 3));
         assertEquals("seed=3", Seeds.setting(Seeds.ALL, 3));
-        assertEquals(java.util.Optional.of(3), Seeds.seed("length=20;seed=3"));
-        assertEquals(java.util.Optional.empty(), Seeds.seed("length=20"));
-        assertEquals(java.util.Optional.empty(), Seeds.seed("myseed=3"));
+        assertEquals(Optional.of(3), Seeds.seed("length=20;seed=3"));
+        assertEquals(Optional.empty(), Seeds.seed("length=20"));
+        assertEquals(Optional.empty(), Seeds.seed("myseed=3"));
         assertEquals("length=20", Seeds.base("length=20;seed=3"));
         assertEquals("all", Seeds.base("seed=3"));
         assertEquals("impl=srn", Seeds.base("impl=srn"));
@@ -236,7 +237,7 @@ class StatsTest {
         csv.addFinal("length=10;seed=0", "test_accuracy", 0.5).addFinal("length=10;seed=1", "test_accuracy", 0.7)
                 .addFinal("length=10;seed=2", "test_accuracy", 0.6).addFinal("length=35;seed=0", "test_accuracy", 0.2)
                 .addFinal("sampling=random;seed=0", "perplexity", 2).addFinal("sampling=random;seed=1", "perplexity", 8);
-        Seeds.addSummaries(csv, java.util.List.of("test_accuracy", "perplexity"));
+        Seeds.addSummaries(csv, List.of("test_accuracy", "perplexity"));
         assertEquals(0.6, csv.get("length=10", "final", "test_accuracy_mean").orElseThrow(), 1e-12);
         assertEquals(3, csv.get("length=10", "final", "test_accuracy_n").orElseThrow());
         assertEquals(0.1, csv.get("length=10", "final", "test_accuracy_sd").orElseThrow(), 1e-12);
@@ -260,7 +261,7 @@ class StatsTest {
             ours.addFinal("sampling=random;seed=" + s, "perplexity", 1.4 + 0.01 * s);
             ref.addFinal("sampling=random;seed=" + s, "perplexity", 2.0 + 0.01 * s);
         }
-        java.util.List<Comparison.Row> rows = Comparison.rows("TimeMachineRnnScratch", ours, ref);
+        List<Comparison.Row> rows = Comparison.rows("TimeMachineRnnScratch", ours, ref);
         assertEquals(2, rows.size());
         assertEquals("sampling=sequential, perplexity", rows.get(0).figure());
         assertEquals(Outcome.REPRODUCED, rows.get(0).verdict().outcome());
@@ -275,7 +276,7 @@ class StatsTest {
         // DigitSum: every length our CSV has
         ResultsCsv ds = new ResultsCsv().addFinal("length=10;seed=0", "test_accuracy", 0.5)
                 .addFinal("length=35;seed=0", "test_accuracy", 0.1);
-        assertEquals(java.util.List.of("length=10, test accuracy", "length=35, test accuracy"),
+        assertEquals(List.of("length=10, test accuracy", "length=35, test accuracy"),
                 Comparison.rows("DigitSumSrn", ds, null).stream().map(Comparison.Row::figure).toList());
     }
 

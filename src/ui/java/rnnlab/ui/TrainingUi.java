@@ -3,6 +3,7 @@ package rnnlab.ui;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -12,13 +13,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import org.deeplearning4j.core.storage.StatsStorage;
-import org.deeplearning4j.ui.VertxUIServer;
-import org.deeplearning4j.ui.model.stats.StatsListener;
-import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -26,6 +23,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import org.deeplearning4j.core.storage.StatsStorage;
+import org.deeplearning4j.ui.VertxUIServer;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.deeplearning4j.ui.model.storage.FileStatsStorage;
+
 import rnnlab.core.UserError;
 import rnnlab.model.TrainingHooks;
 
@@ -157,7 +159,7 @@ public final class TrainingUi {
         });
         try {
             started.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             real.close();
             if (e.getCause() instanceof BindException || String.valueOf(e.getCause()).contains("Address already in use")) {
                 throw new UserError("Port " + port + " is in use; choose another with -Dui=PORT");
@@ -186,7 +188,7 @@ public final class TrainingUi {
         return self[0];
     }
 
-    private static Object call(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+    private static Object call(Method m, Object target, Object[] args) throws Throwable {
         try {
             return m.invoke(target, args);
         } catch (InvocationTargetException e) {

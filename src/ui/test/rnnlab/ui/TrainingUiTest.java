@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -290,15 +291,15 @@ class TrainingUiTest {
     }
 
     /** The file a watched run's statistics went to, as it printed it. */
-    private static java.util.Optional<Path> storedRun(List<String> output) {
+    private static Optional<Path> storedRun(List<String> output) {
         Pattern p = Pattern.compile("this run's statistics go to (.+\\.dl4j)\\)");
         for (String l : output) {
             Matcher m = p.matcher(l);
             if (m.find()) {
-                return java.util.Optional.of(Path.of(m.group(1)));
+                return Optional.of(Path.of(m.group(1)));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static void deleteQuietly(Path f) {
