@@ -24,11 +24,9 @@ import rnnlab.jobs.ChildJvm;
 import rnnlab.jobs.Jobs;
 import rnnlab.jobs.Task;
 import rnnlab.jobs.Worker;
-import rnnlab.jobs.Workers;
 import rnnlab.kernels.Gemm;
 import rnnlab.saved.ModelCommands;
 import rnnlab.search.Search;
-import rnnlab.ui.TrainingUi;
 
 /**
  * Entry point for {@code mvn -q exec:java -Dexp=NAME}: it says what runs where, and nothing else. A user's mistake ends
@@ -57,7 +55,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (Worker.isWorker()) {
-            System.exit(Worker.serve(TASK)); // a worker JVM of -Djobs=N (Workers)
+            System.exit(Worker.serve(TASK)); // a worker JVM of -Djobs=N (rnnlab.jobs.Workers)
         }
         if (!ChildJvm.isChild()) {
             // the work runs in a JVM of its own, whose environment carries the BLAS core type (rnnlab.kernels.BlasCore)
@@ -121,15 +119,23 @@ public final class Main {
     private static void dispatch(Cli cli, Path projectDir, PrintStream out, boolean inTask) throws Exception {
         String exp = cli.exp();
         Path results = cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results");
+        if (Options.HELP.given() != null && exp != null && !exp.isBlank() && !exp.equals("help")) {
+            Experiments.help(Catalog.project().get(exp).name(), projectDir, out);
+            return;
+        }
+        if (Options.HELP.given() != null || "help".equals(exp)) {
+            Experiments.help(out);
+            return;
+        }
         if (exp == null || exp.isBlank()) {
             throw new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
-                    + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=list, -Dexp=all or -Dexp=scoreboard; "
+                    + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=help, -Dexp=list, -Dexp=all or -Dexp=scoreboard; "
                     + "-Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, -Dexp=StockLayers compares "
                     + "the project's layers with DL4J's");
         }
         switch (exp) {
             case "ui" -> {
-                return; // the stored runs are served until Ctrl-C (TrainingUi)
+                return; // the stored runs are served until Ctrl-C (rnnlab.ui.TrainingUi)
             }
             case "list" -> {
                 Experiments.list(out);

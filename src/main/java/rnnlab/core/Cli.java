@@ -21,8 +21,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         Map<String, String> searchOptions) {
 
     /** The search options: {@code -Dsearch=random|grid} and what shapes the search (see {@code rnnlab.search.Search}). */
-    public static final List<String> SEARCH_KEYS = List.of("search", "candidates", "search_minutes", "search_seed",
-            "grid_points");
+    public static final List<String> SEARCH_KEYS = Options.keys(Options.SEARCH_OPTIONS);
 
     /**
      * Keys the suite itself reads as system properties where they are used (everything else is an experiment

@@ -108,7 +108,8 @@ public final class Config {
             }
             if (!values.containsKey(e.getKey())) {
                 throw new UserError("Unknown key '" + e.getKey() + "' for experiment " + experiment
-                        + "; valid keys: " + String.join(", ", values.keySet()));
+                        + "; valid keys: " + String.join(", ", values.keySet()) + " (-Dexp=" + experiment
+                        + " -Dhelp lists them with their values; -Dexp=help, the run-time options)");
             }
             values.put(e.getKey(), e.getValue().trim());
             applied.put(e.getKey(), e.getValue().trim());

@@ -21,8 +21,8 @@ public final class Options {
         }
     }
 
-    public static final Option EXP = new Option("exp", "NAME, NAME,NAME, all, list, scoreboard, Generate, Evaluate, "
-            + "StockLayers or ui", "none", "what to run");
+    public static final Option EXP = new Option("exp", "NAME", "none",
+            "an experiment, a comma-separated list of them, all, or one of the commands");
     public static final Option PROFILE = new Option("profile", "full or quick", "full",
             "full: the tutorial's settings; quick: minutes, for a first look and CI");
     public static final Option OUT = new Option("out", "DIR", "results/, results/quick/ or results/custom/",
@@ -50,19 +50,66 @@ public final class Options {
     public static final Option MIRROR = new Option("rnnlab.datasets.mirror", "DIR[:DIR...]",
             "../shared/datasets beside the project, else $RNNLAB_DATASETS_MIRROR", "folders searched for the corpora "
                     + "before datasets/cache/");
+    public static final Option HELP = new Option("help", "true", "none",
+            "with -Dexp=NAME: that experiment's settings, their full and quick values and search ranges");
     /** Internal: the settings a worker's or a task's job runs ({@code rnnlab.jobs.Units}); not for users. */
     public static final Option UNITS = new Option("units", "SETTING|SETTING...", "all",
             "internal: the settings of an experiment one job runs");
 
+    public static final Option SEARCH = new Option("search", "random or grid", "none",
+            "search the experiment's hyperparameters over its search.* ranges (Arbiter), judged by its objective");
+    public static final Option CANDIDATES = new Option("candidates", "N", "20 (random); the whole grid (grid)",
+            "candidates a search runs, after the experiment's own settings");
+    public static final Option SEARCH_MINUTES = new Option("search_minutes", "MINUTES", "none",
+            "stop starting candidates after this long");
+    public static final Option SEARCH_SEED = new Option("search_seed", "N", "0", "the random search's draws");
+    public static final Option GRID_POINTS = new Option("grid_points", "N", "3", "values per real range of a grid");
+
+    public static final Option MODEL = new Option("model", "FILE", "none",
+            "a model a run saved under models/ (Generate, Evaluate)");
+    public static final Option PREFIX = new Option("prefix", "TEXT", "none", "the text Generate continues");
+    public static final Option LEN = new Option("len", "N", "50", "tokens Generate adds");
+    public static final Option TEMPERATURE = new Option("temperature", "T", "0",
+            "0: greedy, as the tutorials' predict; above 0: sampled from probabilities sharpened or flattened by T");
+    public static final Option SAMPLES = new Option("samples", "N", "1", "continuations Generate prints");
+    public static final Option SEED = new Option("seed", "N", "0", "Generate's draws when sampling");
+    public static final Option TEXT = new Option("text", "FILE", "none",
+            "a UTF-8 text Evaluate scores (perplexity), read as the training page's held-out text");
+
+    /** The options of a hyperparameter search ({@code -Dsearch=...}), in the help listing's order. */
+    public static final List<Option> SEARCH_OPTIONS = List.of(SEARCH, CANDIDATES, SEARCH_MINUTES, SEARCH_SEED,
+            GRID_POINTS);
+    /** {@code -Dexp=Generate}'s options. */
+    public static final List<Option> GENERATE_OPTIONS = List.of(MODEL, PREFIX, LEN, TEMPERATURE, SAMPLES, SEED);
+    /** {@code -Dexp=Evaluate}'s options. */
+    public static final List<Option> EVALUATE_OPTIONS = List.of(MODEL, TEXT);
+
     /** The options the help listing shows, in its order. */
     public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, THREADS, FRESH,
-            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR);
+            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, HELP);
 
     /** The keys the suite itself reads at run time: never an experiment's override. */
     public static final List<String> RUNTIME_KEYS = List.of(THREADS.key(), JOBS.key(), RUNNER.key(), UNITS.key(),
-            FRESH.key(), CHECKPOINTS.key(), CHECKPOINT_EVERY.key(), UI.key(), UI_WAIT.key(), GEMM.key());
+            FRESH.key(), CHECKPOINTS.key(), CHECKPOINT_EVERY.key(), UI.key(), UI_WAIT.key(), GEMM.key(), HELP.key());
 
     private Options() {
+    }
+
+    /** The keys of {@code options}. */
+    public static List<String> keys(List<Option> options) {
+        return options.stream().map(Option::key).toList();
+    }
+
+    /** {@code options} as the help listing prints them: -Dkey=TAKES, then what it does and its default. */
+    public static String listing(List<Option> options) {
+        StringBuilder sb = new StringBuilder();
+        for (Option o : options) {
+            String flag = "-D" + o.key() + "=" + o.takes().replace(" or ", "|");
+            String does = o.does() + (o.byDefault().equals("none") ? "" : " (default: " + o.byDefault() + ")");
+            sb.append(flag.length() <= 26 ? String.format("  %-28s%s%n", flag, does)
+                    : String.format("  %s%n  %-28s%s%n", flag, "", does));
+        }
+        return sb.toString();
     }
 
     /** {@code -Dfresh=true}: start over. */

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import rnnlab.core.Catalog;
+import rnnlab.core.Config;
 import rnnlab.core.Experiment;
+import rnnlab.core.Options;
 import rnnlab.core.ConfiguredRun;
 import rnnlab.report.Scoreboard;
 
@@ -72,6 +74,56 @@ public final class Experiments {
                     out.println("redrew " + png);
                 }
             }
+        }
+    }
+
+    /** {@code -Dexp=help} (or {@code -Dhelp} alone): what can run, and every option, from their one declaration. */
+    public static void help(PrintStream out) {
+        out.println("rnnlab: classic recurrent-network tutorials on Deeplearning4j.");
+        out.println("Run: mvn -q exec:java -Dexp=NAME [-DKEY=VALUE ...]   (tests: mvn -B -ntp test)");
+        out.println();
+        out.println("Experiments (-Dexp=NAME, NAME,NAME or all):");
+        list(out);
+        out.println();
+        out.println("Commands (-Dexp=...):");
+        out.println("  list         the experiments, one a line");
+        out.println("  all          every experiment, in this order");
+        out.println("  scoreboard   results/README.md and the plots rebuilt from the CSVs, training nothing");
+        out.println("  help         this listing; -Dexp=NAME -Dhelp: an experiment's own settings");
+        out.println("  Generate     continue a text with a saved model (-Dmodel=FILE -Dprefix=TEXT)");
+        out.println("  Evaluate     a saved model's perplexity on a text (-Dmodel=FILE -Dtext=FILE)");
+        out.println("  StockLayers  the experiments on the project's layers and on DL4J's, side by side");
+        out.println("  ui           DL4J's training UI on the stored runs (mvn -Pui)");
+        out.println();
+        out.println("Run-time options:");
+        out.print(Options.listing(Options.LISTED));
+        out.println();
+        out.println("A hyperparameter search (-Dexp=NAME -Dsearch=random|grid):");
+        out.print(Options.listing(Options.SEARCH_OPTIONS));
+        out.println();
+        out.println("-Dexp=Generate:");
+        out.print(Options.listing(Options.GENERATE_OPTIONS));
+        out.println("-Dexp=Evaluate:");
+        out.print(Options.listing(Options.EVALUATE_OPTIONS));
+        out.println();
+        out.println("Every other -DKEY=VALUE sets one of the experiment's own settings (experiments/NAME.properties);");
+        out.println("-Dexp=NAME -Dhelp lists them.");
+    }
+
+    /** {@code -Dexp=NAME -Dhelp}: the experiment's settings with their full and quick values, and its search ranges. */
+    public static void help(String name, Path projectDir, PrintStream out) {
+        Catalog.Facts facts = Catalog.project().get(name);
+        Config full = Config.load(projectDir.resolve("experiments"), name, "full", Map.of());
+        Config quick = Config.load(projectDir.resolve("experiments"), name, "quick", Map.of());
+        out.println(name + ": " + facts.description());
+        out.println("Its settings (-DKEY=VALUE; experiments/" + name + ".properties):");
+        int width = full.values().keySet().stream().mapToInt(String::length).max().orElse(4) + 2;
+        out.printf("  %-" + width + "s%-24s%s%n", "key", "full (the tutorial's)", "quick");
+        full.values().forEach((k, v) -> out.printf("  %-" + width + "s%-24s%s%n", k, v,
+                v.equals(quick.values().get(k)) ? "same" : quick.values().get(k)));
+        if (!full.searchSpace().isEmpty()) {
+            out.println("Its search ranges (-Dsearch=random|grid):");
+            full.searchSpace().forEach((k, v) -> out.printf("  %-" + width + "s%s%n", k, v));
         }
     }
 }

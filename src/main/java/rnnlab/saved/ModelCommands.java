@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 
+import rnnlab.core.Options;
 import rnnlab.core.UserError;
 import rnnlab.data.CharLmIterator;
 import rnnlab.data.WordCorpus;
@@ -34,8 +35,7 @@ import rnnlab.train.LmTrainer;
 public final class ModelCommands {
     public static final List<String> NAMES = List.of("Generate", "Evaluate");
     private static final Map<String, List<String>> OPTIONS = Map.of(
-            "Generate", List.of("model", "prefix", "len", "temperature", "samples", "seed"),
-            "Evaluate", List.of("model", "text"));
+            "Generate", Options.keys(Options.GENERATE_OPTIONS), "Evaluate", Options.keys(Options.EVALUATE_OPTIONS));
     private static final Pattern NON_LETTERS = Pattern.compile("[^A-Za-z]+");
 
     private ModelCommands() {

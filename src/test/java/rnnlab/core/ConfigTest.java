@@ -26,7 +26,8 @@ class ConfigTest {
     @Test
     void unknownKeyAndProfileNameTheValidChoices() {
         UserError key = assertThrows(UserError.class, () -> Config.of("X", "full", FILE, Map.of("epoch", "3")));
-        assertEquals("Unknown key 'epoch' for experiment X; valid keys: epochs, lengths, lr", key.getMessage());
+        assertEquals("Unknown key 'epoch' for experiment X; valid keys: epochs, lengths, lr (-Dexp=X -Dhelp lists them with "
+                + "their values; -Dexp=help, the run-time options)", key.getMessage());
         UserError profile = assertThrows(UserError.class, () -> Config.of("X", "fast", FILE, Map.of()));
         assertTrue(profile.getMessage().contains("valid profiles: full, quick"));
     }

@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import rnnlab.kernels.SrnSteps;
 
 /** The from-scratch RNN against hand computations and finite differences. */
 class ScratchRnnTest {

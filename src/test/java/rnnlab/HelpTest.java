@@ -1,0 +1,59 @@
+package rnnlab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import rnnlab.core.Catalog;
+import rnnlab.core.Config;
+import rnnlab.core.Options;
+
+/** {@code -Dexp=help} and {@code -Dexp=NAME -Dhelp}: every option from its one declaration, every experiment's keys. */
+class HelpTest {
+    @Test
+    void helpListsEveryOptionEveryExperimentAndEveryCommand() {
+        MainTest.Outcome r = MainTest.run("help", "full", null, Map.of());
+        assertEquals(0, r.code(), r.err());
+        for (List<Options.Option> group : List.of(Options.LISTED, Options.SEARCH_OPTIONS, Options.GENERATE_OPTIONS,
+                Options.EVALUATE_OPTIONS)) {
+            for (Options.Option o : group) {
+                assertTrue(r.out().contains("  -D" + o.key() + "=" + o.takes().replace(" or ", "|")), o.key());
+                assertTrue(r.out().contains(o.does()), o.key());
+            }
+        }
+        for (String name : Catalog.project().all().keySet()) {
+            assertTrue(r.out().contains("\n" + name + " "), name);
+        }
+        for (String command : List.of("list", "all", "scoreboard", "help", "Generate", "Evaluate", "StockLayers", "ui")) {
+            assertTrue(r.out().contains("\n  " + command + " "), command);
+        }
+    }
+
+    @Test
+    void anExperimentsHelpListsItsKeysWithTheirFullAndQuickValues() {
+        System.setProperty("help", "true");
+        try {
+            MainTest.Outcome r = MainTest.run("JayChouLstm", "full", null, Map.of());
+            assertEquals(0, r.code(), r.err());
+            Config full = Config.load(java.nio.file.Path.of("experiments"), "JayChouLstm", "full", Map.of());
+            for (String key : full.values().keySet()) {
+                assertTrue(r.out().contains("\n  " + key + " "), key + ": " + r.out());
+            }
+            assertTrue(r.out().matches("(?s).*\n  epochs +160 +20\n.*"), r.out());
+            assertTrue(r.out().matches("(?s).*\n  lr +loguniform:0.0003:0.03\n.*"), r.out());
+        } finally {
+            System.clearProperty("help");
+        }
+    }
+
+    @Test
+    void anUnknownKeyPointsAtTheHelp() {
+        MainTest.Outcome r = MainTest.run("JayChouLstm", "quick", null, Map.of("epoch", "3"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("-Dexp=JayChouLstm -Dhelp lists them"), r.err());
+    }
+}
