@@ -25,7 +25,7 @@ import rnnlab.report.Markdown;
 import rnnlab.report.PerplexityPlot;
 import rnnlab.report.ResultsCsv;
 import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.jobs.JobResult;
+import rnnlab.checkpoints.JobResult;
 import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
@@ -125,12 +125,13 @@ abstract class CharLmExperiment implements Experiment {
         int[] train = text.head(p.numTokens());
         int[] heldOut = text.tail(p.numTokens());
         log.info("{}: {} training tokens, {} held out, vocabulary {}", name, train.length, heldOut.length, vocab);
-        boolean pages = Units.assembling();
+        Units.Scope scope = Units.scope();
+        boolean pages = scope.assembling();
         List<JobResult> results = new ArrayList<>();
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);
-                if (Units.skip(run, setting, results, log)) {
+                if (Units.skip(scope, run, setting, results, log)) {
                     continue; // finished earlier, or another worker's
                 }
                 LanguageModel model = plan.model().build(vocab, seed);

@@ -26,7 +26,7 @@ import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.jobs.JobResult;
+import rnnlab.checkpoints.JobResult;
 import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
@@ -93,7 +93,8 @@ abstract class DigitSumExperiment implements Experiment {
     private void execute(Params p, Run run) throws IOException {
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
         List<JobResult> results = new ArrayList<>();
-        boolean pages = Units.assembling();
+        Units.Scope scope = Units.scope();
+        boolean pages = scope.assembling();
         Map<String, Double> speed = pages && cell == Cell.SRN && p.layers() == Layers.PROJECT
                 ? SrnSpeed.compare(p.seeds().get(0)) : Map.of();
         Cell built = p.layers() == Layers.PROJECT ? cell : cell == Cell.SRN ? Cell.SIMPLE_RNN : Cell.DL4J_LSTM;
@@ -104,7 +105,7 @@ abstract class DigitSumExperiment implements Experiment {
             List<DataSet> test = DigitSumData.load(dir.resolve("test.txt"), length, p.batchSize());
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("length=" + length, seed);
-                if (Units.skip(run, setting, results, log)) {
+                if (Units.skip(scope, run, setting, results, log)) {
                     continue; // finished earlier, or another worker's
                 }
                 MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),

@@ -27,7 +27,7 @@ import rnnlab.report.PerplexityPlot;
 import rnnlab.report.Plots;
 import rnnlab.report.ResultsCsv;
 import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.jobs.JobResult;
+import rnnlab.checkpoints.JobResult;
 import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
@@ -116,11 +116,12 @@ abstract class PtbWordLm implements Experiment {
         log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows", name,
                 corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length);
 
-        boolean pages = Units.assembling();
+        Units.Scope scope = Units.scope();
+        boolean pages = scope.assembling();
         List<JobResult> runs = new ArrayList<>();
         for (int seed : p.seeds()) {
             String setting = setting(seed);
-            if (Units.skip(run, setting, runs, log)) {
+            if (Units.skip(scope, run, setting, runs, log)) {
                 continue; // finished earlier, or another worker's
             }
             JobResult r = result(p, trainSeed(p, run, corpus, train, valid, test, starts, prefixes, seed, runs, pages));
