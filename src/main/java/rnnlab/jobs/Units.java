@@ -7,11 +7,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * Which of an experiment's jobs this process runs. An experiment's job is one unit of it, one setting and seed
- * ({@code length=20;seed=3}); {@code -Dunits=S1|S2} (set by the parent for a worker, or for one Spark task by
- * {@link #only}) restricts a run to those settings: it trains them, keeps each one's result
- * ({@link rnnlab.checkpoints.FinishedJobs}) and writes no pages. A run without it trains whatever is not finished yet and writes the
- * pages from every unit's result, in the experiment's own order, so the files are the same however the units ran.
+ * Which of an experiment's jobs this process runs ({@link JobRun} is what a job goes through). An experiment's job
+ * is one unit of it, one setting and seed ({@code length=20;seed=3}); {@code -Dunits=S1|S2} (set by the parent for a
+ * worker, or for one Spark task by {@link #only}) restricts a run to those settings: it trains them, keeps each one's
+ * result ({@link rnnlab.checkpoints.FinishedJobs}) and writes no pages. A run without it trains whatever is not
+ * finished yet and writes the pages from every unit's result, in the experiment's own order, so the files are the
+ * same however the units ran. What the thread was asked for is read once, as a {@link Scope}, and passed on.
  */
 public final class Units {
     /** What separates settings in {@code -Dunits}. */
@@ -62,18 +63,6 @@ public final class Units {
     /** This thread's {@link Scope}: {@code -Dunits} or {@link #only}'s settings, and {@link #writingPages}. */
     public static Scope scope() {
         return new Scope(selection(), writingPages());
-    }
-
-    /**
-     * Whether this run leaves a job untrained: it finished earlier (its kept result, said in one line on {@code log},
-     * is added to {@code into}) or it is another worker's.
-     */
-    public static boolean skip(Scope scope, rnnlab.core.Run run, String setting,
-            List<rnnlab.checkpoints.JobResult> into, org.slf4j.Logger log) {
-        java.util.Optional<rnnlab.checkpoints.JobResult> kept = rnnlab.checkpoints.FinishedJobs.reuse(run, setting,
-                scope.forPages(), log);
-        kept.ifPresent(into::add);
-        return kept.isPresent() || !scope.mine(setting);
     }
 
     /**
