@@ -15,7 +15,6 @@ import java.util.function.Consumer;
 import rnnlab.core.Run;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.OneLine;
-import rnnlab.jobs.JobResult;
 import rnnlab.core.ResultsCsv;
 
 /**
@@ -74,12 +73,19 @@ public final class FinishedJobs {
 
     /**
      * The kept result of {@code setting}, if there is one for this run's key and it is whole; otherwise empty, after
-     * one line to {@code say} when a file was there but cannot be used. {@code -Dfresh=true}: empty, but in the pass
-     * that writes the pages of jobs this command ran ({@link rnnlab.jobs.Units#writingPages}).
+     * one line to {@code say} when a file was there but cannot be used. {@code -Dfresh=true}: empty.
      */
     public static Optional<JobResult> read(Run run, String setting, Consumer<String> say) {
+        return read(run, setting, false, say);
+    }
+
+    /**
+     * {@link #read}; {@code forPages}: this is the pass that writes the pages of jobs this command ran (in workers),
+     * so their results are used even under {@code -Dfresh=true}, which means "results kept before this command".
+     */
+    public static Optional<JobResult> read(Run run, String setting, boolean forPages, Consumer<String> say) {
         Path f = file(run, setting);
-        if ((Checkpoint.fresh() && !rnnlab.jobs.Units.writingPages()) || !Files.isRegularFile(f)) {
+        if ((Checkpoint.fresh() && !forPages) || !Files.isRegularFile(f)) {
             return Optional.empty();
         }
         try {
@@ -123,8 +129,8 @@ public final class FinishedJobs {
     }
 
     /** {@link #read}, saying in one line on {@code log} that the job is reused or why its file is not. */
-    public static Optional<JobResult> reuse(Run run, String setting, org.slf4j.Logger log) {
-        Optional<JobResult> kept = read(run, setting, msg -> log.info("{} {}: {}", run.name(), setting, msg));
+    public static Optional<JobResult> reuse(Run run, String setting, boolean forPages, org.slf4j.Logger log) {
+        Optional<JobResult> kept = read(run, setting, forPages, msg -> log.info("{} {}: {}", run.name(), setting, msg));
         kept.ifPresent(k -> log.info("{} {}: finished earlier ({}); reused", run.name(), setting, file(run, setting)));
         return kept;
     }

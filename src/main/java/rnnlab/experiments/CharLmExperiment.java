@@ -17,15 +17,14 @@ import rnnlab.data.CharLmIterator;
 import rnnlab.data.DataHub;
 import rnnlab.lm.LanguageModel;
 import rnnlab.lm.ScratchRnn;
-import rnnlab.checkpoints.Checkpoint;
 import rnnlab.model.Layers;
 import rnnlab.saved.SavedModel;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Markdown;
 import rnnlab.report.PerplexityPlot;
 import rnnlab.core.ResultsCsv;
-import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.jobs.JobResult;
+import rnnlab.checkpoints.JobResult;
+import rnnlab.jobs.JobRun;
 import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
@@ -116,7 +115,8 @@ abstract class CharLmExperiment implements Experiment {
         return Configured.of(units, run -> execute(common, plan, run));
     }
 
-    private void execute(Common p, Plan plan, Run run) {
+    private void execute(Common p, Plan plan, Run run) throws java.io.IOException {
+        // data: the corpus, its first num_tokens characters for training and the rest held out
         DataHub hub = DataHub.standard(run.datasetsDir());
         CharCorpus text = corpus == Corpus.TIME_MACHINE ? CharCorpus.timeMachine(hub.fetch(DataHub.TIME_MACHINE))
                 : CharCorpus.jayChou(hub.fetch(DataHub.JAYCHOU_LYRICS), p.numTokens());
@@ -125,58 +125,68 @@ abstract class CharLmExperiment implements Experiment {
         int[] train = text.head(p.numTokens());
         int[] heldOut = text.tail(p.numTokens());
         log.info("{}: {} training tokens, {} held out, vocabulary {}", name, train.length, heldOut.length, vocab);
-        boolean pages = Units.assembling();
-        List<JobResult> results = new ArrayList<>();
+        JobRun jobs = new JobRun(run, Units.scope(), log, results -> report(p, run, results, heldOut.length));
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);
-                if (Units.skip(run, setting, results, log)) {
-                    continue; // finished earlier, or another worker's
-                }
-                LanguageModel model = plan.model().build(vocab, seed);
-                CharLmIterator it = new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(),
-                        seed);
-                LmTrainer trainer = new LmTrainer();
-                java.nio.file.Path ckpt = Checkpoint.file(run, setting);
-                String key = Checkpoint.key(run, setting);
-                if (!Checkpoint.fresh()) {
-                    byte[] saved = Checkpoint.read(ckpt, key, msg -> log.info("{} {}: {}", name, setting, msg)).orElse(null);
-                    if (saved != null) {
-                        try {
-                            int done = trainer.readCheckpoint(saved, model, it);
-                            log.info("{} {}: {}", name, setting, done >= p.epochs() ? "finished earlier (" + ckpt + ")"
-                                    : "resuming after epoch " + done + " of " + p.epochs() + " from " + ckpt);
-                        } catch (java.io.IOException | RuntimeException e) {
-                            log.info("{} {}: checkpoint {} cannot be restored ({}); starting over", name, setting, ckpt, e.getMessage());
-                            trainer = new LmTrainer();
-                            model = plan.model().build(vocab, seed);
-                            it = new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed);
-                        }
-                    }
-                }
-                if (trainer.epochsDone() < p.epochs()) {
-                    log.info("====> {} {} ({} parameters, {} batches per epoch)", name, setting, model.numParams(),
-                            it.batchesPerEpoch());
-                    LmTrainer.Spec spec = new LmTrainer.Spec(p.epochs(), p.predPeriod(), p.heldOutPeriod(), p.predLen(),
-                            p.prefixes(), s.reset(), p.temperature(), seed);
-                    LanguageModel trained = model;
-                    trainer.train(model, it, text, heldOut, spec, name + " " + setting, t -> {
-                        if (pages) {
-                            report(p, run, JobResult.with(results, result(setting, t, p)), heldOut.length);
-                        }
-                    }, t -> Checkpoint.write(ckpt, key, t.checkpoint(trained)));
-                }
-                JobResult r = result(setting, trainer, p);
-                FinishedJobs.write(run, r);
-                results.add(r);
-                save(run, setting, model, text, p); // the checkpoint held the trained model if it finished earlier
-                if (pages) {
-                    report(p, run, results, heldOut.length);
-                }
+                jobs.run(setting, () -> new SamplingJob(p, run, setting, s, seed, plan.model().build(vocab, seed),
+                        new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed), text,
+                        heldOut));
             }
         }
-        if (pages) {
-            report(p, run, results, heldOut.length);
+        jobs.end();
+    }
+
+    /** One sampling mode and seed: its model and batches (built by the caller, in that order), its training. */
+    private final class SamplingJob implements JobRun.Job {
+        private final Common p;
+        private final Run run;
+        private final String setting;
+        private final CharCorpus text;
+        private final int batches;
+        private final LmTrainer trainer;
+
+        SamplingJob(Common p, Run run, String setting, Sampling s, int seed, LanguageModel model, CharLmIterator it,
+                CharCorpus text, int[] heldOut) {
+            this.p = p;
+            this.run = run;
+            this.setting = setting;
+            this.text = text;
+            this.batches = it.batchesPerEpoch();
+            this.trainer = new LmTrainer(model, it, text, heldOut, new LmTrainer.Spec(p.epochs(), p.predPeriod(),
+                    p.heldOutPeriod(), p.predLen(), p.prefixes(), s.reset(), p.temperature(), seed), name + " " + setting);
+        }
+
+        @Override
+        public LmTrainer training() {
+            return trainer;
+        }
+
+        @Override
+        public String banner() {
+            return name + " " + setting + " (" + trainer.model().numParams() + " parameters, " + batches
+                    + " batches per epoch)";
+        }
+
+        @Override
+        public JobResult progress() {
+            return result(setting, trainer, p);
+        }
+
+        /** The trained model, with its vocabulary and settings, for -Dexp=Generate and -Dexp=Evaluate. */
+        @Override
+        public void save() {
+            LanguageModel model = trainer.model();
+            org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = model instanceof ScratchRnn s
+                    ? s.toNetwork(p.steps()) : ((rnnlab.lm.NetLanguageModel) model).net();
+            Map<String, String> info = new LinkedHashMap<>(run.config().values());
+            info.put("experiment", name);
+            info.put("setting", setting);
+            info.put("profile", run.config().profile());
+            info.put("text", (corpus == Corpus.TIME_MACHINE ? SavedModel.Text.TIME_MACHINE : SavedModel.Text.LYRICS).key());
+            java.nio.file.Path file = SavedModel.file(run, setting);
+            SavedModel.write(file, net, text.idxToToken().subList(0, text.modelVocabSize()), info);
+            log.info("{} {}: model saved to {}", name, setting, file);
         }
     }
 
@@ -208,20 +218,6 @@ abstract class CharLmExperiment implements Experiment {
             csv.addFinal(setting, "train_seconds", t.trainSeconds());
         }
         return new JobResult(setting, csv, texts, finished);
-    }
-
-    /** The trained model, with its vocabulary and settings, for -Dexp=Generate and -Dexp=Evaluate. */
-    private void save(Run run, String setting, LanguageModel model, CharCorpus text, Common p) {
-        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = model instanceof ScratchRnn s ? s.toNetwork(p.steps())
-                : ((rnnlab.lm.NetLanguageModel) model).net();
-        Map<String, String> info = new LinkedHashMap<>(run.config().values());
-        info.put("experiment", name);
-        info.put("setting", setting);
-        info.put("profile", run.config().profile());
-        info.put("text", (corpus == Corpus.TIME_MACHINE ? SavedModel.Text.TIME_MACHINE : SavedModel.Text.LYRICS).key());
-        java.nio.file.Path file = SavedModel.file(run, setting);
-        SavedModel.write(file, net, text.idxToToken().subList(0, text.modelVocabSize()), info);
-        log.info("{} {}: model saved to {}", name, setting, file);
     }
 
     private static void checkPrefixes(List<String> prefixes, CharCorpus text, int vocab) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -24,9 +23,8 @@ import rnnlab.saved.SavedModel;
 import rnnlab.core.Markdown;
 import rnnlab.report.Plots;
 import rnnlab.core.ResultsCsv;
-import rnnlab.checkpoints.Checkpoint;
-import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.jobs.JobResult;
+import rnnlab.checkpoints.JobResult;
+import rnnlab.jobs.JobRun;
 import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
@@ -91,69 +89,90 @@ abstract class DigitSumExperiment implements Experiment {
     static final List<String> SUMMARISED = List.of("best_dev_accuracy", "test_accuracy", "test_loss");
 
     private void execute(Params p, Run run) throws IOException {
+        // data: the tutorial's splits, generated once, for every length
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
-        List<JobResult> results = new ArrayList<>();
-        boolean pages = Units.assembling();
-        Map<String, Double> speed = pages && cell == Cell.SRN && p.layers() == Layers.PROJECT
+        Units.Scope scope = Units.scope();
+        Map<String, Double> speed = scope.assembling() && cell == Cell.SRN && p.layers() == Layers.PROJECT
                 ? SrnSpeed.compare(p.seeds().get(0)) : Map.of();
-        Cell built = p.layers() == Layers.PROJECT ? cell : cell == Cell.SRN ? Cell.SIMPLE_RNN : Cell.DL4J_LSTM;
+        JobRun jobs = new JobRun(run, scope, log, results -> report(p, run, results, speed));
         for (int length : p.lengths()) {
             Path dir = dataDir.resolve(String.valueOf(length));
             List<DataSet> train = DigitSumData.load(dir.resolve("train.txt"), length, p.batchSize());
             List<DataSet> dev = DigitSumData.load(dir.resolve("dev.txt"), length, p.batchSize());
             List<DataSet> test = DigitSumData.load(dir.resolve("test.txt"), length, p.batchSize());
             for (int seed : p.seeds()) {
-                String setting = Seeds.setting("length=" + length, seed);
-                if (Units.skip(run, setting, results, log)) {
-                    continue; // finished earlier, or another worker's
-                }
-                MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
-                        DigitSumData.NUM_CLASSES, p.lr(), seed);
-                ClassifierRunner runner = new ClassifierRunner(net);
-                // the model with the best dev accuracy, where the language models keep theirs (rnnlab.saved)
-                Path checkpoint = SavedModel.file(run, setting);
-                Files.createDirectories(checkpoint.getParent());
-                // the training state at every epoch's end: a stopped job goes on from its last epoch
-                Path state = Checkpoint.file(run, setting);
-                String key = Checkpoint.key(run, setting);
-                byte[] saved = Checkpoint.fresh() ? null
-                        : Checkpoint.read(state, key, msg -> log.info("{} {}: {}", name, setting, msg)).orElse(null);
-                if (saved != null) {
-                    try {
-                        int done = runner.readCheckpoint(saved);
-                        log.info("{} {}: resuming after epoch {} of {} ({} dev evaluations so far, the best at step {}) "
-                                + "from {}", name, setting, done, p.epochs(), runner.devScores.size(), runner.bestStep(), state);
-                    } catch (java.io.IOException | RuntimeException e) {
-                        log.info("{} {}: checkpoint {} cannot be restored ({}); starting over", name, setting, state,
-                                e.getMessage());
-                        net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
-                                DigitSumData.NUM_CLASSES, p.lr(), seed);
-                        runner = new ClassifierRunner(net);
-                    }
-                }
-                log.info("====> Training {} with data of length {}, seed {}", name, length, seed);
-                runner.train(train, dev, p.epochs(), p.evalSteps(), p.logSteps(), checkpoint, name + " " + setting,
-                        r -> Checkpoint.write(state, key, r.checkpoint()));
-                double seconds = runner.trainSeconds();
-                ClassifierRunner.Eval testEval = ClassifierRunner.evaluate(runner.loadBest(checkpoint), test);
-                log.info("[{}] length:{}, seed:{}, dev_score: {}, test_score: {} ({} s)", name, length, seed,
-                        Markdown.f(runner.bestScore(), 5), Markdown.f(testEval.accuracy(), 5), Markdown.f(seconds, 1));
-                JobResult r = result(setting, runner, testEval, seconds);
-                FinishedJobs.write(run, r);
-                results.add(r);
-                if (pages) {
-                    report(p, run, results, speed);
-                }
+                jobs.run(Seeds.setting("length=" + length, seed), () -> new LengthJob(p, run, length, seed, train, dev, test));
             }
         }
-        if (pages) {
-            report(p, run, results, speed);
+        if (jobs.end()) {
             DigitSumComparison.write(run.outDir());
         }
     }
 
-    /** One length and seed's rows: losses per epoch, every 100th step's loss, dev figures, the best model's test. */
-    private static JobResult result(String setting, ClassifierRunner runner, ClassifierRunner.Eval test, double seconds) {
+    /** One length and seed: the model, its training (RunnerV3's) and the best model's test figures. */
+    private final class LengthJob implements JobRun.Job {
+        private final String setting;
+        private final int length;
+        private final int seed;
+        private final List<DataSet> test;
+        private final ClassifierRunner runner;
+
+        LengthJob(Params p, Run run, int length, int seed, List<DataSet> train, List<DataSet> dev, List<DataSet> test)
+                throws IOException {
+            this.setting = Seeds.setting("length=" + length, seed);
+            this.length = length;
+            this.seed = seed;
+            this.test = test;
+            // model: the tutorial's, or the same on DL4J's stock layers
+            Cell built = p.layers() == Layers.PROJECT ? cell : cell == Cell.SRN ? Cell.SIMPLE_RNN : Cell.DL4J_LSTM;
+            MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
+                    DigitSumData.NUM_CLASSES, p.lr(), seed);
+            // training: the model with the best dev accuracy kept where the language models keep theirs (rnnlab.models)
+            Path best = SavedModel.file(run, setting);
+            Files.createDirectories(best.getParent());
+            runner = new ClassifierRunner(net, train, dev, p.epochs(), p.evalSteps(), p.logSteps(), best,
+                    name + " " + setting);
+        }
+
+        @Override
+        public ClassifierRunner training() {
+            return runner;
+        }
+
+        @Override
+        public String banner() {
+            return "Training " + name + " with data of length " + length + ", seed " + seed;
+        }
+
+        @Override
+        public JobResult progress() {
+            return new JobResult(setting, trainingRows(setting, runner), Map.of(), false);
+        }
+
+        /** evaluation: the best model on the test set. */
+        @Override
+        public JobResult finish() throws IOException {
+            double seconds = runner.trainSeconds();
+            ClassifierRunner.Eval testEval = ClassifierRunner.evaluate(runner.loadBest(), test);
+            log.info("[{}] length:{}, seed:{}, dev_score: {}, test_score: {} ({} s)", name, length, seed,
+                    Markdown.f(runner.bestScore(), 5), Markdown.f(testEval.accuracy(), 5), Markdown.f(seconds, 1));
+            ResultsCsv csv = trainingRows(setting, runner);
+            csv.addFinal(setting, "best_dev_accuracy", runner.bestScore());
+            csv.addFinal(setting, "test_accuracy", testEval.accuracy());
+            csv.addFinal(setting, "test_loss", testEval.loss());
+            csv.addFinal(setting, "best_step", runner.bestStep());
+            csv.addFinal(setting, "train_seconds", seconds);
+            return new JobResult(setting, csv, Map.of(), true);
+        }
+
+        @Override
+        public void save() {
+            // the best model is in its file since training found it
+        }
+    }
+
+    /** One length and seed's training rows: losses per epoch, every 100th step's loss, dev figures. */
+    private static ResultsCsv trainingRows(String setting, ClassifierRunner runner) {
         ResultsCsv csv = new ResultsCsv();
         long perEpoch = runner.stepsPerEpoch();
         for (int e = 0; e < runner.trainEpochLosses.size(); e++) {
@@ -169,12 +188,7 @@ abstract class DigitSumExperiment implements Experiment {
             csv.add(setting, epoch, "dev_loss", runner.devLosses.get(i).value());
             csv.add(setting, epoch, "dev_accuracy", runner.devScores.get(i).value());
         }
-        csv.addFinal(setting, "best_dev_accuracy", runner.bestScore());
-        csv.addFinal(setting, "test_accuracy", test.accuracy());
-        csv.addFinal(setting, "test_loss", test.loss());
-        csv.addFinal(setting, "best_step", runner.bestStep());
-        csv.addFinal(setting, "train_seconds", seconds);
-        return new JobResult(setting, csv, Map.of(), true);
+        return csv;
     }
 
     private void report(Params p, Run run, List<JobResult> results, Map<String, Double> speed) {

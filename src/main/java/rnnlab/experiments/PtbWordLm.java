@@ -13,12 +13,10 @@ import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
-import rnnlab.data.CharLmIterator;
 import rnnlab.data.DataHub;
 import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.WordRnnModel;
-import rnnlab.checkpoints.Checkpoint;
 import rnnlab.model.Layers;
 import rnnlab.saved.SavedModel;
 import rnnlab.core.AtomicFiles;
@@ -26,8 +24,8 @@ import rnnlab.core.Markdown;
 import rnnlab.report.PerplexityPlot;
 import rnnlab.report.Plots;
 import rnnlab.core.ResultsCsv;
-import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.jobs.JobResult;
+import rnnlab.checkpoints.JobResult;
+import rnnlab.jobs.JobRun;
 import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
@@ -35,6 +33,7 @@ import rnnlab.stats.Summary;
 import rnnlab.model.GradientClipping;
 import rnnlab.train.LmTrainer;
 import rnnlab.train.Progress;
+import rnnlab.train.WordLmTrainer;
 
 /**
  * The Penn Treebank course's word-level language model ({@code embedding-rnn-lstm-ptb-word-lm.txt}):
@@ -82,12 +81,8 @@ abstract class PtbWordLm implements Experiment {
         return Configured.of(units, run -> execute(p, run));
     }
 
-    /** One epoch's figures. */
-    record Epoch(int epoch, double lr, double train, double valid, double test, double tokensPerSecond,
-            double elapsed) {
-    }
-
-    private void execute(Params p, Run run) {
+    private void execute(Params p, Run run) throws java.io.IOException {
+        // data: the corpus, each split laid out in batch_size columns; the prefixes of the generated text
         WordCorpus corpus = WordCorpus.ptb(DataHub.standard(run.datasetsDir()).fetch(DataHub.PTB));
         int[][] prefixes = new int[p.prefixes().size()][];
         for (int i = 0; i < prefixes.length; i++) {
@@ -116,27 +111,75 @@ abstract class PtbWordLm implements Experiment {
         log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows", name,
                 corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length);
 
-        boolean pages = Units.assembling();
-        List<JobResult> runs = new ArrayList<>();
+        JobRun jobs = new JobRun(run, Units.scope(), log, results -> report(p, run, results, train.length));
         for (int seed : p.seeds()) {
-            String setting = setting(seed);
-            if (Units.skip(run, setting, runs, log)) {
-                continue; // finished earlier, or another worker's
-            }
-            JobResult r = result(p, trainSeed(p, run, corpus, train, valid, test, starts, prefixes, seed, runs, pages));
-            FinishedJobs.write(run, r);
-            runs.add(r);
+            jobs.run(setting(seed), () -> new SeedJob(p, run, corpus, train, valid, test, starts, prefixes, seed));
         }
-        if (pages) {
-            report(p, run, runs, train.length);
+        jobs.end();
+    }
+
+    /** One seed: the model, the course's training loop ({@link WordLmTrainer}), the model saved. */
+    private final class SeedJob implements JobRun.Job {
+        private final Params p;
+        private final Run run;
+        private final WordCorpus corpus;
+        private final int seed;
+        private final WordLmTrainer trainer;
+
+        SeedJob(Params p, Run run, WordCorpus corpus, int[][] train, int[][] valid, int[][] test, List<Integer> starts,
+                int[][] prefixes, int seed) {
+            this.p = p;
+            this.run = run;
+            this.corpus = corpus;
+            this.seed = seed;
+            // model: the course's three layers; SGD after its gradient normalisation
+            GradientClipping normalise = GradientClipping.normalize(p.gradNorm(), p.minNorm());
+            NetLanguageModel model = new NetLanguageModel(
+                    WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), seed),
+                    corpus.vocabSize(), normalise);
+            // training: the course's schedule; evaluation on every split and generated text after each epoch
+            trainer = new WordLmTrainer(model, train, valid, test, starts, p.steps(), p.epochs(),
+                    epoch -> learningRate(p, epoch), m -> generate(m, corpus, prefixes, p, seed), name + " " + setting(seed));
+        }
+
+        @Override
+        public WordLmTrainer training() {
+            return trainer;
+        }
+
+        @Override
+        public String banner() {
+            return name + " " + setting(seed) + " (" + trainer.model().numParams() + " parameters)";
+        }
+
+        @Override
+        public JobResult progress() {
+            return result(p, seed, trainer);
+        }
+
+        /** The trained model, with its vocabulary and settings, for -Dexp=Generate and -Dexp=Evaluate. */
+        @Override
+        public void save() {
+            Map<String, String> info = new LinkedHashMap<>(run.config().values());
+            info.put("experiment", name);
+            info.put("setting", setting(seed));
+            info.put("profile", run.config().profile());
+            info.put("text", SavedModel.Text.PTB.key());
+            java.nio.file.Path file = SavedModel.file(run, setting(seed));
+            List<String> words = new ArrayList<>();
+            for (int i = 0; i < corpus.vocabSize(); i++) {
+                words.add(corpus.word(i));
+            }
+            SavedModel.write(file, trainer.model().net(), words, info);
+            log.info("{} {}: model saved to {}", name, setting(seed), file);
         }
     }
 
     /** One seed's rows: every epoch's figures and, once finished, the last epoch's as final rows; its generated text. */
-    private JobResult result(Params p, SeedRun r) {
+    private JobResult result(Params p, int seed, WordLmTrainer r) {
         ResultsCsv csv = new ResultsCsv();
-        String setting = setting(r.seed());
-        for (Epoch e : r.epochs()) {
+        String setting = setting(seed);
+        for (WordLmTrainer.Epoch e : r.epochFigures()) {
             csv.add(setting, e.epoch(), "lr", e.lr());
             csv.add(setting, e.epoch(), "perplexity", e.train());
             csv.add(setting, e.epoch(), "valid_perplexity", e.valid());
@@ -144,9 +187,9 @@ abstract class PtbWordLm implements Experiment {
             csv.add(setting, e.epoch(), "tokens_per_second", e.tokensPerSecond());
             csv.add(setting, e.epoch(), "elapsed_seconds", e.elapsed());
         }
-        boolean finished = r.epochs().size() == p.epochs();
+        boolean finished = r.epochFigures().size() == p.epochs();
         if (finished) {
-            Epoch last = r.epochs().get(r.epochs().size() - 1);
+            WordLmTrainer.Epoch last = r.epochFigures().get(r.epochFigures().size() - 1);
             csv.addFinal(setting, "perplexity", last.train());
             csv.addFinal(setting, "valid_perplexity", last.valid());
             csv.addFinal(setting, "test_perplexity", last.test());
@@ -157,157 +200,9 @@ abstract class PtbWordLm implements Experiment {
         return new JobResult(setting, csv, Map.of("samples", r.samples()), finished);
     }
 
-    /** One seed's run as far as it got: its epochs, the last generated text and its training seconds. */
-    record SeedRun(int seed, List<Epoch> epochs, List<String> samples, double trainSeconds) {
-    }
-
     /** A seed's setting: {@code model=rnn;seed=N}. */
     private String setting(int seed) {
         return Seeds.setting("model=" + cell.name().toLowerCase(java.util.Locale.ROOT), seed);
-    }
-
-    /** Trains (or resumes, or finds finished) one seed, rewriting the pages after each epoch with {@code done} before it. */
-    private SeedRun trainSeed(Params p, Run run, WordCorpus corpus, int[][] train, int[][] valid, int[][] test,
-            List<Integer> starts, int[][] prefixes, int seed, List<JobResult> done, boolean pages) {
-        String setting = setting(seed);
-        String label = name + " " + setting;
-        GradientClipping normalise = GradientClipping.normalize(p.gradNorm(), p.minNorm());
-        NetLanguageModel model = new NetLanguageModel(
-                WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), seed),
-                corpus.vocabSize(),
-                normalise);
-        List<Epoch> epochs = new ArrayList<>();
-        List<String> samples = new ArrayList<>();
-        // where a checkpoint left the run: epoch index, next batch, the epoch's loss sum and seconds so far
-        Resume at = new Resume(0, 0, 0, 0, 0, 0);
-        java.nio.file.Path ckpt = Checkpoint.file(run, setting);
-        String key = Checkpoint.key(run, setting);
-        if (!Checkpoint.fresh()) {
-            byte[] saved = Checkpoint.read(ckpt, key, msg -> log.info("{}: {}", label, msg)).orElse(null);
-            if (saved != null) {
-                try {
-                    at = Resume.read(saved, epochs, samples, model);
-                    log.info("{}: {}", label, at.epoch() >= p.epochs() ? "finished earlier (" + ckpt + "); skipped"
-                            : "resuming at epoch " + (at.epoch() + 1) + ", batch " + (at.batch() + 1) + " of " + starts.size()
-                                    + " from " + ckpt);
-                } catch (java.io.IOException | RuntimeException ex) {
-                    log.info("{}: checkpoint {} cannot be restored ({}); starting over", label, ckpt, ex.getMessage());
-                    epochs.clear();
-                    samples.clear();
-                    at = new Resume(0, 0, 0, 0, 0, 0);
-                    model = new NetLanguageModel(WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(),
-                            p.steps(), seed), corpus.vocabSize(), normalise);
-                }
-            }
-        }
-        double every = Checkpoint.every();
-        Progress progress = new Progress(log, label, (long) p.epochs() * starts.size() - (long) at.epoch() * starts.size()
-                - at.batch(), 10);
-        long step = 0;
-        double trainSeconds = at.trainSeconds();
-        long t0 = System.nanoTime() - (long) (at.elapsed() * 1e9);
-        for (int e = at.epoch(); e < p.epochs(); e++) {
-            double lr = learningRate(p, e + 1);
-            model.net().setLearningRate(lr);
-            boolean resumed = e == at.epoch() && at.batch() > 0;
-            if (!resumed) {
-                model.resetState();
-            }
-            double sum = resumed ? at.sum() : 0;
-            long te = System.nanoTime() - (resumed ? (long) (at.epochSeconds() * 1e9) : 0);
-            long lastSave = System.nanoTime();
-            for (int bi = resumed ? at.batch() : 0; bi < starts.size(); bi++) {
-                CharLmIterator.Ids b = WordCorpus.batch(train, starts.get(bi), p.steps());
-                double loss = model.fit(b.x(), b.y());
-                sum += loss;
-                progress.update(step++, e, p.epochs(), loss);
-                if ((System.nanoTime() - lastSave) / 1e9 >= every && bi + 1 < starts.size()) {
-                    double inEpoch = (System.nanoTime() - te) / 1e9;
-                    Checkpoint.write(ckpt, key, new Resume(e, bi + 1, sum, trainSeconds, (System.nanoTime() - t0) / 1e9,
-                            inEpoch).write(epochs, samples, model));
-                    lastSave = System.nanoTime();
-                }
-            }
-            double seconds = (System.nanoTime() - te) / 1e9;
-            trainSeconds += seconds;
-            double trainPpl = Math.exp(sum / starts.size());
-            double validPpl = evaluate(model, valid, p.steps());
-            double testPpl = evaluate(model, test, p.steps());
-            Epoch ep = new Epoch(e + 1, lr, trainPpl, validPpl, testPpl,
-                    (double) starts.size() * p.steps() * p.batchSize() / seconds, (System.nanoTime() - t0) / 1e9);
-            epochs.add(ep);
-            log.info("{} epoch= {}  time= {}  lr= {}  exp(loss)= {}  valid: {}  test: exp(loss) = {}", label, e,
-                    Markdown.f(ep.elapsed(), 1), Markdown.f(lr, 5), Markdown.f(trainPpl, 3), Markdown.f(validPpl, 3),
-                    Markdown.f(testPpl, 3));
-            samples = generate(model, corpus, prefixes, p, seed);
-            if (pages) {
-                report(p, run, JobResult.with(done, result(p, new SeedRun(seed, epochs, samples, trainSeconds))), train.length);
-            }
-            Checkpoint.write(ckpt, key, new Resume(e + 1, 0, 0, trainSeconds, (System.nanoTime() - t0) / 1e9, 0)
-                    .write(epochs, samples, model));
-        }
-        SeedRun result = new SeedRun(seed, epochs, samples, trainSeconds);
-        Map<String, String> info = new LinkedHashMap<>(run.config().values());
-        info.put("experiment", name);
-        info.put("setting", setting);
-        info.put("profile", run.config().profile());
-        info.put("text", SavedModel.Text.PTB.key());
-        java.nio.file.Path file = SavedModel.file(run, setting);
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < corpus.vocabSize(); i++) {
-            words.add(corpus.word(i));
-        }
-        SavedModel.write(file, model.net(), words, info);
-        log.info("{}: model saved to {}", label, file);
-        return result;
-    }
-
-    /**
-     * Where a checkpoint left a run: {@code epoch} epochs done and, within the next, {@code batch} batches with their
-     * loss sum and seconds; the training seconds and elapsed time so far. With it go the finished epochs' figures,
-     * the last generated text and the model's training state.
-     */
-    record Resume(int epoch, int batch, double sum, double trainSeconds, double elapsed, double epochSeconds) {
-        byte[] write(List<Epoch> epochs, List<String> samples, NetLanguageModel model) {
-            return Checkpoint.bytes(out -> {
-                out.writeInt(epoch);
-                out.writeInt(batch);
-                out.writeDouble(sum);
-                out.writeDouble(trainSeconds);
-                out.writeDouble(elapsed);
-                out.writeDouble(epochSeconds);
-                out.writeInt(epochs.size());
-                for (Epoch e : epochs) {
-                    out.writeInt(e.epoch());
-                    for (double v : new double[] {e.lr(), e.train(), e.valid(), e.test(), e.tokensPerSecond(), e.elapsed()}) {
-                        out.writeDouble(v);
-                    }
-                }
-                out.writeInt(samples.size());
-                for (String t : samples) {
-                    out.writeUTF(t);
-                }
-                model.writeTraining(out);
-            });
-        }
-
-        static Resume read(byte[] data, List<Epoch> epochs, List<String> samples, NetLanguageModel model)
-                throws java.io.IOException {
-            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
-            Resume r = new Resume(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
-                    in.readDouble());
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                epochs.add(new Epoch(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readDouble()));
-            }
-            int k = in.readInt();
-            for (int i = 0; i < k; i++) {
-                samples.add(in.readUTF());
-            }
-            model.readTraining(in);
-            return r;
-        }
     }
 
     /** The first {@code max} tokens (all for 0). */
@@ -318,24 +213,6 @@ abstract class PtbWordLm implements Experiment {
     /** The course's schedule: lr, divided by the divisor at the start of each epoch from {@code divideFromEpoch} on. */
     static double learningRate(Params p, int epoch) {
         return p.lr() / Math.pow(p.lrDivisor(), Math.max(0, epoch - p.divideFromEpoch() + 1));
-    }
-
-    /**
-     * The course's {@code eval_on_test_set}: the split's columns walked {@code steps} rows at a time from a
-     * zero state, carried; exp of the mean of the batches' mean losses. The training state is kept.
-     */
-    static double evaluate(NetLanguageModel model, int[][] data, int steps) {
-        Object saved = model.saveState();
-        model.resetState();
-        double sum = 0;
-        int n = 0;
-        for (int start : WordCorpus.starts(data.length, steps)) {
-            CharLmIterator.Ids b = WordCorpus.batch(data, start, steps);
-            sum += model.score(b.x(), b.y());
-            n++;
-        }
-        model.restoreState(saved);
-        return Math.exp(sum / n);
     }
 
     private static List<String> generate(NetLanguageModel model, WordCorpus corpus, int[][] prefixes, Params p,

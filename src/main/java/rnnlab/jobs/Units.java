@@ -7,11 +7,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * Which of an experiment's jobs this process runs. An experiment's job is one unit of it, one setting and seed
- * ({@code length=20;seed=3}); {@code -Dunits=S1|S2} (set by the parent for a worker, or for one Spark task by
- * {@link #only}) restricts a run to those settings: it trains them, keeps each one's result
- * ({@link FinishedJobs}) and writes no pages. A run without it trains whatever is not finished yet and writes the
- * pages from every unit's result, in the experiment's own order, so the files are the same however the units ran.
+ * Which of an experiment's jobs this process runs ({@link JobRun} is what a job goes through). An experiment's job
+ * is one unit of it, one setting and seed ({@code length=20;seed=3}); {@code -Dunits=S1|S2} (set by the parent for a
+ * worker, or for one Spark task by {@link #only}) restricts a run to those settings: it trains them, keeps each one's
+ * result ({@link rnnlab.checkpoints.FinishedJobs}) and writes no pages. A run without it trains whatever is not
+ * finished yet and writes the pages from every unit's result, in the experiment's own order, so the files are the
+ * same however the units ran. What the thread was asked for is read once, as a {@link Scope}, and passed on.
  */
 public final class Units {
     /** What separates settings in {@code -Dunits}. */
@@ -42,25 +43,26 @@ public final class Units {
         return String.join(SEPARATOR, settings);
     }
 
-    /** Whether this run trains {@code setting}. */
-    public static boolean mine(String setting) {
-        Set<String> s = selection();
-        return s == null || s.contains(setting);
-    }
-
-    /** Whether this run writes the experiment's pages: it is not restricted to some of its units. */
-    public static boolean assembling() {
-        return selection() == null;
-    }
-
     /**
-     * Whether this run leaves a job untrained: it finished earlier (its kept result, said in one line on {@code log},
-     * is added to {@code into}) or it is another worker's.
+     * What this thread's run is asked to do with an experiment's jobs, read once where the experiment starts and then
+     * passed on: {@code selection}, the settings it is restricted to (null: all of them, and it writes the pages),
+     * and {@code forPages}, whether it is the pass that writes the pages of jobs this command ran in workers.
      */
-    public static boolean skip(rnnlab.core.Run run, String setting, List<JobResult> into, org.slf4j.Logger log) {
-        java.util.Optional<JobResult> kept = rnnlab.checkpoints.FinishedJobs.reuse(run, setting, log);
-        kept.ifPresent(into::add);
-        return kept.isPresent() || !mine(setting);
+    public record Scope(Set<String> selection, boolean forPages) {
+        /** Whether this run trains {@code setting}. */
+        public boolean mine(String setting) {
+            return selection == null || selection.contains(setting);
+        }
+
+        /** Whether this run writes the experiment's pages: it is not restricted to some of its units. */
+        public boolean assembling() {
+            return selection == null;
+        }
+    }
+
+    /** This thread's {@link Scope}: {@code -Dunits} or {@link #only}'s settings, and {@link #writingPages}. */
+    public static Scope scope() {
+        return new Scope(selection(), writingPages());
     }
 
     /**
@@ -76,8 +78,8 @@ public final class Units {
         }
     }
 
-    /** Whether this thread is {@link #writingPages}. */
-    public static boolean writingPages() {
+    /** Whether this thread is {@link #writingPages}; read once, into its {@link Scope}. */
+    private static boolean writingPages() {
         return WRITING_PAGES.get();
     }
 

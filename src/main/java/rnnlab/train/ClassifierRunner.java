@@ -21,7 +21,7 @@ import rnnlab.core.AtomicFiles;
  * the loss of every step recorded, the dev set evaluated every {@code evalSteps} steps (and at the last
  * step) and the model with the best dev accuracy checkpointed with {@link ModelSerializer}.
  */
-public final class ClassifierRunner {
+public final class ClassifierRunner implements EpochTraining {
     private static final Logger log = LoggerFactory.getLogger(ClassifierRunner.class);
 
     /** Accuracy and mean of the per-batch mean cross-entropy, as the tutorial's {@code evaluate}. */
@@ -33,22 +33,44 @@ public final class ClassifierRunner {
     }
 
     private final MultiLayerNetwork net;
+    private final List<DataSet> train;
+    private final List<DataSet> dev;
+    private final int epochs;
+    private final int evalSteps;
+    private final int logSteps;
+    /** Where the model with the best dev accuracy is kept. */
+    private final Path bestFile;
+    private final String label;
     public final List<Point> trainStepLosses = new ArrayList<>();
     public final List<Point> devLosses = new ArrayList<>();
     public final List<Point> devScores = new ArrayList<>();
     public final List<Double> trainEpochLosses = new ArrayList<>();
     private double bestScore = 0;
     private long bestStep = -1;
-    private long stepsPerEpoch;
+    private final long stepsPerEpoch;
     private int epochsDone;
     private double trainSeconds;
     /** The best model as written to its file (ModelSerializer's bytes), or null before the first; kept for checkpoints. */
     private byte[] bestModel;
     /** Whether {@link #bestModel} is in its file: not yet when a checkpoint has just restored it. */
     private boolean bestWritten = true;
+    private Progress progress;
 
-    public ClassifierRunner(MultiLayerNetwork net) {
+    /**
+     * Trains {@code net} for {@code epochs} on {@code train}'s batches in order, evaluating on {@code dev} every
+     * {@code evalSteps} steps (and at the last) and keeping the model with the best dev accuracy in {@code bestFile}.
+     */
+    public ClassifierRunner(MultiLayerNetwork net, List<DataSet> train, List<DataSet> dev, int epochs, int evalSteps,
+            int logSteps, Path bestFile, String label) {
         this.net = net;
+        this.train = train;
+        this.dev = dev;
+        this.epochs = epochs;
+        this.evalSteps = evalSteps;
+        this.logSteps = logSteps;
+        this.bestFile = bestFile;
+        this.label = label;
+        this.stepsPerEpoch = train.size();
         TrainingHooks.attach(net);
     }
 
@@ -64,7 +86,12 @@ public final class ClassifierRunner {
         return stepsPerEpoch;
     }
 
-    /** Epochs trained so far, by this runner or the run its checkpoint came from. */
+    @Override
+    public int epochs() {
+        return epochs;
+    }
+
+    @Override
     public int epochsDone() {
         return epochsDone;
     }
@@ -75,53 +102,57 @@ public final class ClassifierRunner {
     }
 
     /**
-     * Trains from epoch {@link #epochsDone} on (0, or where a {@link #readCheckpoint} left it) to {@code epochs},
-     * keeping the model with the best dev accuracy in {@code checkpoint} and calling {@code afterEpoch} at every
-     * epoch's end (where the experiment writes its training checkpoint).
+     * Trains epoch {@link #epochsDone} + 1 (0, or where a {@link #restore} left it), keeping the model with the best
+     * dev accuracy in its file; nothing is written within the epoch.
      */
-    public void train(List<DataSet> train, List<DataSet> dev, int epochs, int evalSteps, int logSteps,
-            Path checkpoint, String label, java.util.function.Consumer<ClassifierRunner> afterEpoch) {
-        stepsPerEpoch = train.size();
+    @Override
+    public boolean trainEpoch(Within within) {
         long total = (long) epochs * train.size();
-        Progress progress = new Progress(log, label, total, 10);
-        if (!bestWritten) {
-            AtomicFiles.write(checkpoint, bestModel);
-            bestWritten = true;
+        if (progress == null) {
+            progress = new Progress(log, label, total, 10);
         }
-        long step = (long) epochsDone * train.size();
-        for (int epoch = epochsDone; epoch < epochs; epoch++) {
-            long t0 = System.nanoTime();
-            double epochLoss = 0;
-            for (DataSet batch : train) {
-                net.fit(batch);
-                double loss = net.score();
-                epochLoss += loss;
-                trainStepLosses.add(new Point(step, loss));
-                if (logSteps > 0 && step % logSteps == 0) {
-                    log.debug("[Train] epoch: {}/{}, step: {}/{}, loss: {}", epoch, epochs, step, total,
-                            String.format("%.5f", loss));
-                }
-                if (evalSteps > 0 && step > 0 && (step % evalSteps == 0 || step == total - 1)) {
-                    Eval e = evaluate(dev);
-                    devLosses.add(new Point(step, e.loss()));
-                    devScores.add(new Point(step, e.accuracy()));
-                    log.debug("[Evaluate] step {} dev score: {}, dev loss: {}", step, String.format("%.5f", e.accuracy()),
-                            String.format("%.5f", e.loss()));
-                    if (e.accuracy() > bestScore) {
-                        save(checkpoint);
-                        log.debug("[Evaluate] best accuracy performance has been updated: {} --> {}",
-                                String.format("%.5f", bestScore), String.format("%.5f", e.accuracy()));
-                        bestScore = e.accuracy();
-                        bestStep = step;
-                    }
-                }
-                progress.update(step, epoch, epochs, loss);
-                step++;
+        writeBest();
+        int epoch = epochsDone;
+        long step = (long) epoch * train.size();
+        long t0 = System.nanoTime();
+        double epochLoss = 0;
+        for (DataSet batch : train) {
+            net.fit(batch);
+            double loss = net.score();
+            epochLoss += loss;
+            trainStepLosses.add(new Point(step, loss));
+            if (logSteps > 0 && step % logSteps == 0) {
+                log.debug("[Train] epoch: {}/{}, step: {}/{}, loss: {}", epoch, epochs, step, total,
+                        String.format("%.5f", loss));
             }
-            trainEpochLosses.add(epochLoss / train.size());
-            trainSeconds += (System.nanoTime() - t0) / 1e9;
-            epochsDone = epoch + 1;
-            afterEpoch.accept(this);
+            if (evalSteps > 0 && step > 0 && (step % evalSteps == 0 || step == total - 1)) {
+                Eval e = evaluate(dev);
+                devLosses.add(new Point(step, e.loss()));
+                devScores.add(new Point(step, e.accuracy()));
+                log.debug("[Evaluate] step {} dev score: {}, dev loss: {}", step, String.format("%.5f", e.accuracy()),
+                        String.format("%.5f", e.loss()));
+                if (e.accuracy() > bestScore) {
+                    save(bestFile);
+                    log.debug("[Evaluate] best accuracy performance has been updated: {} --> {}",
+                            String.format("%.5f", bestScore), String.format("%.5f", e.accuracy()));
+                    bestScore = e.accuracy();
+                    bestStep = step;
+                }
+            }
+            progress.update(step, epoch, epochs, loss);
+            step++;
+        }
+        trainEpochLosses.add(epochLoss / train.size());
+        trainSeconds += (System.nanoTime() - t0) / 1e9;
+        epochsDone = epoch + 1;
+        return false;
+    }
+
+    /** Writes the best model a checkpoint restored to its file, once. */
+    private void writeBest() {
+        if (!bestWritten) {
+            AtomicFiles.write(bestFile, bestModel);
+            bestWritten = true;
         }
     }
 
@@ -131,6 +162,7 @@ public final class ClassifierRunner {
      * step, and the best model (its file's bytes, kept since it was saved). Training is deterministic from there
      * (the batches go in order and nothing is drawn), so a restored run ends with the numbers of an uninterrupted one.
      */
+    @Override
     public byte[] checkpoint() {
         return rnnlab.checkpoints.Checkpoint.bytes(out -> {
             out.writeInt(epochsDone);
@@ -158,8 +190,9 @@ public final class ClassifierRunner {
         });
     }
 
-    /** Restores a {@link #checkpoint} into this runner and its fresh network; returns the epochs done. */
-    public int readCheckpoint(byte[] data) throws IOException {
+    /** Restores a {@link #checkpoint} into this runner and its fresh network. */
+    @Override
+    public String restore(byte[] data) throws IOException {
         java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
         int done = in.readInt();
         double seconds = in.readDouble();
@@ -199,7 +232,7 @@ public final class ClassifierRunner {
         trainEpochLosses.addAll(epochLosses);
         bestModel = best >= 0 ? bestBytes : null;
         bestWritten = bestModel == null;
-        return done;
+        return "after epoch " + done + " of " + epochs;
     }
 
     private static void writePoints(java.io.DataOutputStream out, List<Point> points) throws IOException {
@@ -251,11 +284,12 @@ public final class ClassifierRunner {
         AtomicFiles.write(checkpoint, bestModel);
     }
 
-    /** The best model of the run, restored from its checkpoint (or the current one if none was saved). */
-    public MultiLayerNetwork loadBest(Path checkpoint) throws IOException {
+    /** The best model of the run, restored from its file (or the current one if none was saved). */
+    public MultiLayerNetwork loadBest() throws IOException {
         if (bestStep < 0) {
             return net;
         }
-        return ModelSerializer.restoreMultiLayerNetwork(checkpoint.toFile(), false);
+        writeBest();
+        return ModelSerializer.restoreMultiLayerNetwork(bestFile.toFile(), false);
     }
 }

@@ -1,6 +1,5 @@
 package rnnlab.train;
 
-import rnnlab.kernels.Bulk;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,7 @@ import rnnlab.core.Markdown;
  * perplexity = exp(mean cross-entropy over the epoch's tokens); every {@code predPeriod} epochs (and at
  * the end) the text generated from each prefix and, beyond the tutorials, the held-out perplexity.
  */
-public final class LmTrainer {
+public final class LmTrainer implements EpochTraining {
     private static final Logger log = LoggerFactory.getLogger(LmTrainer.class);
 
     /** When the hidden state goes back to zeros. */
@@ -53,6 +52,12 @@ public final class LmTrainer {
     /** Rows the held-out text is laid out in: wider than a training batch, so an evaluation is quick. */
     public static final int HELD_OUT_ROWS = 128;
 
+    private final LanguageModel model;
+    private final CharLmIterator train;
+    private final CharCorpus corpus;
+    private final int[] heldOut;
+    private final Spec spec;
+    private final String label;
     public final List<Double> perplexities = new ArrayList<>();
     public final List<Check> checks = new ArrayList<>();
     private long tokens;
@@ -60,6 +65,28 @@ public final class LmTrainer {
     private int epochsDone;
     /** Draws of the generated text's sampling (temperature above 0), from the run's seed. */
     private Random sampler;
+    /** The first epoch this instance trains, and its progress, once it has begun. */
+    private int first;
+    private Progress progress;
+    private long step;
+
+    /**
+     * Trains {@code model} on {@code train}'s batches as {@code spec} says, generating text from {@code corpus}'s
+     * characters and measuring {@code heldOut}'s perplexity at the prediction epochs.
+     */
+    public LmTrainer(LanguageModel model, CharLmIterator train, CharCorpus corpus, int[] heldOut, Spec spec,
+            String label) {
+        this.model = model;
+        this.train = train;
+        this.corpus = corpus;
+        this.heldOut = heldOut;
+        this.spec = spec;
+        this.label = label;
+    }
+
+    public LanguageModel model() {
+        return model;
+    }
 
     public long tokens() {
         return tokens;
@@ -79,84 +106,95 @@ public final class LmTrainer {
     }
 
     /**
-     * Trains {@code model} on {@code train}'s batches; {@code afterCheck} runs after each prediction epoch
-     * (to write results as they come).
+     * Trains every epoch left, without checkpoints; {@code afterCheck} runs after each prediction epoch (to write
+     * results as they come).
      */
-    public void train(LanguageModel model, CharLmIterator train, CharCorpus corpus, int[] heldOut, Spec spec,
-            String label, Consumer<LmTrainer> afterCheck) {
-        train(model, train, corpus, heldOut, spec, label, afterCheck, t -> { });
+    public void train(Consumer<LmTrainer> afterCheck) {
+        while (epochsDone < spec.epochs()) {
+            if (trainEpoch(null)) {
+                afterCheck.accept(this);
+            }
+        }
+    }
+
+    @Override
+    public int epochs() {
+        return spec.epochs();
     }
 
     /**
-     * {@link #train}, calling {@code afterEpoch} at the end of every epoch (to write a checkpoint), and going on from
-     * where {@link #readCheckpoint} left the trainer, the model and the iterator.
+     * Trains epoch {@link #epochsDone} + 1, going on from where {@link #restore} left the trainer, the model and the
+     * iterator; returns whether it was a prediction epoch ({@link #checks} has its text and perplexities). Nothing is
+     * written within the epoch.
      */
-    public void train(LanguageModel model, CharLmIterator train, CharCorpus corpus, int[] heldOut, Spec spec,
-            String label, Consumer<LmTrainer> afterCheck, Consumer<LmTrainer> afterEpoch) {
-        if (sampler == null) {
-            sampler = new Random(spec.seed());
-        }
-        int first = epochsDone + 1;
-        Progress progress = new Progress(log, label, (long) (spec.epochs() - epochsDone) * train.batchesPerEpoch(), 10);
-        long step = 0;
-        if (first == 1) {
-            model.resetState();
-        }
-        for (int epoch = first; epoch <= spec.epochs(); epoch++) {
-            if (epoch > 1) {
-                train.reset();
+    @Override
+    public boolean trainEpoch(Within within) {
+        if (progress == null) {
+            if (sampler == null) {
+                sampler = new Random(spec.seed());
             }
-            if (spec.reset() == StateReset.EVERY_EPOCH) {
+            first = epochsDone + 1;
+            progress = new Progress(log, label, (long) (spec.epochs() - epochsDone) * train.batchesPerEpoch(), 10);
+            if (first == 1) {
                 model.resetState();
             }
-            double sum = 0;
-            long n = 0;
-            long t0 = System.nanoTime();
-            while (train.hasNext()) {
-                CharLmIterator.Ids batch = train.nextIds();
-                if (spec.reset() == StateReset.EVERY_BATCH) {
-                    model.resetState();
-                }
-                double loss = model.fit(batch.x(), batch.y());
-                long count = (long) batch.y().length * batch.y()[0].length;
-                sum += loss * count;
-                n += count;
-                progress.update(step++, epoch - first, spec.epochs() - first + 1, loss);
-            }
-            trainSeconds += (System.nanoTime() - t0) / 1e9;
-            tokens += n;
-            double perplexity = Math.exp(sum / n);
-            long e0 = System.nanoTime();
-            perplexities.add(perplexity);
-            if (epoch % spec.predPeriod() == 0 || epoch == spec.epochs()) {
-                boolean measure = heldOut.length > 1 && (epoch % spec.heldOutPeriod() == 0 || epoch == spec.epochs());
-                HeldOut h = measure ? heldOutPerplexity(model, heldOut, HELD_OUT_ROWS, train.steps()) : null;
-                Map<String, String> texts = new LinkedHashMap<>();
-                for (String prefix : spec.prefixes()) {
-                    texts.put(prefix, predict(model, corpus, prefix, spec.predLen(), spec.temperature(), sampler));
-                }
-                checks.add(new Check(epoch, perplexity, h, texts));
-                log.info("{} epoch {}, perplexity {}{}, {} tokens/s", label, epoch, Markdown.f(perplexity, 6),
-                        h == null ? "" : ", held-out " + Markdown.f(h.perplexity(), 3), Markdown.f(tokensPerSecond(), 0));
-                texts.values().forEach(t -> log.info(" - {}", t));
-                log.debug("{} prediction epoch took {} s", label, Markdown.f((System.nanoTime() - e0) / 1e9, 2));
-                afterCheck.accept(this);
-            }
-            epochsDone = epoch;
-            afterEpoch.accept(this);
         }
+        int epoch = epochsDone + 1;
+        if (epoch > 1) {
+            train.reset();
+        }
+        if (spec.reset() == StateReset.EVERY_EPOCH) {
+            model.resetState();
+        }
+        double sum = 0;
+        long n = 0;
+        long t0 = System.nanoTime();
+        while (train.hasNext()) {
+            CharLmIterator.Ids batch = train.nextIds();
+            if (spec.reset() == StateReset.EVERY_BATCH) {
+                model.resetState();
+            }
+            double loss = model.fit(batch.x(), batch.y());
+            long count = (long) batch.y().length * batch.y()[0].length;
+            sum += loss * count;
+            n += count;
+            progress.update(step++, epoch - first, spec.epochs() - first + 1, loss);
+        }
+        trainSeconds += (System.nanoTime() - t0) / 1e9;
+        tokens += n;
+        double perplexity = Math.exp(sum / n);
+        long e0 = System.nanoTime();
+        perplexities.add(perplexity);
+        boolean check = epoch % spec.predPeriod() == 0 || epoch == spec.epochs();
+        if (check) {
+            boolean measure = heldOut.length > 1 && (epoch % spec.heldOutPeriod() == 0 || epoch == spec.epochs());
+            HeldOut h = measure ? heldOutPerplexity(model, heldOut, HELD_OUT_ROWS, train.steps()) : null;
+            Map<String, String> texts = new LinkedHashMap<>();
+            for (String prefix : spec.prefixes()) {
+                texts.put(prefix, predict(model, corpus, prefix, spec.predLen(), spec.temperature(), sampler));
+            }
+            checks.add(new Check(epoch, perplexity, h, texts));
+            log.info("{} epoch {}, perplexity {}{}, {} tokens/s", label, epoch, Markdown.f(perplexity, 6),
+                    h == null ? "" : ", held-out " + Markdown.f(h.perplexity(), 3), Markdown.f(tokensPerSecond(), 0));
+            texts.values().forEach(t -> log.info(" - {}", t));
+            log.debug("{} prediction epoch took {} s", label, Markdown.f((System.nanoTime() - e0) / 1e9, 2));
+        }
+        epochsDone = epoch;
+        return check;
     }
 
     /** Epochs trained so far (by this trainer or the run its checkpoint came from). */
+    @Override
     public int epochsDone() {
         return epochsDone;
     }
 
     /**
      * The trainer's, the model's and the sampler's state after {@link #epochsDone} epochs, for a checkpoint. With
-     * the iterator's draws replayed ({@link #readCheckpoint}), training goes on exactly as it would have.
+     * the iterator's draws replayed ({@link #restore}), training goes on exactly as it would have.
      */
-    public byte[] checkpoint(LanguageModel model) {
+    @Override
+    public byte[] checkpoint() {
         return rnnlab.checkpoints.Checkpoint.bytes(out -> {
             out.writeInt(epochsDone);
             out.writeLong(tokens);
@@ -192,10 +230,11 @@ public final class LmTrainer {
     }
 
     /**
-     * Restores a {@link #checkpoint} into this fresh trainer and {@code model}, and replays {@code train}'s draws
-     * up to the epoch it had reached; returns the epochs done.
+     * Restores a {@link #checkpoint} into this fresh trainer and its model, and replays the iterator's draws up to
+     * the epoch it had reached.
      */
-    public int readCheckpoint(byte[] data, LanguageModel model, CharLmIterator train) throws java.io.IOException {
+    @Override
+    public String restore(byte[] data) throws java.io.IOException {
         java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
         epochsDone = in.readInt();
         tokens = in.readLong();
@@ -227,7 +266,7 @@ public final class LmTrainer {
         for (int e = 2; e <= epochsDone; e++) {
             train.reset(); // the draws of the epochs already trained
         }
-        return epochsDone;
+        return "after epoch " + epochsDone + " of " + spec.epochs();
     }
 
     /**

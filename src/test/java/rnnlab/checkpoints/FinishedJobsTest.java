@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import rnnlab.core.Config;
 import rnnlab.core.Run;
-import rnnlab.jobs.JobResult;
 import rnnlab.core.ResultsCsv;
 
 /** A finished job's kept result: read back as written, and refused when cut off, altered or of other settings. */
@@ -170,8 +169,7 @@ class FinishedJobsTest {
         List<String> said = new ArrayList<>();
         assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).isEmpty());
         // the pass that writes the pages of jobs this command ran reads what they kept
-        assertTrue(rnnlab.jobs.Units.writingPages(() -> FinishedJobs.read(run, "sampling=sequential;seed=1", said::add))
-                .isPresent());
+        assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", true, said::add).isPresent());
         assertEquals(List.of(), said);
     }
 
@@ -185,17 +183,17 @@ class FinishedJobsTest {
         log.addAppender(lines);
         log.setLevel(ch.qos.logback.classic.Level.INFO);
         try {
-            assertTrue(FinishedJobs.reuse(run, "sampling=sequential;seed=1", log).isEmpty());
+            assertTrue(FinishedJobs.reuse(run, "sampling=sequential;seed=1", false, log).isEmpty());
             assertEquals(0, lines.list.size(), "nothing kept, nothing said");
             FinishedJobs.write(run, result());
-            JobResult back = FinishedJobs.reuse(run, "sampling=sequential;seed=1", log).orElseThrow();
+            JobResult back = FinishedJobs.reuse(run, "sampling=sequential;seed=1", false, log).orElseThrow();
             assertEquals(result().rows().text(), back.rows().text());
             assertEquals("JayChouRnn sampling=sequential;seed=1: finished earlier ("
                     + FinishedJobs.file(run, "sampling=sequential;seed=1") + "); reused",
                     lines.list.get(0).getFormattedMessage());
             Path file = FinishedJobs.file(run, "sampling=sequential;seed=1");
             Files.writeString(file, Files.readString(file).replace("12.5", "12.6"));
-            assertTrue(FinishedJobs.reuse(run, "sampling=sequential;seed=1", log).isEmpty());
+            assertTrue(FinishedJobs.reuse(run, "sampling=sequential;seed=1", false, log).isEmpty());
             assertEquals("JayChouRnn sampling=sequential;seed=1: kept result " + file + " fails its checksum; training "
                     + "it again", lines.list.get(1).getFormattedMessage());
             assertEquals(2, lines.list.size());

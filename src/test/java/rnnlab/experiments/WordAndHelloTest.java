@@ -107,7 +107,7 @@ class WordAndHelloTest {
         int[][] data = rnnlab.data.WordCorpus.columns(tokens, 2); // 11 rows: batches at rows 0, 3, 6
         m.fit(new int[][] {{1, 2, 3}, {4, 5, 6}}, new int[][] {{2, 3, 4}, {5, 6, 7}}); // a training state to keep
         Object training = m.saveState();
-        double ppl = PtbWordLm.evaluate(m, data, 3);
+        double ppl = rnnlab.train.WordLmTrainer.evaluate(m, data, 3);
         // by hand from the probabilities: zero state, then carried through the three batches
         m.resetState();
         double sum = 0;

@@ -113,21 +113,21 @@ class DigitSumBestModelTest {
 
         // the run never stopped
         MultiLayerNetwork wholeNet = net(0);
-        ClassifierRunner whole = new ClassifierRunner(wholeNet);
         Path wholeFile = tmp.resolve("whole.zip");
-        whole.train(train, dev, epochs, evalSteps, 0, wholeFile, "whole", r -> { });
+        ClassifierRunner whole = new ClassifierRunner(wholeNet, train, dev, epochs, evalSteps, 0, wholeFile, "whole");
+        train(whole, r -> { });
         int bestEpoch = (int) (whole.bestStep() / train.size()) + 1; // the epoch whose end follows the best model
         assertTrue(whole.bestStep() >= 0 && bestEpoch < epochs,
                 "the best model comes before the last epoch, so nothing after the checkpoint saves it again: "
                         + whole.devScores);
-        MultiLayerNetwork wholeBest = whole.loadBest(wholeFile);
+        MultiLayerNetwork wholeBest = whole.loadBest();
         ClassifierRunner.Eval expected = ClassifierRunner.evaluate(wholeBest, test);
 
         // the same job stopped at the end of that epoch, its checkpoint kept
         Path file = tmp.resolve("resumed.zip");
         byte[][] kept = new byte[1][];
-        ClassifierRunner first = new ClassifierRunner(net(0));
-        assertThrows(Stopped.class, () -> first.train(train, dev, epochs, evalSteps, 0, file, "first", r -> {
+        ClassifierRunner first = new ClassifierRunner(net(0), train, dev, epochs, evalSteps, 0, file, "first");
+        assertThrows(Stopped.class, () -> train(first, r -> {
             if (r.epochsDone() == bestEpoch) {
                 kept[0] = r.checkpoint();
                 throw new Stopped();
@@ -136,13 +136,14 @@ class DigitSumBestModelTest {
         // the best model's file no longer holds that model (another run's, a later moment's: here the last model)
         ModelSerializer.writeModel(wholeNet, file.toFile(), false);
 
-        ClassifierRunner resumed = new ClassifierRunner(net(0));
-        assertEquals(bestEpoch, resumed.readCheckpoint(kept[0]));
-        resumed.train(train, dev, epochs, evalSteps, 0, file, "resumed", r -> { });
+        ClassifierRunner resumed = new ClassifierRunner(net(0), train, dev, epochs, evalSteps, 0, file, "resumed");
+        resumed.restore(kept[0]);
+        assertEquals(bestEpoch, resumed.epochsDone());
+        train(resumed, r -> { });
         assertEquals(whole.bestStep(), resumed.bestStep());
         assertEquals(whole.bestScore(), resumed.bestScore());
         assertEquals(whole.devScores, resumed.devScores);
-        MultiLayerNetwork resumedBest = resumed.loadBest(file);
+        MultiLayerNetwork resumedBest = resumed.loadBest();
         assertNotEquals(wholeNet.params(), resumedBest.params(), "the last model was put in the file, not kept");
         assertArrayEquals(wholeBest.params().toFloatVector(), resumedBest.params().toFloatVector(),
                 "the resumed job's best model is the uninterrupted job's");
@@ -150,5 +151,13 @@ class DigitSumBestModelTest {
         assertEquals(expected.accuracy(), got.accuracy());
         assertEquals(expected.loss(), got.loss());
         assertTrue(Files.size(file) > 0);
+    }
+
+    /** Trains {@code r}'s remaining epochs as the job lifecycle does, handing it to {@code afterEpoch} after each. */
+    private static void train(ClassifierRunner r, java.util.function.Consumer<ClassifierRunner> afterEpoch) {
+        while (r.epochsDone() < r.epochs()) {
+            r.trainEpoch(null);
+            afterEpoch.accept(r);
+        }
     }
 }

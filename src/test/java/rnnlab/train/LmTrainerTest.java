@@ -159,7 +159,7 @@ class LmTrainerTest {
             Scripted m = new Scripted(c.vocabSize());
             CharLmIterator it = new CharLmIterator(train, c.vocabSize(), 2, 10, CharLmIterator.Sampling.SEQUENTIAL,
                     CharLmIterator.Flavour.D2L_ZH_V1, 0);
-            new LmTrainer().train(m, it, c, new int[0], new LmTrainer.Spec(2, 2, 2, 0, List.of(), reset, 0, 0), "t", t -> {
+            new LmTrainer(m, it, c, new int[0], new LmTrainer.Spec(2, 2, 2, 0, List.of(), reset, 0, 0), "t").train(t -> {
             });
             List<String> fits = m.calls.stream().filter(s -> s.startsWith("fit") || s.equals("reset")).toList();
             // 200 tokens in 2 rows of 100: 9 batches of 10 steps per epoch

@@ -1,4 +1,4 @@
-package rnnlab.jobs;
+package rnnlab.checkpoints;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,177 @@
+package rnnlab.jobs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+
+import rnnlab.checkpoints.Checkpoint;
+import rnnlab.checkpoints.FinishedJobs;
+import rnnlab.checkpoints.JobResult;
+import rnnlab.core.Run;
+import rnnlab.train.EpochTraining;
+
+/**
+ * The one lifecycle of an experiment's jobs (one setting and seed each): a job that finished earlier is reused
+ * ({@link FinishedJobs}) and one that is another worker's left alone; otherwise it is started, or restored from its
+ * {@link Checkpoint}, trained epoch by epoch with a checkpoint after each (and within one where its training writes
+ * them), and once trained its model is saved and its result kept. The experiment's pages are rewritten, when this
+ * run writes them ({@link Units.Scope#assembling}), while a job trains (after the epochs it says are worth it),
+ * after each job and at the end, from every job's result in the experiment's order. An experiment supplies what
+ * differs: how a job starts (its model and data, a {@link Job}) and how the pages are written.
+ */
+public final class JobRun {
+    /** One job as its experiment supplies it. */
+    public interface Job {
+        /** Its training, driven an epoch at a time. */
+        EpochTraining training();
+
+        /** What trains, for the log line before it starts (its size, its batches). */
+        String banner();
+
+        /** Its result as far as it got, for the pages while it trains. */
+        JobResult progress();
+
+        /** Its finished result, after what it measures at the end (a test set, say); by default its last progress. */
+        default JobResult finish() throws IOException {
+            return progress();
+        }
+
+        /** Keeps the trained model for {@code -Dexp=Generate} and {@code -Dexp=Evaluate} (nothing if it needs not). */
+        void save() throws IOException;
+    }
+
+    /** Starts a job afresh: its model built from its seed, its data laid out. */
+    public interface Start {
+        Job start() throws IOException;
+    }
+
+    /** Writes the experiment's pages from its jobs' results, in its own order. */
+    public interface Pages {
+        void write(List<JobResult> results) throws IOException;
+    }
+
+    private final Run run;
+    private final Units.Scope scope;
+    private final Logger log;
+    private final Pages pages;
+    private final List<JobResult> results = new ArrayList<>();
+
+    /** The jobs of {@code run} under {@code scope}, writing pages with {@code pages} if {@code scope} writes them. */
+    public JobRun(Run run, Units.Scope scope, Logger log, Pages pages) {
+        this.run = run;
+        this.scope = scope;
+        this.log = log;
+        this.pages = scope.assembling() ? pages : null;
+    }
+
+    /** Whether this run writes the experiment's pages. */
+    public boolean assembling() {
+        return pages != null;
+    }
+
+    /** The results so far, finished earlier or here, in the order of {@link #run}'s calls. */
+    public List<JobResult> results() {
+        return Collections.unmodifiableList(results);
+    }
+
+    /** Runs the job of {@code setting} through its lifecycle. */
+    public void run(String setting, Start start) throws IOException {
+        Optional<JobResult> kept = FinishedJobs.reuse(run, setting, scope.forPages(), log);
+        if (kept.isPresent()) {
+            results.add(kept.get());
+            return;
+        }
+        if (!scope.mine(setting)) {
+            return; // another worker's
+        }
+        Path file = Checkpoint.file(run, setting);
+        String key = Checkpoint.key(run, setting);
+        Job job = restoreOrStart(setting, start, file, key);
+        EpochTraining training = job.training();
+        if (training.epochsDone() < training.epochs()) {
+            log.info("====> {}", job.banner());
+        }
+        InsideEpoch within = new InsideEpoch(file, key);
+        while (training.epochsDone() < training.epochs()) {
+            within.begin();
+            if (training.trainEpoch(within) && pages != null) {
+                pages.write(JobResult.with(results, job.progress()));
+            }
+            Checkpoint.write(file, key, training.checkpoint());
+        }
+        JobResult result = job.finish();
+        job.save();
+        FinishedJobs.write(run, result);
+        results.add(result);
+        if (pages != null) {
+            pages.write(results);
+        }
+    }
+
+    /** The pages from every job's result, if this run writes them; returns whether it did. */
+    public boolean end() throws IOException {
+        if (pages != null) {
+            pages.write(results);
+        }
+        return pages != null;
+    }
+
+    /** A fresh job, restored from its checkpoint unless {@code -Dfresh=true} or the checkpoint cannot be used. */
+    private Job restoreOrStart(String setting, Start start, Path file, String key) throws IOException {
+        Job job = start.start();
+        if (Checkpoint.fresh()) {
+            return job;
+        }
+        byte[] saved = Checkpoint.read(file, key, msg -> log.info("{} {}: {}", run.name(), setting, msg)).orElse(null);
+        if (saved == null) {
+            return job;
+        }
+        try {
+            EpochTraining training = job.training();
+            String at = training.restore(saved);
+            log.info("{} {}: {}", run.name(), setting, training.epochsDone() >= training.epochs()
+                    ? "finished earlier (" + file + ")" : "resuming " + at + " from " + file);
+            return job;
+        } catch (IOException | RuntimeException e) {
+            log.info("{} {}: checkpoint {} cannot be restored ({}); starting over", run.name(), setting, file,
+                    e.getMessage());
+            return start.start();
+        }
+    }
+
+    /** Checkpoints within an epoch, every {@code -Dcheckpoint_every} seconds. */
+    private static final class InsideEpoch implements EpochTraining.Within {
+        private final Path file;
+        private final String key;
+        private double every = Double.NaN;
+        private long last;
+
+        InsideEpoch(Path file, String key) {
+            this.file = file;
+            this.key = key;
+        }
+
+        void begin() {
+            last = System.nanoTime();
+        }
+
+        @Override
+        public boolean due() {
+            if (Double.isNaN(every)) {
+                every = Checkpoint.every();
+            }
+            return (System.nanoTime() - last) / 1e9 >= every;
+        }
+
+        @Override
+        public void write(byte[] checkpoint) {
+            Checkpoint.write(file, key, checkpoint);
+            last = System.nanoTime();
+        }
+    }
+}
