@@ -174,9 +174,9 @@ public final class Main {
         // every experiment's configuration validated before any of them runs or writes
         List<ConfiguredRun> prepared = new ArrayList<>();
         for (String name : names) {
-            prepared.add(Experiments.prepare(name, projectDir, cli.profile(), cli.overrides(), cli.out()));
+            prepared.add(Experiments.prepare(name, projectDir, cli.profile(), cli.overrides(), cli.out(), cli.scope()));
         }
-        int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().units().size())).sum(), inTask);
+        int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
         Jobs.Runner runner = Jobs.runner(inTask);
         if (atOnce > 1 || runner == Jobs.Runner.SPARK) {
             Jobs.run(cli, prepared, atOnce, runner, out, TASK);

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * properties, so quoting survives. Keys that belong to Maven, the JVM or the libraries are ignored.
  */
 public record Cli(String exp, String profile, String out, Map<String, String> overrides,
-        Map<String, String> searchOptions) {
+        Map<String, String> searchOptions, JobScope scope) {
 
     /** The search options: {@code -Dsearch=random|grid} and what shapes the search (see {@code rnnlab.search.Search}). */
     public static final List<String> SEARCH_KEYS = Options.keys(Options.SEARCH_OPTIONS);
@@ -26,7 +26,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
     /**
      * Keys the suite itself reads as system properties where they are used (everything else is an experiment
      * override): threads (rnnlab.core.Threads), jobs and runner (rnnlab.Main), units (the settings a worker runs,
-     * rnnlab.jobs.Units), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints
+     * rnnlab.core.JobScope), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints
      * within an epoch), ui and ui.wait (DL4J's training UI), gemm (the kernels' matrix products, rnnlab.kernels.Gemm).
      */
     public static final List<String> RUNTIME_KEYS = Options.RUNTIME_KEYS;
@@ -36,7 +36,12 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
 
     /** A command line without search options. */
     public Cli(String exp, String profile, String out, Map<String, String> overrides) {
-        this(exp, profile, out, overrides, Map.of());
+        this(exp, profile, out, overrides, Map.of(), JobScope.ALL);
+    }
+
+    /** A command line of every job ({@link JobScope#ALL}). */
+    public Cli(String exp, String profile, String out, Map<String, String> overrides, Map<String, String> searchOptions) {
+        this(exp, profile, out, overrides, searchOptions, JobScope.ALL);
     }
 
     private static final List<String> FOREIGN_PREFIXES = List.of(
@@ -95,6 +100,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         String exp = given.remove("exp");
         String profile = given.remove("profile");
         String out = given.remove("out");
+        JobScope scope = JobScope.of(props.getProperty(Options.UNITS.key()));
         given.keySet().removeAll(RUNTIME_KEYS);
         Map<String, String> search = new LinkedHashMap<>();
         for (String key : SEARCH_KEYS) {
@@ -103,6 +109,6 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
                 search.put(key, v.trim());
             }
         }
-        return new Cli(exp, profile == null ? "full" : profile.trim(), out, given, search);
+        return new Cli(exp, profile == null ? "full" : profile.trim(), out, given, search, scope);
     }
 }

@@ -12,14 +12,14 @@ public record ConfiguredRun(Run run, Experiment.Configured configured) {
     /**
      * Loads {@code experiments/NAME.properties} in {@code profile} with {@code overrides}, lets the experiment
      * {@code name} ({@code experiment}) validate it, and checks that {@code out} (or the profile's default folder
-     * when null) can be written.
+     * when null) can be written; the run trains the jobs {@code scope} names.
      */
     public static ConfiguredRun of(String name, Experiment experiment, Path projectDir, String profile,
-            Map<String, String> overrides, String out) {
+            Map<String, String> overrides, String out, JobScope scope) {
         Config config = Config.load(projectDir.resolve("experiments"), name, profile, overrides);
         Experiment.Configured configured = experiment.configure(config);
         config.assertAllRead();
-        return new ConfiguredRun(Run.create(name, config, projectDir, out), configured);
+        return new ConfiguredRun(Run.create(name, config, projectDir, out, scope), configured);
     }
 
     public void execute() throws Exception {

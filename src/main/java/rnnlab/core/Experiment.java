@@ -16,15 +16,15 @@ public interface Experiment {
 
         /**
          * The experiment's jobs, one setting and seed each ({@code length=20;seed=3}), in the order its pages list
-         * them; empty when it runs as one job (see {@code rnnlab.jobs.Units}).
+         * them; empty when it runs as one job (see {@link JobScope}).
          */
-        default List<String> units() {
+        default List<String> jobs() {
             return List.of();
         }
 
-        /** {@code body}, whose jobs are {@code units}. */
-        static Configured of(List<String> units, Configured body) {
-            List<String> copy = List.copyOf(units);
+        /** {@code body}, whose jobs are {@code jobs}. */
+        static Configured of(List<String> jobs, Configured body) {
+            List<String> copy = List.copyOf(jobs);
             return new Configured() {
                 @Override
                 public void run(Run run) throws Exception {
@@ -32,7 +32,7 @@ public interface Experiment {
                 }
 
                 @Override
-                public List<String> units() {
+                public List<String> jobs() {
                     return copy;
                 }
             };

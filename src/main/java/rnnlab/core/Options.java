@@ -52,7 +52,7 @@ public final class Options {
                     + "before datasets/cache/");
     public static final Option HELP = new Option("help", "true", "none",
             "with -Dexp=NAME: that experiment's settings, their full and quick values and search ranges");
-    /** Internal: the settings a worker's or a task's job runs ({@code rnnlab.jobs.Units}); not for users. */
+    /** Internal: the settings a worker's or a task's job runs ({@link JobScope}); not for users. */
     public static final Option UNITS = new Option("units", "SETTING|SETTING...", "all",
             "internal: the settings of an experiment one job runs");
 

@@ -9,7 +9,11 @@ import java.nio.file.Path;
  * overridden, so committed tables are only ever replaced by runs of the committed settings;
  * {@code -Dout=DIR} chooses the folder outright.
  */
-public record Run(String name, Config config, Path projectDir, Path outDir) {
+public record Run(String name, Config config, Path projectDir, Path outDir, JobScope scope) {
+    /** A run of every job of the experiment ({@link JobScope#ALL}). */
+    public Run(String name, Config config, Path projectDir, Path outDir) {
+        this(name, config, projectDir, outDir, JobScope.ALL);
+    }
 
     public static Path defaultOutDir(Path projectDir, Config config) {
         Path results = projectDir.resolve("results");
@@ -19,10 +23,10 @@ public record Run(String name, Config config, Path projectDir, Path outDir) {
         return config.profile().equals("full") ? results : results.resolve(config.profile());
     }
 
-    public static Run create(String name, Config config, Path projectDir, String out) {
+    public static Run create(String name, Config config, Path projectDir, String out, JobScope scope) {
         Path dir = out != null ? Path.of(out) : defaultOutDir(projectDir, config);
         AtomicFiles.checkWritable(dir);
-        return new Run(name, config, projectDir, dir);
+        return new Run(name, config, projectDir, dir, scope);
     }
 
     public Path out(String fileName) {

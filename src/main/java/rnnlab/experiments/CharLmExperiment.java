@@ -25,7 +25,6 @@ import rnnlab.report.PerplexityPlot;
 import rnnlab.core.ResultsCsv;
 import rnnlab.checkpoints.JobResult;
 import rnnlab.jobs.JobRun;
-import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
@@ -106,13 +105,13 @@ abstract class CharLmExperiment implements Experiment {
                     + "; expected a multiple of pred_period (" + common.predPeriod() + ")");
         }
         Plan plan = plan(c, common);
-        List<String> units = new ArrayList<>();
+        List<String> jobs = new ArrayList<>();
         for (Sampling s : plan.samplings()) {
             for (int seed : common.seeds()) {
-                units.add(Seeds.setting("sampling=" + s.name(), seed));
+                jobs.add(Seeds.setting("sampling=" + s.name(), seed));
             }
         }
-        return Configured.of(units, run -> execute(common, plan, run));
+        return Configured.of(jobs, run -> execute(common, plan, run));
     }
 
     private void execute(Common p, Plan plan, Run run) throws java.io.IOException {
@@ -125,7 +124,7 @@ abstract class CharLmExperiment implements Experiment {
         int[] train = text.head(p.numTokens());
         int[] heldOut = text.tail(p.numTokens());
         log.info("{}: {} training tokens, {} held out, vocabulary {}", name, train.length, heldOut.length, vocab);
-        JobRun jobs = new JobRun(run, Units.scope(), log, results -> report(p, run, results, heldOut.length));
+        JobRun jobs = new JobRun(run, run.scope(), log, results -> report(p, run, results, heldOut.length));
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);

@@ -12,20 +12,20 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.checkpoints.JobResult;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
+import rnnlab.core.JobScope;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 import rnnlab.data.DigitSumData;
-import rnnlab.model.SequenceClassifier;
+import rnnlab.jobs.JobRun;
 import rnnlab.model.Layers;
 import rnnlab.model.SequenceClassifier.Cell;
-import rnnlab.saved.SavedModel;
-import rnnlab.core.Markdown;
+import rnnlab.model.SequenceClassifier;
 import rnnlab.report.Plots;
-import rnnlab.core.ResultsCsv;
-import rnnlab.checkpoints.JobResult;
-import rnnlab.jobs.JobRun;
-import rnnlab.jobs.Units;
+import rnnlab.saved.SavedModel;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
@@ -76,13 +76,13 @@ abstract class DigitSumExperiment implements Experiment {
                 c.integer("batch_size", 1, 100_000), c.integer("embedding_size", 1, 4096),
                 c.integer("hidden_size", 1, 4096), c.integer("eval_steps", 1, 1_000_000_000),
                 c.integer("log_steps", 1, 1_000_000_000), c.seeds("seeds"), data, Layers.of(c));
-        List<String> units = new ArrayList<>();
+        List<String> jobs = new ArrayList<>();
         for (int length : p.lengths()) {
             for (int seed : p.seeds()) {
-                units.add(Seeds.setting("length=" + length, seed));
+                jobs.add(Seeds.setting("length=" + length, seed));
             }
         }
-        return Configured.of(units, run -> execute(p, run));
+        return Configured.of(jobs, run -> execute(p, run));
     }
 
     /** The metrics each length is summarised by over its seeds. */
@@ -91,7 +91,7 @@ abstract class DigitSumExperiment implements Experiment {
     private void execute(Params p, Run run) throws IOException {
         // data: the tutorial's splits, generated once, for every length
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
-        Units.Scope scope = Units.scope();
+        JobScope scope = run.scope();
         Map<String, Double> speed = scope.assembling() && cell == Cell.SRN && p.layers() == Layers.PROJECT
                 ? SrnSpeed.compare(p.seeds().get(0)) : Map.of();
         JobRun jobs = new JobRun(run, scope, log, results -> report(p, run, results, speed));

@@ -9,9 +9,10 @@ import java.util.Map;
 
 import rnnlab.core.Catalog;
 import rnnlab.core.Config;
-import rnnlab.core.Experiment;
-import rnnlab.core.Options;
 import rnnlab.core.ConfiguredRun;
+import rnnlab.core.Experiment;
+import rnnlab.core.JobScope;
+import rnnlab.core.Options;
 import rnnlab.report.Scoreboard;
 
 /**
@@ -38,7 +39,13 @@ public final class Experiments {
     /** {@link ConfiguredRun#of} for the experiment {@code name}. */
     public static ConfiguredRun prepare(String name, Path projectDir, String profile, Map<String, String> overrides,
             String out) {
-        return ConfiguredRun.of(name, create(name), projectDir, profile, overrides, out);
+        return prepare(name, projectDir, profile, overrides, out, JobScope.ALL);
+    }
+
+    /** {@link ConfiguredRun#of} for the experiment {@code name}, training the jobs {@code scope} names. */
+    public static ConfiguredRun prepare(String name, Path projectDir, String profile, Map<String, String> overrides,
+            String out, JobScope scope) {
+        return ConfiguredRun.of(name, create(name), projectDir, profile, overrides, out, scope);
     }
 
     /** {@code -Dexp=all}: every experiment in the catalog's order; otherwise one name or a comma-separated list. */

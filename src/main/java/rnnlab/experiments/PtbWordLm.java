@@ -26,7 +26,6 @@ import rnnlab.report.Plots;
 import rnnlab.core.ResultsCsv;
 import rnnlab.checkpoints.JobResult;
 import rnnlab.jobs.JobRun;
-import rnnlab.jobs.Units;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
@@ -74,11 +73,11 @@ abstract class PtbWordLm implements Experiment {
                 c.strings("gen_prefixes"),
                 c.integer("gen_len", 0, 10_000), c.real("gen_temperature", 0, 100), c.integer("gen_samples", 0, 100),
                 c.seeds("seeds"), Layers.of(c));
-        List<String> units = new ArrayList<>();
+        List<String> jobs = new ArrayList<>();
         for (int seed : p.seeds()) {
-            units.add(setting(seed));
+            jobs.add(setting(seed));
         }
-        return Configured.of(units, run -> execute(p, run));
+        return Configured.of(jobs, run -> execute(p, run));
     }
 
     private void execute(Params p, Run run) throws java.io.IOException {
@@ -111,7 +110,7 @@ abstract class PtbWordLm implements Experiment {
         log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows", name,
                 corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length);
 
-        JobRun jobs = new JobRun(run, Units.scope(), log, results -> report(p, run, results, train.length));
+        JobRun jobs = new JobRun(run, run.scope(), log, results -> report(p, run, results, train.length));
         for (int seed : p.seeds()) {
             jobs.run(setting(seed), () -> new SeedJob(p, run, corpus, train, valid, test, starts, prefixes, seed));
         }

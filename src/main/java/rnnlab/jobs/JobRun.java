@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.checkpoints.JobResult;
+import rnnlab.core.JobScope;
 import rnnlab.core.Run;
 import rnnlab.train.EpochTraining;
 
@@ -20,7 +21,7 @@ import rnnlab.train.EpochTraining;
  * ({@link FinishedJobs}) and one that is another worker's left alone; otherwise it is started, or restored from its
  * {@link Checkpoint}, trained epoch by epoch with a checkpoint after each (and within one where its training writes
  * them), and once trained its model is saved and its result kept. The experiment's pages are rewritten, when this
- * run writes them ({@link Units.Scope#assembling}), while a job trains (after the epochs it says are worth it),
+ * run writes them ({@link JobScope#assembling}), while a job trains (after the epochs it says are worth it),
  * after each job and at the end, from every job's result in the experiment's order. An experiment supplies what
  * differs: how a job starts (its model and data, a {@link Job}) and how the pages are written.
  */
@@ -56,13 +57,13 @@ public final class JobRun {
     }
 
     private final Run run;
-    private final Units.Scope scope;
+    private final JobScope scope;
     private final Logger log;
     private final Pages pages;
     private final List<JobResult> results = new ArrayList<>();
 
     /** The jobs of {@code run} under {@code scope}, writing pages with {@code pages} if {@code scope} writes them. */
-    public JobRun(Run run, Units.Scope scope, Logger log, Pages pages) {
+    public JobRun(Run run, JobScope scope, Logger log, Pages pages) {
         this.run = run;
         this.scope = scope;
         this.log = log;

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.core.Cli;
+import rnnlab.core.ConfiguredRun;
+import rnnlab.core.JobScope;
 import rnnlab.core.Modules;
 import rnnlab.core.Options;
-import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
@@ -107,20 +108,20 @@ public final class Jobs {
         for (ConfiguredRun p : prepared) {
             Map<String, String> props = Workers.jobProperties(p.run().name(), cli.profile(), p.run().outDir(),
                     cli.overrides());
-            List<String> units = p.configured().units();
+            List<String> jobs = p.configured().jobs();
             Map<String, Double> secs = Plan.lastTrainingSeconds(p.run().name(), p.run().outDir());
-            if (units.size() <= 1) {
+            if (jobs.size() <= 1) {
                 Workers.Job job = new Workers.Job(p.run().name(), props);
                 list.add(job);
                 estimates.put(job, Plan.estimate(secs, null, 1));
                 continue;
             }
             assemble.add(p);
-            List<Plan.Group> groups = Plan.groups(units, secs, u -> FinishedJobs.read(p.run(), u, msg -> { }).isPresent());
-            reused += units.size() - groups.stream().mapToInt(g -> g.settings().size()).sum();
+            List<Plan.Group> groups = Plan.groups(jobs, secs, u -> FinishedJobs.read(p.run(), u, msg -> { }).isPresent());
+            reused += jobs.size() - groups.stream().mapToInt(g -> g.settings().size()).sum();
             for (Plan.Group g : groups) {
                 Map<String, String> unitProps = new LinkedHashMap<>(props);
-                unitProps.put("units", Units.join(g.settings()));
+                unitProps.put(Options.UNITS.key(), JobScope.join(g.settings()));
                 Workers.Job job = new Workers.Job(p.run().name() + " " + g.settings().get(0)
                         + (g.settings().size() > 1 ? " (+" + (g.settings().size() - 1) + ")" : ""), unitProps);
                 list.add(job);
@@ -193,9 +194,10 @@ public final class Jobs {
     /** The pass that writes a split experiment's pages from its jobs' results (or trains a job that failed). */
     private static void writePages(ConfiguredRun p, Cli cli, Path projectDir, PrintStream out, List<String> failed, Task task) {
         out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
-        Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides());
+        Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides(), Map.of(),
+                JobScope.PAGES);
         try {
-            if (Units.writingPages(() -> task.run(pages, projectDir, out, System.err)) != 0) {
+            if (task.run(pages, projectDir, out, System.err) != 0) {
                 failed.add(p.run().name());
             }
         } catch (Exception e) {

@@ -62,22 +62,22 @@ public final class Plan {
     }
 
     /**
-     * A split experiment's {@code units} that are not {@code finished}, consecutive ones grouped into jobs of at least
+     * A split experiment's {@code jobs} that are not {@code finished}, consecutive ones grouped into jobs of at least
      * {@link #MIN_JOB_SECONDS} by their {@link #estimate} from the last run's seconds {@code secs} (an unknown one
      * counts as {@link #MIN_JOB_SECONDS}); the last group may be shorter.
      */
-    public static List<Group> groups(List<String> units, Map<String, Double> secs, Predicate<String> finished) {
+    public static List<Group> groups(List<String> jobs, Map<String, Double> secs, Predicate<String> finished) {
         List<Group> out = new ArrayList<>();
         List<String> group = new ArrayList<>();
         double groupSeconds = 0;
-        for (int i = 0; i < units.size(); i++) {
-            String u = units.get(i);
+        for (int i = 0; i < jobs.size(); i++) {
+            String u = jobs.get(i);
             if (!finished.test(u)) {
                 group.add(u);
-                double s = estimate(secs, u, units.size());
+                double s = estimate(secs, u, jobs.size());
                 groupSeconds += s > 0 ? s : MIN_JOB_SECONDS; // unknown: as long as a job should be
             }
-            if (!group.isEmpty() && (groupSeconds >= MIN_JOB_SECONDS || i == units.size() - 1)) {
+            if (!group.isEmpty() && (groupSeconds >= MIN_JOB_SECONDS || i == jobs.size() - 1)) {
                 out.add(new Group(group, groupSeconds));
                 group = new ArrayList<>();
                 groupSeconds = 0;

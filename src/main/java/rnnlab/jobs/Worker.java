@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import rnnlab.core.Cli;
+import rnnlab.core.JobScope;
 import rnnlab.core.Options;
 import rnnlab.core.Threads;
 
@@ -59,7 +60,7 @@ public final class Worker {
             int code;
             Said err = new Said(System.err);
             try {
-                code = Units.only(units, () -> task.run(new Cli(exp, profile, out, job), projectDir, System.out, err));
+                code = task.run(new Cli(exp, profile, out, job, Map.of(), JobScope.of(units)), projectDir, System.out, err);
             } catch (Exception e) {
                 err.println("rnnlab: job failed: " + e);
                 code = 1;

@@ -22,8 +22,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import rnnlab.Main;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Cli;
+import rnnlab.core.JobScope;
 import rnnlab.core.Options;
-import rnnlab.jobs.Units;
 import rnnlab.jobs.Workers;
 import rnnlab.saved.SavedModel;
 
@@ -96,9 +96,9 @@ public final class SparkRunner {
         long t0 = System.nanoTime();
         int code;
         try {
-            // the settings this task trains (rnnlab.jobs.Units), on this task's thread only: tasks share the executor
-            code = Units.only(units, () -> Main.TASK.run(new Cli(exp, profile, dir.toString(), overrides),
-                    Path.of(t.projectDir()), p, p));
+            // the settings this task trains, handed to its run (tasks share the executor's JVM)
+            code = Main.TASK.run(new Cli(exp, profile, dir.toString(), overrides, Map.of(), JobScope.of(units)),
+                    Path.of(t.projectDir()), p, p);
         } catch (Exception e) {
             p.println("rnnlab: task failed: " + e);
             code = 1;

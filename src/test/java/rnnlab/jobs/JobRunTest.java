@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.checkpoints.JobResult;
+import rnnlab.core.Cli;
 import rnnlab.core.Config;
-import rnnlab.core.Run;
+import rnnlab.core.JobScope;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.Run;
 import rnnlab.train.EpochTraining;
 
 /** A job's lifecycle: reused when finished, left to its worker, restored from its checkpoint, trained, kept. */
@@ -122,7 +124,7 @@ class JobRunTest {
         }
     }
 
-    private static JobRun jobs(Run run, Units.Scope scope, List<String> calls) {
+    private static JobRun jobs(Run run, JobScope scope, List<String> calls) {
         return new JobRun(run, scope, LoggerFactory.getLogger(JobRunTest.class),
                 results -> calls.add("pages " + results.size() + (results.get(results.size() - 1).finished() ? "" : " running")));
     }
@@ -131,7 +133,7 @@ class JobRunTest {
     void aJobTrainsEpochByEpochWithACheckpointAfterEachAndIsKept(@TempDir Path tmp) throws Exception {
         Run run = run(tmp.resolve("out"));
         List<String> calls = new ArrayList<>();
-        JobRun jobs = jobs(run, new Units.Scope(null, false), calls);
+        JobRun jobs = jobs(run, JobScope.ALL, calls);
         jobs.run(SETTING, () -> new Counting(calls));
         assertEquals(List.of("start", "epoch 1", "checkpoint 1", "epoch 2", "pages 1 running", "checkpoint 2", "epoch 3",
                 "checkpoint 3", "finish", "save", "pages 1"), calls);
@@ -141,7 +143,7 @@ class JobRunTest {
 
         // run again: reused, nothing started
         calls.clear();
-        JobRun again = jobs(run, new Units.Scope(null, false), calls);
+        JobRun again = jobs(run, JobScope.ALL, calls);
         again.run(SETTING, () -> new Counting(calls));
         assertEquals(List.of(), calls);
         assertEquals(1, again.results().size());
@@ -153,12 +155,12 @@ class JobRunTest {
         Run run = run(tmp.resolve("out"));
         Checkpoint.write(Checkpoint.file(run, SETTING), Checkpoint.key(run, SETTING), new byte[] {2});
         List<String> calls = new ArrayList<>();
-        JobRun other = jobs(run, new Units.Scope(Set.of("sampling=sequential;seed=0"), false), calls);
+        JobRun other = jobs(run, JobScope.of("sampling=sequential;seed=0"), calls);
         other.run(SETTING, () -> new Counting(calls));
         assertEquals(List.of(), calls, "another worker's");
         assertFalse(other.end(), "a worker writes no pages");
 
-        JobRun jobs = jobs(run, new Units.Scope(Set.of(SETTING), false), calls);
+        JobRun jobs = jobs(run, JobScope.of(SETTING), calls);
         jobs.run(SETTING, () -> new Counting(calls));
         assertEquals(List.of("start", "restore 2", "epoch 3", "checkpoint 3", "finish", "save"), calls);
         assertTrue(Files.isRegularFile(FinishedJobs.file(run, SETTING)));
@@ -166,22 +168,32 @@ class JobRunTest {
         // -Dfresh=true trains it again from the start, but the pages pass reads what this command's jobs kept
         System.setProperty("fresh", "true");
         calls.clear();
-        JobRun pages = jobs(run, new Units.Scope(null, true), calls);
+        JobRun pages = jobs(run, JobScope.PAGES, calls);
         pages.run(SETTING, () -> new Counting(calls));
         assertEquals(List.of(), calls);
-        JobRun fresh = jobs(run, new Units.Scope(null, false), calls);
+        JobRun fresh = jobs(run, JobScope.ALL, calls);
         fresh.run(SETTING, () -> new Counting(calls));
         assertEquals("start", calls.get(0));
         assertEquals("epoch 1", calls.get(1));
     }
 
     @Test
-    void theScopeIsWhatTheThreadWasAskedFor() throws Exception {
-        assertTrue(Units.scope().assembling() || System.getProperty("units") != null);
-        Units.Scope task = Units.only("a|b", Units::scope);
-        assertEquals(Set.of("a", "b"), task.selection());
+    void theScopeIsWhatTheCommandLineAsksFor() {
+        JobScope task = JobScope.of("a|b");
+        assertEquals(Set.of("a", "b"), task.settings());
         assertTrue(task.mine("a") && !task.mine("c") && !task.assembling() && !task.forPages());
-        assertTrue(Units.writingPages(Units::scope).forPages());
-        assertFalse(Units.scope().forPages());
+        assertEquals(JobScope.ALL, JobScope.of(" "));
+        assertTrue(JobScope.ALL.assembling() && JobScope.ALL.mine("c") && !JobScope.ALL.forPages());
+        assertTrue(JobScope.PAGES.forPages() && JobScope.PAGES.assembling());
+        assertEquals("a|b", JobScope.join(List.of("a", "b")));
+        // a worker's command line: -Dunits names its settings, never an experiment override
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("exp", "JayChouRnn");
+        props.setProperty("units", "a|b");
+        Cli cli = Cli.parse(props, null);
+        assertEquals(task, cli.scope());
+        assertFalse(cli.overrides().containsKey("units"));
+        props.remove("units");
+        assertEquals(JobScope.ALL, Cli.parse(props, null).scope());
     }
 }
