@@ -1,6 +1,5 @@
 package rnnlab;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,26 +58,13 @@ public final class Main {
         }
         if (!ChildJvm.isChild()) {
             // the work runs in a JVM of its own, whose environment carries the BLAS core type (rnnlab.kernels.BlasCore)
-            System.exit(runInChild());
+            System.exit(ChildJvm.runProgram(Main.class.getName(),
+                    "spark".equals(Options.RUNNER.given()) ? Modules.SPARK_JVM_FLAGS : List.of()));
         }
         ChildJvm.watchParent();
         int code = run(Cli.fromEnvironment(), Path.of("").toAbsolutePath(), System.out, System.err);
         System.out.flush();
         System.exit(code);
-    }
-
-    private static int runInChild() {
-        try {
-            List<String> flags = "spark".equals(Options.RUNNER.given()) ? Modules.SPARK_JVM_FLAGS : List.of();
-            return ChildJvm.run(ChildJvm.builder(Main.class.getName(), ChildJvm.passedProperties(), flags),
-                    System.out, System.err);
-        } catch (IOException e) {
-            System.err.println("rnnlab: cannot start the JVM that runs the work: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 130;
-        }
     }
 
     /** Runs what {@code cli} asks for; returns the exit status. */
@@ -88,7 +74,7 @@ public final class Main {
 
     /** {@link #run}; {@code inTask}: as one job of a runner, which runs here whatever {@code -Drunner} says. */
     private static int run(Cli cli, Path projectDir, PrintStream out, PrintStream err, boolean inTask) {
-        try (AutoCloseable ui = openUi(cli.exp(), projectDir, out)) {
+        try (AutoCloseable ui = Modules.openUi(cli.exp(), projectDir, out)) {
             dispatch(cli, projectDir, out, inTask);
             return 0;
         } catch (UserError e) {
@@ -99,21 +85,6 @@ public final class Main {
             err.println("rnnlab: internal error: " + t + " (stack trace in logs/rnnlab.log)");
             return 1;
         }
-    }
-
-    /**
-     * {@code -Dui=PORT}: DL4J's training UI watches the run ({@link Modules#UI}); what it returns stops it when the run
-     * ends, or keeps it serving under {@code -Dui.wait=true} and for {@code -Dexp=ui}, the stored runs.
-     */
-    private static AutoCloseable openUi(String exp, Path projectDir, PrintStream out) throws Exception {
-        String port = Options.UI.given();
-        if (port == null && !"ui".equals(exp)) {
-            return () -> { };
-        }
-        String p = port == null ? "9000" : port;
-        return (AutoCloseable) Modules.call(Modules.UI, "-Dui", "mvn -Pui -q exec:java -Dexp=" + exp + " -Dui=" + p,
-                "open", new Class<?>[] {String.class, String.class, boolean.class, Path.class, PrintStream.class}, exp, p,
-                "ui".equals(exp) || Boolean.parseBoolean(Options.UI_WAIT.or("false")), projectDir, out);
     }
 
     private static void dispatch(Cli cli, Path projectDir, PrintStream out, boolean inTask) throws Exception {
@@ -128,10 +99,7 @@ public final class Main {
             return;
         }
         if (exp == null || exp.isBlank()) {
-            throw new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
-                    + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=help, -Dexp=list, -Dexp=all or -Dexp=scoreboard; "
-                    + "-Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, -Dexp=StockLayers compares "
-                    + "the project's layers with DL4J's");
+            throw Experiments.noneGiven();
         }
         switch (exp) {
             case "ui" -> {

@@ -1,7 +1,9 @@
 package rnnlab.core;
 
+import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -35,6 +37,21 @@ public final class Modules {
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
 
     private Modules() {
+    }
+
+    /**
+     * {@code -Dui=PORT}: DL4J's training UI watches the run ({@link #UI}); what it returns stops it when the run ends, or
+     * keeps it serving under {@code -Dui.wait=true} and for {@code -Dexp=ui}, the stored runs.
+     */
+    public static AutoCloseable openUi(String exp, Path projectDir, PrintStream out) throws Exception {
+        String port = Options.UI.given();
+        if (port == null && !"ui".equals(exp)) {
+            return () -> { };
+        }
+        String p = port == null ? "9000" : port;
+        return (AutoCloseable) call(UI, "-Dui", "mvn -Pui -q exec:java -Dexp=" + exp + " -Dui=" + p, "open",
+                new Class<?>[] {String.class, String.class, boolean.class, Path.class, PrintStream.class}, exp, p,
+                "ui".equals(exp) || Boolean.parseBoolean(Options.UI_WAIT.or("false")), projectDir, out);
     }
 
     /** Whether this build has {@code module}. */

@@ -13,6 +13,7 @@ import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Experiment;
 import rnnlab.core.JobScope;
 import rnnlab.core.Options;
+import rnnlab.core.UserError;
 import rnnlab.report.Scoreboard;
 
 /**
@@ -58,6 +59,14 @@ public final class Experiments {
             names.add(Catalog.project().get(name.trim()).name());
         }
         return names;
+    }
+
+    /** The error when no {@code -Dexp} is given: what can be. */
+    public static UserError noneGiven() {
+        return new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
+                + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=help, -Dexp=list, -Dexp=all or "
+                + "-Dexp=scoreboard; -Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, "
+                + "-Dexp=StockLayers compares the project's layers with DL4J's");
     }
 
     /** {@code -Dexp=list}: each experiment and its description, one a line. */

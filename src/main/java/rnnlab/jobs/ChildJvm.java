@@ -98,6 +98,22 @@ public final class ChildJvm {
         return pb;
     }
 
+    /**
+     * Runs {@code mainClass} in a child JVM with this JVM's properties and {@code flags}, its output on ours; returns its
+     * exit status (one line on standard error if it cannot start).
+     */
+    public static int runProgram(String mainClass, List<String> flags) {
+        try {
+            return run(builder(mainClass, passedProperties(), flags), System.out, System.err);
+        } catch (IOException e) {
+            System.err.println("rnnlab: cannot start the JVM that runs the work: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
     /** The system properties of this JVM that a child should see: the user's and the project's, not the JVM's. */
     public static Map<String, String> passedProperties() {
         Map<String, String> out = new LinkedHashMap<>();
