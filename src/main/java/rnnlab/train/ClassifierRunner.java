@@ -232,7 +232,8 @@ public final class ClassifierRunner implements EpochTraining {
         trainEpochLosses.addAll(epochLosses);
         bestModel = best >= 0 ? bestBytes : null;
         bestWritten = bestModel == null;
-        return "after epoch " + done + " of " + epochs;
+        return "after epoch " + done + " of " + epochs + " (" + devScores.size() + " dev evaluations so far, the best at step "
+                + bestStep + ")";
     }
 
     private static void writePoints(java.io.DataOutputStream out, List<Point> points) throws IOException {
