@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,11 +87,8 @@ class DocsCommandsTest {
         return o;
     }
 
-    @SuppressWarnings("unchecked")
-    static List<String> modelCommandOptions(String command) throws ReflectiveOperationException {
-        Field f = ModelCommands.class.getDeclaredField("OPTIONS");
-        f.setAccessible(true);
-        return ((Map<String, List<String>>) f.get(null)).get(command);
+    static List<String> modelCommandOptions(String command) {
+        return Options.keys(command.equals("Generate") ? Options.GENERATE_OPTIONS : Options.EVALUATE_OPTIONS);
     }
 
     final Map<String, Set<String>> settingKeys = new HashMap<>();
@@ -109,7 +105,7 @@ class DocsCommandsTest {
         return modelNames.computeIfAbsent(experiment + "/" + profile, k -> {
             Set<String> names = new TreeSet<>();
             for (String unit : Experiments.prepare(experiment, Path.of("").toAbsolutePath(), profile, Map.of(),
-                    tmp.resolve(profile).toString()).configured().units()) {
+                    tmp.resolve(profile).toString()).configured().jobs()) {
                 names.add(experiment + "_" + unit.replace(';', '_').replace('=', '-'));
             }
             return names;

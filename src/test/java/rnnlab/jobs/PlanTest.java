@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** How an experiment's settings become jobs, and the order they start in, from a hand-made CSV of an earlier run. */
 class PlanTest {
     /**
-     * README, "Jobs and workers": the longest jobs start first, by the training seconds of the last run's CSV in the same
+     * docs/jobs.md, "Jobs and workers": the longest jobs start first, by the training seconds of the last run's CSV in the same
      * folder, and settings that took under 10 seconds there share a job with the next (in the experiment's order).
      */
     @Test

@@ -132,7 +132,7 @@ class WorkersTest {
         assertTrue(outcomes.get(0).job() == jobs.get(0) && outcomes.get(1).job() == jobs.get(1));
     }
 
-    /** README, "Jobs and workers": the longest start first, by their estimated seconds (here on one worker, in turn). */
+    /** docs/jobs.md, "Jobs and workers": the longest start first, by their estimated seconds (here on one worker, in turn). */
     @Test
     void theWorkersStartTheLongestJobFirst(@TempDir Path tmp) throws Exception {
         // jobs that end at once (an experiment the suite does not have): what counts is the order they ran in
@@ -185,7 +185,7 @@ class WorkersTest {
     }
 
     /**
-     * README, "Jobs and workers": a parent stopped by SIGTERM (or Ctrl-C) stops its workers first, and leaves nothing
+     * docs/jobs.md, "Jobs and workers": a parent stopped by SIGTERM (or Ctrl-C) stops its workers first, and leaves nothing
      * half-written.
      */
     @Test
