@@ -3,6 +3,7 @@ package rnnlab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +40,7 @@ class HelpTest {
         try {
             MainTest.Outcome r = MainTest.run("JayChouLstm", "full", null, Map.of());
             assertEquals(0, r.code(), r.err());
-            Config full = Config.load(java.nio.file.Path.of("experiments"), "JayChouLstm", "full", Map.of());
+            Config full = Config.load(Path.of("experiments"), "JayChouLstm", "full", Map.of());
             for (String key : full.values().keySet()) {
                 assertTrue(r.out().contains("\n  " + key + " "), key + ": " + r.out());
             }

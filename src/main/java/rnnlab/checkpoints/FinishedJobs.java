@@ -12,10 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import rnnlab.core.Run;
+import org.slf4j.Logger;
+
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.OneLine;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.Run;
+import rnnlab.kernels.BlasCore;
 
 /**
  * Finished jobs, kept beside their results so that a rerun of the same command, in this sitting or a later one, on
@@ -64,7 +67,7 @@ public final class FinishedJobs {
             sb.append("text ").append(t.getValue().size()).append(' ').append(OneLine.escape(t.getKey())).append('\n');
             t.getValue().forEach(line -> sb.append(OneLine.escape(line)).append('\n'));
         }
-        sb.append("machine ").append(OneLine.escape(rnnlab.kernels.BlasCore.machine())).append('\n');
+        sb.append("machine ").append(OneLine.escape(BlasCore.machine())).append('\n');
         byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
         String sum = "sha1 " + HexFormat.of().formatHex(Checkpoint.sha1(body)) + "\n";
         byte[] all = (sb + sum).getBytes(StandardCharsets.UTF_8);
@@ -129,7 +132,7 @@ public final class FinishedJobs {
     }
 
     /** {@link #read}, saying in one line on {@code log} that the job is reused or why its file is not. */
-    public static Optional<JobResult> reuse(Run run, String setting, boolean forPages, org.slf4j.Logger log) {
+    public static Optional<JobResult> reuse(Run run, String setting, boolean forPages, Logger log) {
         Optional<JobResult> kept = read(run, setting, forPages, msg -> log.info("{} {}: {}", run.name(), setting, msg));
         kept.ifPresent(k -> log.info("{} {}: finished earlier ({}); reused", run.name(), setting, file(run, setting)));
         return kept;

@@ -1,5 +1,6 @@
 package rnnlab.checkpoints;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ public record JobResult(String setting, ResultsCsv rows, Map<String, List<String
 
     /** {@code done} and then {@code current}: the results a page shows while {@code current} is still training. */
     public static List<JobResult> with(List<JobResult> done, JobResult current) {
-        List<JobResult> all = new java.util.ArrayList<>(done);
+        List<JobResult> all = new ArrayList<>(done);
         all.add(current);
         return all;
     }

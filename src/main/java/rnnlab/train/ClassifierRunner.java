@@ -1,6 +1,9 @@
 package rnnlab.train;
 
-import rnnlab.model.TrainingHooks;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,13 +11,17 @@ import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.checkpoints.Checkpoint;
 import rnnlab.core.AtomicFiles;
+import rnnlab.model.TrainingHooks;
 
 /**
  * The tutorial's {@code RunnerV3} for sequence classification: one optimiser step per batch in order,
@@ -164,7 +171,7 @@ public final class ClassifierRunner implements EpochTraining {
      */
     @Override
     public byte[] checkpoint() {
-        return rnnlab.checkpoints.Checkpoint.bytes(out -> {
+        return Checkpoint.bytes(out -> {
             out.writeInt(epochsDone);
             out.writeDouble(trainSeconds);
             out.writeDouble(bestScore);
@@ -178,11 +185,11 @@ public final class ClassifierRunner implements EpochTraining {
             }
             out.writeInt(net.getIterationCount());
             out.writeInt(net.getEpochCount());
-            org.nd4j.linalg.factory.Nd4j.write(net.params(), out);
+            Nd4j.write(net.params(), out);
             INDArray state = net.getUpdater().getStateViewArray();
             out.writeBoolean(state != null);
             if (state != null) {
-                org.nd4j.linalg.factory.Nd4j.write(state, out);
+                Nd4j.write(state, out);
             }
             byte[] best = bestModel == null ? new byte[0] : bestModel;
             out.writeInt(best.length);
@@ -193,7 +200,7 @@ public final class ClassifierRunner implements EpochTraining {
     /** Restores a {@link #checkpoint} into this runner and its fresh network. */
     @Override
     public String restore(byte[] data) throws IOException {
-        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
         int done = in.readInt();
         double seconds = in.readDouble();
         double score = in.readDouble();
@@ -208,8 +215,8 @@ public final class ClassifierRunner implements EpochTraining {
         }
         int iterations = in.readInt();
         int epochCount = in.readInt();
-        INDArray params = org.nd4j.linalg.factory.Nd4j.read(in);
-        INDArray state = in.readBoolean() ? org.nd4j.linalg.factory.Nd4j.read(in) : null;
+        INDArray params = Nd4j.read(in);
+        INDArray state = in.readBoolean() ? Nd4j.read(in) : null;
         byte[] bestBytes = new byte[in.readInt()];
         in.readFully(bestBytes);
         if (params.length() != net.numParams() || (state == null) != (net.getUpdater().getStateViewArray() == null)
@@ -236,7 +243,7 @@ public final class ClassifierRunner implements EpochTraining {
                 + bestStep + ")";
     }
 
-    private static void writePoints(java.io.DataOutputStream out, List<Point> points) throws IOException {
+    private static void writePoints(DataOutputStream out, List<Point> points) throws IOException {
         out.writeInt(points.size());
         for (Point p : points) {
             out.writeLong(p.step());
@@ -244,7 +251,7 @@ public final class ClassifierRunner implements EpochTraining {
         }
     }
 
-    private static List<Point> readPoints(java.io.DataInputStream in) throws IOException {
+    private static List<Point> readPoints(DataInputStream in) throws IOException {
         int n = in.readInt();
         List<Point> points = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -266,7 +273,7 @@ public final class ClassifierRunner implements EpochTraining {
             INDArray labels = batch.getLabels();
             INDArray predicted = probs.argMax(1);
             INDArray actual = labels.argMax(1);
-            correct += predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+            correct += predicted.eq(actual).castTo(DataType.INT).sumNumber().longValue();
             count += labels.size(0);
             INDArray pTrue = probs.mul(labels).sum(1);
             lossSum += -Transforms.log(Transforms.max(pTrue, 1e-30), false).meanNumber().doubleValue();
@@ -275,7 +282,7 @@ public final class ClassifierRunner implements EpochTraining {
     }
 
     private void save(Path checkpoint) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ModelSerializer.writeModel(net, bytes, false);
         } catch (IOException e) {

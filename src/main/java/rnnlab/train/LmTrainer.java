@@ -1,5 +1,11 @@
 package rnnlab.train;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.checkpoints.Checkpoint;
+import rnnlab.core.Markdown;
 import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
-import rnnlab.lm.LanguageModel;
 import rnnlab.kernels.Bulk;
-import rnnlab.core.Markdown;
+import rnnlab.lm.LanguageModel;
 
 /**
  * The tutorials' language-model training loop ({@code train_ch8} / {@code train_and_predict_rnn}): per
@@ -195,7 +202,7 @@ public final class LmTrainer implements EpochTraining {
      */
     @Override
     public byte[] checkpoint() {
-        return rnnlab.checkpoints.Checkpoint.bytes(out -> {
+        return Checkpoint.bytes(out -> {
             out.writeInt(epochsDone);
             out.writeLong(tokens);
             out.writeDouble(trainSeconds);
@@ -219,8 +226,8 @@ public final class LmTrainer implements EpochTraining {
                     out.writeUTF(e.getValue());
                 }
             }
-            java.io.ByteArrayOutputStream random = new java.io.ByteArrayOutputStream();
-            try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(random)) {
+            ByteArrayOutputStream random = new ByteArrayOutputStream();
+            try (ObjectOutputStream o = new ObjectOutputStream(random)) {
                 o.writeObject(sampler);
             }
             out.writeInt(random.size());
@@ -234,8 +241,8 @@ public final class LmTrainer implements EpochTraining {
      * the epoch it had reached.
      */
     @Override
-    public String restore(byte[] data) throws java.io.IOException {
-        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
+    public String restore(byte[] data) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
         epochsDone = in.readInt();
         tokens = in.readLong();
         trainSeconds = in.readDouble();
@@ -257,10 +264,10 @@ public final class LmTrainer implements EpochTraining {
         }
         byte[] random = new byte[in.readInt()];
         in.readFully(random);
-        try (java.io.ObjectInputStream o = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(random))) {
+        try (ObjectInputStream o = new ObjectInputStream(new ByteArrayInputStream(random))) {
             sampler = (Random) o.readObject();
         } catch (ClassNotFoundException e) {
-            throw new java.io.IOException(e);
+            throw new IOException(e);
         }
         model.readTraining(in);
         for (int e = 2; e <= epochsDone; e++) {

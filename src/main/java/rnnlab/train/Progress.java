@@ -2,6 +2,8 @@ package rnnlab.train;
 
 import org.slf4j.Logger;
 
+import rnnlab.core.Clock;
+
 /**
  * Progress of a long loop: at most every {@code intervalSeconds} it logs the step, epoch, loss,
  * elapsed and estimated remaining time at INFO (console and log file).
@@ -40,6 +42,6 @@ public final class Progress {
 
     /** {@link rnnlab.core.Clock#format}. */
     public static String clock(double seconds) {
-        return rnnlab.core.Clock.format(seconds);
+        return Clock.format(seconds);
     }
 }

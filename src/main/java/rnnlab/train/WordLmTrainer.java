@@ -1,5 +1,8 @@
 package rnnlab.train;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -9,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.checkpoints.Checkpoint;
+import rnnlab.core.Markdown;
 import rnnlab.data.CharLmIterator;
 import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
-import rnnlab.core.Markdown;
 
 /**
  * The Penn Treebank course's training loop, beside the character models' ({@link LmTrainer}): each epoch the
@@ -148,7 +151,7 @@ public final class WordLmTrainer implements EpochTraining {
     }
 
     @Override
-    public String restore(byte[] checkpoint) throws java.io.IOException {
+    public String restore(byte[] checkpoint) throws IOException {
         at = Resume.read(checkpoint, epochs, samples, model);
         epochsDone = at.epoch();
         trainSeconds = at.trainSeconds();
@@ -203,8 +206,8 @@ public final class WordLmTrainer implements EpochTraining {
         }
 
         static Resume read(byte[] data, List<Epoch> epochs, List<String> samples, NetLanguageModel model)
-                throws java.io.IOException {
-            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data));
+                throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             Resume r = new Resume(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
                     in.readDouble());
             int n = in.readInt();

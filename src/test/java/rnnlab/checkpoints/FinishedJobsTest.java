@@ -3,18 +3,28 @@ package rnnlab.checkpoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Config;
-import rnnlab.core.Run;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.Run;
 
 /** A finished job's kept result: read back as written, and refused when cut off, altered or of other settings. */
 class FinishedJobsTest {
@@ -95,7 +105,7 @@ class FinishedJobsTest {
     @Test
     void severalTextsOfSeveralLinesReadBackInOrder(@TempDir Path tmp) throws Exception {
         Run run = run(tmp, Map.of());
-        Map<String, List<String>> texts = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> texts = new LinkedHashMap<>();
         texts.put("epoch 10", List.of("one", "two", "three"));
         texts.put("epoch 20", List.of());
         texts.put("epoch 30", List.of("text 1 x", "last"));
@@ -115,8 +125,8 @@ class FinishedJobsTest {
     void theRecordsKeyIsTheSha1OfWhatTheJobDependsOn(@TempDir Path tmp) throws Exception {
         Run run = run(tmp, Map.of("lr", "0.5"));
         String k = "JayChouRnn|quick|sampling=sequential;seed=1|" + Checkpoint.values(run) + "|" + FinishedJobs.NUMERICS;
-        String sha = java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-1").digest(k.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String sha = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-1").digest(k.getBytes(StandardCharsets.UTF_8)));
         assertEquals(sha, FinishedJobs.key(run, "sampling=sequential;seed=1"));
         FinishedJobs.write(run, result());
         List<String> lines = Files.readAllLines(FinishedJobs.file(run, "sampling=sequential;seed=1"));
@@ -130,7 +140,7 @@ class FinishedJobsTest {
     void anUnfinishedJobIsNotKept(@TempDir Path tmp) {
         Run run = run(tmp, Map.of());
         JobResult unfinished = new JobResult("sampling=sequential;seed=1", new ResultsCsv(), Map.of(), false);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        Assertions.assertThrows(IllegalArgumentException.class,
                 () -> FinishedJobs.write(run, unfinished));
         assertTrue(Files.notExists(FinishedJobs.file(run, "sampling=sequential;seed=1")));
     }
@@ -143,8 +153,8 @@ class FinishedJobsTest {
         String whole = Files.readString(file);
         // a body that passes its checksum but says "rows many"
         String body = whole.substring(0, whole.lastIndexOf("sha1 ")).replace("rows 2", "rows many");
-        String sum = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
-                .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String sum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest(body.getBytes(StandardCharsets.UTF_8)));
         Files.writeString(file, body + "sha1 " + sum + "\n");
         List<String> said = new ArrayList<>();
         assertTrue(FinishedJobs.read(run, "sampling=sequential;seed=1", said::add).isEmpty());
@@ -176,12 +186,12 @@ class FinishedJobsTest {
     @Test
     void reuseSaysOnTheLogWhatItReusedOrWhyNot(@TempDir Path tmp) throws Exception {
         Run run = run(tmp, Map.of());
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("reuse-test");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger("reuse-test");
+        ListAppender<ILoggingEvent> lines =
+                new ListAppender<>();
         lines.start();
         log.addAppender(lines);
-        log.setLevel(ch.qos.logback.classic.Level.INFO);
+        log.setLevel(Level.INFO);
         try {
             assertTrue(FinishedJobs.reuse(run, "sampling=sequential;seed=1", false, log).isEmpty());
             assertEquals(0, lines.list.size(), "nothing kept, nothing said");

@@ -12,14 +12,18 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import rnnlab.data.CharLmIterator;
+import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.WordRnnModel;
 import rnnlab.model.GradientClipping;
+import rnnlab.model.Layers;
+import rnnlab.train.WordLmTrainer;
 
 /** The PTB schedule and normalised steps, 'hello' -> 'ohlol' cell against layer, and the shape table. */
 class WordAndHelloTest {
     static PtbWordLm.Params params(double lr, double divisor, int from) {
-        return new PtbWordLm.Params(20, 35, 150, lr, divisor, from, 10, 1, 1e-4, 0, 0, List.of("the"), 5, 1, 1, List.of(0), rnnlab.model.Layers.PROJECT);
+        return new PtbWordLm.Params(20, 35, 150, lr, divisor, from, 10, 1, 1e-4, 0, 0, List.of("the"), 5, 1, 1, List.of(0), Layers.PROJECT);
     }
 
     @Test
@@ -52,7 +56,7 @@ class WordAndHelloTest {
 
     @Test
     void theCellLoopWithOneBiasTrainsExactlyAsTheLayer() {
-        HelloOhlol.Params one = new HelloOhlol.Params(0.1, 20, List.of(3), false, rnnlab.model.Layers.PROJECT);
+        HelloOhlol.Params one = new HelloOhlol.Params(0.1, 20, List.of(3), false, Layers.PROJECT);
         for (long seed : new long[] {0, 3}) {
             List<HelloOhlol.EpochResult> cell = new HelloOhlolRnnCell().train(one, seed);
             List<HelloOhlol.EpochResult> layer = new HelloOhlolRnn().trainOneBias(one, seed);
@@ -104,15 +108,15 @@ class WordAndHelloTest {
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = (i * 7 + 3) % 12;
         }
-        int[][] data = rnnlab.data.WordCorpus.columns(tokens, 2); // 11 rows: batches at rows 0, 3, 6
+        int[][] data = WordCorpus.columns(tokens, 2); // 11 rows: batches at rows 0, 3, 6
         m.fit(new int[][] {{1, 2, 3}, {4, 5, 6}}, new int[][] {{2, 3, 4}, {5, 6, 7}}); // a training state to keep
         Object training = m.saveState();
-        double ppl = rnnlab.train.WordLmTrainer.evaluate(m, data, 3);
+        double ppl = WordLmTrainer.evaluate(m, data, 3);
         // by hand from the probabilities: zero state, then carried through the three batches
         m.resetState();
         double sum = 0;
         for (int start : new int[] {0, 3, 6}) {
-            rnnlab.data.CharLmIterator.Ids b = rnnlab.data.WordCorpus.batch(data, start, 3);
+            CharLmIterator.Ids b = WordCorpus.batch(data, start, 3);
             INDArray p = m.probabilities(b.x());
             double nll = 0;
             for (int c = 0; c < 2; c++) {

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +32,7 @@ import rnnlab.train.EpochTraining;
 /** A job's lifecycle: reused when finished, left to its worker, restored from its checkpoint, trained, kept. */
 class JobRunTest {
     private static final String SETTING = "sampling=sequential;seed=1";
-    private final Map<String, String> saved = new java.util.HashMap<>();
+    private final Map<String, String> saved = new HashMap<>();
 
     @BeforeEach
     void properties(@TempDir Path tmp) {
@@ -187,7 +189,7 @@ class JobRunTest {
         assertTrue(JobScope.PAGES.forPages() && JobScope.PAGES.assembling());
         assertEquals("a|b", JobScope.join(List.of("a", "b")));
         // a worker's command line: -Dunits names its settings, never an experiment override
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.setProperty("exp", "JayChouRnn");
         props.setProperty("units", "a|b");
         Cli cli = Cli.parse(props, null);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -23,9 +24,9 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import rnnlab.Main;
 import rnnlab.core.Cli;
+import rnnlab.core.ResultsCsv;
 import rnnlab.data.DigitSumData;
 import rnnlab.model.SequenceClassifier;
-import rnnlab.core.ResultsCsv;
 
 /**
  * DigitSum keeps the model with the best dev accuracy and reports its test figures from that model, not the last
@@ -154,7 +155,7 @@ class DigitSumBestModelTest {
     }
 
     /** Trains {@code r}'s remaining epochs as the job lifecycle does, handing it to {@code afterEpoch} after each. */
-    private static void train(ClassifierRunner r, java.util.function.Consumer<ClassifierRunner> afterEpoch) {
+    private static void train(ClassifierRunner r, Consumer<ClassifierRunner> afterEpoch) {
         while (r.epochsDone() < r.epochs()) {
             r.trainEpoch(null);
             afterEpoch.accept(r);

@@ -2,6 +2,8 @@ package rnnlab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,11 +90,11 @@ class LmTrainerTest {
         }
 
         @Override
-        public void writeTraining(java.io.DataOutputStream out) {
+        public void writeTraining(DataOutputStream out) {
         }
 
         @Override
-        public void readTraining(java.io.DataInputStream in) {
+        public void readTraining(DataInputStream in) {
         }
     }
 
