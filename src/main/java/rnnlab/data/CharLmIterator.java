@@ -11,7 +11,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 
 /**
  * Minibatches of a token sequence for language models, as the tutorials sample them, each epoch
@@ -159,7 +159,7 @@ public final class CharLmIterator implements DataSetIterator {
                 }
             }
         }
-        return Bulk.floats(data, rows, vocab, steps);
+        return NdArrayCopies.floats(data, rows, vocab, steps);
     }
 
     @Override

@@ -153,13 +153,13 @@ public final class NativeFloats {
         }
     }
 
-    /** Bulk copy of {@code n} floats from a native buffer at {@code offset} into {@code to}. */
+    /** NdArrayCopies copy of {@code n} floats from a native buffer at {@code offset} into {@code to}. */
     public static float[] get(Buf from, long offset, float[] to, int n) {
         from.buf().get(Math.toIntExact(offset), to, 0, n);
         return to;
     }
 
-    /** Bulk copy of {@code n} floats of {@code from} into a native buffer at {@code offset}. */
+    /** NdArrayCopies copy of {@code n} floats of {@code from} into a native buffer at {@code offset}. */
     public static void put(float[] from, int n, Buf to, long offset) {
         to.buf().put(Math.toIntExact(offset), from, 0, n);
     }

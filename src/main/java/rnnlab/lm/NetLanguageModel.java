@@ -22,7 +22,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import rnnlab.data.CharLmIterator;
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 import rnnlab.model.GradientClipping;
 import rnnlab.model.Layers;
 import rnnlab.model.RecurrentConf;
@@ -85,7 +85,7 @@ public final class NetLanguageModel implements LanguageModel {
     public double score(int[][] x, int[][] y) {
         if (states == null) {
             // DL4J's score would start from zeros: score the carried state's probabilities instead
-            float[] p = Bulk.floats(probabilities(x));
+            float[] p = NdArrayCopies.floats(probabilities(x));
             int rows = y.length;
             int steps = y[0].length;
             double nll = 0;

@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 import rnnlab.kernels.Gemm;
 import rnnlab.kernels.SrnSteps;
 import rnnlab.model.Srn;
@@ -135,7 +135,7 @@ public final class ScratchRnn implements LanguageModel {
                 }
             }
         }
-        return Bulk.floats(data, (long) steps * batch, vocab).castTo(dataType);
+        return NdArrayCopies.floats(data, (long) steps * batch, vocab).castTo(dataType);
     }
 
     /** The tutorial's {@code rnn(inputs, state, params)}; {@code h0} null means zeros. */
@@ -206,7 +206,7 @@ public final class ScratchRnn implements LanguageModel {
         int batch = p.batch();
         long rows = (long) steps * batch;
         INDArray prob = Transforms.softmax(p.logits(), true);
-        double[] pr = dataType == DataType.FLOAT ? toDouble(Bulk.floats(prob)) : prob.dup('c').data().asDouble();
+        double[] pr = dataType == DataType.FLOAT ? toDouble(NdArrayCopies.floats(prob)) : prob.dup('c').data().asDouble();
         double loss = 0;
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
@@ -217,11 +217,11 @@ public final class ScratchRnn implements LanguageModel {
             }
         }
         loss /= rows;
-        INDArray dy = (dataType == DataType.FLOAT ? Bulk.floats(toFloat(pr), rows, vocab)
+        INDArray dy = (dataType == DataType.FLOAT ? NdArrayCopies.floats(toFloat(pr), rows, vocab)
                 : Nd4j.create(pr, new long[] {rows, vocab}, 'c').castTo(dataType)).divi(rows);
         INDArray h2d = p.h().reshape('c', rows, hidden);
         Gemm.gemm(h2d, dy, grads[3], true, false, 1.0, 0.0);
-        Bulk.columnSums(dy, grads[4]);
+        NdArrayCopies.columnSums(dy, grads[4]);
         // dL/dH from the output layer, then back through the steps: dZ_t = (dH_t + dZ_{t+1} W_hh^T) * (1 - H_t^2)
         INDArray dz2 = Nd4j.createUninitialized(dy.dataType(), dy.size(0), hidden);
         Gemm.gemm(dy, wHq, dz2, false, true, 1.0, 0.0);
@@ -252,7 +252,7 @@ public final class ScratchRnn implements LanguageModel {
             Gemm.gemm(p.h0(), dz2d.get(interval(0, batch),
                     all()), grads[1], true, false, 1.0, 1.0);
         }
-        Bulk.columnSums(dz2d, grads[2]);
+        NdArrayCopies.columnSums(dz2d, grads[2]);
         return loss;
     }
 

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 import rnnlab.kernels.Gemm;
 import rnnlab.model.LayerConfigs;
 
@@ -105,7 +105,7 @@ public class SequenceSoftmaxOutput extends RnnOutputLayer {
             INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
             INDArray bg = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
             Gemm.gemm(x, p, wg, true, false, 1.0, 0.0);
-            Bulk.columnSums(p, bg);
+            NdArrayCopies.columnSums(p, bg);
             INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                     new long[] {batch, steps, nIn}, 'c');
             Gemm.gemm(p, w, eps.reshape('c', rows, nIn), false, true, 1.0, 0.0);

@@ -1,6 +1,6 @@
 package rnnlab.model;
 
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 import rnnlab.kernels.NativeFloats;
 import rnnlab.kernels.RowLookup;
 import java.nio.FloatBuffer;
@@ -137,7 +137,7 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
      */
     private void lookUp(int[] ids, INDArray w, INDArray b) {
         row = NativeFloats.scratch(row, width);
-        float[] bias = Bulk.floats(b);
+        float[] bias = NdArrayCopies.floats(b);
         wLookup.of(w, ids.length);
         for (int r = 0; r < ids.length; r++) {
             wLookup.row(ids[r], row, 0);

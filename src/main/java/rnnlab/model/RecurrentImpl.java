@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 import rnnlab.kernels.Gemm;
 import rnnlab.kernels.NativeFloats;
 
@@ -125,7 +125,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         if (x.size(2) != 1) {
             throw new IllegalStateException("ids input must be [batch, 1, time], got time-major " + x.shapeInfoToString());
         }
-        float[] v = Bulk.floats(x);
+        float[] v = NdArrayCopies.floats(x);
         int[] ids = new int[v.length];
         for (int i = 0; i < v.length; i++) {
             ids[i] = Math.round(v[i]);
@@ -240,7 +240,7 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         if (h0 != null) {
             Gemm.gemm(h0, dz.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
         }
-        Bulk.columnSums(dz, bg);
+        NdArrayCopies.columnSums(dz, bg);
         weightNoiseParams.clear();
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(RecurrentParams.WEIGHT_KEY, wg);

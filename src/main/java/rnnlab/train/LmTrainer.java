@@ -21,7 +21,7 @@ import rnnlab.checkpoints.Checkpoint;
 import rnnlab.core.Markdown;
 import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 import rnnlab.lm.LanguageModel;
 
 /**
@@ -303,7 +303,7 @@ public final class LmTrainer implements EpochTraining {
                     y[r][j] = ids[r * rowLength + start + j + 1];
                 }
             }
-            float[] p = Bulk.floats(model.probabilities(x)); // [rows, vocab, len]
+            float[] p = NdArrayCopies.floats(model.probabilities(x)); // [rows, vocab, len]
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < len; j++) {
                     int target = y[r][j];
@@ -344,7 +344,7 @@ public final class LmTrainer implements EpochTraining {
         }
         for (int i = 0; i < n; i++) {
             INDArray p = model.probabilities(new int[][] {{out.get(out.size() - 1)}});
-            out.add(pick(Bulk.floats(p), temperature, random));
+            out.add(pick(NdArrayCopies.floats(p), temperature, random));
         }
         model.restoreState(saved);
         return out.stream().mapToInt(Integer::intValue).toArray();

@@ -84,7 +84,7 @@ class NativeFloatsTest {
                     .castTo(DataType.FLOAT).muli(1e-3);
             INDArray mine = Nd4j.zeros(
                     DataType.FLOAT, 1, s[1]);
-            Bulk.columnSums(dz, mine);
+            NdArrayCopies.columnSums(dz, mine);
             float[] want = dz.sum(true, 0).data().asFloat();
             float[] got = mine.dup().data().asFloat();
             for (int j = 0; j < s[1]; j++) {
@@ -98,7 +98,7 @@ class NativeFloatsTest {
                 NDArrayIndex.all());
         INDArray out = Nd4j.zeros(
                 DataType.FLOAT, 1, 6);
-        Bulk.columnSums(view, out);
+        NdArrayCopies.columnSums(view, out);
         assertEquals(view.sum(true, 0), out);
     }
 

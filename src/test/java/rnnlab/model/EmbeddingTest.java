@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import rnnlab.kernels.Bulk;
+import rnnlab.kernels.NdArrayCopies;
 
 /** The project's embedding gives DL4J's numbers bit for bit, and is saved and loaded as DL4J's layer. */
 class EmbeddingTest {
@@ -56,7 +56,7 @@ class EmbeddingTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextInt(VOCAB);
         }
-        return Bulk.floats(v, BATCH, LENGTH);
+        return NdArrayCopies.floats(v, BATCH, LENGTH);
     }
 
     private static INDArray labels(long seed, RNNFormat format) {
@@ -87,13 +87,13 @@ class EmbeddingTest {
             ours.setInput(x);
             ours.setLabels(y);
             ours.computeGradientAndScore();
-            assertArrayEquals(Bulk.floats(stock.gradient().gradient()), Bulk.floats(ours.gradient().gradient()),
+            assertArrayEquals(NdArrayCopies.floats(stock.gradient().gradient()), NdArrayCopies.floats(ours.gradient().gradient()),
                     format + " step " + step + ": gradients differ");
             assertEquals(stock.score(), ours.score(), 0.0);
-            assertArrayEquals(Bulk.floats(stock.output(x)), Bulk.floats(ours.output(x)), format + " step " + step);
+            assertArrayEquals(NdArrayCopies.floats(stock.output(x)), NdArrayCopies.floats(ours.output(x)), format + " step " + step);
             stock.fit(x, y);
             ours.fit(x, y);
-            assertArrayEquals(Bulk.floats(stock.params()), Bulk.floats(ours.params()), format + " step " + step);
+            assertArrayEquals(NdArrayCopies.floats(stock.params()), NdArrayCopies.floats(ours.params()), format + " step " + step);
         }
     }
 
@@ -111,10 +111,10 @@ class EmbeddingTest {
         MultiLayerNetwork stock = net(b.build(), RNNFormat.NCW);
         MultiLayerNetwork ours = net(Embedding.of(b), RNNFormat.NCW);
         ours.setParams(stock.params().dup());
-        INDArray shorter = Bulk.floats(new float[] {1, 4, 0, 3}, 2, 2);
-        assertArrayEquals(Bulk.floats(stock.output(ids(3))), Bulk.floats(ours.output(ids(3))));
-        assertArrayEquals(Bulk.floats(stock.output(shorter)), Bulk.floats(ours.output(shorter)));
-        INDArray bad = Bulk.floats(new float[] {1, VOCAB, 0, 3}, 2, 2);
+        INDArray shorter = NdArrayCopies.floats(new float[] {1, 4, 0, 3}, 2, 2);
+        assertArrayEquals(NdArrayCopies.floats(stock.output(ids(3))), NdArrayCopies.floats(ours.output(ids(3))));
+        assertArrayEquals(NdArrayCopies.floats(stock.output(shorter)), NdArrayCopies.floats(ours.output(shorter)));
+        INDArray bad = NdArrayCopies.floats(new float[] {1, VOCAB, 0, 3}, 2, 2);
         Exception expected = assertThrows(Exception.class, () -> stock.output(bad));
         Exception got = assertThrows(Exception.class, () -> ours.output(bad));
         assertEquals(expected.getClass(), got.getClass());
@@ -129,6 +129,6 @@ class EmbeddingTest {
         MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
         assertInstanceOf(Embedding.Impl.class, back.getLayer(0));
         assertEquals(LENGTH, ((Embedding) back.getLayer(0).conf().getLayer()).getInputLength());
-        assertArrayEquals(Bulk.floats(net.output(ids(1))), Bulk.floats(back.output(ids(1))));
+        assertArrayEquals(NdArrayCopies.floats(net.output(ids(1))), NdArrayCopies.floats(back.output(ids(1))));
     }
 }

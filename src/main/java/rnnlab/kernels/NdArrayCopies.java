@@ -13,8 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * million-entry one-hot or probability matrix costs more than the matrix products around it. And
  * {@link #columnSums}, a bias gradient without ND4J's slow column reduction.
  */
-public final class Bulk {
-    private Bulk() {
+public final class NdArrayCopies {
+    private NdArrayCopies() {
     }
 
     /** A new C-order FLOAT array of {@code shape} holding {@code v}. */
