@@ -77,4 +77,28 @@ class PlanTest {
                         .map(Workers.Job::name).toList());
     }
 
+
+    /** docs/jobs.md: the default is one worker per core, no more than fit in memory at 3 GB each. */
+    @Test
+    void theDefaultIsOneWorkerPerCoreNoMoreThanFitInMemoryAt3GbEach() {
+        long gb = 1L << 30;
+        assertEquals(2, Workers.defaultCount(2, 23 * gb), "one per core");
+        assertEquals(4, Workers.defaultCount(8, 12 * gb), "12 GB holds four 3 GB workers");
+        assertEquals(2, Workers.defaultCount(8, 9 * gb - 1), "just under 9 GB holds two");
+        assertEquals(3, Workers.defaultCount(8, 9 * gb));
+        assertEquals(2, Workers.defaultCount(2, 6 * gb));
+        assertEquals(1, Workers.defaultCount(2, 6 * gb - 1));
+        assertEquals(1, Workers.defaultCount(4, 2 * gb), "at least one, however little memory");
+        assertEquals(4, Workers.defaultCount(4, 0), "memory unknown: one per core");
+        assertEquals(1, Workers.defaultCount(1, 64 * gb));
+        String jobs = System.getProperty("jobs");
+        System.clearProperty("jobs");
+        try {
+            assertEquals(Workers.defaultCount(), Workers.requested(), "no -Djobs: the default");
+        } finally {
+            if (jobs != null) {
+                System.setProperty("jobs", jobs);
+            }
+        }
+    }
 }
