@@ -62,7 +62,7 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
 
     /** Reads the current JVM's command line. */
     public static Cli fromEnvironment() {
-        return parse(System.getProperties(), System.getenv("MAVEN_CMD_LINE_ARGS"));
+        return parse(Options.all(), System.getenv("MAVEN_CMD_LINE_ARGS"));
     }
 
     /**

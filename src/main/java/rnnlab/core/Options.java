@@ -117,6 +117,11 @@ public final class Options {
         return Boolean.parseBoolean(FRESH.or("false"));
     }
 
+    /** Every system property: what {@link Cli} reads the user's command line from. */
+    public static java.util.Properties all() {
+        return System.getProperties();
+    }
+
     /** A fact of the running JVM ({@code java.home}, {@code java.class.path}, ...), not an option. */
     public static String jvm(String key) {
         return System.getProperty(key);
