@@ -132,7 +132,8 @@ public final class Jobs {
         }
         if (runner == Runner.LOCAL) {
             out.println("rnnlab: " + list.size() + " jobs, " + atOnce + " at a time, on worker JVMs"
-                    + (reused > 0 ? "; " + reused + " finished earlier, reused" : ""));
+                    + (reused > 0 ? "; " + reused + " finished earlier, reused (kept in " + prepared.get(0).run().outDir()
+                            .resolve("runs") + "; -Dfresh=true trains them again)" : ""));
         }
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         // a split experiment whose jobs all finished has its pages written here while the other jobs go on, one
