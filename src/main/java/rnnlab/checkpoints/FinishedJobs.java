@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.OneLine;
+import rnnlab.core.JobResult;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 import rnnlab.kernels.BlasCore;

@@ -23,7 +23,7 @@ import rnnlab.core.AtomicFiles;
 import rnnlab.core.Markdown;
 import rnnlab.report.PerplexityPlot;
 import rnnlab.core.ResultsCsv;
-import rnnlab.checkpoints.JobResult;
+import rnnlab.core.JobResult;
 import rnnlab.jobs.JobRun;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;

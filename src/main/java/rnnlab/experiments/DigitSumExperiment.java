@@ -12,7 +12,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import rnnlab.checkpoints.JobResult;
+import rnnlab.core.JobResult;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.JobScope;

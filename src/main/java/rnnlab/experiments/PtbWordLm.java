@@ -24,7 +24,7 @@ import rnnlab.core.Markdown;
 import rnnlab.report.PerplexityPlot;
 import rnnlab.report.Plots;
 import rnnlab.core.ResultsCsv;
-import rnnlab.checkpoints.JobResult;
+import rnnlab.core.JobResult;
 import rnnlab.jobs.JobRun;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.checkpoints.JobResult;
+import rnnlab.core.JobResult;
 import rnnlab.core.JobScope;
 import rnnlab.core.Run;
 import rnnlab.train.EpochTraining;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.core.Config;
+import rnnlab.core.JobResult;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
-import rnnlab.checkpoints.JobResult;
+import rnnlab.core.JobResult;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.JobScope;

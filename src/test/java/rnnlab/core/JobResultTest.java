@@ -1,4 +1,4 @@
-package rnnlab.checkpoints;
+package rnnlab.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
-import rnnlab.core.ResultsCsv;
 
 /** A job's result: its rows joined with others' in order, the page's list while one trains, its final figures. */
 class JobResultTest {

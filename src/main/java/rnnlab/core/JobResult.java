@@ -1,11 +1,9 @@
-package rnnlab.checkpoints;
+package rnnlab.core;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import rnnlab.core.ResultsCsv;
 
 /**
  * What one job (one setting and seed of an experiment) adds to its experiment's results: its rows of the
