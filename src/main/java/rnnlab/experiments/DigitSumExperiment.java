@@ -24,13 +24,12 @@ import rnnlab.jobs.JobRun;
 import rnnlab.model.Layers;
 import rnnlab.model.SequenceClassifier.Cell;
 import rnnlab.model.SequenceClassifier;
-import rnnlab.report.Plots;
+import rnnlab.report.DigitSumComparison;
+import rnnlab.report.DigitSumPages;
 import rnnlab.saved.SavedModel;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
-import rnnlab.stats.Summary;
 import rnnlab.train.ClassifierRunner;
-import rnnlab.train.Progress;
 
 /**
  * NNDL 6.1, the SRN memory experiment: for each sequence length, train {@code Model_RNN4SeqClass}
@@ -85,16 +84,13 @@ abstract class DigitSumExperiment implements Experiment {
         return Configured.of(jobs, run -> execute(p, run));
     }
 
-    /** The metrics each length is summarised by over its seeds. */
-    static final List<String> SUMMARISED = List.of("best_dev_accuracy", "test_accuracy", "test_loss");
-
     private void execute(Params p, Run run) throws IOException {
         // data: the tutorial's splits, generated once, for every length
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
         JobScope scope = run.scope();
         Map<String, Double> speed = scope.assembling() && cell == Cell.SRN && p.layers() == Layers.PROJECT
                 ? SrnSpeed.compare(p.seeds().get(0)) : Map.of();
-        JobRun jobs = new JobRun(run, scope, log, results -> report(p, run, results, speed));
+        JobRun jobs = new JobRun(run, scope, log, results -> DigitSumPages.write(run.outDir(), page(p, run), results, speed));
         for (int length : p.lengths()) {
             Path dir = dataDir.resolve(String.valueOf(length));
             List<DataSet> train = DigitSumData.load(dir.resolve("train.txt"), length, p.batchSize());
@@ -107,6 +103,13 @@ abstract class DigitSumExperiment implements Experiment {
         if (jobs.end()) {
             DigitSumComparison.write(run.outDir());
         }
+    }
+
+    /** What this experiment's page says besides its results (written by {@link DigitSumPages}). */
+    private DigitSumPages.Page page(Params p, Run run) {
+        return new DigitSumPages.Page(name, modelNote(), p.layers() == Layers.DL4J ? p.layers().note(false) : null,
+                run.config().settingsSentence(), tutorialNote(), p.lengths(), p.seeds().get(0), run.projectDir(),
+                Comparison.tutorialSettings(run.config()));
     }
 
     /** One length and seed: the model, its training (RunnerV3's) and the best model's test figures. */
@@ -189,112 +192,5 @@ abstract class DigitSumExperiment implements Experiment {
             csv.add(setting, epoch, "dev_accuracy", runner.devScores.get(i).value());
         }
         return csv;
-    }
-
-    private void report(Params p, Run run, List<JobResult> results, Map<String, Double> speed) {
-        ResultsCsv csv = JobResult.concat(results);
-        Seeds.addSummaries(csv, SUMMARISED);
-        speed.forEach((k, v) -> csv.addFinal(k, "forward_ms", v));
-        csv.write(run.out(name + ".csv"));
-
-        Markdown md = new Markdown().heading(1, name);
-        md.para("Reproduces `nndl-digitsum-srn-memory.txt` (NNDL 6.1, the SRN memory experiment) on Deeplearning4j. "
-                + modelNote());
-        if (p.layers() == Layers.DL4J) {
-            md.para(p.layers().note(false) + " DL4J's `SimpleRnn` starts its bias at zero where the tutorial draws it "
-                    + "xavier-uniform; each sequence is classified from its own zero state, so DL4J's state handling "
-                    + "changes nothing here.");
-        }
-        md.para(run.config().settingsSentence());
-        md.heading(2, "Accuracy by sequence length over seeds");
-        Map<String, Map<Integer, Double>> dev = Seeds.values(csv, "final", "best_dev_accuracy");
-        Map<String, Map<Integer, Double>> test = Seeds.values(csv, "final", "test_accuracy");
-        Map<String, Map<Integer, Double>> secs = Seeds.values(csv, "final", "train_seconds");
-        List<List<String>> srows = new ArrayList<>();
-        for (int length : p.lengths()) {
-            String base = "length=" + length;
-            if (!test.containsKey(base)) {
-                continue;
-            }
-            srows.add(List.of(String.valueOf(length), String.valueOf(test.get(base).size()), spread(dev.get(base)),
-                    spread(test.get(base)), Markdown.f(secs.get(base).values().stream().mapToDouble(d -> d).average()
-                            .orElse(0), 1)));
-        }
-        md.table(List.of("length", "seeds", "best dev accuracy: mean ± sd [95% interval] (min-max)",
-                "test accuracy (best model): mean ± sd [95% interval] (min-max)", "train seconds per seed"), srows);
-        double total = secs.values().stream().flatMap(m -> m.values().stream()).mapToDouble(d -> d).sum();
-        md.para("Training time " + Progress.clock(total) + " (minutes:seconds) in all, one thread (see the README's "
-                + "\"Threads\"). The seed (`seeds`, e.g. `-Dseeds=0..4`) moves the model's initial weights; the data "
-                + "are the tutorial's, the same for every seed. Each dev and test set has 100 examples, so one accuracy "
-                + "moves in steps of 0.01 and a single seed's figure is noisy; the interval is Student's t over the "
-                + "seeds. The plot shows the mean, the 95% interval of the mean (dotted, cut to [0, 1]) and every "
-                + "seed's value (diamonds).");
-        md.para(tutorialNote() + " Chance is 1/19 = 0.053; always answering the most common sum (9) scores 0.10.");
-        md.image("accuracy against length", name + "-accuracy.png");
-        Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
-        md.heading(2, "Every seed");
-        List<List<String>> rows = new ArrayList<>();
-        for (JobResult r : results) {
-            rows.add(List.of(Seeds.base(r.setting()).substring("length=".length()),
-                    String.valueOf(Seeds.seed(r.setting()).orElse(0)), Markdown.f(r.last("best_dev_accuracy"), 3),
-                    Markdown.f(r.last("test_accuracy"), 3), Markdown.f(r.last("test_loss"), 3),
-                    String.valueOf((long) r.last("best_step")), Markdown.f(r.last("train_seconds"), 1)));
-        }
-        md.table(List.of("length", "seed", "best dev accuracy", "test accuracy (best model)", "test loss", "best step",
-                "train seconds"), rows);
-        int firstSeed = p.seeds().get(0);
-        List<JobResult> curves = results.stream().filter(r -> Seeds.seed(r.setting()).orElse(-1) == firstSeed).toList();
-        md.heading(2, "Loss curves (the tutorial's figure 6.6), seed " + firstSeed);
-        for (JobResult r : curves) {
-            md.image("loss, " + Seeds.base(r.setting()), name + "-loss-L" + Seeds.base(r.setting()).substring("length=".length())
-                    + ".png");
-        }
-        if (!speed.isEmpty()) {
-            md.heading(2, "Hand-written SRN against DL4J's SimpleRnn (forward pass)");
-            md.para("Both layers compute the same hidden states from the same weights (checked by a test). "
-                    + "Mean time of one forward pass over 90 timed runs after 10 warm-up runs, as the tutorial "
-                    + "measures it, at the tutorial's size (batch 2, 5 steps, 10 inputs, 10 hidden) and at DigitSum's "
-                    + "(batch 8, 35 steps, 32 inputs, 32 hidden).");
-            List<List<String>> prow = new ArrayList<>();
-            speed.forEach((k, v) -> prow.add(List.of(k, Markdown.f(v, 4))));
-            md.table(List.of("implementation and size", "ms per forward pass"), prow);
-        }
-        rnnlab.core.AtomicFiles.write(run.out(name + ".md"), md.text());
-
-        Plots.seeds(run.out(name + "-accuracy.png"), name + ": accuracy against sequence length", "sequence length",
-                "accuracy", List.of(DigitSumComparison.overSeeds(csv, "best_dev_accuracy", "Dev Accuracy", true),
-                        DigitSumComparison.overSeeds(csv, "test_accuracy", "Test Accuracy", false)),
-                List.of(), false);
-        for (JobResult r : curves) {
-            Plots.line(run.out(name + "-loss-L" + Seeds.base(r.setting()).substring("length=".length()) + ".png"),
-                    name + ", " + Seeds.base(r.setting()) + ", seed " + firstSeed, "epoch", "loss",
-                    List.of(series(r.rows(), "train_step_loss", "Train loss (every 100th step)", false),
-                            series(r.rows(), "dev_loss", "Dev loss", true)), false);
-        }
-    }
-
-    private static Plots.Series series(ResultsCsv rows, String metric, String name, boolean dashed) {
-        List<Double> x = new ArrayList<>();
-        List<Double> y = new ArrayList<>();
-        for (ResultsCsv.Row r : rows.rows()) {
-            if (r.metric().equals(metric) && !r.epoch().equals("final")) {
-                x.add(Double.parseDouble(r.epoch()));
-                y.add(r.value());
-            }
-        }
-        return Plots.Series.of(name, x, y, dashed, false);
-    }
-
-    /** mean ± sd [low, high] (min-max) of accuracies by seed; one seed: its value. */
-    static String spread(Map<Integer, Double> bySeed) {
-        if (bySeed == null || bySeed.isEmpty()) {
-            return "-";
-        }
-        Summary s = Summary.of(bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
-        if (s.n() == 1) {
-            return Markdown.f(s.mean(), 3);
-        }
-        return Markdown.f(s.mean(), 3) + " ± " + Markdown.f(s.sd(), 3) + " [" + Markdown.f(s.ci95Low(), 3) + ", "
-                + Markdown.f(s.ci95High(), 3) + "] (" + Markdown.f(s.min(), 2) + "-" + Markdown.f(s.max(), 2) + ")";
     }
 }

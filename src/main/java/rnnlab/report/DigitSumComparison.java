@@ -1,4 +1,4 @@
-package rnnlab.experiments;
+package rnnlab.report;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,19 +9,18 @@ import java.util.TreeSet;
 
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Markdown;
-import rnnlab.report.Plots;
 import rnnlab.core.ResultsCsv;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
 
 /** {@code DigitSum.md}: the SRN and the LSTM side by side, from whichever of their CSVs exist. */
-final class DigitSumComparison {
+public final class DigitSumComparison {
     private static final List<String> MODELS = List.of("DigitSumSrn", "DigitSumLstm");
 
     private DigitSumComparison() {
     }
 
-    static void write(Path dir) throws IOException {
+    public static void write(Path dir) throws IOException {
         List<ResultsCsv> tables = new ArrayList<>();
         TreeSet<Integer> lengths = new TreeSet<>();
         for (String m : MODELS) {
