@@ -19,18 +19,14 @@ import rnnlab.lm.LanguageModel;
 import rnnlab.lm.ScratchRnn;
 import rnnlab.model.Layers;
 import rnnlab.saved.SavedModel;
-import rnnlab.core.AtomicFiles;
-import rnnlab.core.Markdown;
-import rnnlab.report.PerplexityPlot;
+import rnnlab.report.CharLmPages;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.JobResult;
 import rnnlab.jobs.JobRun;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
-import rnnlab.stats.Summary;
 import rnnlab.train.LmTrainer;
 import rnnlab.train.LmTrainer.StateReset;
-import rnnlab.train.Progress;
 
 /**
  * The character language-model experiments' shared flow: load the corpus (the first {@code num_tokens}
@@ -124,7 +120,8 @@ abstract class CharLmExperiment implements Experiment {
         int[] train = text.head(p.numTokens());
         int[] heldOut = text.tail(p.numTokens());
         log.info("{}: {} training tokens, {} held out, vocabulary {}", name, train.length, heldOut.length, vocab);
-        JobRun jobs = new JobRun(run, run.scope(), log, results -> report(p, run, results, heldOut.length));
+        CharLmPages.Page page = page(p, plan, run, heldOut.length);
+        JobRun jobs = new JobRun(run, run.scope(), log, results -> CharLmPages.write(run.outDir(), page, results));
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);
@@ -134,6 +131,19 @@ abstract class CharLmExperiment implements Experiment {
             }
         }
         jobs.end();
+    }
+
+    /** What this experiment's page says besides its results (written by {@link CharLmPages}). */
+    private CharLmPages.Page page(Common p, Plan plan, Run run, int heldOutLength) {
+        Map<String, String> figures = new LinkedHashMap<>();
+        for (Sampling s : plan.samplings()) {
+            figures.put(s.name(), tutorialFigure(s.name()));
+        }
+        return new CharLmPages.Page(name, tutorialFile(), modelNote(run.config()),
+                p.layers() == Layers.DL4J ? p.layers().note(true) : null, run.config().settingsSentence(), tutorialNote(),
+                figures, run.projectDir(), Comparison.tutorialSettings(run.config()), p.numTokens(), heldOutLength,
+                LmTrainer.HELD_OUT_ROWS, p.steps(), p.epochs(), p.predPeriod(), p.predLen(), p.temperature(),
+                p.seeds().get(0));
     }
 
     /** One sampling mode and seed: its model and batches (built by the caller, in that order), its training. */
@@ -230,138 +240,6 @@ abstract class CharLmExperiment implements Experiment {
                 }
             });
         }
-    }
-
-    private void report(Common p, Run run, List<JobResult> results, int heldOutLength) {
-        ResultsCsv csv = JobResult.concat(results);
-        Seeds.addSummaries(csv, SUMMARISED);
-        csv.write(run.out(name + ".csv"));
-
-        Markdown md = new Markdown().heading(1, name);
-        md.para("Reproduces `" + tutorialFile() + "` on Deeplearning4j. " + modelNote(run.config()));
-        if (p.layers() == Layers.DL4J) {
-            md.para(p.layers().note(true));
-        }
-        md.para(run.config().settingsSentence());
-        md.heading(2, "Perplexity after training, over seeds");
-        List<List<String>> summaryRows = new ArrayList<>();
-        Map<String, Map<Integer, Double>> train = Seeds.values(csv, "final", "perplexity");
-        Map<String, Map<Integer, Double>> held = Seeds.values(csv, "final", "heldout_perplexity");
-        for (String base : train.keySet()) {
-            Map<Integer, Double> tv = train.get(base);
-            Map<Integer, Double> hv = held.getOrDefault(base, Map.of());
-            summaryRows.add(List.of(base, String.valueOf(tv.size()), perplexities(tv, 3), hv.isEmpty() ? "-" : perplexities(hv, 1),
-                    tutorialFigure(base.substring("sampling=".length()))));
-        }
-        md.table(List.of("setting", "seeds", "training perplexity: mean [95% interval] (min-max)",
-                "held-out perplexity: mean [95% interval] (min-max)", "tutorial's perplexity"), summaryRows);
-        md.para("Over seeds (`seeds`, e.g. `-Dseeds=0..4`; the seed moves the initial weights and every random draw of "
-                + "the run, the sampler's included), perplexities are averaged as mean losses: the mean is exp of the "
-                + "mean log perplexity, and so are the ends of its 95% interval (Student's t); the CSV's `perplexity_sd` is "
-                + "the sd of the log perplexity. Runs still training are left out of this table.");
-        md.para(tutorialNote());
-        Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
-        md.heading(2, "Every seed");
-        List<List<String>> rows = new ArrayList<>();
-        double skipped = 0;
-        double counted = 0;
-        for (JobResult r : results) {
-            List<ResultsCsv.Row> ppl = r.rows().rows().stream()
-                    .filter(x -> x.metric().equals("perplexity") && !x.epoch().equals("final")).toList();
-            if (ppl.isEmpty()) {
-                continue;
-            }
-            ResultsCsv.Row last = ppl.get(ppl.size() - 1);
-            Double h = r.rows().last("heldout_perplexity").get(r.setting());
-            rows.add(List.of(r.setting(), last.epoch() + (r.finished() ? "" : " (running)"), Markdown.f(last.value(), 3),
-                    h == null ? "-" : Markdown.f(h, 1),
-                    r.finished() ? Markdown.f(r.last("tokens_per_second"), 0) : "-",
-                    r.finished() ? Progress.clock(r.last("train_seconds")) : "-"));
-            if (r.finished() && !Double.isNaN(r.last("heldout_tokens"))) {
-                skipped = r.last("heldout_skipped");
-                counted = r.last("heldout_tokens");
-            }
-        }
-        md.table(List.of("setting", "epoch", "training perplexity", "held-out perplexity", "tokens/s", "training time"),
-                rows);
-        md.para("Held-out perplexity (beyond the tutorial) is measured on the " + heldOutLength + " characters after the first "
-                + p.numTokens() + ", read in " + LmTrainer.HELD_OUT_ROWS + " rows of " + p.steps()
-                + " steps with the state carried, from a zero state"
-                + (skipped > 0 ? "; the " + (long) skipped + " targets outside the training vocabulary "
-                        + "(which the model cannot name) are left out, " + (long) counted + " are counted" : "")
-                + ". A training perplexity near 1 with a held-out one far above it is memorisation of the 10,000 "
-                + "training characters, not a model of the language. Tokens/s counts training steps only (as the "
-                + "tutorial's speed), on one thread.");
-        md.image("perplexity per epoch", name + "-perplexity.png");
-
-        md.heading(2, "Perplexity every " + p.predPeriod() + " epochs (mean over seeds)");
-        Map<String, Map<Double, Summary>> trainByEpoch = Seeds.perEpoch(csv, "perplexity");
-        Map<String, Map<Double, Summary>> heldByEpoch = Seeds.perEpoch(csv, "heldout_perplexity");
-        List<String> header = new ArrayList<>(List.of("epoch"));
-        for (String base : trainByEpoch.keySet()) {
-            header.add(base + " training");
-            header.add(base + " held-out");
-        }
-        List<List<String>> prows = new ArrayList<>();
-        for (int e = p.predPeriod(); e <= p.epochs(); e += p.predPeriod()) {
-            List<String> row = new ArrayList<>(List.of(String.valueOf(e)));
-            boolean any = false;
-            for (String base : trainByEpoch.keySet()) {
-                Summary tr = trainByEpoch.get(base).get((double) e);
-                Summary ho = heldByEpoch.getOrDefault(base, Map.of()).get((double) e);
-                row.add(tr == null ? "" : Markdown.f(tr.mean(), 3) + (tr.n() > 1 ? " (" + tr.n() + ")" : ""));
-                row.add(ho == null ? "" : Markdown.f(ho.mean(), 1));
-                any |= tr != null;
-            }
-            if (any) {
-                prows.add(row);
-            }
-        }
-        md.table(header, prows);
-
-        md.heading(2, "Generated text");
-        md.para("Greedy (argmax) continuation of each prefix after the prefix's warm-up, " + p.predLen()
-                + " characters, as the tutorial's `predict`" + (p.temperature() > 0
-                        ? "; here sampled at temperature " + p.temperature() : "")
-                + ", printed every " + p.predPeriod() + " epochs; the first seed's runs.");
-        for (JobResult r : results) {
-            if (Seeds.seed(r.setting()).orElse(-1).intValue() != p.seeds().get(0)) {
-                continue;
-            }
-            StringBuilder sb = new StringBuilder();
-            for (Map.Entry<String, List<String>> t : r.texts().entrySet()) {
-                String epoch = t.getKey().substring("epoch ".length());
-                sb.append(t.getKey()).append(", perplexity ")
-                        .append(Markdown.f(r.rows().get(r.setting(), epoch, "perplexity").orElse(Double.NaN), 6)).append('\n');
-                t.getValue().forEach(x -> sb.append(" - ").append(x).append('\n'));
-            }
-            md.heading(3, r.setting());
-            md.code(sb.toString().stripTrailing());
-        }
-        AtomicFiles.write(run.out(name + ".md"), md.text());
-
-        drawPerplexity(run.out(name + ".csv"), run.out(name + "-perplexity.png"), name);
-    }
-
-    /** The metrics each setting is summarised by over its seeds. */
-    static final List<String> SUMMARISED = List.of("perplexity", "heldout_perplexity");
-
-    /** mean [low, high] (min-max) of perplexities, averaged in log space; one seed: its value. */
-    static String perplexities(Map<Integer, Double> bySeed, int decimals) {
-        Summary s = Summary.ofPerplexities(bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
-        int d = s.mean() < 1.01 ? 5 : s.mean() < 1.5 ? Math.max(decimals, 4) : decimals;
-        if (s.n() == 1) {
-            return Markdown.f(s.mean(), d);
-        }
-        return Markdown.f(s.mean(), d) + " [" + Markdown.f(s.ci95Low(), d) + ", " + Markdown.f(s.ci95High(), d) + "] ("
-                + Markdown.f(s.min(), d) + "-" + Markdown.f(s.max(), d) + ")";
-    }
-
-    /** The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training and held-out. */
-    static void drawPerplexity(java.nio.file.Path csv, java.nio.file.Path png, String name) {
-        PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
-                new PerplexityPlot.Line("perplexity", "training", false),
-                new PerplexityPlot.Line("heldout_perplexity", "held-out", true)), true, List.of());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 
 import rnnlab.core.Experiment;
 import rnnlab.core.Catalog;
+import rnnlab.report.CharLmPages;
 
 /**
  * Redraws the language models' perplexity plots of a results folder from their CSVs alone ({@code -Dexp=scoreboard}),
@@ -27,7 +28,7 @@ public final class PerplexityPlots {
             Path png = dir.resolve(e.name() + "-perplexity.png");
             Experiment x = Experiments.create(e.name());
             if (x instanceof CharLmExperiment) {
-                CharLmExperiment.drawPerplexity(csv, png, e.name());
+                CharLmPages.drawPerplexity(csv, png, e.name());
             } else if (x instanceof PtbWordLm w) {
                 w.drawPerplexity(csv, png);
             } else {

@@ -21,7 +21,7 @@ import rnnlab.stats.Summary;
  */
 public final class DigitSumPages {
     /** The metrics each length is summarised by over its seeds. */
-    public static final List<String> SUMMARISED = List.of("best_dev_accuracy", "test_accuracy", "test_loss");
+    private static final List<String> SUMMARISED = List.of("best_dev_accuracy", "test_accuracy", "test_loss");
 
     /**
      * What a DigitSum page says besides its results: the experiment's name; what recurrent layer it is; the stock
