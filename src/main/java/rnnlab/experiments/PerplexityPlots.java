@@ -8,6 +8,7 @@ import java.util.List;
 import rnnlab.core.Experiment;
 import rnnlab.core.Catalog;
 import rnnlab.report.CharLmPages;
+import rnnlab.report.WordLmPages;
 
 /**
  * Redraws the language models' perplexity plots of a results folder from their CSVs alone ({@code -Dexp=scoreboard}),
@@ -30,7 +31,7 @@ public final class PerplexityPlots {
             if (x instanceof CharLmExperiment) {
                 CharLmPages.drawPerplexity(csv, png, e.name());
             } else if (x instanceof PtbWordLm w) {
-                w.drawPerplexity(csv, png);
+                WordLmPages.drawPerplexity(csv, png, e.name(), w.courseTestPerplexity());
             } else {
                 continue;
             }

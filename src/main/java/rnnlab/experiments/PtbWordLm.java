@@ -19,19 +19,14 @@ import rnnlab.lm.NetLanguageModel;
 import rnnlab.lm.WordRnnModel;
 import rnnlab.model.Layers;
 import rnnlab.saved.SavedModel;
-import rnnlab.core.AtomicFiles;
-import rnnlab.core.Markdown;
-import rnnlab.report.PerplexityPlot;
-import rnnlab.report.Plots;
+import rnnlab.report.WordLmPages;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.JobResult;
 import rnnlab.jobs.JobRun;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
-import rnnlab.stats.Summary;
 import rnnlab.model.GradientClipping;
 import rnnlab.train.LmTrainer;
-import rnnlab.train.Progress;
 import rnnlab.train.WordLmTrainer;
 
 /**
@@ -110,11 +105,24 @@ abstract class PtbWordLm implements Experiment {
         log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows", name,
                 corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length);
 
-        JobRun jobs = new JobRun(run, run.scope(), log, results -> report(p, run, results, train.length));
+        WordLmPages.Page page = page(p, run, train.length);
+        JobRun jobs = new JobRun(run, run.scope(), log, results -> WordLmPages.write(run.outDir(), page, results));
         for (int seed : p.seeds()) {
             jobs.run(setting(seed), () -> new SeedJob(p, run, corpus, train, valid, test, starts, prefixes, seed));
         }
         jobs.end();
+    }
+
+    /** What this experiment's page says besides its results (written by {@link WordLmPages}). */
+    private WordLmPages.Page page(Params p, Run run, int trainRows) {
+        List<Double> rates = new ArrayList<>();
+        for (int e = 1; e <= p.epochs(); e++) {
+            rates.add(learningRate(p, e));
+        }
+        return new WordLmPages.Page(name, modelNote(), p.layers() == Layers.DL4J ? p.layers().note(true) : null,
+                run.config().settingsSentence(), "model=" + cell.name().toLowerCase(java.util.Locale.ROOT), p.epochs(),
+                rates, courseTestPerplexity(), trainRows, p.batchSize(), p.maxTrainTokens(), p.maxEvalTokens(),
+                p.temperature(), run.projectDir(), Comparison.tutorialSettings(run.config()));
     }
 
     /** One seed: the model, the course's training loop ({@link WordLmTrainer}), the model saved. */
@@ -226,108 +234,5 @@ abstract class PtbWordLm implements Experiment {
             }
         }
         return out;
-    }
-
-    /** The metrics each setting is summarised by over its seeds. */
-    static final List<String> SUMMARISED = List.of("perplexity", "valid_perplexity", "test_perplexity");
-
-    private void report(Params p, Run run, List<JobResult> runs, int rows) {
-        ResultsCsv csv = JobResult.concat(runs);
-        Seeds.addSummaries(csv, SUMMARISED);
-        csv.write(run.out(name + ".csv"));
-
-        double[] course = courseTestPerplexity();
-        Markdown md = new Markdown().heading(1, name);
-        md.para("Reproduces `embedding-rnn-lstm-ptb-word-lm.txt` (the word-level Penn Treebank language model of the "
-                + "course it comes from) on Deeplearning4j. " + modelNote());
-        if (p.layers() == Layers.DL4J) {
-            md.para(p.layers().note(true));
-        }
-        md.para(run.config().settingsSentence());
-        md.heading(2, "Perplexity per epoch, over seeds");
-        Map<String, Map<Double, Summary>> trainBy = Seeds.perEpoch(csv, "perplexity");
-        Map<String, Map<Double, Summary>> validBy = Seeds.perEpoch(csv, "valid_perplexity");
-        Map<String, Map<Double, Summary>> testBy = Seeds.perEpoch(csv, "test_perplexity");
-        String base = "model=" + cell.name().toLowerCase(java.util.Locale.ROOT);
-        List<List<String>> rows2 = new ArrayList<>();
-        for (int e = 1; e <= p.epochs(); e++) {
-            Summary tr = trainBy.getOrDefault(base, Map.of()).get((double) e);
-            if (tr == null) {
-                break;
-            }
-            rows2.add(List.of(String.valueOf(e), Markdown.f(learningRate(p, e), 5), String.valueOf(tr.n()),
-                    Comparison.describe(tr, 1), Comparison.describe(validBy.get(base).get((double) e), 1),
-                    Comparison.describe(testBy.get(base).get((double) e), 1),
-                    e <= course.length && !Double.isNaN(course[e - 1]) ? Markdown.f(course[e - 1], 1) : "-"));
-        }
-        md.table(List.of("epoch", "lr", "seeds", "training perplexity: mean [95% interval] (min-max, seeds)",
-                "validation perplexity", "test perplexity", "course's test perplexity"), rows2);
-        double trainSeconds = Seeds.values(csv, "final", "train_seconds").values().stream()
-                .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).sum();
-        md.para("Perplexity is exp of the mean over batches of each batch's mean cross-entropy, as the course "
-                + "computes it; training perplexity is taken during the epoch, as the weights move. Over seeds "
-                + "(`seeds`; the seed moves the initial weights and the sampling of generated text) the mean is exp of "
-                + "the mean log perplexity, and so are the ends of its 95% interval (Student's t; the CSV's `_sd` rows of "
-                + "perplexities are the sd of the log perplexity). The training split "
-                + "is " + rows + " rows of " + p.batchSize() + " columns"
-                + (p.maxTrainTokens() > 0 ? " (a prefix of " + p.maxTrainTokens() + " tokens, for a short run)" : "")
-                + (p.maxEvalTokens() > 0 ? "; validation and test use their first " + p.maxEvalTokens() + " tokens" : "")
-                + ". Training time " + Progress.clock(trainSeconds) + " (minutes:seconds) in all, on one thread.");
-        md.image("perplexity per epoch", name + "-perplexity.png");
-        Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
-        md.heading(2, "Every seed");
-        List<List<String>> seedRows = new ArrayList<>();
-        for (JobResult r : runs) {
-            for (int e = 1; e <= p.epochs(); e++) {
-                String ep = String.valueOf(e);
-                java.util.Optional<Double> train = r.rows().get(r.setting(), ep, "perplexity");
-                if (train.isEmpty()) {
-                    break;
-                }
-                seedRows.add(List.of(String.valueOf(Seeds.seed(r.setting()).orElse(0)), ep,
-                        Markdown.f(r.rows().get(r.setting(), ep, "lr").orElse(Double.NaN), 5), Markdown.f(train.get(), 1),
-                        Markdown.f(r.rows().get(r.setting(), ep, "valid_perplexity").orElse(Double.NaN), 1),
-                        Markdown.f(r.rows().get(r.setting(), ep, "test_perplexity").orElse(Double.NaN), 1),
-                        Markdown.f(r.rows().get(r.setting(), ep, "tokens_per_second").orElse(Double.NaN), 0),
-                        Progress.clock(r.rows().get(r.setting(), ep, "elapsed_seconds").orElse(0.0))));
-            }
-        }
-        md.table(List.of("seed", "epoch", "lr", "training perplexity", "validation perplexity", "test perplexity",
-                "tokens/s", "elapsed"), seedRows);
-        md.para("Elapsed includes the validation and test passes.");
-        JobResult first = runs.isEmpty() ? null : runs.get(0);
-        if (first != null && !first.texts().getOrDefault("samples", List.of()).isEmpty()) {
-            int lastEpoch = (int) first.rows().rows().stream().filter(x -> x.metric().equals("perplexity")
-                    && !x.epoch().equals("final")).mapToDouble(x -> Double.parseDouble(x.epoch())).max().orElse(0);
-            md.heading(2, "Generated text after epoch " + lastEpoch + ", " + first.setting());
-            md.para("From each prefix: the most likely next word each time (greedy), then samples at temperature "
-                    + p.temperature() + ". `<unk>` stands for the rare words the corpus replaced; `<eos>` ends a sentence.");
-            md.code(String.join("\n", first.texts().get("samples")));
-        }
-        AtomicFiles.write(run.out(name + ".md"), md.text());
-
-        drawPerplexity(run.out(name + ".csv"), run.out(name + "-perplexity.png"));
-    }
-
-    /**
-     * The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training, validation and
-     * test per epoch, beside the course's printed test perplexities.
-     */
-    void drawPerplexity(java.nio.file.Path csv, java.nio.file.Path png) {
-        double[] course = courseTestPerplexity();
-        List<Integer> cx = new ArrayList<>();
-        List<Double> cy = new ArrayList<>();
-        for (int i = 0; i < course.length; i++) {
-            if (Double.isNaN(course[i])) {
-                continue;
-            }
-            cx.add(i + 1);
-            cy.add(course[i]);
-        }
-        PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
-                new PerplexityPlot.Line("perplexity", "training", false),
-                new PerplexityPlot.Line("valid_perplexity", "validation", false),
-                new PerplexityPlot.Line("test_perplexity", "test", false)), false,
-                List.of(Plots.Series.of("course's test", cx, cy, true, true)));
     }
 }

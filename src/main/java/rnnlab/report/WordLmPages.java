@@ -1,0 +1,145 @@
+package rnnlab.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.Clock;
+import rnnlab.core.JobResult;
+import rnnlab.core.Markdown;
+import rnnlab.core.ResultsCsv;
+import rnnlab.stats.Comparison;
+import rnnlab.stats.Seeds;
+import rnnlab.stats.Summary;
+
+/**
+ * The Penn Treebank word model's results ({@code PtbWordRnn}, {@code PtbWordLstm}): its CSV, its page (perplexity
+ * per epoch over seeds beside the course's, every seed's epochs, the generated text) and its perplexity plot, from
+ * the facts the experiment declares and its jobs' results.
+ */
+public final class WordLmPages {
+    /**
+     * What a word LM's page says besides its results: the experiment's name, what model this is, the stock layers'
+     * note (null on the project's layers), the settings sentence; the setting its seeds share ({@code model=rnn});
+     * the epochs and each epoch's learning rate (epoch 1 first); the course's printed test perplexities after each
+     * epoch (NaN where it printed none); the training split's rows and columns, the token limits (0: all) and the
+     * temperature of the sampled text; where the reference figures are and whether the run has the tutorial's
+     * settings.
+     */
+    public record Page(String name, String modelNote, String stockLayersNote, String settings, String base,
+            int epochs, List<Double> learningRates, double[] courseTestPerplexity, int trainRows, int batchSize,
+            int maxTrainTokens, int maxEvalTokens, double temperature, Path projectDir, boolean tutorialSettings) {
+    }
+
+    private WordLmPages() {
+    }
+
+    /** The metrics each setting is summarised by over its seeds. */
+    private static final List<String> SUMMARISED = List.of("perplexity", "valid_perplexity", "test_perplexity");
+
+    /**
+     * Writes {@code NAME.csv} (the jobs' rows and the summaries over seeds), {@code NAME.md} and
+     * {@code NAME-perplexity.png} into {@code dir}; a job still training shows its epochs done.
+     */
+    public static void write(Path dir, Page page, List<JobResult> runs) {
+        String name = page.name();
+        ResultsCsv csv = JobResult.concat(runs);
+        Seeds.addSummaries(csv, SUMMARISED);
+        csv.write(dir.resolve(name + ".csv"));
+
+        double[] course = page.courseTestPerplexity();
+        Markdown md = new Markdown().heading(1, name);
+        md.para("Reproduces `embedding-rnn-lstm-ptb-word-lm.txt` (the word-level Penn Treebank language model of the "
+                + "course it comes from) on Deeplearning4j. " + page.modelNote());
+        if (page.stockLayersNote() != null) {
+            md.para(page.stockLayersNote());
+        }
+        md.para(page.settings());
+        md.heading(2, "Perplexity per epoch, over seeds");
+        Map<String, Map<Double, Summary>> trainBy = Seeds.perEpoch(csv, "perplexity");
+        Map<String, Map<Double, Summary>> validBy = Seeds.perEpoch(csv, "valid_perplexity");
+        Map<String, Map<Double, Summary>> testBy = Seeds.perEpoch(csv, "test_perplexity");
+        String base = page.base();
+        List<List<String>> rows2 = new ArrayList<>();
+        for (int e = 1; e <= page.epochs(); e++) {
+            Summary tr = trainBy.getOrDefault(base, Map.of()).get((double) e);
+            if (tr == null) {
+                break;
+            }
+            rows2.add(List.of(String.valueOf(e), Markdown.f(page.learningRates().get(e - 1), 5), String.valueOf(tr.n()),
+                    Comparison.describe(tr, 1), Comparison.describe(validBy.get(base).get((double) e), 1),
+                    Comparison.describe(testBy.get(base).get((double) e), 1),
+                    e <= course.length && !Double.isNaN(course[e - 1]) ? Markdown.f(course[e - 1], 1) : "-"));
+        }
+        md.table(List.of("epoch", "lr", "seeds", "training perplexity: mean [95% interval] (min-max, seeds)",
+                "validation perplexity", "test perplexity", "course's test perplexity"), rows2);
+        double trainSeconds = Seeds.values(csv, "final", "train_seconds").values().stream()
+                .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).sum();
+        md.para("Perplexity is exp of the mean over batches of each batch's mean cross-entropy, as the course "
+                + "computes it; training perplexity is taken during the epoch, as the weights move. Over seeds "
+                + "(`seeds`; the seed moves the initial weights and the sampling of generated text) the mean is exp of "
+                + "the mean log perplexity, and so are the ends of its 95% interval (Student's t; the CSV's `_sd` rows of "
+                + "perplexities are the sd of the log perplexity). The training split "
+                + "is " + page.trainRows() + " rows of " + page.batchSize() + " columns"
+                + (page.maxTrainTokens() > 0 ? " (a prefix of " + page.maxTrainTokens() + " tokens, for a short run)" : "")
+                + (page.maxEvalTokens() > 0 ? "; validation and test use their first " + page.maxEvalTokens() + " tokens" : "")
+                + ". Training time " + Clock.format(trainSeconds) + " (minutes:seconds) in all, on one thread.");
+        md.image("perplexity per epoch", name + "-perplexity.png");
+        Comparison.section(md, name, csv, page.projectDir(), page.tutorialSettings());
+        md.heading(2, "Every seed");
+        List<List<String>> seedRows = new ArrayList<>();
+        for (JobResult r : runs) {
+            for (int e = 1; e <= page.epochs(); e++) {
+                String ep = String.valueOf(e);
+                java.util.Optional<Double> train = r.rows().get(r.setting(), ep, "perplexity");
+                if (train.isEmpty()) {
+                    break;
+                }
+                seedRows.add(List.of(String.valueOf(Seeds.seed(r.setting()).orElse(0)), ep,
+                        Markdown.f(r.rows().get(r.setting(), ep, "lr").orElse(Double.NaN), 5), Markdown.f(train.get(), 1),
+                        Markdown.f(r.rows().get(r.setting(), ep, "valid_perplexity").orElse(Double.NaN), 1),
+                        Markdown.f(r.rows().get(r.setting(), ep, "test_perplexity").orElse(Double.NaN), 1),
+                        Markdown.f(r.rows().get(r.setting(), ep, "tokens_per_second").orElse(Double.NaN), 0),
+                        Clock.format(r.rows().get(r.setting(), ep, "elapsed_seconds").orElse(0.0))));
+            }
+        }
+        md.table(List.of("seed", "epoch", "lr", "training perplexity", "validation perplexity", "test perplexity",
+                "tokens/s", "elapsed"), seedRows);
+        md.para("Elapsed includes the validation and test passes.");
+        JobResult first = runs.isEmpty() ? null : runs.get(0);
+        if (first != null && !first.texts().getOrDefault("samples", List.of()).isEmpty()) {
+            int lastEpoch = (int) first.rows().rows().stream().filter(x -> x.metric().equals("perplexity")
+                    && !x.epoch().equals("final")).mapToDouble(x -> Double.parseDouble(x.epoch())).max().orElse(0);
+            md.heading(2, "Generated text after epoch " + lastEpoch + ", " + first.setting());
+            md.para("From each prefix: the most likely next word each time (greedy), then samples at temperature "
+                    + page.temperature() + ". `<unk>` stands for the rare words the corpus replaced; `<eos>` ends a sentence.");
+            md.code(String.join("\n", first.texts().get("samples")));
+        }
+        AtomicFiles.write(dir.resolve(name + ".md"), md.text());
+
+        drawPerplexity(dir.resolve(name + ".csv"), dir.resolve(name + "-perplexity.png"), name, course);
+    }
+
+    /**
+     * The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training, validation and
+     * test per epoch, beside the course's printed test perplexities.
+     */
+    public static void drawPerplexity(Path csv, Path png, String name, double[] course) {
+        List<Integer> cx = new ArrayList<>();
+        List<Double> cy = new ArrayList<>();
+        for (int i = 0; i < course.length; i++) {
+            if (Double.isNaN(course[i])) {
+                continue;
+            }
+            cx.add(i + 1);
+            cy.add(course[i]);
+        }
+        PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
+                new PerplexityPlot.Line("perplexity", "training", false),
+                new PerplexityPlot.Line("valid_perplexity", "validation", false),
+                new PerplexityPlot.Line("test_perplexity", "test", false)), false,
+                List.of(Plots.Series.of("course's test", cx, cy, true, true)));
+    }
+}
