@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -119,6 +118,6 @@ public final class BlasCore {
     /** OpenBLAS's generic x86 kernels, which a well-chosen core type never is on a CPU with AVX2. */
     public static boolean isGeneric(String core) {
         return core == null || Arrays.asList("prescott", "core2", "katmai", "coppermine", "northwood", "banias",
-                "atom", "unknown").contains(core.toLowerCase(Locale.ROOT));
+                "atom", "unknown").contains(core.toLowerCase(java.util.Locale.ROOT));
     }
 }
