@@ -2,7 +2,6 @@ package rnnlab.checkpoints;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -72,12 +71,16 @@ class ResumeTest {
 
         Path ck = tmp.resolve("ck");
         Path dir = ck.resolve("JayChouRnn/quick");
-        Process p = killAfterCheckpoint(command(tmp.resolve("cut"), ck, Map.of()), tmp.resolve("cut.log"), dir,
-                "sampling-sequential", 150); // into a later epoch
-        assertNotEquals(0, p.exitValue(), "killed before the end: " + Files.readString(tmp.resolve("cut.log")));
+        // killed at an epoch's checkpoint past the first and before the last (LmTrainer.checkpoint: epochs done first)
+        Killed<Integer> cut = killWhen(command(tmp.resolve("cut"), ck, Map.of()), tmp.resolve("cut.log"), () -> {
+            Path f = checkpoint(dir, "sampling-sequential");
+            return f == null ? null : payload(f).readInt();
+        }, done -> done >= 2 && done < 14);
+        assertEquals(137, cut.process().exitValue(), "ended by SIGKILL: " + Files.readString(tmp.resolve("cut.log")));
+        assertFalse(Files.exists(tmp.resolve("cut/runs/JayChouRnn/sampling=sequential;seed=0.txt")), "the job had not finished");
 
         String again = runToEnd(command(tmp.resolve("cut"), ck, Map.of()));
-        assertTrue(again.contains("resuming after epoch"), again);
+        assertTrue(again.contains("resuming after epoch " + cut.state() + " of 14"), again);
         assertEquals(whole, numbers(tmp.resolve("cut/JayChouRnn.csv")));
         assertTrue(Files.isRegularFile(tmp.resolve("cut/models/JayChouRnn_sampling-sequential_seed-0.zip")));
 
@@ -252,23 +255,6 @@ class ResumeTest {
         in.skipNBytes(16L * in.readInt()); // every step's loss
         in.skipNBytes(16L * in.readInt()); // the dev losses
         return new long[] {epochs, in.readInt(), bestStep}; // the dev scores' count
-    }
-
-    /**
-     * Starts {@code pb} with its output to {@code log}, waits for its first checkpoint named {@code prefix} in
-     * {@code dir}, lets it train {@code millis} more and kills it with SIGKILL; returns the ended process.
-     */
-    static Process killAfterCheckpoint(ProcessBuilder pb, Path log, Path dir, String prefix, long millis) throws Exception {
-        Process p = pb.redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (checkpoint(dir, prefix) == null) {
-            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint: " + Files.readString(log));
-            Thread.sleep(20);
-        }
-        Thread.sleep(millis);
-        p.destroyForcibly(); // SIGKILL
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-        return p;
     }
 
     /** The checkpoint in {@code dir} whose name starts with {@code prefix}, or null. */
