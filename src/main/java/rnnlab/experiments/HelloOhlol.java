@@ -10,7 +10,7 @@ import rnnlab.core.Markdown;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 import rnnlab.model.Layers;
-import rnnlab.report.Plots;
+import rnnlab.report.HelloPlot;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
@@ -139,13 +139,7 @@ abstract class HelloOhlol implements Experiment {
         md.image("loss per epoch", name + "-loss.png");
         AtomicFiles.write(run.out(name + ".md"), md.text());
 
-        List<Plots.Series> series = new ArrayList<>();
-        for (int i = 0; i < p.seeds().size(); i++) {
-            List<EpochResult> es = bySeed.get(i);
-            series.add(Plots.Series.of("seed " + p.seeds().get(i), es.stream().map(EpochResult::epoch).toList(),
-                    es.stream().map(EpochResult::loss).toList(), false, false));
-        }
-        Plots.line(run.out(name + "-loss.png"), name + ": loss per epoch", "epoch", "loss", series, false);
+        HelloPlot.draw(run.out(name + ".csv"), run.out(name + "-loss.png"), name);
     }
 
     static double accuracy(String predicted) {

@@ -8,6 +8,9 @@ import java.util.List;
 import rnnlab.core.Experiment;
 import rnnlab.core.Catalog;
 import rnnlab.report.CharLmPages;
+import rnnlab.report.DigitSumComparison;
+import rnnlab.report.DigitSumPages;
+import rnnlab.report.HelloPlot;
 import rnnlab.report.WordLmPages;
 
 /**
@@ -18,7 +21,10 @@ public final class PerplexityPlots {
     private PerplexityPlots() {
     }
 
-    /** Redraws every perplexity plot whose CSV is in {@code dir}; returns the files drawn. */
+    /**
+     * Redraws every plot whose CSV is in {@code dir} (perplexity, DigitSum accuracy and loss, 'hello' loss); returns
+     * the files drawn (for DigitSum, its accuracy plot stands for its loss plots too).
+     */
     public static List<Path> perplexityPlots(Path dir) {
         List<Path> drawn = new ArrayList<>();
         for (Catalog.Facts e : Catalog.project().all().values()) {
@@ -32,10 +38,25 @@ public final class PerplexityPlots {
                 CharLmPages.drawPerplexity(csv, png, e.name());
             } else if (x instanceof PtbWordLm w) {
                 WordLmPages.drawPerplexity(csv, png, e.name(), w.courseTestPerplexity());
+            } else if (x instanceof DigitSumExperiment) {
+                DigitSumPages.drawPlots(dir, e.name());
+                png = dir.resolve(e.name() + "-accuracy.png");
+            } else if (x instanceof HelloOhlol) {
+                png = dir.resolve(e.name() + "-loss.png");
+                HelloPlot.draw(csv, png, e.name());
             } else {
                 continue;
             }
             drawn.add(png);
+        }
+        if (Files.isRegularFile(dir.resolve("DigitSumSrn.csv")) || Files.isRegularFile(dir.resolve("DigitSumLstm.csv"))) {
+            try {
+                DigitSumComparison.write(dir);
+            } catch (java.io.IOException ex) {
+                throw new rnnlab.core.UserError("Cannot redraw " + dir.resolve("DigitSum-accuracy.png") + ": "
+                        + ex.getMessage());
+            }
+            drawn.add(dir.resolve("DigitSum-accuracy.png"));
         }
         return drawn;
     }

@@ -17,6 +17,9 @@ import rnnlab.stats.Summary;
 public final class DigitSumComparison {
     private static final List<String> MODELS = List.of("DigitSumSrn", "DigitSumLstm");
 
+    /** One colour per model, apart from the training, dev and test colours of each model's own plots. */
+    private static final java.awt.Color[] MODEL_COLOURS = {new java.awt.Color(0xFF7F0E), new java.awt.Color(0x9467BD)};
+
     private DigitSumComparison() {
     }
 
@@ -32,7 +35,9 @@ public final class DigitSumComparison {
         List<List<String>> rows = new ArrayList<>();
         List<Plots.SeedLine> series = new ArrayList<>();
         for (int i = 0; i < MODELS.size(); i++) {
-            series.add(overSeeds(tables.get(i), "test_accuracy", MODELS.get(i) + " test accuracy", i > 0));
+            Plots.SeedLine l = overSeeds(tables.get(i), "test_accuracy", MODELS.get(i) + " test accuracy", i > 0);
+            series.add(new Plots.SeedLine(l.name(), l.x(), l.mean(), l.low(), l.high(), l.pointX(), l.pointY(),
+                    l.dashed(), MODEL_COLOURS[i]));
         }
         for (int length : lengths) {
             List<String> row = new ArrayList<>(List.of(String.valueOf(length)));
@@ -50,8 +55,9 @@ public final class DigitSumComparison {
         md.table(List.of("length", "SRN best dev", "SRN test", "LSTM best dev", "LSTM test"), rows);
         md.image("test accuracy against length", "DigitSum-accuracy.png");
         AtomicFiles.write(dir.resolve("DigitSum.md"), md.text());
-        Plots.seeds(dir.resolve("DigitSum-accuracy.png"), "DigitSum: test accuracy against sequence length",
-                "sequence length", "test accuracy", series, List.of(), false);
+        Path png = dir.resolve("DigitSum-accuracy.png");
+        Plots.seeds(png, "DigitSum: test accuracy against sequence length", "sequence length", "test accuracy",
+                series, List.of(), List.of(), List.of(), false, Plots.Range.ACCURACY);
     }
 
     /** A metric's final values per length (each length's seeds; an unseeded setting counts as one seed). */

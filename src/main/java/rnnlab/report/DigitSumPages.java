@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.knowm.xchart.XYChart;
+
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Clock;
 import rnnlab.core.JobResult;
@@ -26,7 +28,7 @@ public final class DigitSumPages {
     /**
      * What a DigitSum page says besides its results: the experiment's name; what recurrent layer it is; the stock
      * layers' note, or null on the project's layers; the settings sentence; how the table compares with the
-     * tutorial's figures; the lengths in the order run; the first seed (whose loss curves are drawn); where the
+     * tutorial's figures; the lengths in the order run; the first seed (kept for callers; the plots show every seed); where the
      * reference figures are and whether the run has the tutorial's settings (the comparison section).
      */
     public record Page(String name, String modelNote, String stockLayersNote, String settings, String tutorialNote,
@@ -38,7 +40,7 @@ public final class DigitSumPages {
 
     /**
      * Writes {@code NAME.csv} (the jobs' rows, the summaries over seeds, the forward-pass timings), {@code NAME.md} and
-     * its plots (accuracy against length; the first seed's loss curves) into {@code dir}.
+     * its plots (accuracy against length; the loss curves over seeds) into {@code dir}.
      */
     public static void write(Path dir, Page page, List<JobResult> results, Map<String, Double> speed) {
         String name = page.name();
@@ -92,12 +94,9 @@ public final class DigitSumPages {
         }
         md.table(List.of("length", "seed", "best dev accuracy", "test accuracy (best model)", "test loss", "best step",
                 "train seconds"), rows);
-        int firstSeed = page.firstSeed();
-        List<JobResult> curves = results.stream().filter(r -> Seeds.seed(r.setting()).orElse(-1) == firstSeed).toList();
-        md.heading(2, "Loss curves (the tutorial's figure 6.6), seed " + firstSeed);
-        for (JobResult r : curves) {
-            md.image("loss, " + Seeds.base(r.setting()), name + "-loss-L" + Seeds.base(r.setting()).substring("length=".length())
-                    + ".png");
+        md.heading(2, "Loss curves (the tutorial's figure 6.6), over seeds");
+        for (int length : DigitSumComparison.lengths(csv, "test_accuracy").keySet()) {
+            md.image("loss, length=" + length, name + "-loss-L" + length + ".png");
         }
         if (!speed.isEmpty()) {
             md.heading(2, "Hand-written SRN against DL4J's SimpleRnn (forward pass)");
@@ -111,28 +110,80 @@ public final class DigitSumPages {
         }
         AtomicFiles.write(dir.resolve(name + ".md"), md.text());
 
-        Plots.seeds(dir.resolve(name + "-accuracy.png"), name + ": accuracy against sequence length", "sequence length",
-                "accuracy", List.of(DigitSumComparison.overSeeds(csv, "best_dev_accuracy", "Dev Accuracy", true),
-                        DigitSumComparison.overSeeds(csv, "test_accuracy", "Test Accuracy", false)),
-                List.of(), false);
-        for (JobResult r : curves) {
-            Plots.line(dir.resolve(name + "-loss-L" + Seeds.base(r.setting()).substring("length=".length()) + ".png"),
-                    name + ", " + Seeds.base(r.setting()) + ", seed " + firstSeed, "epoch", "loss",
-                    List.of(series(r.rows(), "train_step_loss", "Train loss (every 100th step)", false),
-                            series(r.rows(), "dev_loss", "Dev loss", true)), false);
+        drawPlots(dir, name);
+    }
+
+    /**
+     * Draws {@code NAME-accuracy.png} and one {@code NAME-loss-L<length>.png} per length from {@code NAME.csv} in
+     * {@code dir} alone, so that {@code -Dexp=scoreboard} can redraw them.
+     */
+    public static void drawPlots(Path dir, String name) {
+        ResultsCsv csv;
+        try {
+            csv = ResultsCsv.read(dir.resolve(name + ".csv"));
+        } catch (java.io.IOException e) {
+            throw new rnnlab.core.UserError("Cannot read " + dir.resolve(name + ".csv") + ": " + e.getMessage());
+        }
+        Path acc = dir.resolve(name + "-accuracy.png");
+        Plots.save(acc, accuracyChart(csv, Plots.title(acc, name + ": accuracy against sequence length")));
+        for (int length : DigitSumComparison.lengths(csv, "test_accuracy").keySet()) {
+            Path png = dir.resolve(name + "-loss-L" + length + ".png");
+            Plots.save(png, lossChart(csv, length, Plots.title(png, name + ", length " + length + ": loss")));
         }
     }
 
-    private static Plots.Series series(ResultsCsv rows, String metric, String name, boolean dashed) {
-        List<Double> x = new ArrayList<>();
-        List<Double> y = new ArrayList<>();
-        for (ResultsCsv.Row r : rows.rows()) {
-            if (r.metric().equals(metric) && !r.epoch().equals("final")) {
-                x.add(Double.parseDouble(r.epoch()));
-                y.add(r.value());
+    /** The accuracy plot's chart: dev and test accuracy against length, in the dev and test colours, cut to [0, 1]. */
+    public static XYChart accuracyChart(ResultsCsv csv, String title) {
+        Plots.SeedLine dev = DigitSumComparison.overSeeds(csv, "best_dev_accuracy", "best dev accuracy", true);
+        Plots.SeedLine test = DigitSumComparison.overSeeds(csv, "test_accuracy", "test accuracy (best model)", false);
+        return Plots.seedsChart(title, "sequence length", "accuracy", List.of(colour(dev, Plots.DEV),
+                colour(test, Plots.TEST)), List.of(), List.of(), List.of(), false, Plots.Range.ACCURACY);
+    }
+
+    /**
+     * One length's loss curves over its seeds: the training loss (one batch's, logged every 100th training step)
+     * and the dev set's, both mean cross-entropy in nats against the epoch (fractional: a point every 100 steps),
+     * each the mean over seeds with its 95% interval, every seed a thin grey line; in the training and dev colours.
+     */
+    public static XYChart lossChart(ResultsCsv csv, int length, String title) {
+        String base = "length=" + length;
+        List<Plots.SeedLine> means = new ArrayList<>();
+        List<Plots.Series> seeds = new ArrayList<>();
+        int n = 0;
+        for (String[] m : new String[][] {{"train_step_loss", "training loss (one batch every 100th step)"},
+            {"dev_loss", "dev loss (every 100th step)"}}) {
+            Map<Integer, List<double[]>> bySeed = new java.util.TreeMap<>();
+            for (ResultsCsv.Row r : csv.rows()) {
+                if (r.metric().equals(m[0]) && !r.epoch().equals("final") && Seeds.base(r.setting()).equals(base)) {
+                    bySeed.computeIfAbsent(Seeds.seed(r.setting()).orElse(0), k -> new ArrayList<>())
+                            .add(new double[] {Double.parseDouble(r.epoch()), r.value()});
+                }
             }
+            java.util.TreeMap<Double, List<Double>> byX = new java.util.TreeMap<>();
+            bySeed.values().forEach(points -> points.forEach(p -> byX.computeIfAbsent(p[0], k -> new ArrayList<>())
+                    .add(p[1])));
+            n = Math.max(n, bySeed.size());
+            if (bySeed.size() > 1) {
+                bySeed.values().forEach(points -> seeds.add(new Plots.Series("each seed", points.stream()
+                        .mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray(), false,
+                        false)));
+            }
+            List<Summary> sums = byX.values().stream()
+                    .map(v -> Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
+            boolean band = bySeed.size() > 1;
+            String name = m[1] + (band ? ", mean of " + bySeed.size() + " seeds (95% interval dotted)" : "");
+            means.add(new Plots.SeedLine(name, byX.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+                    sums.stream().mapToDouble(Summary::mean).toArray(),
+                    band ? sums.stream().mapToDouble(Summary::ci95Low).toArray() : null,
+                    band ? sums.stream().mapToDouble(Summary::ci95High).toArray() : null, null, null,
+                    m[0].equals("dev_loss"), m[0].equals("dev_loss") ? Plots.DEV : Plots.TRAIN));
         }
-        return Plots.Series.of(name, x, y, dashed, false);
+        return Plots.seedsChart(title + (n > 1 ? ", " + n + " seeds" : ""), "epoch (a point every 100 training steps)",
+                "cross-entropy loss (nats)", means, List.of(), List.of(), seeds, true, Plots.Range.LOSS);
+    }
+
+    private static Plots.SeedLine colour(Plots.SeedLine l, java.awt.Color c) {
+        return new Plots.SeedLine(l.name(), l.x(), l.mean(), l.low(), l.high(), l.pointX(), l.pointY(), l.dashed(), c);
     }
 
     /** mean ± sd [low, high] (min-max) of accuracies by seed; one seed: its value. */

@@ -31,11 +31,22 @@ public final class PerplexityPlot {
      */
     public static void draw(Path csv, Path png, String title, List<Line> lines, boolean nameSettings,
             List<Plots.Series> extra) {
+        Plots.save(png, chart(csv, Plots.title(png, title), lines, nameSettings, extra));
+    }
+
+    /**
+     * The chart {@link #draw} writes, before it is written: interval bands cut at 1 (no perplexity is lower), and,
+     * when the CSV records the model's vocabulary size ({@code vocabulary}, a final row) and a line is a held-out
+     * one (any metric but {@code perplexity}), a reference line there: a held-out perplexity above it is worse than
+     * guessing uniformly.
+     */
+    public static org.knowm.xchart.XYChart chart(Path csv, String title, List<Line> lines, boolean nameSettings,
+            List<Plots.Series> extra) {
         ResultsCsv table;
         try {
             table = ResultsCsv.read(csv);
         } catch (IOException e) {
-            throw new UserError("Cannot read " + csv + " to draw " + png + ": " + e.getMessage());
+            throw new UserError("Cannot read " + csv + " to draw " + title + ": " + e.getMessage());
         }
         Map<String, Map<String, List<double[]>>> bySetting = new LinkedHashMap<>();
         for (ResultsCsv.Row r : table.rows()) {
@@ -72,6 +83,14 @@ public final class PerplexityPlot {
             });
         }
         byBase.values().forEach(series::addAll);
-        Plots.seeds(png, title, "epoch", "perplexity", series, extra, true);
+        List<Plots.Reference> refs = new ArrayList<>();
+        double vocabulary = table.rows().stream().filter(r -> r.metric().equals("vocabulary"))
+                .mapToDouble(ResultsCsv.Row::value).max().orElse(Double.NaN);
+        if (!Double.isNaN(vocabulary) && lines.stream().anyMatch(l -> !l.metric().equals("perplexity"))) {
+            refs.add(new Plots.Reference(String.format("vocabulary size %,d: held-out perplexity above it is worse "
+                    + "than guessing uniformly", (long) vocabulary), vocabulary));
+        }
+        return Plots.seedsChart(title, "epoch", "perplexity", series, extra, refs, List.of(), true,
+                Plots.Range.PERPLEXITY);
     }
 }
