@@ -133,7 +133,9 @@ abstract class CharLmExperiment implements Experiment {
                         + "-Dbatch_size or -Dnum_steps)");
             }
             if (!c.overrides().containsKey("prefixes")) { // the tutorial's prefixes are of its corpus: the text's own start
-                String start = text.text(text.head(Math.min(10, trainLength))).strip();
+                String start = text.text(text.head(Math.min(12, trainLength))).strip();
+                int space = start.lastIndexOf(' ');
+                start = space > 0 ? start.substring(0, space).strip() : start; // whole words where it has spaces
                 common = new Common(common.numTokens(), common.batchSize(), common.steps(), common.hidden(), common.lr(),
                         common.epochs(), common.predPeriod(), common.heldOutPeriod(), common.predLen(), List.of(start),
                         common.seeds(), common.temperature(), common.layers());
