@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Options;
 import rnnlab.core.Run;
+import rnnlab.core.UserCorpus;
 import rnnlab.core.UserError;
 
 /**
@@ -107,11 +108,17 @@ public final class Checkpoint {
 
     /**
      * The configuration a job's result depends on: every value but {@code seeds}, the list of all the run's seeds
-     * (a job's own seed is in its setting, so adding seeds to a run leaves its finished jobs valid).
+     * (a job's own seed is in its setting, so adding seeds to a run leaves its finished jobs valid); with
+     * {@code -Dcorpus}, the text's SHA-1 and the held-out share too.
      */
     public static Map<String, String> values(Run run) {
         Map<String, String> values = new TreeMap<>(run.config().values());
         values.remove("seeds");
+        UserCorpus corpus = UserCorpus.given();
+        if (corpus != null) { // only then: the tutorial's corpus keeps the keys of the committed finished jobs
+            values.put("corpus", corpus.sha1());
+            values.put("heldout_share", Double.toString(corpus.heldOutShare()));
+        }
         return values;
     }
 

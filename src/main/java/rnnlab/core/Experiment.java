@@ -10,6 +10,11 @@ public interface Experiment {
     /** Validates the configuration; throws {@link UserError} for a bad value. */
     Configured configure(Config config);
 
+    /** Whether it can train on a user's text ({@code -Dcorpus=FILE}, {@link UserCorpus}): the character models. */
+    default boolean readsCorpus() {
+        return false;
+    }
+
     /** A validated experiment, ready to run. */
     interface Configured {
         void run(Run run) throws Exception;

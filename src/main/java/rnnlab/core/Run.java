@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * Where one experiment run reads and writes. Results go to {@code results/} for the full profile,
  * {@code results/quick/} for the quick profile and {@code results/custom/} when any hyperparameter was
- * overridden, so committed tables are only ever replaced by runs of the committed settings;
+ * overridden or a text of one's own given ({@code -Dcorpus}), so committed tables are only ever replaced by runs of the committed settings;
  * {@code -Dout=DIR} chooses the folder outright.
  */
 public record Run(String name, Config config, Path projectDir, Path outDir, JobScope scope) {
@@ -17,7 +17,7 @@ public record Run(String name, Config config, Path projectDir, Path outDir, JobS
 
     public static Path defaultOutDir(Path projectDir, Config config) {
         Path results = projectDir.resolve("results");
-        if (!config.overrides().isEmpty()) {
+        if (!config.overrides().isEmpty() || UserCorpus.given() != null) {
             return results.resolve("custom");
         }
         return config.profile().equals("full") ? results : results.resolve(config.profile());

@@ -163,8 +163,17 @@ public final class CharCorpus {
         text = text.replace('\n', ' ').replace('\r', ' ');
         List<String> chars = new ArrayList<>();
         text.codePoints().forEach(cp -> chars.add(new String(Character.toChars(cp))));
+        return firstAppearance(chars, vocabChars);
+    }
+
+    /**
+     * Characters as tokens, the vocabulary the order of first appearance in the first {@code vocabChars}; characters
+     * after them that it lacks map to an extra {@code <unk>} at the end (the model does not predict it).
+     */
+    static CharCorpus firstAppearance(List<String> chars, int vocabChars) {
         List<String> vocab = new ArrayList<>(new LinkedHashSet<>(chars.subList(0, Math.min(vocabChars, chars.size()))));
-        boolean needsUnk = chars.stream().skip(Math.min(vocabChars, chars.size())).anyMatch(c -> !vocab.contains(c));
+        java.util.Set<String> known = new java.util.HashSet<>(vocab);
+        boolean needsUnk = chars.stream().skip(Math.min(vocabChars, chars.size())).anyMatch(c -> !known.contains(c));
         if (needsUnk) {
             vocab.add(UNK);
         }
@@ -174,5 +183,69 @@ public final class CharCorpus {
             ids[i] = indexer.id(chars.get(i));
         }
         return new CharCorpus(vocab, ids);
+    }
+
+    /** The training characters of a user's text of {@code total} characters, {@code heldOutShare} held out at its end. */
+    public static int trainLength(int total, double heldOutShare) {
+        return total - (int) Math.floor(total * heldOutShare);
+    }
+
+    /**
+     * A user's text as the character models read it ({@code -Dcorpus}; Generate and Evaluate read a text for such a
+     * model the same way): a leading byte-order mark dropped, every line break (CRLF, CR or LF) one space.
+     */
+    public static String userChars(String text) {
+        String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        return t.replace("\r\n", "\n").replace('\r', '\n').replace('\n', ' ');
+    }
+
+    /**
+     * A user's own text ({@code -Dcorpus=FILE}): UTF-8, read by {@link #userChars}, one token per character; the
+     * vocabulary is the training part's characters in order of first appearance (the first
+     * {@link #trainLength} characters), and a held-out character it lacks is an extra {@code <unk>}, as
+     * {@link #jayChou}. A missing, empty, binary or non-UTF-8 file, or a held-out share that leaves fewer than two
+     * characters (one target) held out, is a UserError.
+     */
+    public static CharCorpus userText(Path file, double heldOutShare) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("Invalid value for 'corpus': no file " + file + (Files.isDirectory(file) ? " (a folder)" : "")
+                    + "; give a UTF-8 text file");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError("Invalid value for 'corpus': cannot read " + file + " (" + e.getMessage() + ")");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError("Invalid value for 'corpus': " + file + " is not UTF-8 text (a binary file, or another "
+                    + "encoding: convert it to UTF-8)");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' || c == 0x7f) {
+                throw new UserError("Invalid value for 'corpus': " + file + " is binary, not text (control character U+"
+                        + String.format("%04X", (int) c) + " at character " + i + ")");
+            }
+        }
+        text = userChars(text);
+        if (text.isBlank()) {
+            throw new UserError("Invalid value for 'corpus': " + file + " is empty" + (text.isEmpty() ? "" : " (only white space)")
+                    + "; give a text to train on");
+        }
+        List<String> chars = new ArrayList<>();
+        text.codePoints().forEach(cp -> chars.add(new String(Character.toChars(cp))));
+        int train = trainLength(chars.size(), heldOutShare);
+        if (chars.size() - train < 2) {
+            throw new UserError("Invalid value for 'heldout_share': " + heldOutShare + " of " + file + "'s "
+                    + chars.size() + " characters leaves " + (chars.size() - train) + " held out; a held-out perplexity "
+                    + "needs at least 2 (a larger -Dheldout_share or a longer text)");
+        }
+        return firstAppearance(chars, train);
     }
 }

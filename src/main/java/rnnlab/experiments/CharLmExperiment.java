@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
+import rnnlab.core.UserCorpus;
 import rnnlab.core.UserError;
 import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
@@ -89,6 +90,24 @@ abstract class CharLmExperiment implements Experiment {
     }
 
     @Override
+    public boolean readsCorpus() {
+        return true;
+    }
+
+    /** A user's own text ({@code -Dcorpus}), read and checked before anything runs, with what the page says of it. */
+    private record Own(UserCorpus source, CharCorpus text, int trainLength, String sha1) {
+        String sentence(List<String> prefixes) {
+            int total = text.ids().length;
+            return "**Trained on a text of your own**, not the tutorial's corpus: `" + source.file() + "` (" + total
+                    + " characters, SHA-1 " + sha1.substring(0, 12) + "..., -Dcorpus), its vocabulary its own "
+                    + text.modelVocabSize() + " characters; the first " + trainLength + " characters train and the last "
+                    + (total - trainLength) + " (`heldout_share=" + source.heldOutShare() + "`) are held out "
+                    + "(`num_tokens` does not apply). Prefixes: " + String.join(", ", prefixes.stream().map(x -> "'" + x + "'")
+                            .toList()) + ".";
+        }
+    }
+
+    @Override
     public Configured configure(Config c) {
         Common common = new Common(c.integer("num_tokens", 100, 100_000_000), c.integer("batch_size", 1, 100_000),
                 c.integer("num_steps", 1, 100_000), c.integer("hidden_size", 1, 8192), c.real("lr", 1e-12, 1e6),
@@ -101,31 +120,65 @@ abstract class CharLmExperiment implements Experiment {
                     + "; expected a multiple of pred_period (" + common.predPeriod() + ")");
         }
         Plan plan = plan(c, common);
+        UserCorpus source = UserCorpus.given();
+        Own own = null;
+        if (source != null) {
+            CharCorpus text = CharCorpus.userText(source.file(), source.heldOutShare());
+            int trainLength = CharCorpus.trainLength(text.ids().length, source.heldOutShare());
+            int needed = common.batchSize() * (common.steps() + 1) + common.steps() + 1;
+            if (trainLength < needed) {
+                throw new UserError("Invalid value for 'corpus': " + source.file() + " is too short: its " + trainLength
+                        + " training characters make no batch of batch_size " + common.batchSize() + " x num_steps "
+                        + common.steps() + ", which needs at least " + needed + " (give a longer text, or lower "
+                        + "-Dbatch_size or -Dnum_steps)");
+            }
+            if (!c.overrides().containsKey("prefixes")) { // the tutorial's prefixes are of its corpus: the text's own start
+                String start = text.text(text.head(Math.min(12, trainLength))).strip();
+                int space = start.lastIndexOf(' ');
+                start = space > 0 ? start.substring(0, space).strip() : start; // whole words where it has spaces
+                common = new Common(common.numTokens(), common.batchSize(), common.steps(), common.hidden(), common.lr(),
+                        common.epochs(), common.predPeriod(), common.heldOutPeriod(), common.predLen(), List.of(start),
+                        common.seeds(), common.temperature(), common.layers());
+            }
+            checkPrefixes(common.prefixes(), text, text.modelVocabSize());
+            own = new Own(source, text, trainLength, source.sha1());
+        }
+        Common p = common;
+        Own o = own;
         List<String> jobs = new ArrayList<>();
         for (Sampling s : plan.samplings()) {
             for (int seed : common.seeds()) {
                 jobs.add(Seeds.setting("sampling=" + s.name(), seed));
             }
         }
-        return Configured.of(jobs, run -> execute(common, plan, run));
+        return Configured.of(jobs, run -> execute(p, plan, run, o));
     }
 
-    private void execute(Common p, Plan plan, Run run) throws java.io.IOException {
-        // data: the corpus, its first num_tokens characters for training and the rest held out
-        DataHub hub = DataHub.standard(run.datasetsDir());
-        CharCorpus text = corpus == Corpus.TIME_MACHINE ? CharCorpus.timeMachine(hub.fetch(DataHub.TIME_MACHINE))
-                : CharCorpus.jayChou(hub.fetch(DataHub.JAYCHOU_LYRICS), p.numTokens());
+    private void execute(Common p, Plan plan, Run run, Own own) throws java.io.IOException {
+        // data: the corpus, its first num_tokens characters for training and the rest held out (a user's text: its
+        // last heldout_share held out)
+        CharCorpus text;
+        int trainLength = p.numTokens();
+        if (own != null) {
+            text = own.text();
+            trainLength = own.trainLength();
+        } else {
+            DataHub hub = DataHub.standard(run.datasetsDir());
+            text = corpus == Corpus.TIME_MACHINE ? CharCorpus.timeMachine(hub.fetch(DataHub.TIME_MACHINE))
+                    : CharCorpus.jayChou(hub.fetch(DataHub.JAYCHOU_LYRICS), p.numTokens());
+        }
         int vocab = text.modelVocabSize();
         checkPrefixes(p.prefixes(), text, vocab);
-        int[] train = text.head(p.numTokens());
-        int[] heldOut = text.tail(p.numTokens());
-        log.info("{}: {} training tokens, {} held out, vocabulary {}", name, train.length, heldOut.length, vocab);
-        CharLmPages.Page page = page(p, plan, run, heldOut.length);
+        int[] train = text.head(trainLength);
+        int[] heldOut = text.tail(trainLength);
+        log.info("{}: {} training tokens, {} held out, vocabulary {}{}", name, train.length, heldOut.length, vocab,
+                own == null ? "" : " (" + own.source().file() + ")");
+        CharLmPages.Page page = page(p, plan, run, own, train.length, heldOut.length);
         JobRun jobs = new JobRun(run, run.scope(), log, results -> CharLmPages.write(run.outDir(), page, results));
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);
-                jobs.run(setting, () -> new SamplingJob(p, run, setting, s, seed, plan.model().build(vocab, seed),
+                jobs.run(setting, () -> new SamplingJob(p, run, own, setting, s, seed, plan.model().build(vocab, seed),
                         new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed), text,
                         heldOut));
             }
@@ -134,14 +187,18 @@ abstract class CharLmExperiment implements Experiment {
     }
 
     /** What this experiment's page says besides its results (written by {@link CharLmPages}). */
-    private CharLmPages.Page page(Common p, Plan plan, Run run, int heldOutLength) {
+    private CharLmPages.Page page(Common p, Plan plan, Run run, Own own, int trainLength, int heldOutLength) {
         Map<String, String> figures = new LinkedHashMap<>();
         for (Sampling s : plan.samplings()) {
-            figures.put(s.name(), tutorialFigure(s.name()));
+            figures.put(s.name(), own == null ? tutorialFigure(s.name()) : ""); // the tutorial's figures: of its corpus
         }
+        String settings = (own == null ? "" : own.sentence(p.prefixes()) + " ") + run.config().settingsSentence();
         return new CharLmPages.Page(name, tutorialFile(), modelNote(run.config()),
-                p.layers() == Layers.DL4J ? p.layers().note(true) : null, run.config().settingsSentence(), tutorialNote(),
-                figures, run.projectDir(), Comparison.tutorialSettings(run.config()), p.numTokens(), heldOutLength,
+                p.layers() == Layers.DL4J ? p.layers().note(true) : null, settings,
+                own == null ? tutorialNote() : "The tutorial's figures are of its own corpus: a text of your own has none "
+                        + "to compare with.",
+                figures, run.projectDir(), own == null && Comparison.tutorialSettings(run.config()), trainLength,
+                heldOutLength,
                 LmTrainer.HELD_OUT_ROWS, p.steps(), p.epochs(), p.predPeriod(), p.predLen(), p.temperature(),
                 p.seeds().get(0));
     }
@@ -150,15 +207,17 @@ abstract class CharLmExperiment implements Experiment {
     private final class SamplingJob implements JobRun.Job {
         private final Common p;
         private final Run run;
+        private final Own own;
         private final String setting;
         private final CharCorpus text;
         private final int batches;
         private final LmTrainer trainer;
 
-        SamplingJob(Common p, Run run, String setting, Sampling s, int seed, LanguageModel model, CharLmIterator it,
+        SamplingJob(Common p, Run run, Own own, String setting, Sampling s, int seed, LanguageModel model, CharLmIterator it,
                 CharCorpus text, int[] heldOut) {
             this.p = p;
             this.run = run;
+            this.own = own;
             this.setting = setting;
             this.text = text;
             this.batches = it.batchesPerEpoch();
@@ -192,7 +251,14 @@ abstract class CharLmExperiment implements Experiment {
             info.put("experiment", name);
             info.put("setting", setting);
             info.put("profile", run.config().profile());
-            info.put("text", (corpus == Corpus.TIME_MACHINE ? SavedModel.Text.TIME_MACHINE : SavedModel.Text.LYRICS).key());
+            info.put("text", (own != null ? SavedModel.Text.CHARS
+                    : corpus == Corpus.TIME_MACHINE ? SavedModel.Text.TIME_MACHINE : SavedModel.Text.LYRICS).key());
+            if (own != null) {
+                info.put("corpus", own.source().file().toString());
+                info.put("corpus_sha1", own.sha1());
+                info.put("heldout_share", Double.toString(own.source().heldOutShare()));
+                info.put("prefixes", String.join(",", p.prefixes()));
+            }
             java.nio.file.Path file = SavedModel.file(run, setting);
             SavedModel.write(file, net, text.idxToToken().subList(0, text.modelVocabSize()), info);
             log.info("{} {}: model saved to {}", name, setting, file);

@@ -99,8 +99,8 @@ public final class CharLmPages {
                 + " steps with the state carried, from a zero state"
                 + (skipped > 0 ? "; the " + (long) skipped + " targets outside the training vocabulary "
                         + "(which the model cannot name) are left out, " + (long) counted + " are counted" : "")
-                + ". A training perplexity near 1 with a held-out one far above it is memorisation of the 10,000 "
-                + "training characters, not a model of the language. Tokens/s counts training steps only (as the "
+                + ". A training perplexity near 1 with a held-out one far above it is memorisation of the " + String.format(java.util.Locale.ROOT, "%,d", page.numTokens())
+                + " training characters, not a model of the language. Tokens/s counts training steps only (as the "
                 + "tutorial's speed), on one thread.");
         md.image("perplexity per epoch", name + "-perplexity.png");
 

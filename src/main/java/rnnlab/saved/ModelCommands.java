@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import rnnlab.core.Options;
 import rnnlab.core.UserError;
+import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
 import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
@@ -114,7 +115,7 @@ public final class ModelCommands {
         LmTrainer.HeldOut h = LmTrainer.heldOutPerplexity(lm, ids, LmTrainer.HELD_OUT_ROWS, m.steps());
         out.printf("perplexity %.4f on %s: %d of %d targets scored (%s), read in rows of %d steps with the state "
                 + "carried, as the training page's held-out figure%n", h.perplexity(), file, h.tokens(), ids.length - 1,
-                m.text() == SavedModel.Text.LYRICS ? h.skipped() + " characters the training text lacked are left out"
+                m.text() == SavedModel.Text.LYRICS || m.text() == SavedModel.Text.CHARS ? h.skipped() + " characters the training text lacked are left out"
                         : unknown + " unknown characters read as <unk>",
                 m.steps());
     }
@@ -155,11 +156,16 @@ public final class ModelCommands {
             }
             // the Time Machine's and the Penn Treebank's <unk> is a token the model predicts; the lyrics' is not
             // (ids at or above the vocabulary are fed as zeros and never scored)
-            this.unk = kind == SavedModel.Text.LYRICS ? tokens.size() : index.getOrDefault("<unk>", tokens.size());
+            this.unk = notPredicted() ? tokens.size() : index.getOrDefault("<unk>", tokens.size());
+        }
+
+        /** The lyrics' and a user's text's unknown characters: fed as zeros, never predicted nor scored. */
+        private boolean notPredicted() {
+            return kind == SavedModel.Text.LYRICS || kind == SavedModel.Text.CHARS;
         }
 
         boolean known(int id) {
-            return id < tokens.size() && !(id == unk && kind != SavedModel.Text.LYRICS);
+            return id < tokens.size() && !(id == unk && !notPredicted());
         }
 
         int[] encode(String text) {
@@ -169,6 +175,7 @@ public final class ModelCommands {
                         .toLowerCase(Locale.ROOT).codePoints().forEach(cp -> parts.add(Character.toString(cp))));
                 case LYRICS -> text.replace('\n', ' ').replace('\r', ' ').codePoints()
                         .forEach(cp -> parts.add(Character.toString(cp)));
+                case CHARS -> CharCorpus.userChars(text).codePoints().forEach(cp -> parts.add(Character.toString(cp)));
                 case PTB -> text.lines().forEach(line -> {
                     for (String w : line.trim().split("\\s+")) {
                         if (!w.isEmpty()) {

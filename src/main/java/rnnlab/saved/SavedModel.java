@@ -45,6 +45,11 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
         TIME_MACHINE,
         /** d2l-zh's lyrics: line breaks as spaces, characters; one the training text lacked is fed as zeros and not scored. */
         LYRICS,
+        /**
+         * A user's own text ({@code -Dcorpus}): line breaks as spaces, characters; one the training text lacked is fed as
+         * zeros and not scored, as the lyrics'.
+         */
+        CHARS,
         /** The Penn Treebank: words split on white space, {@code <eos>} after each line; unknown words are {@code <unk>}. */
         PTB;
 

@@ -198,6 +198,28 @@ class CheckpointTest {
     }
 
     @Test
+    void aTextOfOnesOwnKeysJobsByItsContentsAndShareAndOnlyThen(@TempDir Path tmp) throws Exception {
+        Run run = run(tmp, Map.of());
+        Map<String, String> tutorial = Checkpoint.values(run);
+        assertFalse(tutorial.containsKey("corpus") || tutorial.containsKey("heldout_share"), tutorial.toString());
+        Path text = Files.writeString(tmp.resolve("mine.txt"), "abc");
+        System.setProperty("corpus", text.toString());
+        try {
+            Map<String, String> own = Checkpoint.values(run);
+            assertEquals("a9993e364706816aba3e25717850c26c9cd0d89d", own.get("corpus")); // SHA-1 of "abc"
+            assertEquals("0.1", own.get("heldout_share"));
+            System.setProperty("heldout_share", "0.25");
+            assertEquals("0.25", Checkpoint.values(run).get("heldout_share"));
+            Files.writeString(text, "abd");
+            assertFalse(own.get("corpus").equals(Checkpoint.values(run).get("corpus")), "a changed file is another key");
+        } finally {
+            System.clearProperty("corpus");
+            System.clearProperty("heldout_share");
+        }
+        assertEquals(tutorial, Checkpoint.values(run));
+    }
+
+    @Test
     void fileNamesSayTheSettingAndAHashOfTheValues(@TempDir Path tmp) throws Exception {
         Run run = run(tmp, Map.of());
         String hash = HexFormat.of().formatHex(sha1(Checkpoint.values(run).toString().getBytes(StandardCharsets.UTF_8)))

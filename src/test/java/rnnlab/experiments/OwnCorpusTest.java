@@ -1,0 +1,148 @@
+package rnnlab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import rnnlab.Main;
+import rnnlab.core.Cli;
+import rnnlab.core.Config;
+import rnnlab.core.ResultsCsv;
+import rnnlab.core.Run;
+
+/** -Dcorpus=FILE: a character model trained on a text of one's own, Generate and Evaluate on it; its bad inputs. */
+class OwnCorpusTest {
+    record Outcome(int code, String out, String err) {
+    }
+
+    /** Runs {@code exp} in the quick profile with {@code -Dcorpus} (and {@code -Dheldout_share}) set while it runs. */
+    static Outcome run(String exp, String out, String corpus, String share, Map<String, String> overrides) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        if (corpus != null) {
+            System.setProperty("corpus", corpus);
+        }
+        if (share != null) {
+            System.setProperty("heldout_share", share);
+        }
+        try {
+            int code = Main.run(new Cli(exp, "quick", out, overrides), Path.of("").toAbsolutePath(),
+                    new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+            return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("corpus");
+            System.clearProperty("heldout_share");
+        }
+    }
+
+    static Map<String, String> kv(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** A few thousand characters of a small made-up language, in lines. */
+    static String text(int words) {
+        String[] vocab = {"sun", "rain", "hill", "river", "stone", "wind", "the", "a", "over", "under", "falls", "sings"};
+        Random r = new Random(7);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < words; i++) {
+            sb.append(vocab[r.nextInt(vocab.length)]).append(i % 9 == 8 ? ".\n" : " ");
+        }
+        return sb.toString();
+    }
+
+    static final Map<String, String> SMALL = kv("epochs", "2", "hidden_size", "16", "batch_size", "4", "num_steps", "10",
+            "pred_period", "2", "heldout_period", "2", "pred_len", "8");
+
+    @Test
+    void aQuickRunTrainsOnTheFileAndGenerateAndEvaluateUseItsModel(@TempDir Path tmp) throws Exception {
+        Path corpus = tmp.resolve("mine.txt");
+        String text = text(700);
+        Files.writeString(corpus, text, StandardCharsets.UTF_8);
+        Path out = tmp.resolve("out");
+        Outcome r = run("JayChouLstm", out.toString(), corpus.toString(), "0.2", SMALL);
+        assertEquals(0, r.code(), r.err());
+        String page = Files.readString(out.resolve("JayChouLstm.md"));
+        assertTrue(page.contains("Trained on a text of your own") && page.contains(corpus.toString()), page);
+        assertTrue(page.contains("heldout_share=0.2"), page);
+        assertTrue(Files.size(out.resolve("JayChouLstm-perplexity.png")) > 0);
+        assertTrue(ResultsCsv.read(out.resolve("JayChouLstm.csv")).rows().stream()
+                .anyMatch(row -> row.epoch().equals("final") && row.metric().equals("heldout_perplexity")));
+        Path model = out.resolve("models/JayChouLstm_sampling-sequential_seed-0.zip");
+        assertTrue(Files.isRegularFile(model), "no model at " + model);
+
+        Outcome g = run("Generate", null, null, null, kv("model", model.toString(), "prefix", "the river", "len", "20"));
+        assertEquals(0, g.code(), g.err());
+        String line = g.out().strip();
+        assertTrue(line.startsWith("the river") && line.length() == "the river".length() + 20, line);
+        String alphabet = text.replace('\n', ' ');
+        line.chars().forEach(ch -> assertTrue(alphabet.indexOf(ch) >= 0, "'" + (char) ch + "' is not the file's"));
+
+        Path tail = tmp.resolve("tail.txt");
+        Files.writeString(tail, text.substring(text.length() - 400), StandardCharsets.UTF_8);
+        Outcome e = run("Evaluate", null, null, null, kv("model", model.toString(), "text", tail.toString()));
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().startsWith("perplexity "), e.out());
+    }
+
+    @Test
+    void aRunOnItsOwnTextGoesToResultsCustom() {
+        Config c = Config.of("X", "quick", Map.of("a", "1"), Map.of());
+        assertEquals(Path.of("/p/results/quick"), Run.defaultOutDir(Path.of("/p"), c));
+        System.setProperty("corpus", "any.txt");
+        try {
+            assertEquals(Path.of("/p/results/custom"), Run.defaultOutDir(Path.of("/p"), c));
+        } finally {
+            System.clearProperty("corpus");
+        }
+    }
+
+    @Test
+    void badTextsEndInOneLineAndWriteNothing(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
+        Path binary = Files.write(tmp.resolve("data.bin"), new byte[] {0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x14, 0x00});
+        Path latin1 = Files.write(tmp.resolve("latin1.txt"), "caf\u00e9 au lait".repeat(400).getBytes(StandardCharsets.ISO_8859_1));
+        Path shortText = Files.writeString(tmp.resolve("short.txt"), text(40));
+        Path tiny = Files.writeString(tmp.resolve("tiny.txt"), "abcdefghijklmno");
+        Path fine = Files.writeString(tmp.resolve("fine.txt"), text(700));
+        String[][] cases = {
+            {tmp.resolve("absent.txt").toString(), null, "JayChouLstm", "no file"},
+            {empty.toString(), null, "JayChouLstm", "is empty"},
+            {binary.toString(), null, "JayChouLstm", "binary"},
+            {latin1.toString(), null, "JayChouLstm", "not UTF-8"},
+            {shortText.toString(), null, "JayChouLstm", "too short"},
+            {tiny.toString(), null, "JayChouLstm", "'heldout_share'"},
+            {fine.toString(), "0", "JayChouLstm", "'heldout_share'"},
+            {fine.toString(), "1", "JayChouLstm", "'heldout_share'"},
+            {null, "0.2", "JayChouLstm", "-Dcorpus=FILE"},
+            {fine.toString(), null, "DigitSumSrn", "character language models"},
+        };
+        for (String[] c : cases) {
+            Outcome r = run(c[2], out.toString(), c[0], c[1], Map.of());
+            assertEquals(2, r.code(), c[0] + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("rnnlab: ") && r.err().contains(c[3]), "'" + c[3] + "' not in: " + r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            try (Stream<Path> files = Files.exists(out) ? Files.walk(out) : Stream.empty()) {
+                assertEquals(0, files.filter(Files::isRegularFile).count(), "nothing written for " + c[0]);
+            }
+        }
+    }
+}
