@@ -83,7 +83,8 @@ class MainTest {
         Outcome r = run("scoreboard", "full", tmp.toString(), Map.of());
         assertEquals(0, r.code(), r.err());
         String board = Files.readString(tmp.resolve("README.md"));
-        assertTrue(board.contains("| [HelloOhlolRnn](HelloOhlolRnn.md) |"), board);
+        assertTrue(board.contains("\n| [HelloOhlolRnn](HelloOhlolRnn.md) | final loss | - | 0.417 | 10 | 20 | final loss 0.398 "
+                + "(one run) |\n"), board);
         assertFalse(board.contains("[DigitSumSrn]"), "only experiments with a CSV there: " + board);
     }
 
@@ -402,7 +403,8 @@ class MainTest {
         double meanLoss = (cell.get("seed=0", "final", "final_loss").orElseThrow()
                 + cell.get("seed=1", "final", "final_loss").orElseThrow()) / 2;
         assertTrue(board.contains("| [HelloOhlolRnnCell](HelloOhlolRnnCell.md) |"), board);
-        assertTrue(board.contains("final loss: " + Markdown.f(meanLoss, 3) + " (2) |"), board);
+        assertTrue(board.contains("| [HelloOhlolRnnCell](HelloOhlolRnnCell.md) | final loss | - | " + Markdown.f(meanLoss, 3)
+                + " | 2 | 20 | final loss 1.946 (one run) |\n"), board);
         assertTrue(board.contains("[loss](HelloOhlolRnnCell-loss.png)"), board);
     }
 

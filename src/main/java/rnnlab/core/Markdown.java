@@ -47,4 +47,35 @@ public final class Markdown {
     public static String f(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
+
+    /** As {@link #f}, with a comma between thousands: 21,178.7. */
+    public static String grouped(double v, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    /**
+     * {@code text} broken at spaces into lines of at most {@code width} characters where its words allow (a longer
+     * word stands on a line of its own), for paragraphs and list items that read well as source too. A break never
+     * puts at a line's start a word Markdown would read as a list item, heading, quote or table row.
+     */
+    public static String wrap(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (String word : text.split(" ")) {
+            if (out.length() == 0) {
+                out.append(word);
+            } else if (out.length() - lineStart + 1 + word.length() <= width || !safeLineStart(word)) {
+                out.append(' ').append(word);
+            } else {
+                out.append('\n');
+                lineStart = out.length();
+                out.append(word);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean safeLineStart(String word) {
+        return !word.isEmpty() && "#>|".indexOf(word.charAt(0)) < 0 && !word.matches("[-+*=]+|\\d{1,9}[.)]");
+    }
 }

@@ -5,12 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import rnnlab.core.AtomicFiles;
@@ -23,22 +27,45 @@ import rnnlab.stats.Figures;
 import rnnlab.stats.Seeds;
 
 /**
- * {@code README.md} in a results folder: one row per experiment with a table there, built from the CSVs
- * (never by hand) and rewritten whenever an experiment runs: the tutorial, its published figure, ours
- * (one value per setting), held-out figures, tokens/s, training time and links to the page and plots;
- * below it the Bench table and each search's best candidate.
+ * {@code README.md} in a results folder, built from the CSVs (never by hand) and rewritten whenever an experiment
+ * runs: one table per concern, one row per experiment and setting (sampling mode, sequence length or model). The
+ * headline figures beside the tutorials'; held-out perplexity, speed and training time; each experiment's page,
+ * tutorial and plots; the Bench table; the verdicts against the tutorials' own code and the seeds' spread; each
+ * search's best candidate. The quick profile's board ({@code results/quick/}) says at its top that its figures are
+ * not comparable with the tutorials'.
  */
 public final class Scoreboard {
     private Scoreboard() {
     }
 
+    /** The width paragraphs and list items are wrapped to. */
+    private static final int WIDTH = Comparison.WIDTH;
+
     public static void write(Path dir) {
         Markdown md = new Markdown().heading(1, "Results");
-        md.para("Generated from the CSVs in this folder by `rnnlab.report.Scoreboard` whenever an experiment runs; "
-                + "do not edit. Each experiment's page has its settings, its full tables and where it differs from "
-                + "its tutorial. Several values in a cell are the experiment's settings in its CSV's order "
-                + "(sampling modes or sequence lengths); a count in brackets is the number of seeds whose mean the value is.");
-        List<List<String>> rows = new ArrayList<>();
+        String folder = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (folder.equals("quick")) {
+            quote(md, "**Quick profile: these figures are not comparable with the tutorials'.** The quick profile "
+                    + "trains for a few epochs (the epochs column; the tutorials' figures come after up to 500), on fewer "
+                    + "seeds and settings, to show that the code runs end to end. The figures to set beside the "
+                    + "tutorials' are the full profile's, in [../README.md](../README.md).");
+        } else if (folder.equals("custom")) {
+            quote(md, "**Custom settings: these figures are not comparable with the tutorials'.** These runs overrode "
+                    + "the committed settings; the tutorials' figures beside them come from the tutorials' own settings.");
+        }
+        md.para(Markdown.wrap("Generated from the CSVs in this folder by `rnnlab.report.Scoreboard` whenever an "
+                + "experiment runs; do not edit. Each experiment's page has its settings, its full tables and where it "
+                + "differs from its tutorial.", WIDTH));
+        md.para(Markdown.wrap("How to read the tables: a value over several seeds is their mean (a perplexity's: exp "
+                + "of the mean log perplexity), and the seeds column says how many. Square brackets are always a 95% "
+                + "interval of a mean; a\u2013b is always the seeds' own minimum to maximum. Precision follows each "
+                + "figure's noise: accuracies (on 100-example test sets) to two decimals; losses to three; "
+                + "perplexities to three significant digits, or as the tutorials print them: five decimals under 1.01 "
+                + "(1.00015), three under 1.5 (1.021), one from 100 (155.5), whole numbers from 1,000. Training times "
+                + "are m:ss or h:mm:ss.", WIDTH));
+        List<List<String>> headline = new ArrayList<>();
+        List<List<String>> speed = new ArrayList<>();
+        List<String> pages = new ArrayList<>();
         for (Catalog.Facts e : Catalog.project().all().values()) {
             Optional<Catalog.Headline> h = e.headline();
             Path csvFile = dir.resolve(e.name() + ".csv");
@@ -51,15 +78,58 @@ public final class Scoreboard {
             } catch (IOException | RuntimeException ex) {
                 continue;
             }
+            String link = "[" + e.name() + "](" + e.name() + ".md)";
             String metric = h.get().metric();
-            rows.add(List.of("[" + e.name() + "](" + e.name() + ".md)", "`" + e.tutorial() + "`", h.get().published(),
-                    (metric.equals("heldout_perplexity") ? "test perplexity" : metric.replace('_', ' ')) + ": "
-                            + values(csv, metric, 3),
-                    metric.equals("heldout_perplexity") ? "-" : values(csv, "heldout_perplexity", 1),
-                    values(csv, "tokens_per_second", 0), clocks(csv), plots(dir, e.name())));
+            boolean heldOut = metric.equals("heldout_perplexity");
+            Map<String, double[]> ours = finals(csv, metric);
+            boolean first = true;
+            for (Map.Entry<String, double[]> b : ours.entrySet()) {
+                headline.add(List.of(first ? link : "", first ? (heldOut ? "test perplexity" : metric.replace('_', ' ')) : "",
+                        setting(b.getKey()), figure(metric, mean(metric, b.getValue())),
+                        Integer.toString(b.getValue().length), epochs(csv, b.getKey()), first ? h.get().published() : ""));
+                first = false;
+            }
+            Map<String, double[]> held = heldOut ? Map.of() : finals(csv, "heldout_perplexity");
+            Map<String, double[]> tokens = finals(csv, "tokens_per_second");
+            Map<String, double[]> seconds = finals(csv, "train_seconds");
+            Set<String> bases = new LinkedHashSet<>(held.keySet());
+            bases.addAll(tokens.keySet());
+            bases.addAll(seconds.keySet());
+            first = true;
+            for (String base : bases) {
+                double[] hv = held.get(base);
+                double[] tv = tokens.get(base);
+                double[] sv = seconds.get(base);
+                speed.add(List.of(first ? link : "", setting(base),
+                        hv == null ? "-" : figure("heldout_perplexity", mean("heldout_perplexity", hv)),
+                        tv == null ? "-" : Markdown.grouped(mean("tokens_per_second", tv), 0),
+                        sv == null ? "-" : Clock.format(Arrays.stream(sv).sum()),
+                        Integer.toString(Math.max(hv == null ? 0 : hv.length, Math.max(tv == null ? 0 : tv.length,
+                                sv == null ? 0 : sv.length)))));
+                first = false;
+            }
+            if (seconds.size() > 1) {
+                speed.add(List.of("", "all settings", "", "", Clock.format(seconds.values().stream()
+                        .flatMapToDouble(Arrays::stream).sum()), ""));
+            }
+            pages.add("- " + link + " (`" + e.tutorial() + "`): " + plots(dir, e.name()));
         }
-        md.table(List.of("experiment", "tutorial", "tutorial's figure", "ours", "held-out perplexity", "tokens/s",
-                "training time", "plots"), rows);
+        md.heading(2, "Headline figures");
+        md.table(List.of("experiment", "figure", "setting", "ours", "seeds", "epochs", "tutorial's figure"), headline);
+        if (!speed.isEmpty()) {
+            md.heading(2, "Held-out perplexity, speed and training time");
+            md.para(Markdown.wrap("Held-out perplexity is on text the training never saw (beyond the tutorials). "
+                    + "Tokens per second is the seeds' mean; training time is summed over the seeds (and, in the all "
+                    + "settings row, over the settings too).", WIDTH));
+            md.table(List.of("experiment", "setting", "held-out perplexity", "tokens/s", "training time, summed over seeds",
+                    "seeds"), speed);
+        }
+        md.heading(2, "Pages, tutorials and plots");
+        StringBuilder list = new StringBuilder();
+        for (String item : pages) {
+            list.append(Markdown.wrap(item, WIDTH).replace("\n", "\n  ")).append('\n');
+        }
+        md.para(list.toString().strip());
         Path bench = dir.resolve("Bench.csv");
         if (Files.isRegularFile(bench)) {
             try {
@@ -69,9 +139,9 @@ public final class Scoreboard {
                     if (csv.get(model, "final", "tokens_per_second").isEmpty()) {
                         continue; // the products' speeds, on Bench's own page
                     }
-                    brows.add(List.of(model, number(csv, model, "tokens_per_second", 0),
-                            number(csv, model, "ratio_vs_peer", 2), number(csv, model, "ratio_vs_djl", 2),
-                            number(csv, model, "peak_rss_mb", 0)));
+                    brows.add(List.of(model, csv.get(model, "final", "tokens_per_second").map(v -> Markdown.grouped(v, 0))
+                            .orElse("-"), number(csv, model, "ratio_vs_peer", 2), number(csv, model, "ratio_vs_djl", 2),
+                            csv.get(model, "final", "peak_rss_mb").map(v -> Markdown.grouped(v, 0)).orElse("-")));
                 }
                 md.heading(2, "Training throughput ([Bench](Bench.md))");
                 md.table(List.of("model", "tokens/s", "ratio to PyTorch", "ratio to DJL", "peak RSS MB"), brows);
@@ -82,6 +152,58 @@ public final class Scoreboard {
         verdicts(dir, md);
         searches(dir, md);
         AtomicFiles.write(dir.resolve("README.md"), md.text());
+    }
+
+    private static void quote(Markdown md, String text) {
+        md.para("> " + Markdown.wrap(text, WIDTH - 2).replace("\n", "\n> "));
+    }
+
+    /** A base setting as its row shows it: a dash for an experiment with one. */
+    private static String setting(String base) {
+        return base.equals(Seeds.ALL) ? "-" : base;
+    }
+
+    /** A metric's final values per base setting, one per seed, in the CSV's order. */
+    static Map<String, double[]> finals(ResultsCsv csv, String metric) {
+        Map<String, List<Double>> byBase = new LinkedHashMap<>();
+        for (String s : settings(csv)) {
+            csv.get(s, "final", metric).ifPresent(v -> byBase.computeIfAbsent(Seeds.base(s), b -> new ArrayList<>()).add(v));
+        }
+        Map<String, double[]> out = new LinkedHashMap<>();
+        byBase.forEach((b, v) -> out.put(b, v.stream().mapToDouble(Double::doubleValue).toArray()));
+        return out;
+    }
+
+    /** The seeds' mean; a perplexity's is exp of the mean log perplexity. */
+    private static double mean(String metric, double[] values) {
+        return Seeds.summary(metric, values).mean();
+    }
+
+    /**
+     * A figure at the precision its noise allows: accuracies to two decimals, perplexities to three significant
+     * digits or as the tutorials print them (five decimals under 1.01, three under 1.5, one from 100 to 1,000, whole
+     * with thousands separated from there), anything else to three decimals.
+     */
+    static String figure(String metric, double v) {
+        if (metric.endsWith("accuracy")) {
+            return Markdown.f(v, 2);
+        }
+        if (!Seeds.isPerplexity(metric)) {
+            return Markdown.f(v, 3);
+        }
+        return v >= 1000 ? Markdown.grouped(v, 0) : Markdown.f(v, v < 1.01 ? 5 : v < 1.5 ? 3 : v < 10 ? 2 : 1);
+    }
+
+    /** The last epoch any run of the base setting reached, from its per-epoch rows; a dash without any. */
+    static String epochs(ResultsCsv csv, String base) {
+        double last = Double.NaN;
+        for (ResultsCsv.Row r : csv.rows()) {
+            if (Seeds.base(r.setting()).equals(base) && r.epoch().matches("\\d+(\\.\\d+)?")) {
+                double e = Double.parseDouble(r.epoch());
+                last = Double.isNaN(last) ? e : Math.max(last, e);
+            }
+        }
+        return Double.isNaN(last) ? "-" : last == Math.rint(last) ? Long.toString((long) last) : Markdown.f(last, 1);
     }
 
     /** One row per search in {@code dir/search}: its baseline, its best candidate and that candidate's values. */
@@ -99,6 +221,9 @@ public final class Scoreboard {
                     continue;
                 }
                 String[] header = lines.get(0).split(",");
+                String exp = name.contains("_") ? name.substring(0, name.indexOf('_')) : name;
+                String objective = Catalog.project().find(exp).flatMap(Catalog.Facts::objective)
+                        .map(Catalog.Objective::metric).orElse("-");
                 String baseline = "-";
                 String best = "-";
                 String values = "-";
@@ -110,12 +235,12 @@ public final class Scoreboard {
                     }
                     boolean ok = f[2].equals("complete");
                     if (f[1].equals("baseline")) {
-                        baseline = ok ? f[3] : "failed";
+                        baseline = ok ? score(objective, f[3]) : "failed";
                         continue;
                     }
                     ran++;
                     if (ok && best.equals("-")) {
-                        best = f[3] + " (candidate " + f[1] + ")";
+                        best = score(objective, f[3]) + " (candidate " + f[1] + ")";
                         List<String> kv = new ArrayList<>();
                         for (int i = 5; i < header.length - 1; i++) {
                             kv.add("`" + header[i] + "=" + f[i] + "`");
@@ -123,9 +248,6 @@ public final class Scoreboard {
                         values = String.join(", ", kv);
                     }
                 }
-                String exp = name.contains("_") ? name.substring(0, name.indexOf('_')) : name;
-                String objective = Catalog.project().find(exp).flatMap(Catalog.Facts::objective).map(Catalog.Objective::metric)
-                        .orElse("-");
                 rows.add(List.of("[" + name + "](search/" + name + ".md)", objective, baseline, best, values,
                         Integer.toString(ran)));
             }
@@ -156,25 +278,13 @@ public final class Scoreboard {
         return csv.get(setting, "final", metric).map(v -> Markdown.f(v, decimals)).orElse("-");
     }
 
-    /**
-     * The final values of a metric, one per setting that has it, joined by " / "; a setting run over several seeds
-     * gives its seeds' mean (perplexities: exp of the mean log perplexity) and their count.
-     */
-    static String values(ResultsCsv csv, String metric, int decimals) {
-        Map<String, List<Double>> byBase = new LinkedHashMap<>();
-        for (String s : settings(csv)) {
-            csv.get(s, "final", metric).ifPresent(v -> byBase.computeIfAbsent(Seeds.base(s),
-                    b -> new ArrayList<>()).add(v));
+    /** A search's score at its objective's precision ({@link #figure}); as written when it is not a number. */
+    static String score(String objective, String text) {
+        try {
+            return figure(objective, Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            return text;
         }
-        List<String> out = new ArrayList<>();
-        byBase.forEach((base, v) -> {
-            double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-            double mean = Seeds.summary(metric, a).mean();
-            // a perplexity near 1 needs its fourth and fifth decimals to say anything
-            String f = Markdown.f(mean, metric.endsWith("perplexity") && mean < 1.01 ? 5 : decimals);
-            out.add(a.length > 1 ? f + " (" + a.length + ")" : f);
-        });
-        return out.isEmpty() ? "-" : String.join(" / ", out);
     }
 
     /** The verdicts of every experiment with a reference (the tutorial's own code, {@code dir/reference/}). */
@@ -183,6 +293,7 @@ public final class Scoreboard {
             return;
         }
         List<List<String>> rows = new ArrayList<>();
+        List<List<String>> spread = new ArrayList<>();
         for (Catalog.Facts e : Catalog.project().all().values()) {
             Path csvFile = dir.resolve(e.name() + ".csv");
             if (Figures.of(e.name()).isEmpty() || !Files.isRegularFile(csvFile)) {
@@ -190,39 +301,56 @@ public final class Scoreboard {
             }
             try {
                 ResultsCsv ours = ResultsCsv.read(csvFile);
-                for (Comparison.Row r : Comparison.rows(e.name(), ours,
-                        Comparison.readReference(dir, e.name()))) {
-                    rows.add(Comparison.cells(r, e.name()));
+                List<Comparison.Row> figures = Comparison.rows(e.name(), ours, Comparison.readReference(dir, e.name()));
+                if (figures.isEmpty()) {
+                    continue;
+                }
+                // the experiment on a row of its own above its figures: the figures' rows stay short
+                rows.add(group(e.name(), Comparison.header(false).size()));
+                spread.add(group(e.name(), Comparison.spreadHeader(false).size()));
+                for (Comparison.Row r : figures) {
+                    rows.add(withFirst("", Comparison.cells(r, null)));
+                    spread.add(withFirst("", Comparison.spreadCells(r, null)));
                 }
             } catch (IOException | RuntimeException ex) {
                 // that experiment's CSV cannot be read: no rows for it
             }
         }
         md.heading(2, "Verdicts against the tutorials' own code ([reference](reference/))");
-        md.para("Every figure a tutorial prints (and DigitSum's accuracies, which its tutorial only plots), ours over "
-                + "seeds beside the tutorial's own PyTorch code over seeds on the machines that ran ours (`reference/README.md`; each run's CPU in `reference/machines.csv`). "
-                + Comparison.VERDICT_RULE + " Tolerances: 0.05 for accuracies, 5% for perplexities, 10% "
-                + "for 'hello''s final loss. A dash: no reference runs for that figure yet.");
+        md.para(Markdown.wrap("Every figure a tutorial prints (and DigitSum's accuracies, which its tutorial only "
+                + "plots), ours over seeds beside the tutorial's own PyTorch code over seeds on the machines that ran "
+                + "ours (`reference/README.md`; each run's CPU in `reference/machines.csv`). " + Comparison.VERDICT_RULE
+                + " Tolerances: 0.05 for accuracies, 5% for perplexities, 10% for 'hello''s final loss. A dash: no "
+                + "reference runs for that figure yet.", WIDTH));
         md.table(Comparison.header(true), rows);
+        md.heading(2, "The seeds' spread beside the tutorials' printed values");
+        md.table(Comparison.spreadHeader(true), spread);
     }
 
-    private static String clocks(ResultsCsv csv) {
-        double total = 0;
-        boolean any = false;
-        for (String s : settings(csv)) {
-            Optional<Double> v = csv.get(s, "final", "train_seconds");
-            if (v.isPresent()) {
-                total += v.get();
-                any = true;
-            }
-        }
-        return any ? Clock.format(total) : "-";
+    /** An experiment's row in the verdict tables: its name, as a link to its page, and empty cells. */
+    private static List<String> group(String experiment, int cells) {
+        List<String> out = new ArrayList<>(List.of("**[" + experiment + "](" + experiment + ".md)**"));
+        out.addAll(Collections.nCopies(cells, ""));
+        return out;
+    }
+
+    private static List<String> withFirst(String first, List<String> cells) {
+        List<String> out = new ArrayList<>(List.of(first));
+        out.addAll(cells);
+        return out;
+    }
+
+    /** Plots' names in natural order: loss-L5 before loss-L10. */
+    private static String naturalKey(String name) {
+        return Pattern.compile("\\d+").matcher(name).replaceAll(m -> "0".repeat(Math.max(0, 9 - m.group()
+                .length())) + m.group());
     }
 
     private static String plots(Path dir, String name) {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> links = files.map(p -> p.getFileName().toString())
-                    .filter(f -> f.startsWith(name + "-") && f.endsWith(".png")).sorted()
+                    .filter(f -> f.startsWith(name + "-") && f.endsWith(".png"))
+                    .sorted(Comparator.comparing(Scoreboard::naturalKey))
                     .map(f -> "[" + f.substring(name.length() + 1, f.length() - 4) + "](" + f + ")").toList();
             return links.isEmpty() ? "-" : String.join(", ", links);
         } catch (IOException e) {

@@ -91,23 +91,28 @@ public final class Comparison {
         }
         ResultsCsv reference = readReference(projectDir.resolve("results"), experiment);
         List<Row> rows = rows(experiment, ours, reference);
-        md.para(reference == null ? "No reference runs yet: `results/reference/" + experiment + ".csv` is made by "
-                + "`reference/run` (the tutorial's own PyTorch code over seeds; `reference/README.md`)."
+        md.para(Markdown.wrap(reference == null ? "No reference runs yet: `results/reference/" + experiment + ".csv` is "
+                + "made by `reference/run` (the tutorial's own PyTorch code over seeds; `reference/README.md`)."
                 : "The reference is the tutorial's own PyTorch code, run over seeds on the machines that ran ours "
                         + "(`reference/README.md`; its runs are `results/reference/" + experiment + ".csv`, each run's CPU in "
                         + "`results/reference/machines.csv`). "
-                        + VERDICT_RULE);
+                        + VERDICT_RULE, WIDTH));
         if (rows.isEmpty()) {
             md.para("No run has reached the figures the tutorial printed yet.");
             return;
         }
         md.table(header(false), rows.stream().map(r -> cells(r, null)).toList());
+        md.para("The seeds' spread, and whether the value the tutorial printed lies within it:");
+        md.table(spreadHeader(false), rows.stream().map(r -> spreadCells(r, null)).toList());
         String why = Figures.why(experiment);
         if (!why.isEmpty() && rows.stream().anyMatch(r -> r.verdict() != null
                 && r.verdict().outcome() == Verdict.Outcome.DIFFERS)) {
-            md.para("Known differences from the tutorial's code: " + why);
+            md.para(Markdown.wrap("Known differences from the tutorial's code: " + why, WIDTH));
         }
     }
+
+    /** The width the paragraphs of pages and scoreboard are wrapped to. */
+    public static final int WIDTH = 110;
 
     /**
      * Whether a run used the tutorial's settings, the only ones the reference ran: the full profile, overridden at
@@ -121,35 +126,61 @@ public final class Comparison {
     /** How a verdict is reached, for the pages and the scoreboard. */
     public static final String VERDICT_RULE = "A verdict compares the 95% interval of the difference between our mean "
             + "and the reference's (Welch) with the stated tolerance: **reproduced** when the whole interval lies "
-            + "inside it, **differs** when it lies wholly outside, **inconclusive** otherwise. Perplexities are "
-            + "averaged over seeds as mean losses (the mean is exp of the mean log perplexity, and so are the "
-            + "interval's ends) and compared as ratios; min and max are the seeds' own extremes.";
+            + "inside it, **differs** when it lies wholly outside, **inconclusive** otherwise; after inconclusive, "
+            + "(~N seeds) is about how many seeds a side would likely settle it, (>" + Verdict.MAX_SEEDS + " seeds) that "
+            + "more than " + Verdict.MAX_SEEDS + " would be needed, (single seed) that a side has one seed and so no "
+            + "interval yet. Perplexities are averaged over seeds as mean losses (the mean is exp of the mean log "
+            + "perplexity, and so are the interval's ends) and compared as ratios. Square brackets are always a 95% "
+            + "interval; a\u2013b is the seeds' own minimum to maximum.";
 
+    /** The verdict table's header; {@code withExperiment} puts an experiment column first. */
     public static List<String> header(boolean withExperiment) {
-        List<String> h = new ArrayList<>();
-        if (withExperiment) {
-            h.add("experiment");
-        }
-        h.addAll(List.of("figure", "tutorial printed", "reference: mean [95% interval] (min-max, seeds)",
-                "ours: mean [95% interval] (min-max, seeds)", "difference [95% interval] / tolerance", "verdict",
-                "printed value within reference / ours min-max"));
+        List<String> h = withExperiment ? new ArrayList<>(List.of("experiment")) : new ArrayList<>();
+        h.addAll(List.of("figure", "tutorial printed", "reference: mean [95% interval]", "ours: mean [95% interval]",
+                "difference [95% interval]", "tolerance", "verdict"));
         return h;
     }
 
-    /** A row's cells; {@code experiment} non-null puts it first, as a link to its page. */
+    /** The spread table's header: the seeds, their min-max on each side and whether the printed value is inside. */
+    public static List<String> spreadHeader(boolean withExperiment) {
+        List<String> h = withExperiment ? new ArrayList<>(List.of("experiment")) : new ArrayList<>();
+        h.addAll(List.of("figure", "seeds: reference / ours", "reference: min\u2013max", "ours: min\u2013max",
+                "printed value within min\u2013max: reference / ours"));
+        return h;
+    }
+
+    /** A row's verdict cells; {@code experiment} non-null puts it first, as a link to its page. */
     public static List<String> cells(Row r, String experiment) {
+        List<String> c = first(experiment);
+        int d = decimals(r);
+        c.add(r.figure());
+        c.add(Double.isNaN(r.printed()) ? "-" : Markdown.f(r.printed(), d));
+        c.add(mean(r.reference(), d));
+        c.add(mean(r.ours(), d));
+        Verdict.Tolerance t = r.spec().tolerance();
+        c.add(r.verdict() == null ? "-" : difference(r.verdict(), t.relative(), d));
+        c.add(t.relative() ? "\u00b1" + Markdown.f(t.amount() * 100, 0) + "%" : "\u00b1" + Markdown.f(t.amount(), d));
+        c.add(r.verdict() == null ? "-" : verdict(r.verdict()));
+        return c;
+    }
+
+    /** A row's spread cells; {@code experiment} non-null puts it first, as a link to its page. */
+    public static List<String> spreadCells(Row r, String experiment) {
+        List<String> c = first(experiment);
+        int d = decimals(r);
+        c.add(r.figure());
+        c.add((r.reference() == null ? "-" : Integer.toString(r.reference().n())) + " / " + r.ours().n());
+        c.add(range(r.reference(), d));
+        c.add(range(r.ours(), d));
+        c.add(Double.isNaN(r.printed()) ? "-" : yesNo(r.printedWithin(r.reference())) + " / " + yesNo(r.printedWithin(r.ours())));
+        return c;
+    }
+
+    private static List<String> first(String experiment) {
         List<String> c = new ArrayList<>();
         if (experiment != null) {
             c.add("[" + experiment + "](" + experiment + ".md)");
         }
-        int d = decimals(r);
-        c.add(r.figure());
-        c.add(Double.isNaN(r.printed()) ? "-" : Markdown.f(r.printed(), d));
-        c.add(describe(r.reference(), d));
-        c.add(describe(r.ours(), d));
-        c.add(r.verdict() == null ? "-" : difference(r.verdict(), r.spec().tolerance()));
-        c.add(r.verdict() == null ? "-" : "**" + r.verdict().describe() + "**");
-        c.add(Double.isNaN(r.printed()) ? "-" : yesNo(r.printedWithin(r.reference())) + " / " + yesNo(r.printedWithin(r.ours())));
         return c;
     }
 
@@ -157,15 +188,34 @@ public final class Comparison {
         return b == null ? "-" : b ? "yes" : "no";
     }
 
-    private static int decimals(Row r) {
-        if (!Seeds.isPerplexity(r.spec().metric())) {
-            return 3;
+    /**
+     * Accuracies (on 100-example sets) to two decimals, losses to three, perplexities as the tutorials print them:
+     * five decimals under 1.01, four under 1.5, two under 100, else one.
+     */
+    static int decimals(Row r) {
+        String metric = r.spec().metric();
+        if (!Seeds.isPerplexity(metric)) {
+            return metric.endsWith("accuracy") ? 2 : 3;
         }
         double m = r.ours().mean();
         return m < 1.01 ? 5 : m < 1.5 ? 4 : m < 100 ? 2 : 1;
     }
 
-    /** mean [low, high] (min-max, n); a single seed: its value (1 seed). */
+    /** mean [95% interval]; a single seed: its value alone. */
+    static String mean(Summary s, int decimals) {
+        if (s == null) {
+            return "-";
+        }
+        String m = Markdown.f(s.mean(), decimals);
+        return s.n() == 1 ? m : m + " [" + Markdown.f(s.ci95Low(), decimals) + ", " + Markdown.f(s.ci95High(), decimals) + "]";
+    }
+
+    /** min-max over the seeds; a single seed has none. */
+    static String range(Summary s, int decimals) {
+        return s == null || s.n() == 1 ? "-" : Markdown.f(s.min(), decimals) + "\u2013" + Markdown.f(s.max(), decimals);
+    }
+
+    /** mean [low, high] (min-max, n); a single seed: its value (1 seed). The word-LM pages' per-epoch cells. */
     public static String describe(Summary s, int decimals) {
         if (s == null) {
             return "-";
@@ -178,13 +228,23 @@ public final class Comparison {
                 + Markdown.f(s.max(), decimals) + ", " + s.n() + ")";
     }
 
-    private static String difference(Verdict v, Verdict.Tolerance t) {
-        if (t.relative()) {
-            return Double.isNaN(v.low()) ? pct(v.difference()) + " / ±" + Markdown.f(t.amount() * 100, 0) + "%"
-                    : pct(v.difference()) + " [" + pct(v.low()) + ", " + pct(v.high()) + "] / ±" + Markdown.f(t.amount() * 100, 0) + "%";
+    /** The verdict in bold; after inconclusive, what would settle it, in short (explained in {@link #VERDICT_RULE}). */
+    static String verdict(Verdict v) {
+        String word = "**" + v.outcome() + "**";
+        if (v.outcome() != Verdict.Outcome.INCONCLUSIVE) {
+            return word;
         }
-        return Double.isNaN(v.low()) ? signed(v.difference()) + " / ±" + Markdown.f(t.amount(), 3)
-                : signed(v.difference()) + " [" + signed(v.low()) + ", " + signed(v.high()) + "] / ±" + Markdown.f(t.amount(), 3);
+        int n = v.seedsToSettle();
+        return word + (n == Verdict.SINGLE_SEED ? " (single seed)"
+                : n > Verdict.MAX_SEEDS ? " (>" + Verdict.MAX_SEEDS + " seeds)" : " (~" + n + " seeds)");
+    }
+
+    private static String difference(Verdict v, boolean relative, int decimals) {
+        if (relative) {
+            return Double.isNaN(v.low()) ? pct(v.difference()) : pct(v.difference()) + " [" + pct(v.low()) + ", " + pct(v.high()) + "]";
+        }
+        return Double.isNaN(v.low()) ? signed(v.difference(), decimals)
+                : signed(v.difference(), decimals) + " [" + signed(v.low(), decimals) + ", " + signed(v.high(), decimals) + "]";
     }
 
     /** A log ratio as a percentage change. */
@@ -193,7 +253,7 @@ public final class Comparison {
         return (p >= 0 ? "+" : "") + Markdown.f(p, 1) + "%";
     }
 
-    private static String signed(double v) {
-        return (v >= 0 ? "+" : "") + Markdown.f(v, 3);
+    private static String signed(double v, int decimals) {
+        return (v >= 0 ? "+" : "") + Markdown.f(v, decimals);
     }
 }

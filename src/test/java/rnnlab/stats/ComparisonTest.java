@@ -32,9 +32,11 @@ class ComparisonTest {
                 new Figures.Figure(null, "final", "test_accuracy", NAN, Figures.ACCURACY), NAN,
                 new Summary(3, 0.5, 0.1, 0.4, 0.6, 0.25, 0.75), new Summary(1, 0.55, NAN, 0.55, 0.55, NAN, NAN),
                 new Verdict(Outcome.INCONCLUSIVE, 0.05, NAN, NAN, 0.05, Verdict.SINGLE_SEED));
-        assertEquals(List.of("[DigitSumSrn](DigitSumSrn.md)", "length=10, test accuracy", "-",
-                "0.500 [0.250, 0.750] (0.400-0.600, 3)", "0.550 (1 seed)", "+0.050 / ±0.050",
-                "**inconclusive (a side has a single seed: no interval yet)**", "-"), Comparison.cells(r, "DigitSumSrn"));
+        // accuracies on 100-example sets: two decimals
+        assertEquals(List.of("[DigitSumSrn](DigitSumSrn.md)", "length=10, test accuracy", "-", "0.50 [0.25, 0.75]",
+                "0.55", "+0.05", "±0.05", "**inconclusive** (single seed)"), Comparison.cells(r, "DigitSumSrn"));
+        assertEquals(List.of("[DigitSumSrn](DigitSumSrn.md)", "length=10, test accuracy", "3 / 1", "0.40–0.60", "-", "-"),
+                Comparison.spreadCells(r, "DigitSumSrn"));
         assertNull(r.printedWithin(r.ours()), "nothing printed");
     }
 
@@ -44,9 +46,10 @@ class ComparisonTest {
                 new Summary(3, 1.02, 0.01, 1.01, 1.03, 1.005, 1.035), new Summary(3, 1.3, 0.05, 1.2, 1.4, 1.1, 1.5),
                 new Verdict(Outcome.DIFFERS, Math.log(1.25), Math.log(1.2), Math.log(1.3), Math.log(1.05), 0));
         // ours' mean is in [1.01, 1.5): four decimals
-        assertEquals(List.of("sampling=sequential, perplexity at epoch 40", "1.0200",
-                "1.0200 [1.0050, 1.0350] (1.0100-1.0300, 3)", "1.3000 [1.1000, 1.5000] (1.2000-1.4000, 3)",
-                "+25.0% [+20.0%, +30.0%] / ±5%", "**differs**", "yes / no"), Comparison.cells(r, null));
+        assertEquals(List.of("sampling=sequential, perplexity at epoch 40", "1.0200", "1.0200 [1.0050, 1.0350]",
+                "1.3000 [1.1000, 1.5000]", "+25.0% [+20.0%, +30.0%]", "±5%", "**differs**"), Comparison.cells(r, null));
+        assertEquals(List.of("sampling=sequential, perplexity at epoch 40", "3 / 3", "1.0100–1.0300", "1.2000–1.4000",
+                "yes / no"), Comparison.spreadCells(r, null));
     }
 
     @Test
@@ -55,20 +58,59 @@ class ComparisonTest {
         Summary s = new Summary(3, 0.5, 0.1, 0.4, 0.6, 0.25, 0.75);
         Comparison.Row interval = new Comparison.Row("f", acc, NAN, s, s,
                 new Verdict(Outcome.INCONCLUSIVE, -0.02, -0.07, 0.0, 0.05, 9));
-        assertEquals("-0.020 [-0.070, +0.000] / ±0.050", Comparison.cells(interval, null).get(4));
-        assertEquals("**inconclusive (about 9 seeds a side would likely settle it)**", Comparison.cells(interval, null).get(5));
+        assertEquals("-0.02 [-0.07, +0.00]", Comparison.cells(interval, null).get(4));
+        assertEquals("±0.05", Comparison.cells(interval, null).get(5));
+        assertEquals("**inconclusive** (~9 seeds)", Comparison.cells(interval, null).get(6));
         Comparison.Row zero = new Comparison.Row("f", acc, NAN, s, s, new Verdict(Outcome.REPRODUCED, 0.0, NAN, NAN, 0.05, 0));
-        assertEquals("+0.000 / ±0.050", Comparison.cells(zero, null).get(4));
+        assertEquals("+0.00", Comparison.cells(zero, null).get(4));
+        assertEquals("**reproduced**", Comparison.cells(zero, null).get(6));
 
         Summary p = new Summary(3, 50, 0.1, 40, 60, 45, 55);
         Comparison.Row lower = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
                 new Verdict(Outcome.INCONCLUSIVE, Math.log(0.9), NAN, NAN, Math.log(1.05), Verdict.SINGLE_SEED));
-        assertEquals("-10.0% / ±5%", Comparison.cells(lower, null).get(4));
+        assertEquals("-10.0%", Comparison.cells(lower, null).get(4));
+        assertEquals("±5%", Comparison.cells(lower, null).get(5));
         Comparison.Row same = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
                 new Verdict(Outcome.REPRODUCED, 0.0, Math.log(0.98), Math.log(1.03), Math.log(1.05), 0));
-        assertEquals("+0.0% [-2.0%, +3.0%] / ±5%", Comparison.cells(same, null).get(4));
-        assertEquals(List.of("f", "-", "-", "50.00 [45.00, 55.00] (40.00-60.00, 3)", "-", "-", "-"),
-                Comparison.cells(new Comparison.Row("f", perplexityAt40(NAN), NAN, null, p, null), null));
+        assertEquals("+0.0% [-2.0%, +3.0%]", Comparison.cells(same, null).get(4));
+        Comparison.Row alone = new Comparison.Row("f", perplexityAt40(NAN), NAN, null, p, null);
+        assertEquals(List.of("f", "-", "-", "50.00 [45.00, 55.00]", "-", "±5%", "-"), Comparison.cells(alone, null));
+        assertEquals(List.of("f", "- / 3", "-", "40.00–60.00", "-"), Comparison.spreadCells(alone, null));
+    }
+
+    @Test
+    void theWordPagesPerEpochCellsKeepTheirOwnForm() {
+        assertEquals("155.6 [153.7, 157.6] (154.8-156.3, 3)",
+                Comparison.describe(new Summary(3, 155.637, 0.8, 154.8, 156.3, 153.71, 157.6), 1));
+        assertEquals("155.6 (1 seed)", Comparison.describe(new Summary(1, 155.637, NAN, 155.637, 155.637, NAN, NAN), 1));
+        assertEquals("-", Comparison.describe(null, 1));
+    }
+
+    @Test
+    void anInconclusiveVerdictSaysWhatWouldSettleIt() {
+        Figures.Figure acc = new Figures.Figure(null, "final", "test_accuracy", NAN, Figures.ACCURACY);
+        Summary s = new Summary(3, 0.5, 0.1, 0.4, 0.6, 0.25, 0.75);
+        int[] seeds = {Verdict.SINGLE_SEED, 2, 100, 101};
+        String[] said = {"**inconclusive** (single seed)", "**inconclusive** (~2 seeds)", "**inconclusive** (~100 seeds)",
+                "**inconclusive** (>100 seeds)"};
+        for (int i = 0; i < seeds.length; i++) {
+            Verdict v = new Verdict(Outcome.INCONCLUSIVE, 0.0, -0.1, 0.1, 0.05, seeds[i]);
+            assertEquals(said[i], Comparison.cells(new Comparison.Row("f", acc, NAN, s, s, v), null).get(6));
+        }
+        assertEquals("**differs**", Comparison.cells(new Comparison.Row("f", acc, NAN, s, s,
+                new Verdict(Outcome.DIFFERS, 0.2, 0.1, 0.3, 0.05, 0)), null).get(6));
+    }
+
+    @Test
+    void aLossRowHasThreeDecimalsAndARelativeTolerance() {
+        Figures.Figure loss = new Figures.Figure(null, "final", "final_loss", 0.398, Figures.LOSS);
+        Comparison.Row r = new Comparison.Row("final loss", loss, 0.398, new Summary(10, 0.4671, 0.06, 0.3759, 0.5702,
+                0.4232, 0.5111), new Summary(10, 0.4174, 0.06, 0.3631, 0.5468, 0.3729, 0.4619),
+                new Verdict(Outcome.INCONCLUSIVE, Math.log(0.893), Math.log(0.785), Math.log(1.015), Math.log(1.1), 101));
+        assertEquals(List.of("final loss", "0.398", "0.467 [0.423, 0.511]", "0.417 [0.373, 0.462]",
+                "-10.7% [-21.5%, +1.5%]", "±10%", "**inconclusive** (>100 seeds)"), Comparison.cells(r, null));
+        assertEquals(List.of("final loss", "10 / 10", "0.376–0.570", "0.363–0.547", "yes / yes"),
+                Comparison.spreadCells(r, null));
     }
 
     @Test
@@ -77,9 +119,8 @@ class ComparisonTest {
         double[][] cases = {{1.00999, 5}, {1.01, 4}, {1.49999, 4}, {1.5, 2}, {99.99, 2}, {100, 1}, {250, 1}};
         for (double[] c : cases) {
             Summary s = new Summary(1, c[0], NAN, c[0], c[0], NAN, NAN);
-            String cell = Comparison.cells(new Comparison.Row("f", perplexityAt40(NAN), NAN, null, s, null), null).get(3);
-            String number = cell.substring(0, cell.indexOf(' '));
-            assertEquals((int) c[1], number.length() - number.indexOf('.') - 1, c[0] + ": " + cell);
+            String number = Comparison.cells(new Comparison.Row("f", perplexityAt40(NAN), NAN, null, s, null), null).get(3);
+            assertEquals((int) c[1], number.length() - number.indexOf('.') - 1, c[0] + ": " + number);
         }
     }
 
@@ -94,8 +135,8 @@ class ComparisonTest {
         }
         assertNull(row(1.0).printedWithin(null));
         Summary ours = new Summary(1, 1.2, NAN, 1.2, 1.2, NAN, NAN);
-        assertEquals("yes / no", Comparison.cells(new Comparison.Row("f", perplexityAt40(1.0), 1.0, s, ours, null), null)
-                .get(6));
+        assertEquals("yes / no", Comparison.spreadCells(new Comparison.Row("f", perplexityAt40(1.0), 1.0, s, ours, null), null)
+                .get(4));
     }
 
     private static Comparison.Row row(double printed) {
@@ -105,12 +146,16 @@ class ComparisonTest {
     @Test
     void theHeaderWithAndWithoutTheExperimentColumn() {
         List<String> h = Comparison.header(false);
-        assertEquals(7, h.size());
-        assertEquals("figure", h.get(0));
-        assertEquals("verdict", h.get(5));
+        assertEquals(List.of("figure", "tutorial printed", "reference: mean [95% interval]", "ours: mean [95% interval]",
+                "difference [95% interval]", "tolerance", "verdict"), h);
         List<String> withExperiment = Comparison.header(true);
         assertEquals("experiment", withExperiment.get(0));
         assertEquals(h, withExperiment.subList(1, 8));
+        List<String> spread = Comparison.spreadHeader(false);
+        assertEquals(List.of("figure", "seeds: reference / ours", "reference: min–max", "ours: min–max",
+                "printed value within min–max: reference / ours"), spread);
+        assertEquals("experiment", Comparison.spreadHeader(true).get(0));
+        assertEquals(spread, Comparison.spreadHeader(true).subList(1, 6));
     }
 
     @Test
@@ -167,15 +212,19 @@ class ComparisonTest {
         Markdown differs = new Markdown();
         Comparison.section(differs, "HelloOhlolRnnCell", ours, tmp, true);
         String text = differs.text();
-        assertTrue(text.contains(Comparison.VERDICT_RULE), text);
-        assertTrue(text.contains("| **differs** |"), text);
+        assertTrue(text.replace('\n', ' ').contains(Comparison.VERDICT_RULE), "the rule, wrapped: " + text);
+        assertTrue(text.contains("\n| final loss | 1.946 | 1.000 [0.975, 1.025] | 1.950 [1.826, 2.074] | "
+                + "+95.0% [+84.5%, +106.1%] | ±10% | **differs** |\n"), text);
+        assertTrue(text.contains("\n| final loss | 3 / 3 | 0.990–1.010 | 1.900–2.000 | no / yes |\n"), text);
+        assertTrue(text.lines().allMatch(l -> l.startsWith("|") || l.length() <= Comparison.WIDTH), "paragraphs wrapped: " + text);
         assertFalse(text.contains("Known differences"), "HelloOhlolRnnCell names none");
 
         Files.writeString(results.resolve("HelloOhlolRnn.csv"), helloRuns(1.0, 1.01, 0.99).text());
         Markdown known = new Markdown();
         Comparison.section(known, "HelloOhlolRnn", ours, tmp, true);
-        assertTrue(known.text().contains("Known differences from the tutorial's code: " + Figures.why("HelloOhlolRnn")),
-                known.text());
+        assertTrue(known.text().replace('\n', ' ').contains("Known differences from the tutorial's code: "
+                + Figures.why("HelloOhlolRnn")), known.text());
+        assertTrue(known.text().lines().allMatch(l -> l.startsWith("|") || l.length() <= Comparison.WIDTH), known.text());
 
         Markdown same = new Markdown();
         Comparison.section(same, "HelloOhlolRnn", helloRuns(1.0, 1.01, 0.99), tmp, true);
