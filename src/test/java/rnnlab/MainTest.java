@@ -285,6 +285,7 @@ class MainTest {
         for (String metric : List.of("lr", "valid_perplexity", "test_perplexity")) {
             assertTrue(csv.get(setting, "2", metric).isPresent(), metric);
         }
+        assertEquals(10_000, csv.get(setting, "final", "vocabulary").orElseThrow(), 0, "the vocabulary size row");
         String md = Files.readString(tmp.resolve(exp + ".md"));
         assertTrue(md.contains("| seed | epoch | lr | training perplexity |") && md.contains("greedy: the company said"), md);
         assertTrue(Files.size(tmp.resolve(exp + "-perplexity.png")) > 1000);

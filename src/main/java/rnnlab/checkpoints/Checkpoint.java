@@ -118,6 +118,9 @@ public final class Checkpoint {
         if (corpus != null) { // only then: the tutorial's corpus keeps the keys of the committed finished jobs
             values.put("corpus", corpus.sha1());
             values.put("heldout_share", Double.toString(corpus.heldOutShare()));
+            if (UserCorpus.minCount() != UserCorpus.DEFAULT_MIN_COUNT) { // given (the word models alone take it)
+                values.put("min_count", Integer.toString(UserCorpus.minCount()));
+            }
         }
         return values;
     }

@@ -10,7 +10,7 @@ public interface Experiment {
     /** Validates the configuration; throws {@link UserError} for a bad value. */
     Configured configure(Config config);
 
-    /** Whether it can train on a user's text ({@code -Dcorpus=FILE}, {@link UserCorpus}): the character models. */
+    /** Whether it can train on a user's text ({@code -Dcorpus=FILE}, {@link UserCorpus}): the character and word models. */
     default boolean readsCorpus() {
         return false;
     }

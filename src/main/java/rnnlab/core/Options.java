@@ -51,10 +51,12 @@ public final class Options {
             "../shared/datasets beside the project, else $RNNLAB_DATASETS_MIRROR", "folders searched for the corpora "
                     + "before datasets/cache/");
     public static final Option CORPUS = new Option("corpus", "FILE", "none (the tutorial's corpus)",
-            "the character models (JayChou*, TimeMachineRnnScratch) train on this UTF-8 text instead, its vocabulary its "
-                    + "own characters (results/custom/)");
+            "the character models (JayChou*, TimeMachineRnnScratch) and the word models (PtbWordRnn, PtbWordLstm) train on "
+                    + "this UTF-8 text instead, its vocabulary its own characters or words (results/custom/)");
     public static final Option HELDOUT_SHARE = new Option("heldout_share", "SHARE", "0.1",
             "with -Dcorpus: the share of the text, at its end, held out for the held-out perplexity");
+    public static final Option MIN_COUNT = new Option("min_count", "N", "2",
+            "with -Dcorpus, the word models: words seen fewer than N times in the training part are <unk>");
     public static final Option HELP = new Option("help", "true", "none",
             "with -Dexp=NAME: that experiment's settings, their full and quick values and search ranges");
     /** Internal: the settings a worker's or a task's job runs ({@link JobScope}); not for users. */
@@ -91,12 +93,12 @@ public final class Options {
 
     /** The options the help listing shows, in its order. */
     public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, THREADS, FRESH,
-            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, HELP);
+            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, HELP);
 
     /** The keys the suite itself reads at run time: never an experiment's override. */
     public static final List<String> RUNTIME_KEYS = List.of(THREADS.key(), JOBS.key(), RUNNER.key(), UNITS.key(),
             FRESH.key(), CHECKPOINTS.key(), CHECKPOINT_EVERY.key(), UI.key(), UI_WAIT.key(), GEMM.key(), CORPUS.key(),
-            HELDOUT_SHARE.key(), HELP.key());
+            HELDOUT_SHARE.key(), MIN_COUNT.key(), HELP.key());
 
     private Options() {
     }

@@ -21,6 +21,10 @@ public record UserCorpus(Path file, double heldOutShare) {
         String file = Options.CORPUS.given();
         String share = Options.HELDOUT_SHARE.given();
         if (file == null || file.isBlank()) {
+            if (Options.MIN_COUNT.given() != null) {
+                throw new UserError("-Dmin_count applies to a text of your own for the word models: give -Dcorpus=FILE "
+                        + "too (the Penn Treebank comes with its rare words already <unk>)");
+            }
             if (share != null) {
                 throw new UserError("-Dheldout_share applies to a text of your own: give -Dcorpus=FILE too (the "
                         + "tutorials' corpora hold out what follows their num_tokens training characters)");
@@ -40,6 +44,29 @@ public record UserCorpus(Path file, double heldOutShare) {
             }
         }
         return new UserCorpus(Path.of(file.trim()).toAbsolutePath().normalize(), s);
+    }
+
+    public static final int DEFAULT_MIN_COUNT = 2;
+
+    /**
+     * {@code -Dmin_count=N} (default {@value #DEFAULT_MIN_COUNT}): the word models' fewest sightings in the training
+     * part for a word of its own in the vocabulary; a value that is not a whole number from 1 is a UserError.
+     */
+    public static int minCount() {
+        String v = Options.MIN_COUNT.given();
+        if (v == null) {
+            return DEFAULT_MIN_COUNT;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UserError("Invalid value for 'min_count': '" + v + "'; expected a whole number from 1 (words seen "
+                + "fewer times in the training part are <unk>), e.g. 2");
     }
 
     /** The file's SHA-1 (hex), so that a changed file trains again. */

@@ -200,13 +200,10 @@ public final class CharCorpus {
     }
 
     /**
-     * A user's own text ({@code -Dcorpus=FILE}): UTF-8, read by {@link #userChars}, one token per character; the
-     * vocabulary is the training part's characters in order of first appearance (the first
-     * {@link #trainLength} characters), and a held-out character it lacks is an extra {@code <unk>}, as
-     * {@link #jayChou}. A missing, empty, binary or non-UTF-8 file, or a held-out share that leaves fewer than two
-     * characters (one target) held out, is a UserError.
+     * A user's own file ({@code -Dcorpus=FILE}) as it is, checked: a missing, unreadable, binary or non-UTF-8 file is a
+     * UserError (an empty one is the caller's to judge).
      */
-    public static CharCorpus userText(Path file, double heldOutShare) {
+    public static String readUserFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("Invalid value for 'corpus': no file " + file + (Files.isDirectory(file) ? " (a folder)" : "")
                     + "; give a UTF-8 text file");
@@ -233,7 +230,18 @@ public final class CharCorpus {
                         + String.format("%04X", (int) c) + " at character " + i + ")");
             }
         }
-        text = userChars(text);
+        return text;
+    }
+
+    /**
+     * A user's own text ({@code -Dcorpus=FILE}): UTF-8, read by {@link #userChars}, one token per character; the
+     * vocabulary is the training part's characters in order of first appearance (the first
+     * {@link #trainLength} characters), and a held-out character it lacks is an extra {@code <unk>}, as
+     * {@link #jayChou}. A missing, empty, binary or non-UTF-8 file, or a held-out share that leaves fewer than two
+     * characters (one target) held out, is a UserError.
+     */
+    public static CharCorpus userText(Path file, double heldOutShare) {
+        String text = userChars(readUserFile(file));
         if (text.isBlank()) {
             throw new UserError("Invalid value for 'corpus': " + file + " is empty" + (text.isEmpty() ? "" : " (only white space)")
                     + "; give a text to train on");

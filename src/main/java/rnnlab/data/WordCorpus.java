@@ -93,6 +93,62 @@ public final class WordCorpus {
         }
     }
 
+    public static final String UNK = "<unk>";
+
+    /**
+     * A user's own text for the word models ({@code -Dcorpus=FILE}): UTF-8 ({@link CharCorpus#readUserFile}), each
+     * non-blank line's whitespace-separated words followed by {@code <eos>}, as {@link #ptb} reads the Penn Treebank
+     * (blank lines add nothing, as {@code -Dexp=Evaluate} reads a text). The first {@link CharCorpus#trainLength} words
+     * train; the held-out rest is cut in two, its first half the validation split and its second the test split.
+     * The vocabulary is the training part's words seen at least {@code minCount} times there, in order of first
+     * appearance, then {@code <unk>} if the training part has none; every other word, in any split, is {@code <unk>}.
+     * A missing, empty, binary or non-UTF-8 file is a UserError.
+     */
+    public static WordCorpus userText(Path file, double heldOutShare, int minCount) {
+        String text = CharCorpus.readUserFile(file);
+        text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        List<String> all = new ArrayList<>();
+        text.lines().forEach(line -> {
+            if (!line.isBlank()) {
+                for (String w : line.trim().split("\\s+")) {
+                    all.add(w);
+                }
+                all.add(EOS);
+            }
+        });
+        if (all.isEmpty()) {
+            throw new UserError("Invalid value for 'corpus': " + file + " is empty" + (text.isEmpty() ? "" : " (only white space)")
+                    + "; give a text to train on");
+        }
+        int trainLength = CharCorpus.trainLength(all.size(), heldOutShare);
+        int validEnd = trainLength + (all.size() - trainLength) / 2;
+        List<String> train = all.subList(0, trainLength);
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (String w : train) {
+            counts.merge(w, 1, Integer::sum);
+        }
+        Map<String, Integer> index = new LinkedHashMap<>();
+        List<String> words = new ArrayList<>();
+        for (String w : train) {
+            String t = counts.get(w) >= minCount || w.equals(EOS) ? w : UNK;
+            if (!index.containsKey(t)) {
+                index.put(t, words.size());
+                words.add(t);
+            }
+        }
+        if (!index.containsKey(UNK)) {
+            index.put(UNK, words.size());
+            words.add(UNK);
+        }
+        return new WordCorpus(words, index, unk(train, index), unk(all.subList(trainLength, validEnd), index),
+                unk(all.subList(validEnd, all.size()), index));
+    }
+
+    private static int[] unk(List<String> words, Map<String, Integer> index) {
+        int unk = index.get(UNK);
+        return words.stream().mapToInt(w -> index.getOrDefault(w, unk)).toArray();
+    }
+
     /** Each line's whitespace-separated words, then {@code <eos>}, read through DataVec. */
     static List<String> words(InputStream in) throws IOException {
         List<String> out = new ArrayList<>();

@@ -12,6 +12,7 @@ import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
 import rnnlab.core.UserCorpus;
+import rnnlab.core.Options;
 import rnnlab.core.UserError;
 import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
@@ -121,6 +122,10 @@ abstract class CharLmExperiment implements Experiment {
         }
         Plan plan = plan(c, common);
         UserCorpus source = UserCorpus.given();
+        if (source != null && Options.MIN_COUNT.given() != null) {
+            throw new UserError("-Dmin_count applies to the word models (PtbWordRnn, PtbWordLstm); " + name
+                    + "'s vocabulary is every character of its training text");
+        }
         Own own = null;
         if (source != null) {
             CharCorpus text = CharCorpus.userText(source.file(), source.heldOutShare());
@@ -291,6 +296,7 @@ abstract class CharLmExperiment implements Experiment {
             }
             csv.addFinal(setting, "tokens_per_second", t.tokensPerSecond());
             csv.addFinal(setting, "train_seconds", t.trainSeconds());
+            csv.addFinal(setting, "vocabulary", t.model().vocab()); // the plots' uniform-guess line
         }
         return new JobResult(setting, csv, texts, finished);
     }

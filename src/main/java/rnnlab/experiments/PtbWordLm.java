@@ -13,6 +13,7 @@ import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
+import rnnlab.core.UserCorpus;
 import rnnlab.data.DataHub;
 import rnnlab.data.WordCorpus;
 import rnnlab.lm.NetLanguageModel;
@@ -59,6 +60,28 @@ abstract class PtbWordLm implements Experiment {
     }
 
     @Override
+    public boolean readsCorpus() {
+        return true;
+    }
+
+    /** A user's own text ({@code -Dcorpus}), read and checked before anything runs, with what the page says of it. */
+    private record Own(UserCorpus source, WordCorpus corpus, int minCount, String sha1) {
+        String sentence(List<String> prefixes) {
+            int train = corpus.train().length;
+            int valid = corpus.valid().length;
+            int test = corpus.test().length;
+            return "**Trained on a text of your own**, not the Penn Treebank: `" + source.file() + "` (" + (train + valid
+                    + test) + " words with an `<eos>` after each line, SHA-1 " + sha1.substring(0, 12) + "..., -Dcorpus); "
+                    + "the first " + train + " words train and the last " + (valid + test) + " (`heldout_share="
+                    + source.heldOutShare() + "`) are held out, their first " + valid + " the validation split and the "
+                    + "last " + test + " the test split. The vocabulary is the " + corpus.vocabSize() + " words seen at "
+                    + "least " + minCount + " times in the training part (`min_count=" + minCount + "`), `<unk>` "
+                    + "included for the rest. Prefixes: " + String.join(", ", prefixes.stream().map(x -> "'" + x + "'")
+                            .toList()) + ".";
+        }
+    }
+
+    @Override
     public Configured configure(Config c) {
         Params p = new Params(c.integer("batch_size", 1, 10_000), c.integer("num_steps", 1, 10_000),
                 c.integer("hidden_size", 1, 8192), c.real("lr", 1e-12, 1e6), c.real("lr_divisor", 1, 1e6),
@@ -68,28 +91,73 @@ abstract class PtbWordLm implements Experiment {
                 c.strings("gen_prefixes"),
                 c.integer("gen_len", 0, 10_000), c.real("gen_temperature", 0, 100), c.integer("gen_samples", 0, 100),
                 c.seeds("seeds"), Layers.of(c));
+        UserCorpus source = UserCorpus.given();
+        Own own = null;
+        if (source != null) {
+            int minCount = UserCorpus.minCount();
+            WordCorpus corpus = WordCorpus.userText(source.file(), source.heldOutShare(), minCount);
+            int needed = p.batchSize() * (p.steps() + 2);
+            int[][] splits = {corpus.train(), corpus.valid(), corpus.test()};
+            String[] names = {"training", "validation", "test"};
+            for (int i = 0; i < 3; i++) {
+                if (splits[i].length < needed) {
+                    throw new UserError("Invalid value for 'corpus': " + source.file() + " is too short: its "
+                            + splits[i].length + " " + names[i] + " words (with <eos>) make no batch of batch_size "
+                            + p.batchSize() + " x num_steps " + p.steps() + ", which needs at least " + needed
+                            + " (give a longer text" + (i == 0 ? "" : ", a larger -Dheldout_share") + ", or lower "
+                            + "-Dbatch_size or -Dnum_steps)");
+                }
+            }
+            if (!c.overrides().containsKey("gen_prefixes")) { // the course's prefixes are PTB's: the text's first words
+                List<String> start = new ArrayList<>();
+                for (int id : corpus.train()) {
+                    String w = corpus.word(id);
+                    if (w.equals(WordCorpus.EOS) || w.equals(WordCorpus.UNK) || start.size() == 2) {
+                        break;
+                    }
+                    start.add(w);
+                }
+                p = new Params(p.batchSize(), p.steps(), p.hidden(), p.lr(), p.lrDivisor(), p.divideFromEpoch(),
+                        p.epochs(), p.gradNorm(), p.minNorm(), p.maxTrainTokens(), p.maxEvalTokens(),
+                        start.isEmpty() ? List.of(corpus.word(corpus.train()[0])) : List.of(String.join(" ", start)),
+                        p.genLen(), p.temperature(), p.samples(), p.seeds(), p.layers());
+            }
+            prefixIds(p.prefixes(), corpus, source.file());
+            own = new Own(source, corpus, minCount, source.sha1());
+        }
+        Params q = p;
+        Own o = own;
         List<String> jobs = new ArrayList<>();
         for (int seed : p.seeds()) {
             jobs.add(setting(seed));
         }
-        return Configured.of(jobs, run -> execute(p, run));
+        return Configured.of(jobs, run -> execute(q, run, o));
     }
 
-    private void execute(Params p, Run run) throws java.io.IOException {
-        // data: the corpus, each split laid out in batch_size columns; the prefixes of the generated text
-        WordCorpus corpus = WordCorpus.ptb(DataHub.standard(run.datasetsDir()).fetch(DataHub.PTB));
-        int[][] prefixes = new int[p.prefixes().size()][];
+    /** The prefixes as word ids; a word the vocabulary lacks is a UserError. */
+    private static int[][] prefixIds(List<String> texts, WordCorpus corpus, java.nio.file.Path own) {
+        int[][] prefixes = new int[texts.size()][];
         for (int i = 0; i < prefixes.length; i++) {
-            String[] words = p.prefixes().get(i).split("\\s+");
+            String[] words = texts.get(i).trim().split("\\s+");
             prefixes[i] = new int[words.length];
             for (int k = 0; k < words.length; k++) {
                 prefixes[i][k] = corpus.id(words[k]);
                 if (prefixes[i][k] < 0) {
-                    throw new UserError("Invalid value for 'gen_prefixes': '" + words[k]
-                            + "' is not in the Penn Treebank vocabulary; use lower-case words of ptb.train.txt");
+                    throw new UserError("Invalid value for 'gen_prefixes': '" + words[k] + "' is not in the "
+                            + (own == null ? "Penn Treebank vocabulary; use lower-case words of ptb.train.txt"
+                                    : "vocabulary of " + own + "; use words its training part has at least -Dmin_count times"));
                 }
             }
         }
+        return prefixes;
+    }
+
+    private void execute(Params p, Run run, Own own) throws java.io.IOException {
+        // data: the corpus (a user's text: its first words train, the held-out rest validates and tests), each split
+        // laid out in batch_size columns; the prefixes of the generated text
+        WordCorpus corpus = own != null ? own.corpus()
+                : WordCorpus.ptb(DataHub.standard(run.datasetsDir()).fetch(DataHub.PTB));
+        int[][] prefixes = prefixIds(p.prefixes(), corpus, own == null ? null : own.source().file());
         int[][] train = WordCorpus.columns(prefix(corpus.train(), p.maxTrainTokens()), p.batchSize());
         int[][] valid = WordCorpus.columns(prefix(corpus.valid(), p.maxEvalTokens()), p.batchSize());
         int[][] test = WordCorpus.columns(prefix(corpus.test(), p.maxEvalTokens()), p.batchSize());
@@ -102,41 +170,46 @@ abstract class PtbWordLm implements Experiment {
             throw new UserError("Invalid value for 'max_train_tokens': " + p.maxTrainTokens() + " leaves no batch of "
                     + p.steps() + " steps in " + p.batchSize() + " columns");
         }
-        log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows", name,
-                corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length);
+        log.info("{}: vocabulary {}, train {} x {} ({} batches of {} steps), valid {} rows, test {} rows{}", name,
+                corpus.vocabSize(), train.length, p.batchSize(), starts.size(), p.steps(), valid.length, test.length,
+                own == null ? "" : " (" + own.source().file() + ")");
 
-        WordLmPages.Page page = page(p, run, train.length);
+        WordLmPages.Page page = page(p, run, train.length, own);
         JobRun jobs = new JobRun(run, run.scope(), log, results -> WordLmPages.write(run.outDir(), page, results));
         for (int seed : p.seeds()) {
-            jobs.run(setting(seed), () -> new SeedJob(p, run, corpus, train, valid, test, starts, prefixes, seed));
+            jobs.run(setting(seed), () -> new SeedJob(p, run, own, corpus, train, valid, test, starts, prefixes, seed));
         }
         jobs.end();
     }
 
     /** What this experiment's page says besides its results (written by {@link WordLmPages}). */
-    private WordLmPages.Page page(Params p, Run run, int trainRows) {
+    private WordLmPages.Page page(Params p, Run run, int trainRows, Own own) {
         List<Double> rates = new ArrayList<>();
         for (int e = 1; e <= p.epochs(); e++) {
             rates.add(learningRate(p, e));
         }
         return new WordLmPages.Page(name, modelNote(), p.layers() == Layers.DL4J ? p.layers().note(true) : null,
-                run.config().settingsSentence(), "model=" + cell.name().toLowerCase(java.util.Locale.ROOT), p.epochs(),
-                rates, courseTestPerplexity(), trainRows, p.batchSize(), p.maxTrainTokens(), p.maxEvalTokens(),
-                p.temperature(), run.projectDir(), Comparison.tutorialSettings(run.config()));
+                (own == null ? "" : own.sentence(p.prefixes()) + " The course's figures are of the Penn Treebank: "
+                        + "a text of your own has none to compare with. ") + run.config().settingsSentence(),
+                "model=" + cell.name().toLowerCase(java.util.Locale.ROOT), p.epochs(),
+                rates, own == null ? courseTestPerplexity() : new double[0], trainRows, p.batchSize(), p.maxTrainTokens(),
+                p.maxEvalTokens(), p.temperature(), run.projectDir(), own == null && Comparison.tutorialSettings(run.config()));
     }
 
     /** One seed: the model, the course's training loop ({@link WordLmTrainer}), the model saved. */
     private final class SeedJob implements JobRun.Job {
         private final Params p;
         private final Run run;
+        private final Own own;
         private final WordCorpus corpus;
         private final int seed;
         private final WordLmTrainer trainer;
 
-        SeedJob(Params p, Run run, WordCorpus corpus, int[][] train, int[][] valid, int[][] test, List<Integer> starts,
+        SeedJob(Params p, Run run, Own own, WordCorpus corpus, int[][] train, int[][] valid, int[][] test, List<Integer> starts,
                 int[][] prefixes, int seed) {
             this.p = p;
             this.run = run;
+            this.own = own;
             this.corpus = corpus;
             this.seed = seed;
             // model: the course's three layers; SGD after its gradient normalisation
@@ -171,7 +244,14 @@ abstract class PtbWordLm implements Experiment {
             info.put("experiment", name);
             info.put("setting", setting(seed));
             info.put("profile", run.config().profile());
-            info.put("text", SavedModel.Text.PTB.key());
+            info.put("text", (own == null ? SavedModel.Text.PTB : SavedModel.Text.WORDS).key());
+            if (own != null) {
+                info.put("corpus", own.source().file().toString());
+                info.put("corpus_sha1", own.sha1());
+                info.put("heldout_share", Double.toString(own.source().heldOutShare()));
+                info.put("min_count", Integer.toString(own.minCount()));
+                info.put("gen_prefixes", String.join(",", p.prefixes()));
+            }
             java.nio.file.Path file = SavedModel.file(run, setting(seed));
             List<String> words = new ArrayList<>();
             for (int i = 0; i < corpus.vocabSize(); i++) {
@@ -203,6 +283,7 @@ abstract class PtbWordLm implements Experiment {
             csv.addFinal(setting, "heldout_perplexity", last.test());
             csv.addFinal(setting, "tokens_per_second", last.tokensPerSecond());
             csv.addFinal(setting, "train_seconds", r.trainSeconds());
+            csv.addFinal(setting, "vocabulary", r.model().vocab()); // the plots' uniform-guess line
         }
         return new JobResult(setting, csv, Map.of("samples", r.samples()), finished);
     }

@@ -140,6 +140,6 @@ public final class WordLmPages {
                 new PerplexityPlot.Line("perplexity", "training", false),
                 new PerplexityPlot.Line("valid_perplexity", "validation", false),
                 new PerplexityPlot.Line("test_perplexity", "test", false)), false,
-                List.of(Plots.Series.of("course's test", cx, cy, true, true)));
+                cx.isEmpty() ? List.of() : List.of(Plots.Series.of("course's test", cx, cy, true, true)));
     }
 }

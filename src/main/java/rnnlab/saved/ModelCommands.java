@@ -75,7 +75,7 @@ public final class ModelCommands {
         int[] ids = t.encode(prefix);
         if (ids.length == 0 || Arrays.stream(ids).noneMatch(t::known)) {
             throw new UserError("Invalid value for 'prefix': '" + prefix + "' has no token the model knows; use "
-                    + (m.text() == SavedModel.Text.PTB ? "words" : "characters") + " of its training text");
+                    + (m.text().words() ? "words" : "characters") + " of its training text");
         }
         NetLanguageModel lm = new NetLanguageModel(m.net(), m.tokens().size(), null);
         Random random = new Random(seed);
@@ -105,7 +105,7 @@ public final class ModelCommands {
         }
         NetLanguageModel lm = new NetLanguageModel(m.net(), m.tokens().size(), null);
         long unknown = t.missing;
-        if (m.text() == SavedModel.Text.PTB) {
+        if (m.text().words()) {
             Words w = Words.evaluate(lm, ids, m.batchSize(), m.steps());
             out.printf("perplexity %.4f on %s: %d words (%d not in the vocabulary, read as <unk>), in %d columns "
                     + "walked %d steps at a time from a zero state, as the training page's test figure%n", w.perplexity(),
@@ -176,7 +176,7 @@ public final class ModelCommands {
                 case LYRICS -> text.replace('\n', ' ').replace('\r', ' ').codePoints()
                         .forEach(cp -> parts.add(Character.toString(cp)));
                 case CHARS -> CharCorpus.userChars(text).codePoints().forEach(cp -> parts.add(Character.toString(cp)));
-                case PTB -> text.lines().forEach(line -> {
+                case PTB, WORDS -> text.lines().forEach(line -> {
                     for (String w : line.trim().split("\\s+")) {
                         if (!w.isEmpty()) {
                             parts.add(w);
@@ -188,7 +188,7 @@ public final class ModelCommands {
                 });
                 default -> throw new IllegalStateException();
             }
-            if (kind == SavedModel.Text.PTB && !text.contains("\n") && !parts.isEmpty()) {
+            if (kind.words() && !text.contains("\n") && !parts.isEmpty()) {
                 parts.remove(parts.size() - 1); // a prefix on one line is not a finished sentence: no <eos> after it
             }
             missing = parts.stream().filter(p -> !index.containsKey(p)).count();
@@ -199,7 +199,7 @@ public final class ModelCommands {
             StringBuilder sb = new StringBuilder();
             for (int id : ids) {
                 String tok = id < tokens.size() ? tokens.get(id) : "<unk>";
-                if (kind == SavedModel.Text.PTB && sb.length() > 0) {
+                if (kind.words() && sb.length() > 0) {
                     sb.append(' ');
                 }
                 sb.append(tok);

@@ -51,7 +51,17 @@ public record SavedModel(MultiLayerNetwork net, List<String> tokens, Properties 
          */
         CHARS,
         /** The Penn Treebank: words split on white space, {@code <eos>} after each line; unknown words are {@code <unk>}. */
-        PTB;
+        PTB,
+        /**
+         * A user's own text for the word models ({@code -Dcorpus}): read as the Penn Treebank (words split on white
+         * space, {@code <eos>} after each line); unknown words are {@code <unk>}.
+         */
+        WORDS;
+
+        /** Whether its tokens are words (the Penn Treebank's, or a user's text's for the word models). */
+        public boolean words() {
+            return this == PTB || this == WORDS;
+        }
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);

@@ -30,6 +30,11 @@ class OwnCorpusTest {
 
     /** Runs {@code exp} in the quick profile with {@code -Dcorpus} (and {@code -Dheldout_share}) set while it runs. */
     static Outcome run(String exp, String out, String corpus, String share, Map<String, String> overrides) {
+        return run(exp, out, corpus, share, null, overrides);
+    }
+
+    /** {@link #run} with {@code -Dmin_count} too (null for none). */
+    static Outcome run(String exp, String out, String corpus, String share, String minCount, Map<String, String> overrides) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         if (corpus != null) {
@@ -38,6 +43,9 @@ class OwnCorpusTest {
         if (share != null) {
             System.setProperty("heldout_share", share);
         }
+        if (minCount != null) {
+            System.setProperty("min_count", minCount);
+        }
         try {
             int code = Main.run(new Cli(exp, "quick", out, overrides), Path.of("").toAbsolutePath(),
                     new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
@@ -45,6 +53,7 @@ class OwnCorpusTest {
         } finally {
             System.clearProperty("corpus");
             System.clearProperty("heldout_share");
+            System.clearProperty("min_count");
         }
     }
 
@@ -132,7 +141,7 @@ class OwnCorpusTest {
             {fine.toString(), "0", "JayChouLstm", "'heldout_share'"},
             {fine.toString(), "1", "JayChouLstm", "'heldout_share'"},
             {null, "0.2", "JayChouLstm", "-Dcorpus=FILE"},
-            {fine.toString(), null, "DigitSumSrn", "character language models"},
+            {fine.toString(), null, "DigitSumSrn", "word language models"},
         };
         for (String[] c : cases) {
             Outcome r = run(c[2], out.toString(), c[0], c[1], Map.of());
@@ -144,5 +153,77 @@ class OwnCorpusTest {
                 assertEquals(0, files.filter(Files::isRegularFile).count(), "nothing written for " + c[0]);
             }
         }
+    }
+
+    /** A word model's tiny settings: a run of seconds. */
+    static final Map<String, String> WORDS_SMALL = kv("epochs", "1", "hidden_size", "8", "batch_size", "2", "num_steps",
+            "5", "gen_len", "4", "gen_samples", "1", "max_train_tokens", "0", "max_eval_tokens", "0");
+
+    @Test
+    void aWordModelTrainsOnTheFileAndGenerateContinuesItsWords(@TempDir Path tmp) throws Exception {
+        Path corpus = tmp.resolve("words.txt");
+        String text = text(700) + "zyzzyva once\n"; // two words seen once, in the held-out part: <unk>
+        Files.writeString(corpus, text, StandardCharsets.UTF_8);
+        Path out = tmp.resolve("out");
+        Outcome r = run("PtbWordRnn", out.toString(), corpus.toString(), "0.2", WORDS_SMALL);
+        assertEquals(0, r.code(), r.err());
+        String page = Files.readString(out.resolve("PtbWordRnn.md"));
+        assertTrue(page.contains("Trained on a text of your own") && page.contains(corpus.toString()), page);
+        assertTrue(page.contains("min_count=2") && page.contains("heldout_share=0.2"), page);
+        assertTrue(Files.size(out.resolve("PtbWordRnn-perplexity.png")) > 0);
+        ResultsCsv csv = ResultsCsv.read(out.resolve("PtbWordRnn.csv"));
+        // the made-up language's 12 words (two with a full stop), <eos> and <unk>
+        double vocabulary = csv.get("model=rnn;seed=0", "final", "vocabulary").orElseThrow();
+        assertTrue(vocabulary > 3 && vocabulary < 30, "vocabulary " + vocabulary);
+        assertTrue(csv.get("model=rnn;seed=0", "final", "test_perplexity").isPresent());
+        Path model = out.resolve("models/PtbWordRnn_model-rnn_seed-0.zip");
+        assertTrue(Files.isRegularFile(model), "no model at " + model);
+        assertEquals("words", rnnlab.saved.SavedModel.read(model).info().getProperty("text"));
+
+        Outcome g = run("Generate", null, null, null, kv("model", model.toString(), "prefix", "the river", "len", "5"));
+        assertEquals(0, g.code(), g.err());
+        String[] words = g.out().strip().split(" ");
+        assertEquals(7, words.length, g.out());
+        assertTrue(g.out().startsWith("the river "), g.out());
+        for (String w : words) {
+            assertTrue(w.equals("<eos>") || w.equals("<unk>") || text.contains(w), "'" + w + "' is not the file's");
+        }
+        Path tail = tmp.resolve("tail.txt");
+        Files.writeString(tail, text.substring(text.length() - 600), StandardCharsets.UTF_8);
+        Outcome e = run("Evaluate", null, null, null, kv("model", model.toString(), "text", tail.toString()));
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().startsWith("perplexity "), e.out());
+    }
+
+    @Test
+    void badWordTextsEndInOneLineAndWriteNothing(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "\n \n");
+        Path latin1 = Files.write(tmp.resolve("latin1.txt"), "caf\u00e9 au lait\n".repeat(400).getBytes(StandardCharsets.ISO_8859_1));
+        Path shortText = Files.writeString(tmp.resolve("short.txt"), text(60));
+        Path fine = Files.writeString(tmp.resolve("fine.txt"), text(700));
+        String[][] cases = { // file, share, min_count, the message's fragment
+            {tmp.resolve("absent.txt").toString(), null, null, "no file"},
+            {empty.toString(), null, null, "is empty"},
+            {latin1.toString(), null, null, "not UTF-8"},
+            {shortText.toString(), null, null, "too short"},
+            {fine.toString(), "0.01", null, "too short"},
+            {fine.toString(), null, "0", "'min_count'"},
+            {fine.toString(), null, "x", "'min_count'"},
+            {null, null, "3", "-Dcorpus=FILE"},
+        };
+        for (String[] c : cases) {
+            Outcome r = run("PtbWordRnn", out.toString(), c[0], c[1], c[2], WORDS_SMALL);
+            assertEquals(2, r.code(), c[0] + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("rnnlab: ") && r.err().contains(c[3]), "'" + c[3] + "' not in: " + r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            try (Stream<Path> files = Files.exists(out) ? Files.walk(out) : Stream.empty()) {
+                assertEquals(0, files.filter(Files::isRegularFile).count(), "nothing written for " + c[0]);
+            }
+        }
+        Outcome r = run("JayChouLstm", out.toString(), fine.toString(), null, "3", SMALL);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("-Dmin_count applies to the word models"), r.err());
     }
 }
