@@ -210,11 +210,16 @@ class CheckpointTest {
             assertEquals("0.1", own.get("heldout_share"));
             System.setProperty("heldout_share", "0.25");
             assertEquals("0.25", Checkpoint.values(run).get("heldout_share"));
+            // the word models' min_count: in the key only when it is not the default
+            assertFalse(Checkpoint.values(run).containsKey("min_count"));
+            System.setProperty("min_count", "3");
+            assertEquals("3", Checkpoint.values(run).get("min_count"));
             Files.writeString(text, "abd");
             assertFalse(own.get("corpus").equals(Checkpoint.values(run).get("corpus")), "a changed file is another key");
         } finally {
             System.clearProperty("corpus");
             System.clearProperty("heldout_share");
+            System.clearProperty("min_count");
         }
         assertEquals(tutorial, Checkpoint.values(run));
     }
