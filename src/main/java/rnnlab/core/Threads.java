@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * The project's thread setting, applied in code so that {@code exec:java} (which runs inside Maven's
  * JVM, where no environment variable can be set) and the tests get the same setting. The default is
  * one thread: the recurrent networks here are small and per-step, and on the 2-core machines one
- * thread ran several times faster than DL4J's defaults (README, "Threads"). {@code -Dthreads=N}
+ * thread ran several times faster than DL4J's defaults (docs/performance.md, "Threads"). {@code -Dthreads=N}
  * chooses another count; {@code -Dthreads=default} leaves DL4J's own choice.
  */
 public final class Threads {
@@ -21,7 +21,7 @@ public final class Threads {
 
     /**
      * The experiments whose runs are faster on more than one thread, where cores are free: the PTB word models, whose
-     * 10,000-word output products and softmax split well. Measured on the 2-core Intel Xeon (README, "Threads"): the
+     * 10,000-word output products and softmax split well. Measured on the 2-core Intel Xeon (docs/performance.md, "Threads"): the
      * PTB RNN 1.16-1.45x faster on two threads; the Time Machine and lyrics models unchanged, the DigitSum SRN 0.6x.
      * The numbers are the same bits on one thread or two (a test compares them), so the count is not part of a job's
      * identity.

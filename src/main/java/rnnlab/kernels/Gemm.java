@@ -22,8 +22,8 @@ import rnnlab.core.UserError;
  * networks' shapes it is the faster one. Measured on one thread of the 2-core Intel Xeon (Emerald Rapids, AVX-512),
  * OpenBLAS 0.3.19 with its SkylakeX kernels against oneDNN 2.5.2, GFLOP/s: a batch of 32 times a 512 x 512 matrix
  * (the Time Machine RNN's step) 47.5 against 88.5; 32 x 256 by 256 x 1024 (the LSTM's gates) 42.0 against 91.0;
- * 1120 steps' 256 x 1024 weight gradient 64.9 against 98.6; one 2048^3 product 134 against 141 (README, "Speed on
- * any CPU"). Products are bit-for-bit reproducible with either library on one CPU kind and one thread, but the two
+ * 1120 steps' 256 x 1024 weight gradient 64.9 against 98.6; one 2048^3 product 134 against 141 (docs/performance.md, "The matrix
+ * products through oneDNN"). Products are bit-for-bit reproducible with either library on one CPU kind and one thread, but the two
  * libraries round differently, so the choice is part of the numbers ({@code FinishedJobs.NUMERICS}).
  *
  * <p>oneDNN (JavaCPP's preset of ND4J's JavaCPP line, with the OpenMP runtime ND4J also loads) runs on the threads
