@@ -88,14 +88,4 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
     private static double[] logs(double[] v) {
         return Arrays.stream(v).map(Math::log).toArray();
     }
-
-    /** The verdict as a results page says it. */
-    public String describe() {
-        return switch (outcome) {
-            case REPRODUCED, DIFFERS -> outcome.toString();
-            case INCONCLUSIVE -> seedsToSettle == SINGLE_SEED ? "inconclusive (a side has a single seed: no interval yet)"
-                    : seedsToSettle > MAX_SEEDS ? "inconclusive (more than " + MAX_SEEDS + " seeds a side would be needed)"
-                    : "inconclusive (about " + seedsToSettle + " seeds a side would likely settle it)";
-        };
-    }
 }

@@ -33,15 +33,10 @@ public final class Progress {
         double elapsed = (now - start) / 1e9;
         double remaining = elapsed / (step + 1) * (totalSteps - step - 1);
         log.info("{} epoch {}/{} step {}/{} loss {} elapsed {} remaining {}", label, epoch + 1, epochs, step + 1,
-                totalSteps, String.format("%.5f", loss), clock(elapsed), clock(remaining));
+                totalSteps, String.format("%.5f", loss), Clock.format(elapsed), Clock.format(remaining));
     }
 
     public double elapsedSeconds() {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    /** {@link rnnlab.core.Clock#format}. */
-    public static String clock(double seconds) {
-        return Clock.format(seconds);
     }
 }

@@ -68,7 +68,7 @@ class StatsTest {
         double half = 2.776445105 * 0.01 * Math.sqrt(2.0 / 3);
         assertEquals(-half, v.low(), 1e-9);
         assertEquals(half, v.high(), 1e-9);
-        assertEquals("reproduced", v.describe());
+        assertEquals("**reproduced**", Comparison.verdict(v));
     }
 
     @Test
@@ -88,7 +88,7 @@ class StatsTest {
         assertTrue(v.low() < -0.05 && v.high() > -0.05, v.toString());
         int n = v.seedsToSettle();
         assertTrue(n > 3 && n <= Verdict.MAX_SEEDS, "n " + n);
-        assertTrue(v.describe().contains("about " + n + " seeds"), v.describe());
+        assertEquals("**inconclusive** (~" + n + " seeds)", Comparison.verdict(v));
         // the interval reaches past both edges: not "differs" whichever edge it is compared with
         assertTrue(v.high() > 0.05 && v.low() < -0.05, v.toString());
         // one seed a side: no interval at all
@@ -173,11 +173,11 @@ class StatsTest {
 
     @Test
     void theSeedsToSettleAreSaidUpToTheCap() {
-        assertEquals("inconclusive (about 100 seeds a side would likely settle it)",
-                new Verdict(Outcome.INCONCLUSIVE, 0, 0, 0, 0, Verdict.MAX_SEEDS).describe());
-        assertEquals("inconclusive (more than 100 seeds a side would be needed)",
-                new Verdict(Outcome.INCONCLUSIVE, 0, 0, 0, 0, Verdict.MAX_SEEDS + 1).describe());
-        assertEquals("differs", new Verdict(Outcome.DIFFERS, 0, 0, 0, 0, 0).describe());
+        assertEquals("**inconclusive** (~100 seeds)",
+                Comparison.verdict(new Verdict(Outcome.INCONCLUSIVE, 0, 0, 0, 0, Verdict.MAX_SEEDS)));
+        assertEquals("**inconclusive** (>100 seeds)",
+                Comparison.verdict(new Verdict(Outcome.INCONCLUSIVE, 0, 0, 0, 0, Verdict.MAX_SEEDS + 1)));
+        assertEquals("**differs**", Comparison.verdict(new Verdict(Outcome.DIFFERS, 0, 0, 0, 0, 0)));
     }
 
     @Test
@@ -285,6 +285,6 @@ class StatsTest {
         Verdict v = Verdict.of(new double[] {1.0, 1.01, 0.99}, new double[] {1.0}, Tolerance.relative(0.05));
         assertEquals(Outcome.INCONCLUSIVE, v.outcome());
         assertEquals(Verdict.SINGLE_SEED, v.seedsToSettle());
-        assertEquals("inconclusive (a side has a single seed: no interval yet)", v.describe());
+        assertEquals("**inconclusive** (single seed)", Comparison.verdict(v));
     }
 }
