@@ -11,6 +11,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
+import rnnlab.core.RandomStreams;
 import rnnlab.kernels.NdArrayCopies;
 
 /**
@@ -65,7 +66,7 @@ public final class CharLmIterator implements DataSetIterator {
         this.steps = steps;
         this.sampling = sampling;
         this.flavour = flavour;
-        this.random = new Random(seed);
+        this.random = RandomStreams.random(seed, "batches");
         reset();
     }
 

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.core.RandomStreams;
 import rnnlab.core.Config;
 import rnnlab.core.Experiment;
 import rnnlab.core.Run;
@@ -306,7 +307,7 @@ abstract class PtbWordLm implements Experiment {
     private static List<String> generate(NetLanguageModel model, WordCorpus corpus, int[][] prefixes, Params p,
             int seed) {
         List<String> out = new ArrayList<>();
-        Random random = new Random(seed);
+        Random random = RandomStreams.random(seed, "sampling");
         for (int[] prefix : prefixes) {
             out.add("greedy: " + corpus.text(LmTrainer.continuation(model, prefix, p.genLen(), 0, random)));
             for (int s = 0; s < p.samples(); s++) {

@@ -48,7 +48,7 @@ public final class ShapesTour implements Experiment {
 
     static MultiLayerNetwork net(long seed, Layer... layers) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .weightInit(SeededInit.fanInUniform(seed)).list();
+                .weightInit(SeededInit.fanInUniform(seed, "init")).list();
         for (Layer l : layers) {
             b.layer(l);
         }

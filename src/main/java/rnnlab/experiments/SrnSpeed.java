@@ -26,9 +26,9 @@ final class SrnSpeed {
     /** A network of one recurrent layer (hand-written SRN or DL4J's SimpleRnn), for forward passes. */
     static MultiLayerNetwork single(boolean handWritten, int nIn, int hidden, long seed) {
         Layer layer = handWritten
-                ? new Srn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).weightInit(SeededInit.xavierUniform(seed)).build()
+                ? new Srn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH).weightInit(SeededInit.xavierUniform(seed, "recurrent")).build()
                 : new SimpleRnn.Builder().nIn(nIn).nOut(hidden).activation(Activation.TANH)
-                        .weightInit(SeededInit.xavierUniform(seed)).build();
+                        .weightInit(SeededInit.xavierUniform(seed, "recurrent")).build();
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
                 .dataType(DataType.FLOAT).list().layer(layer).build());
         net.init();

@@ -18,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
+import rnnlab.core.RandomStreams;
 import rnnlab.model.Gru;
 import rnnlab.model.Layers;
 import rnnlab.model.RecurrentConf;
@@ -97,7 +98,7 @@ public final class CharRnnModel {
      * is drawn like the rest (DL4J would start it at 1).
      */
     public static void torchInit(MultiLayerNetwork net, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom random = RandomStreams.of(seed, "init");
         for (Layer layer : net.getLayers()) {
             org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
             boolean recurrent = conf instanceof Bidirectional || conf instanceof BaseRecurrentLayer;

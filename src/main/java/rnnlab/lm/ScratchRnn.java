@@ -21,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import rnnlab.core.RandomStreams;
 import rnnlab.kernels.NdArrayCopies;
 import rnnlab.kernels.Gemm;
 import rnnlab.kernels.SrnSteps;
@@ -73,7 +74,7 @@ public final class ScratchRnn implements LanguageModel {
         this.hidden = hidden;
         this.lr = lr;
         this.theta = theta;
-        Random random = new Random(seed);
+        Random random = RandomStreams.random(seed, "init");
         wXh = normal(random, vocab, hidden).castTo(dataType);
         wHh = normal(random, hidden, hidden).castTo(dataType);
         bH = Nd4j.zeros(dataType, 1, hidden);

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
+import rnnlab.core.RandomStreams;
 import rnnlab.model.Embedding;
 import rnnlab.model.Layers;
 
@@ -52,7 +53,7 @@ public final class WordRnnModel {
 
     /** The course's initialisation, every parameter from one seeded stream. */
     static void init(MultiLayerNetwork net, int hidden, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom random = RandomStreams.of(seed, "init");
         double torch = 1.0 / Math.sqrt(hidden);
         Layer[] layers = net.getLayers();
         for (int i = 0; i < layers.length; i++) {

@@ -2,6 +2,8 @@ package rnnlab.model;
 
 import java.util.SplittableRandom;
 
+import rnnlab.core.RandomStreams;
+
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +14,8 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * make the random distribution ops repeat (two draws after the same seed differ, within one JVM and
  * across runs), so DL4J's {@code .seed(s)} does not fix a network's initial weights. This initialiser
  * draws from a Java {@link SplittableRandom} instead: the same seed gives the same weights, every run.
- * Each call (each parameter it initialises, in order) takes the next stream of its seed.
+ * Its streams are {@link RandomStreams}' (seed, purpose) ones: each call (each parameter it initialises, in order)
+ * takes the stream "purpose/N" of its seed, so no two parameters, purposes or seeds share one.
  */
 public final class SeededInit implements IWeightInit {
     /** How the scale follows from fan-in and fan-out. */
@@ -30,6 +33,7 @@ public final class SeededInit implements IWeightInit {
     private Rule rule;
     private double scale;
     private long seed;
+    private String purpose;
     @JsonIgnore
     private transient int calls;
 
@@ -37,31 +41,32 @@ public final class SeededInit implements IWeightInit {
     public SeededInit() {
     }
 
-    public SeededInit(Rule rule, double scale, long seed) {
+    public SeededInit(Rule rule, double scale, long seed, String purpose) {
         this.rule = rule;
         this.scale = scale;
         this.seed = seed;
+        this.purpose = purpose;
     }
 
-    public static SeededInit xavierUniform(long seed) {
-        return new SeededInit(Rule.XAVIER_UNIFORM, 0, seed);
+    public static SeededInit xavierUniform(long seed, String purpose) {
+        return new SeededInit(Rule.XAVIER_UNIFORM, 0, seed, purpose);
     }
 
-    public static SeededInit fanInUniform(long seed) {
-        return new SeededInit(Rule.FAN_IN_UNIFORM, 0, seed);
+    public static SeededInit fanInUniform(long seed, String purpose) {
+        return new SeededInit(Rule.FAN_IN_UNIFORM, 0, seed, purpose);
     }
 
-    public static SeededInit uniform(double bound, long seed) {
-        return new SeededInit(Rule.UNIFORM, bound, seed);
+    public static SeededInit uniform(double bound, long seed, String purpose) {
+        return new SeededInit(Rule.UNIFORM, bound, seed, purpose);
     }
 
-    public static SeededInit normal(double std, long seed) {
-        return new SeededInit(Rule.NORMAL, std, seed);
+    public static SeededInit normal(double std, long seed, String purpose) {
+        return new SeededInit(Rule.NORMAL, std, seed, purpose);
     }
 
     @Override
     public INDArray init(double fanIn, double fanOut, long[] shape, char order, INDArray paramView) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + calls++);
+        SplittableRandom random = RandomStreams.of(seed, purpose + "/" + calls++);
         float[] values = new float[(int) paramView.length()];
         double bound = switch (rule) {
             case XAVIER_UNIFORM -> Math.sqrt(6.0 / (fanIn + fanOut));
@@ -103,5 +108,13 @@ public final class SeededInit implements IWeightInit {
 
     public void setSeed(long seed) {
         this.seed = seed;
+    }
+
+    public String getPurpose() {
+        return purpose;
+    }
+
+    public void setPurpose(String purpose) {
+        this.purpose = purpose;
     }
 }

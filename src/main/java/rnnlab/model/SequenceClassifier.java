@@ -35,17 +35,17 @@ public final class SequenceClassifier {
 
     public static MultiLayerNetwork build(Cell cell, int vocab, int length, int embedding, int hidden, int classes,
             double lr, long seed) {
-        // every random initialisation draws from its own seeded stream (see SeededInit)
+        // every parameter draws from its own (seed, purpose) stream (SeededInit, RandomStreams)
         Layer recurrent = switch (cell) {
             case SRN -> new Srn.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
-                    .weightInit(SeededInit.xavierUniform(seed + 1)).biasWeightInit(SeededInit.xavierUniform(seed + 2))
+                    .weightInit(SeededInit.xavierUniform(seed, "recurrent")).biasWeightInit(SeededInit.xavierUniform(seed, "recurrent.bias"))
                     .build();
             case SIMPLE_RNN -> new SimpleRnn.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
-                    .weightInit(SeededInit.xavierUniform(seed + 1)).build();
-            case GRU -> new Gru.Builder().nIn(embedding).nOut(hidden).weightInit(SeededInit.xavierUniform(seed + 1)).build();
-            case LSTM -> new Lstm.Builder().nIn(embedding).nOut(hidden).weightInit(SeededInit.xavierUniform(seed + 1)).build();
+                    .weightInit(SeededInit.xavierUniform(seed, "recurrent")).build();
+            case GRU -> new Gru.Builder().nIn(embedding).nOut(hidden).weightInit(SeededInit.xavierUniform(seed, "recurrent")).build();
+            case LSTM -> new Lstm.Builder().nIn(embedding).nOut(hidden).weightInit(SeededInit.xavierUniform(seed, "recurrent")).build();
             case DL4J_LSTM -> new LSTM.Builder().nIn(embedding).nOut(hidden).activation(Activation.TANH)
-                    .gateActivationFunction(Activation.SIGMOID).weightInit(SeededInit.xavierUniform(seed + 1)).build();
+                    .gateActivationFunction(Activation.SIGMOID).weightInit(SeededInit.xavierUniform(seed, "recurrent")).build();
         };
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -53,16 +53,25 @@ public final class SequenceClassifier {
                 .updater(new Adam(lr))
                 .list()
                 .layer(Embedding.of(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(embedding).inputLength(length)
-                        .hasBias(false).weightInit(SeededInit.xavierUniform(seed))))
+                        .hasBias(false).weightInit(SeededInit.uniform(embeddingBound(vocab, embedding), seed, "embedding"))))
                 .layer(new LastTimeStep(recurrent))
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(hidden).nOut(classes)
-                        .activation(Activation.SOFTMAX).weightInit(SeededInit.fanInUniform(seed + 3)).build())
+                        .activation(Activation.SOFTMAX).weightInit(SeededInit.fanInUniform(seed, "output")).build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         // nn.Linear's bias: uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)); DL4J's bias init is a constant
         INDArray bias = net.getLayer(OUTPUT_LAYER).getParam("b");
-        SeededInit.fanInUniform(seed + 4).init(hidden, classes, bias.shape(), 'c', bias);
+        SeededInit.fanInUniform(seed, "output.bias").init(hidden, classes, bias.shape(), 'c', bias);
         return net;
+    }
+
+    /**
+     * The tutorial's {@code xavier_uniform_} on its [vocab, embedding] weight: +-sqrt(6 / (vocab + embedding)).
+     * Given explicitly because DL4J M2.1's EmbeddingLayerParamInitializer passes the initialiser a fan-in of 1, which
+     * would draw from +-sqrt(6 / (1 + embedding)) (1.27x the variance for 10 digits and 32 dimensions).
+     */
+    public static double embeddingBound(int vocab, int embedding) {
+        return Math.sqrt(6.0 / (vocab + embedding));
     }
 }

@@ -12,6 +12,8 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import rnnlab.core.RandomStreams;
+
 /**
  * PyTorch's {@code nn.RNNCell} in explicit ND4J, {@code h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)},
  * with PyTorch's parameter shapes ({@code weight_ih [hidden, input]}, two biases) and initialisation
@@ -46,7 +48,7 @@ public final class TorchRnnCell {
         int n = hidden * input + hidden * hidden + hidden * (twoBiases ? 2 : 1);
         flat = Nd4j.zeros(DataType.DOUBLE, 1, n);
         gradFlat = Nd4j.zeros(DataType.DOUBLE, 1, n);
-        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom random = RandomStreams.of(seed, "init");
         double bound = 1.0 / Math.sqrt(hidden);
         for (int i = 0; i < n; i++) {
             flat.putScalar(i, (random.nextDouble() * 2 - 1) * bound);

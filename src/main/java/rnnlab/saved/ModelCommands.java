@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 
+import rnnlab.core.RandomStreams;
 import rnnlab.core.Options;
 import rnnlab.core.UserError;
 import rnnlab.data.CharCorpus;
@@ -78,7 +79,7 @@ public final class ModelCommands {
                     + (m.text().words() ? "words" : "characters") + " of its training text");
         }
         NetLanguageModel lm = new NetLanguageModel(m.net(), m.tokens().size(), null);
-        Random random = new Random(seed);
+        Random random = RandomStreams.random(seed, "sampling");
         for (int s = 0; s < samples; s++) {
             out.println(t.decode(LmTrainer.continuation(lm, ids, len, temperature, random)));
         }

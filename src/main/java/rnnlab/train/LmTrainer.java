@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import rnnlab.core.RandomStreams;
 import rnnlab.checkpoints.Checkpoint;
 import rnnlab.core.Markdown;
 import rnnlab.data.CharCorpus;
@@ -138,7 +139,7 @@ public final class LmTrainer implements EpochTraining {
     public boolean trainEpoch(Within within) {
         if (progress == null) {
             if (sampler == null) {
-                sampler = new Random(spec.seed());
+                sampler = RandomStreams.random(spec.seed(), "sampling");
             }
             first = epochsDone + 1;
             progress = new Progress(log, label, (long) (spec.epochs() - epochsDone) * train.batchesPerEpoch(), 10);

@@ -22,7 +22,7 @@ import rnnlab.model.Srn;
 class SequenceSoftmaxOutputTest {
     static MultiLayerNetwork net(boolean fused, int vocab, int steps) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .updater(new Sgd(0.1)).weightInit(SeededInit.xavierUniform(3)).list()
+                .updater(new Sgd(0.1)).weightInit(SeededInit.xavierUniform(3, "test")).list()
                 .layer(new Srn.Builder().nIn(vocab).nOut(6).activation(Activation.TANH).build())
                 .layer(fused ? SequenceSoftmaxOutput.of(6, vocab, steps)
                         : new RnnOutputLayer.Builder(new TokenMeanXent(steps)).activation(Activation.SOFTMAX).nIn(6)
