@@ -224,6 +224,8 @@ def train(length, seed, data_root, epochs=500, lr=0.001, input_size=32, hidden_s
 
 def main():
     a = common.args("0..4", __doc__)
+    if a.only and "DigitSumSrn" not in a.only:
+        return  # --only names other scripts' experiments
     common.one_thread()
     table = common.Table(a.out, "DigitSumSrn")
     with tempfile.TemporaryDirectory() as root:

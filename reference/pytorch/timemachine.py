@@ -163,6 +163,8 @@ def train_ch8(net, train_iter, lr, num_epochs, device, use_random_iter=False):
 
 def main():
     a = common.args("0..4", __doc__)
+    if a.only and "TimeMachineRnnScratch" not in a.only:
+        return  # --only names other scripts' experiments
     common.one_thread()
     table = common.Table(a.out, "TimeMachineRnnScratch")
     batch_size, num_steps, num_hiddens, num_epochs, lr = 32, 35, 512, 500, 1
