@@ -17,6 +17,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.TokenMeanXent;
 import rnnlab.model.Layers;
+import rnnlab.model.RecurrentConf;
 import rnnlab.model.RecurrentParams;
 import rnnlab.model.TorchRnnCell;
 import rnnlab.model.TrainingHooks;
@@ -28,22 +29,34 @@ public final class HelloOhlolRnn extends HelloOhlol {
         super("HelloOhlolRnn");
     }
 
-    /** The layer network, starting from the function {@code cell} computes (weights transposed, biases summed). */
+    /**
+     * The layer network, starting from the function {@code cell} computes: weights transposed, the cell's biases as
+     * the layer's (the project's layer has as many as the cell; DL4J's stock one has one, their sum).
+     */
     static MultiLayerNetwork network(TorchRnnCell cell, double lr) {
         return network(cell, lr, Layers.PROJECT);
     }
 
     static MultiLayerNetwork network(TorchRnnCell cell, double lr, Layers layers) {
+        org.deeplearning4j.nn.conf.layers.Layer rnn = layers.rnn(4, 4);
+        if (rnn instanceof RecurrentConf r) {
+            r.setTwoBiases(cell.twoBiases());
+        }
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
                 .updater(new Adam(lr)).weightInit(WeightInit.ZERO).list()
-                .layer(layers.rnn(4, 4))
+                .layer(rnn)
                 .layer(new RnnLossLayer.Builder(new TokenMeanXent(X.length)).activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW).build())
                 .build());
         net.init();
         net.getLayer(0).getParam(RecurrentParams.WEIGHT_KEY).assign(cell.weightIh.transpose());
         net.getLayer(0).getParam(RecurrentParams.RECURRENT_WEIGHT_KEY).assign(cell.weightHh.transpose());
-        net.getLayer(0).getParam(RecurrentParams.BIAS_KEY).assign(cell.bias());
+        if (Layers.hasTwoBiases(net.getLayer(0))) {
+            net.getLayer(0).getParam(RecurrentParams.BIAS_KEY).assign(cell.biasIh);
+            net.getLayer(0).getParam(RecurrentParams.HIDDEN_BIAS_KEY).assign(cell.biasHh);
+        } else {
+            net.getLayer(0).getParam(RecurrentParams.BIAS_KEY).assign(cell.bias());
+        }
         return net;
     }
 
@@ -83,16 +96,16 @@ public final class HelloOhlolRnn extends HelloOhlol {
 
     @Override
     String modelNote(Params p) {
-        return "The model is one whole-sequence tanh RNN layer of 4 (the project's `rnnlab.model.Srn`, which gives DL4J's "
-                + "`SimpleRnn` outputs) under a loss layer with softmax and the mean cross-entropy over the five steps. "
-                + "It starts from the same function as `HelloOhlolRnnCell` with the same seed: PyTorch's two biases "
-                + "summed into DL4J's one. That one bias is the difference between the two: Adam moves each bias "
-                + "parameter by about lr per step whatever the loss scale, so PyTorch's pair moves their sum about "
-                + "twice as fast. With `-Dbiases=one` the cell version has one bias too and then trains as this one "
-                + "does, the same predictions every epoch and five times the loss to a millionth (a test checks it): "
-                + "the summed loss is five times the mean, and Adam ignores the scale but for its epsilon."
+        return "The model is one whole-sequence tanh RNN layer of 4 (the project's `rnnlab.model.Srn` with PyTorch's two "
+                + "biases, as `nn.RNN`) under a loss layer with softmax and the mean cross-entropy over the five steps. "
+                + "It starts from the same function and the same parameters as `HelloOhlolRnnCell` with the same seed. "
+                + "With one bias (`-Dbiases=one` in the cell version, and DL4J's stock layer) Adam moves the bias half as "
+                + "fast: it moves each bias parameter by about lr per step whatever the loss scale, so PyTorch's pair "
+                + "moves their sum about twice as far. A one-bias cell trains as a one-bias layer does, the same "
+                + "predictions every epoch and five times the loss to a millionth (a test checks it): the summed loss is "
+                + "five times the mean, and Adam ignores the scale but for its epsilon."
                 + (p.layers() == Layers.DL4J ? " " + p.layers().note(false) + " Here the layer is DL4J's "
                         + "`SimpleRnn`, from the same weights; the whole sequence is one batch from a zero state, so "
-                        + "DL4J's state handling changes nothing." : "");
+                        + "DL4J's state handling changes nothing; its one bias starts as the sum of the cell's two." : "");
     }
 }

@@ -11,7 +11,8 @@ public final class JayChouBiGru extends JayChouConcise {
     @Override
     String layerNote() {
         return "One `nn.GRU(vocab, 128, bidirectional=True)` layer: DL4J's `Bidirectional` wrapper (outputs concatenated, 256 "
-                + "wide) around two of the project's `rnnlab.model.Gru`. Each direction carries its own state as "
+                + "wide) around two of the project's `rnnlab.model.Gru` in `nn.GRU`'s form (reset gate after the recurrent "
+                + "product, two biases). Each direction carries its own state as "
                 + "PyTorch's does: the backward direction starts a batch from where it ended the previous one, that "
                 + "batch's first step. **This is a flawed language model**, reproduced as the tutorial has it: the "
                 + "backward direction reads the sequence from its end, so the output at step t has already seen "

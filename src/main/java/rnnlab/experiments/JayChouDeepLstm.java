@@ -10,8 +10,8 @@ public final class JayChouDeepLstm extends JayChouConcise {
 
     @Override
     String layerNote() {
-        return "Two stacked `nn.LSTM(vocab, 256, num_layers=2)` layers: the project's `rnnlab.model.Lstm` twice, each "
-                + "carrying its own state (h, c).";
+        return "Two stacked `nn.LSTM(vocab, 256, num_layers=2)` layers: the project's `rnnlab.model.Lstm` twice, with "
+                + "PyTorch's two biases, each carrying its own state (h, c).";
     }
 
     @Override

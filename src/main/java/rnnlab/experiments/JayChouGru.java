@@ -10,9 +10,10 @@ public final class JayChouGru extends JayChouConcise {
 
     @Override
     String layerNote() {
-        return "One `nn.GRU(vocab, 256)` layer: the project's `rnnlab.model.Gru` (DL4J has no GRU layer for networks), with "
-                + "d2l's equations: the candidate is `tanh(X W_xh + (R * H) W_hh + b_h)`, where PyTorch's `nn.GRU` "
-                + "applies the reset gate after the product, `R * (H W_hn + b_hn)`; a gradient check tests it.";
+        return "One `nn.GRU(vocab, 256)` layer: the project's `rnnlab.model.Gru` (DL4J has no GRU layer for networks), in "
+                + "`nn.GRU`'s form: the candidate is `tanh(X W_in + b_in + R * (H W_hn + b_hn))`, the reset gate after "
+                + "the product, with PyTorch's two biases; gradient checks and a test against outputs and gradients "
+                + "PyTorch computed for the same weights cover it.";
     }
 
     @Override

@@ -11,8 +11,8 @@ public final class JayChouLstm extends JayChouConcise {
     @Override
     String layerNote() {
         return "One `nn.LSTM(vocab, 256)` layer: the project's `rnnlab.model.Lstm` (DL4J's LSTM equations and layout on raw "
-                + "buffers; a test checks it gives DL4J's LSTM outputs and gradients), its forget-gate bias drawn like the "
-                + "other biases as PyTorch does, not set to 1.";
+                + "buffers) with PyTorch's two biases (a test checks it gives `nn.LSTM`'s outputs and gradients), every "
+                + "bias drawn as PyTorch draws it, the forget gate's not set to 1.";
     }
 
     @Override

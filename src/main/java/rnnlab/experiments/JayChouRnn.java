@@ -10,8 +10,8 @@ public final class JayChouRnn extends JayChouConcise {
 
     @Override
     String layerNote() {
-        return "One tanh `nn.RNN(vocab, 256)` layer: the project's `rnnlab.model.Srn` (DL4J's SimpleRnn equations; a test "
-                + "checks it gives SimpleRnn's outputs and gradients), which can carry its state from one batch to the "
+        return "One tanh `nn.RNN(vocab, 256)` layer: the project's `rnnlab.model.Srn` with PyTorch's two biases (a test checks "
+                + "it gives `nn.RNN`'s outputs and gradients), which can carry its state from one batch to the "
                 + "next while training (DL4J's own layers clear it at every `fit`).";
     }
 

@@ -22,6 +22,7 @@ import rnnlab.core.RandomStreams;
 import rnnlab.model.Gru;
 import rnnlab.model.Layers;
 import rnnlab.model.RecurrentConf;
+import rnnlab.model.RecurrentParams;
 
 /**
  * d2l-zh's {@code RNNModel} in DL4J: one-hot input (fed as token ids, which the first layer looks up:
@@ -85,16 +86,16 @@ public final class CharRnnModel {
                 if (kind == Layers.DL4J) {
                     throw new IllegalArgumentException("DL4J has no GRU layer for networks");
                 }
-                yield new Gru.Builder().nIn(nIn).nOut(hidden).build();
+                yield new Gru.Builder().torchForm(true).twoBiases(true).nIn(nIn).nOut(hidden).build(); // nn.GRU
             }
             case LSTM -> kind.lstm(nIn, hidden);
         };
     }
 
     /**
-     * PyTorch's default initialisation: a recurrent layer's weights uniform in +-1/sqrt(hidden) and its
-     * bias the sum of two such draws (PyTorch keeps {@code b_ih} and {@code b_hh} apart; DL4J has one
-     * bias); {@code nn.Linear}'s weight and bias uniform in +-1/sqrt(fan_in). The LSTM's forget-gate bias
+     * PyTorch's default initialisation: a recurrent layer's weights and each of its two biases ({@code b_ih},
+     * {@code b_hh}) uniform in +-1/sqrt(hidden), a stock DL4J layer's one bias the sum of two such draws;
+     * {@code nn.Linear}'s weight and bias uniform in +-1/sqrt(fan_in). The LSTM's forget-gate bias
      * is drawn like the rest (DL4J would start it at 1).
      */
     public static void torchInit(MultiLayerNetwork net, long seed) {
@@ -111,9 +112,10 @@ public final class CharRnnModel {
                 fan = ((FeedForwardLayer) conf).getNIn();
             }
             double bound = 1.0 / Math.sqrt(fan);
+            boolean summed = recurrent && !Layers.hasTwoBiases(layer);
             for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
-                boolean twoBiases = recurrent && e.getKey().endsWith("b");
-                e.getValue().assign(uniform(random, e.getValue().shape(), bound, twoBiases ? 2 : 1));
+                boolean twoInOne = summed && e.getKey().endsWith(RecurrentParams.BIAS_KEY);
+                e.getValue().assign(uniform(random, e.getValue().shape(), bound, twoInOne ? 2 : 1));
             }
         }
     }

@@ -17,6 +17,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import rnnlab.core.RandomStreams;
 import rnnlab.model.Embedding;
 import rnnlab.model.Layers;
+import rnnlab.model.RecurrentParams;
 
 /**
  * The Penn Treebank course's {@code three_layer_recurrent_net}: {@code nn.Embedding(vocab, hidden)},
@@ -66,8 +67,8 @@ public final class WordRnnModel {
                 } else if (i == 2) {
                     bound = torch; // nn.Linear's bias: +-1/sqrt(fan_in)
                 } else {
-                    bound = torch; // nn.RNN / nn.LSTM: +-1/sqrt(hidden), two biases summed
-                    terms = e.getKey().equals("b") ? 2 : 1;
+                    bound = torch; // nn.RNN / nn.LSTM: +-1/sqrt(hidden), each bias; a stock layer's one the sum of two
+                    terms = e.getKey().equals(RecurrentParams.BIAS_KEY) && !Layers.hasTwoBiases(layers[i]) ? 2 : 1;
                 }
                 e.getValue().assign(CharRnnModel.uniform(random, e.getValue().shape(), bound, terms));
             }

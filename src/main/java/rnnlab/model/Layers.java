@@ -18,8 +18,8 @@ import rnnlab.core.UserError;
  * tutorials on DL4J's own building blocks. The stock layers differ in three ways, which their results pages
  * state: DL4J's {@code fit} clears the recurrent state at every call (a language model's batches all start
  * from zeros in training), {@code SimpleRnn}'s backward pass under truncated BPTT ignores a carried state, and
- * they have one bias where PyTorch has two (so do the project's layers; the tutorials' two are summed at
- * initialisation). DL4J has no GRU for networks.
+ * they have one bias where PyTorch has two (the project's layers built here have both, as {@code nn.RNN} and
+ * {@code nn.LSTM}; for the stock ones the tutorials' two are summed at initialisation). DL4J has no GRU for networks.
  */
 public enum Layers {
     PROJECT, DL4J;
@@ -37,16 +37,21 @@ public enum Layers {
                 + "; it runs on the project's own layers (layers=project)");
     }
 
-    /** A tanh RNN layer ({@code nn.RNN}). */
+    /** A tanh RNN layer ({@code nn.RNN}; the project's with its two biases). */
     public org.deeplearning4j.nn.conf.layers.Layer rnn(int nIn, int nOut) {
         return this == DL4J ? new SimpleRnn.Builder().activation(Activation.TANH).nIn(nIn).nOut(nOut).build()
-                : new Srn.Builder().activation(Activation.TANH).nIn(nIn).nOut(nOut).build();
+                : new Srn.Builder().activation(Activation.TANH).twoBiases(true).nIn(nIn).nOut(nOut).build();
     }
 
-    /** An LSTM layer ({@code nn.LSTM}: sigmoid gates, tanh cell, no peepholes). */
+    /** An LSTM layer ({@code nn.LSTM}: sigmoid gates, tanh cell, no peepholes; the project's with its two biases). */
     public org.deeplearning4j.nn.conf.layers.Layer lstm(int nIn, int nOut) {
         return this == DL4J ? new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
-                .nIn(nIn).nOut(nOut).build() : new Lstm.Builder().nIn(nIn).nOut(nOut).build();
+                .nIn(nIn).nOut(nOut).build() : new Lstm.Builder().twoBiases(true).nIn(nIn).nOut(nOut).build();
+    }
+
+    /** True if a layer's parameters (its own keys, or a {@code Bidirectional}'s prefixed ones) include a second bias. */
+    public static boolean hasTwoBiases(Layer layer) {
+        return layer.paramTable().keySet().stream().anyMatch(k -> k.endsWith(RecurrentParams.HIDDEN_BIAS_KEY));
     }
 
     /** The names of the layers this choice builds, for results pages. */
@@ -60,8 +65,8 @@ public enum Layers {
             return "";
         }
         return "**Stock layers** (`-Dlayers=dl4j`): this run uses DL4J's own `SimpleRnn` / `LSTM` in place of the "
-                + "project's layers named above. They have one bias vector, as the project's layers (PyTorch's two are "
-                + "summed when drawn)."
+                + "project's layers named above. They have one bias vector where PyTorch's layers and the project's have "
+                + "two (PyTorch's two are summed when drawn, and Adam then moves the sum half as fast)."
                 + (carriesState ? " DL4J's `fit` clears their state at every call, so every training batch starts "
                         + "from a zero state instead of the state the previous batch left (the tutorial carries it, "
                         + "detached); held-out scoring and generation carry it through DL4J's `rnnTimeStep`. "

@@ -5,7 +5,6 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,7 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sigmoid forget, output and input gates, no peepholes), computed by {@link LstmImpl} on raw buffers.
  * Parameters, their layout, gate order (block input, forget, output, input gate) and initialisation
  * (fan-in n, fan-out nIn + n; forget-gate bias 1) are those of DL4J's {@code LSTM}, so the two are
- * interchangeable: a test checks they compute the same outputs and gradients.
+ * interchangeable: a test checks they compute the same outputs and gradients. With
+ * {@link RecurrentConf.Builder#twoBiases two biases} it is PyTorch's {@code nn.LSTM} (b_ih and b_hh; the gate order
+ * stays DL4J's), and bh starts at zero.
  */
 public class Lstm extends RecurrentConf {
     private double forgetGateBiasInit = 1.0;
@@ -52,9 +53,8 @@ public class Lstm extends RecurrentConf {
         getWeightInitFn().init(fanIn, fanOut, new long[] {nIn, 4 * n}, 'f', m.get(RecurrentParams.WEIGHT_KEY));
         IWeightInit rw = getWeightInitFnRecurrent() != null ? getWeightInitFnRecurrent() : getWeightInitFn();
         rw.init(fanIn, fanOut, new long[] {n, 4 * n}, 'f', m.get(RecurrentParams.RECURRENT_WEIGHT_KEY));
-        INDArray b = m.get(RecurrentParams.BIAS_KEY);
-        b.assign(getBiasInit());
-        b.get(interval(0, 0, true), interval(n, 2 * n)).assign(forgetGateBiasInit);
+        initBiases(m, getBiasInit());
+        m.get(RecurrentParams.BIAS_KEY).get(interval(0, 0, true), interval(n, 2 * n)).assign(forgetGateBiasInit);
     }
 
     @Override
@@ -62,7 +62,7 @@ public class Lstm extends RecurrentConf {
         return new LstmImpl(conf, dataType);
     }
 
-    public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
+    public static class Builder extends RecurrentConf.Builder<Builder> {
         private double forgetGateBiasInit = 1.0;
 
         public Builder() {

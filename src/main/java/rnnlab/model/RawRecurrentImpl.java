@@ -43,6 +43,9 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
     /** {@link NativeFloats#paddedLd} of the width; {@link #recurrentLd} says whether the subclass takes it. */
     int rwLd;
 
+    /** bh [1, width] of the last forward pass, or null with one bias. */
+    INDArray hiddenBias;
+
     /** The last forward pass: its input (training passes only), whether it had a state, its shape. */
     private INDArray fwdInput;
     boolean fwdHasState;
@@ -78,6 +81,14 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
      */
     abstract void backwardSteps(FloatPointer rwT, FloatBuffer eps, int end);
 
+    /**
+     * dL/d(H_{t-1} RW + bh) after {@link #backwardSteps}, [T, batch, width]: {@link #dz} unless the layer keeps a
+     * recurrent part apart from the input's (PyTorch's GRU candidate).
+     */
+    NativeFloats.Buf dzRecurrent() {
+        return dz;
+    }
+
     /** After the shared gradients: a layer whose recurrent weights do not all multiply H_{t-1} fixes its block. */
     void adjustGradients(INDArray dzArray, LayerWorkspaceMgr workspaceMgr) {
     }
@@ -88,7 +99,9 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray w = getParamWithNoise(RecurrentParams.WEIGHT_KEY, training, workspaceMgr);
         INDArray rw = getParamWithNoise(RecurrentParams.RECURRENT_WEIGHT_KEY, training, workspaceMgr);
-        INDArray b = getParamWithNoise(RecurrentParams.BIAS_KEY, training, workspaceMgr);
+        INDArray b = inputBias(training, workspaceMgr);
+        hiddenBias = layerConf().isTwoBiases()
+                ? getParamWithNoise(RecurrentParams.HIDDEN_BIAS_KEY, training, workspaceMgr) : null;
         steps = (int) x.size(0);
         batch = (int) x.size(1);
         units = (int) layerConf().getNOut();
@@ -196,9 +209,10 @@ abstract class RawRecurrentImpl<C extends RecurrentConf> extends RecurrentImpl<C
         backwardSteps(NativeFloats.pointer(workspaceMgr.dup(ArrayType.BP_WORKING_MEM, rw.transpose(), 'c')), NativeFloats.buffer(eps), end);
 
         INDArray dzArray = copy(dz, rows, width, workspaceMgr);
+        INDArray dzRec = dzRecurrent() == dz ? dzArray : copy(dzRecurrent(), rows, width, workspaceMgr);
         INDArray hs = copy(hidden, rows, units, workspaceMgr);
         INDArray hPrev = fwdHasState && end == 0 ? copy(h0, batch, units, workspaceMgr) : null;
-        Pair<Gradient, INDArray> result = gradients(dzArray, hs, hPrev, steps, batch, workspaceMgr);
+        Pair<Gradient, INDArray> result = gradients(dzArray, dzRec, hs, hPrev, steps, batch, workspaceMgr);
         adjustGradients(dzArray, workspaceMgr);
         fwdInput = null;
         return result;

@@ -209,11 +209,28 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
     }
 
     /**
-     * The gradients from {@code dz} [T*batch, g*n] (zero for steps cut off by truncation), the hidden
-     * states {@code h} [T*batch, n] and the carried state {@code h0} (or null): dW = X^T dZ,
-     * dRW = H_{t-1}^T dZ_t over the steps, db = sum dZ; returns them with dL/dX for the layer below.
+     * The bias the input projection adds, {@code X W + bias}: b, or with two biases b plus bh's columns that add where
+     * b does ({@link RecurrentConf#foldedHiddenBias}): one row added once, so a second bias costs the hot loops nothing.
      */
-    Pair<Gradient, INDArray> gradients(INDArray dz, INDArray h, INDArray h0, long steps, long batch,
+    INDArray inputBias(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray b = getParamWithNoise(RecurrentParams.BIAS_KEY, training, workspaceMgr);
+        if (!layerConf().isTwoBiases()) {
+            return b;
+        }
+        INDArray bh = getParamWithNoise(RecurrentParams.HIDDEN_BIAS_KEY, training, workspaceMgr);
+        INDArray sum = b.dup('c');
+        long folded = layerConf().foldedHiddenBias();
+        sum.get(all(), interval(0, folded)).addi(bh.get(all(), interval(0, folded)));
+        return sum;
+    }
+
+    /**
+     * The gradients from {@code dz} [T*batch, g*n], dL/d(pre-activations) (zero for steps cut off by truncation), the
+     * hidden states {@code h} [T*batch, n] and the carried state {@code h0} (or null): dW = X^T dZ,
+     * dRW = H_{t-1}^T dZr_t over the steps, db = sum dZ and (two biases) dbh = sum dZr; returns them with dL/dX for the
+     * layer below. {@code dzRec} is dL/d(H_{t-1} RW + bh), which is {@code dz} itself but for PyTorch's GRU candidate.
+     */
+    Pair<Gradient, INDArray> gradients(INDArray dz, INDArray dzRec, INDArray h, INDArray h0, long steps, long batch,
             LayerWorkspaceMgr workspaceMgr) {
         INDArray w = getParamWithNoise(RecurrentParams.WEIGHT_KEY, true, workspaceMgr);
         INDArray wg = gradientViews.get(RecurrentParams.WEIGHT_KEY);
@@ -235,17 +252,24 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         rwg.assign(0.0);
         if (steps > 1) {
             Gemm.gemm(h.get(interval(0, (steps - 1) * batch), all()),
-                    paddedRows(dz, workspaceMgr).get(interval(batch, steps * batch), all()), rwg, true, false, 1.0, 0.0);
+                    paddedRows(dzRec, workspaceMgr).get(interval(batch, steps * batch), all()), rwg, true, false, 1.0, 0.0);
         }
         if (h0 != null) {
-            Gemm.gemm(h0, dz.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
+            Gemm.gemm(h0, dzRec.get(interval(0, batch), all()), rwg, true, false, 1.0, 1.0);
         }
         NdArrayCopies.columnSums(dz, bg);
+        INDArray bhg = gradientViews.get(RecurrentParams.HIDDEN_BIAS_KEY);
+        if (bhg != null) {
+            NdArrayCopies.columnSums(dzRec, bhg);
+        }
         weightNoiseParams.clear();
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(RecurrentParams.WEIGHT_KEY, wg);
         g.gradientForVariable().put(RecurrentParams.RECURRENT_WEIGHT_KEY, rwg);
         g.gradientForVariable().put(RecurrentParams.BIAS_KEY, bg);
+        if (bhg != null) {
+            g.gradientForVariable().put(RecurrentParams.HIDDEN_BIAS_KEY, bhg);
+        }
         return new Pair<>(g, backpropDropOutIfPresent(fromTimeMajor(epsOut)));
     }
 }

@@ -2,7 +2,6 @@ package rnnlab.model;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +13,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One flat parameter view split as DL4J's SimpleRnn and LSTM split theirs: W [nIn, g*n] and RW
- * [n, g*n] in F order, then b [1, g*n], for g = {@link RecurrentConf#gates()}. Sharing DL4J's layout
- * lets tests hand the same parameters to both implementations.
+ * [n, g*n] in F order, then b [1, g*n], for g = {@link RecurrentConf#gates()}; a layer with
+ * {@link RecurrentConf#isTwoBiases two biases} has bh [1, g*n] after b (PyTorch's b_hh, in the layer's own gate
+ * order, as b is PyTorch's b_ih). With one bias the layout is DL4J's, which lets tests hand the same parameters to
+ * both implementations; the second bias comes last, so a one-bias layout is the two-bias one without it.
  */
 public final class RecurrentParams implements ParamInitializer {
     public static final RecurrentParams INSTANCE = new RecurrentParams();
     public static final String WEIGHT_KEY = "W";
     public static final String RECURRENT_WEIGHT_KEY = "RW";
     public static final String BIAS_KEY = "b";
+    public static final String HIDDEN_BIAS_KEY = "bh";
 
     private RecurrentParams() {
     }
@@ -35,12 +37,13 @@ public final class RecurrentParams implements ParamInitializer {
     public long numParams(Layer layer) {
         RecurrentConf c = (RecurrentConf) layer;
         long g = (long) c.gates() * c.getNOut();
-        return c.getNIn() * g + c.getNOut() * g + g;
+        return c.getNIn() * g + c.getNOut() * g + (c.isTwoBiases() ? 2 : 1) * g;
     }
 
     @Override
     public List<String> paramKeys(Layer layer) {
-        return List.of(WEIGHT_KEY, RECURRENT_WEIGHT_KEY, BIAS_KEY);
+        return ((RecurrentConf) layer).isTwoBiases() ? List.of(WEIGHT_KEY, RECURRENT_WEIGHT_KEY, BIAS_KEY, HIDDEN_BIAS_KEY)
+                : List.of(WEIGHT_KEY, RECURRENT_WEIGHT_KEY, BIAS_KEY);
     }
 
     @Override
@@ -50,7 +53,7 @@ public final class RecurrentParams implements ParamInitializer {
 
     @Override
     public List<String> biasKeys(Layer layer) {
-        return Collections.singletonList(BIAS_KEY);
+        return ((RecurrentConf) layer).isTwoBiases() ? List.of(BIAS_KEY, HIDDEN_BIAS_KEY) : List.of(BIAS_KEY);
     }
 
     @Override
@@ -60,7 +63,7 @@ public final class RecurrentParams implements ParamInitializer {
 
     @Override
     public boolean isBiasParam(Layer layer, String key) {
-        return BIAS_KEY.equals(key);
+        return BIAS_KEY.equals(key) || HIDDEN_BIAS_KEY.equals(key);
     }
 
     @Override
@@ -73,6 +76,9 @@ public final class RecurrentParams implements ParamInitializer {
         conf.addVariable(WEIGHT_KEY);
         conf.addVariable(RECURRENT_WEIGHT_KEY);
         conf.addVariable(BIAS_KEY);
+        if (c.isTwoBiases()) {
+            conf.addVariable(HIDDEN_BIAS_KEY);
+        }
         return m;
     }
 
@@ -89,7 +95,11 @@ public final class RecurrentParams implements ParamInitializer {
         Map<String, INDArray> m = new LinkedHashMap<>();
         m.put(WEIGHT_KEY, in.get(interval(0, nIn * g)).reshape('f', nIn, g));
         m.put(RECURRENT_WEIGHT_KEY, in.get(interval(nIn * g, nIn * g + n * g)).reshape('f', n, g));
-        m.put(BIAS_KEY, in.get(interval(nIn * g + n * g, nIn * g + n * g + g)).reshape(1, g));
+        long b = nIn * g + n * g;
+        m.put(BIAS_KEY, in.get(interval(b, b + g)).reshape(1, g));
+        if (c.isTwoBiases()) {
+            m.put(HIDDEN_BIAS_KEY, in.get(interval(b + g, b + 2 * g)).reshape(1, g));
+        }
         return m;
     }
 }

@@ -3,7 +3,6 @@ package rnnlab.model;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
@@ -19,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * FLOAT networks, {@link SrnImpl} in ND4J ops for any other type (the gradient checks run it in DOUBLE).
  * DL4J's {@code SimpleRnn} computes the same function, and tests check that the three agree. Optionally the bias takes a random
  * initialisation ({@link Builder#biasWeightInit}), as the tutorial's xavier-initialised {@code b}.
- * U is stored under DL4J's key "RW".
+ * U is stored under DL4J's key "RW". With {@link RecurrentConf.Builder#twoBiases two biases} it is PyTorch's
+ * {@code nn.RNN}, {@code tanh(X W + b + H U + bh)}.
  */
 public class Srn extends RecurrentConf {
     private IWeightInit biasWeightInit;
@@ -55,8 +55,11 @@ public class Srn extends RecurrentConf {
         rw.init(n, n, new long[] {n, n}, 'f', m.get(RecurrentParams.RECURRENT_WEIGHT_KEY));
         if (biasWeightInit != null) {
             biasWeightInit.init(1, n, new long[] {1, n}, 'f', m.get(RecurrentParams.BIAS_KEY));
+            if (isTwoBiases()) {
+                biasWeightInit.init(1, n, new long[] {1, n}, 'f', m.get(RecurrentParams.HIDDEN_BIAS_KEY));
+            }
         } else {
-            m.get(RecurrentParams.BIAS_KEY).assign(getBiasInit());
+            initBiases(m, getBiasInit());
         }
     }
 
@@ -69,7 +72,7 @@ public class Srn extends RecurrentConf {
         return dataType == DataType.FLOAT ? new RawSrnImpl(conf, dataType) : new SrnImpl(conf, dataType);
     }
 
-    public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
+    public static class Builder extends RecurrentConf.Builder<Builder> {
         private IWeightInit biasWeightInit;
 
         public Builder() {

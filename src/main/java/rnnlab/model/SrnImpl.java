@@ -56,7 +56,7 @@ public class SrnImpl extends RecurrentImpl<Srn> {
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray w = getParamWithNoise(RecurrentParams.WEIGHT_KEY, training, workspaceMgr);
         INDArray u = getParamWithNoise(RecurrentParams.RECURRENT_WEIGHT_KEY, training, workspaceMgr);
-        INDArray b = getParamWithNoise(RecurrentParams.BIAS_KEY, training, workspaceMgr);
+        INDArray b = inputBias(training, workspaceMgr);
         long steps = x.size(0);
         long batch = x.size(1);
         long nOut = layerConf().getNOut();
@@ -127,7 +127,8 @@ public class SrnImpl extends RecurrentImpl<Srn> {
             dz.get(interval(0, end), all(), all()).assign(0.0);
         }
         INDArray h0 = end == 0 ? fwdH0 : null;
-        Pair<Gradient, INDArray> result = gradients(dz.reshape('c', steps * batch, nOut),
+        INDArray dz2d = dz.reshape('c', steps * batch, nOut);
+        Pair<Gradient, INDArray> result = gradients(dz2d, dz2d,
                 h.reshape('c', steps * batch, nOut), h0, steps, batch, workspaceMgr);
         forgetForwardPass();
         return result;

@@ -80,21 +80,11 @@ class ExperimentsTest {
         for (String name : Catalog.project().all().keySet()) {
             assertEquals(before.getOrDefault(name, List.of()), Figures.of(name), name);
         }
-        String bias = "DL4J's recurrent layers have one bias where PyTorch's have two, which starts them from the sum "
-                + "of two draws and moves that sum half as fast as two biases move theirs (each of the two gets the "
-                + "same gradient)";
-        String gru = "The suite's GRU follows d2l's equations (reset gate before the product with W_hh); "
-                + "PyTorch's nn.GRU applies it after; and " + bias + ".";
+        // the one-bias and d2l-GRU differences are gone: the project's layers now have PyTorch's two biases and nn.GRU
         Map<String, String> why = new LinkedHashMap<>();
         for (String name : Catalog.project().all().keySet()) {
             why.put(name, "");
         }
-        for (String name : List.of("JayChouRnn", "JayChouLstm", "JayChouDeepLstm", "PtbWordRnn", "PtbWordLstm")) {
-            why.put(name, bias + ".");
-        }
-        why.put("JayChouGru", gru);
-        why.put("JayChouBiGru", gru);
-        why.put("HelloOhlolRnn", bias + " (the cell version keeps two by default).");
         why.forEach((name, text) -> assertEquals(text, Figures.why(name), name));
     }
 

@@ -51,12 +51,24 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 final class CarriedStateCheck {
     enum Cell {
-        LSTM(4), GRU(3);
+        LSTM(4, false, false), GRU(3, false, false),
+        /** PyTorch's nn.LSTM: two biases (DL4J's gate order). */
+        LSTM_TWO_BIASES(4, true, false),
+        /** PyTorch's nn.GRU: reset gate after the recurrent product, two biases. */
+        GRU_TORCH(3, true, true);
 
         final int gates;
+        final boolean twoBiases;
+        final boolean torch;
 
-        Cell(int gates) {
+        Cell(int gates, boolean twoBiases, boolean torch) {
             this.gates = gates;
+            this.twoBiases = twoBiases;
+            this.torch = torch;
+        }
+
+        boolean lstm() {
+            return gates == 4;
         }
     }
 
@@ -79,9 +91,10 @@ final class CarriedStateCheck {
     }
 
     /** One segment's weights as the reference reads them. */
-    record Weights(double[][] w, double[][] rw, double[] b, double[][] wo, double[] bo) {
+    record Weights(double[][] w, double[][] rw, double[] b, double[] bh, double[][] wo, double[] bo) {
         Weights copy() {
-            return new Weights(deep(w), deep(rw), b.clone(), wo == null ? null : deep(wo), bo == null ? null : bo.clone());
+            return new Weights(deep(w), deep(rw), b.clone(), bh == null ? null : bh.clone(), wo == null ? null : deep(wo),
+                    bo == null ? null : bo.clone());
         }
     }
 
@@ -125,9 +138,26 @@ final class CarriedStateCheck {
     }
 
     static Layer layer(Cell cell) {
-        return cell == Cell.LSTM
-                ? new Lstm.Builder().nIn(IN).nOut(N).weightInit(WeightInit.XAVIER).biasInit(0.1).build()
-                : new Gru.Builder().nIn(IN).nOut(N).weightInit(WeightInit.XAVIER).biasInit(0.1).build();
+        return cell.lstm()
+                ? new Lstm.Builder().twoBiases(cell.twoBiases).nIn(IN).nOut(N).weightInit(WeightInit.XAVIER).biasInit(0.1)
+                        .build()
+                : new Gru.Builder().torchForm(cell.torch).twoBiases(cell.twoBiases).nIn(IN).nOut(N)
+                        .weightInit(WeightInit.XAVIER).biasInit(0.1).build();
+    }
+
+    /** A second bias starts at zero: give it values of its own, so that each bias's place in the formula counts. */
+    static void randomHiddenBias(MultiLayerNetwork net) {
+        INDArray bh = net.getLayer(0).paramTable().get(RecurrentParams.HIDDEN_BIAS_KEY);
+        if (bh != null) {
+            for (int j = 0; j < bh.length(); j++) {
+                bh.putScalar(j, 0.4 * Math.sin(3.0 * j + 1)); // fixed values in [-0.4, 0.4]
+            }
+        }
+    }
+
+    /** The layer's parameter keys. */
+    static List<String> keys(Cell cell) {
+        return cell.twoBiases ? List.of("W", "RW", "b", "bh") : List.of("W", "RW", "b");
     }
 
     static MultiLayerNetwork net(Cell cell, Carry carry) {
@@ -141,6 +171,7 @@ final class CarriedStateCheck {
         }
         MultiLayerNetwork net = new MultiLayerNetwork(b.build());
         net.init();
+        randomHiddenBias(net);
         return net;
     }
 
@@ -179,14 +210,17 @@ final class CarriedStateCheck {
             Map<String, INDArray> g = rec.gradients.get(s);
             int checked = 0;
             double fromZeros = 0;
-            for (String key : List.of("0_W", "0_RW", "0_b", "1_W", "1_b")) {
+            List<String> keys = new ArrayList<>(keys(cell).stream().map(k -> "0_" + k).toList());
+            keys.addAll(List.of("1_W", "1_b"));
+            for (String key : keys) {
                 INDArray analytic = g.get(key);
                 double[][] target = slot(p, key);
                 for (int i = 0; i < target.length; i++) {
                     for (int j = 0; j < target[i].length; j++) {
                         // DL4J's gradient is of the batch's summed loss: its updater divides by the batch size later
                         double numeric = numeric(p, key, i, j, q -> B * loss(cell, q, xd, labels, from, to, state));
-                        double a = key.endsWith("_b") ? analytic.getDouble(j) : analytic.getDouble(i, j);
+                        double a = key.endsWith("_b") || key.endsWith("_bh") ? analytic.getDouble(j)
+                                : analytic.getDouble(i, j);
                         assertTrue(Math.abs(a - numeric) < 1e-4 + 1e-3 * Math.abs(numeric),
                                 seg + ": " + key + "[" + i + "," + j + "] analytic " + a + ", numeric " + numeric);
                         if (s > 0 && key.equals("0_RW")) {
@@ -206,6 +240,15 @@ final class CarriedStateCheck {
             }
             // the next segment starts where this one ended, from this segment's weights
             forward(cell, p, xd, from, to, state);
+        }
+    }
+
+    /** {@link #check} with both carries, then {@link #checkTruncated} with backward lengths SEG, 2 and 1. */
+    static void checkAll(Cell cell) {
+        check(cell, Carry.STATEFUL);
+        check(cell, Carry.TBPTT);
+        for (int back : new int[] {SEG, 2, 1}) {
+            checkTruncated(cell, back);
         }
     }
 
@@ -231,6 +274,7 @@ final class CarriedStateCheck {
      */
     static void checkTruncated(Cell cell, int back) {
         MultiLayerNetwork net = Nets.net(layer(cell), N, 0, DataType.FLOAT);
+        randomHiddenBias(net);
         net.initGradientsView();
         RecurrentLayer layer = (RecurrentLayer) net.getLayer(0);
         LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
@@ -243,7 +287,7 @@ final class CarriedStateCheck {
         String what = cell + ", second segment, backward length " + back;
 
         Weights p = new Weights(matrix(layer.getParam("W")), matrix(layer.getParam("RW")), vector(layer.getParam("b")),
-                null, null);
+                cell.twoBiases ? vector(layer.getParam("bh")) : null, null, null);
         double[][][] xd = array(x);
         double[][][] gd = array(g);
         State carried = State.zeros();
@@ -266,13 +310,13 @@ final class CarriedStateCheck {
         forward(cell, p, xd, SEG, cut, fromZeros);
         double zerosChange = 0;
         int checked = 0;
-        for (String key : List.of("W", "RW", "b")) {
+        for (String key : keys(cell)) {
             INDArray analytic = grads.getFirst().getGradientFor(key);
             double[][] target = slot(p, "0_" + key);
             for (int i = 0; i < target.length; i++) {
                 for (int j = 0; j < target[i].length; j++) {
                     double numeric = numeric(p, "0_" + key, i, j, q -> linearLoss(cell, q, xd, gd, cut, atCut));
-                    double a = key.equals("b") ? analytic.getDouble(j) : analytic.getDouble(i, j);
+                    double a = key.startsWith("b") ? analytic.getDouble(j) : analytic.getDouble(i, j);
                     assertTrue(Math.abs(a - numeric) < 1e-4 + 1e-3 * Math.abs(numeric),
                             what + ": " + key + "[" + i + "," + j + "] analytic " + a + ", numeric " + numeric);
                     if (key.equals("RW")) {
@@ -327,6 +371,7 @@ final class CarriedStateCheck {
             case "0_W" -> p.w();
             case "0_RW" -> p.rw();
             case "0_b" -> new double[][] {p.b()};
+            case "0_bh" -> new double[][] {p.bh()};
             case "1_W" -> p.wo();
             case "1_b" -> new double[][] {p.bo()};
             default -> throw new IllegalArgumentException(key);
@@ -371,7 +416,9 @@ final class CarriedStateCheck {
 
     /**
      * One step in place. LSTM (DL4J's layout: block input, forget, output, input gate): {@code C = f C + g a},
-     * {@code H = o tanh(C)}; GRU (d2l's: update, reset, candidate): {@code H = Z H + (1 - Z) tanh(X W_c + (R H) RW_c + b_c)}.
+     * {@code H = o tanh(C)}; GRU (d2l's: update, reset, candidate): {@code H = Z H + (1 - Z) tanh(X W_c + (R H) RW_c + b_c)};
+     * PyTorch's GRU: {@code H = Z H + (1 - Z) tanh(X W_c + b_c + R (H RW_c + bh_c))}. A second bias adds to every
+     * gate's pre-activation, but for PyTorch's candidate.
      */
     static void step(Cell cell, Weights p, double[][][] x, int t, State s) {
         int g = cell.gates;
@@ -383,7 +430,10 @@ final class CarriedStateCheck {
                 for (int i = 0; i < IN; i++) {
                     z[col] += x[r][i][t] * p.w()[i][col];
                 }
-                boolean candidate = cell == Cell.GRU && col >= 2 * N;
+                boolean candidate = !cell.lstm() && col >= 2 * N;
+                if (p.bh() != null && !(candidate && cell.torch)) {
+                    z[col] += p.bh()[col];
+                }
                 if (!candidate) {
                     for (int k = 0; k < N; k++) {
                         z[col] += h[k] * p.rw()[k][col];
@@ -391,7 +441,7 @@ final class CarriedStateCheck {
                 }
             }
             double[] next = new double[N];
-            if (cell == Cell.LSTM) {
+            if (cell.lstm()) {
                 double[] c = s.c()[r];
                 for (int j = 0; j < N; j++) {
                     double a = Math.tanh(z[j]);
@@ -400,6 +450,15 @@ final class CarriedStateCheck {
                     double in = sigmoid(z[3 * N + j]);
                     c[j] = f * c[j] + in * a;
                     next[j] = o * Math.tanh(c[j]);
+                }
+            } else if (cell.torch) {
+                for (int j = 0; j < N; j++) {
+                    double rec = p.bh()[2 * N + j];
+                    for (int k = 0; k < N; k++) {
+                        rec += h[k] * p.rw()[k][2 * N + j];
+                    }
+                    double u = sigmoid(z[j]);
+                    next[j] = u * h[j] + (1 - u) * Math.tanh(z[2 * N + j] + sigmoid(z[N + j]) * rec);
                 }
             } else {
                 for (int j = 0; j < N; j++) {
@@ -422,8 +481,9 @@ final class CarriedStateCheck {
     /** The recorded flat weights, read through the network's own parameter views. */
     private static Weights weights(MultiLayerNetwork net, INDArray flat) {
         net.setParams(flat);
+        INDArray bh = net.getLayer(0).paramTable().get(RecurrentParams.HIDDEN_BIAS_KEY);
         return new Weights(matrix(net.getParam("0_W")), matrix(net.getParam("0_RW")), vector(net.getParam("0_b")),
-                matrix(net.getParam("1_W")), vector(net.getParam("1_b")));
+                bh == null ? null : vector(bh), matrix(net.getParam("1_W")), vector(net.getParam("1_b")));
     }
 
     private static double[][] matrix(INDArray a) {

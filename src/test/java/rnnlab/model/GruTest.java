@@ -223,4 +223,9 @@ class GruTest {
     void stepByStepEqualsTheWholeSequence() {
         Nets.assertStepByStepEqualsWhole(new Gru.Builder().nIn(4).nOut(6).weightInit(WeightInit.XAVIER).build(), 4, 6, 9);
     }
+
+    @Test
+    void gradientCheckOfPyTorchsFormAcrossFitsTbpttSegmentsAndTruncation() {
+        CarriedStateCheck.checkAll(CarriedStateCheck.Cell.GRU_TORCH);
+    }
 }

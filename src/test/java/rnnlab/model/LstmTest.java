@@ -137,5 +137,21 @@ class LstmTest {
             INDArray x = Nd4j.createFromArray(new float[][] {{1, 2, 3, 0, 9}, {4, 4, 0, 0, 1}});
             assertEquals(net.output(x), back.output(x), cell.toString());
         }
+        // PyTorch's forms: the two biases and the GRU's form are part of the saved configuration
+        for (rnnlab.lm.CharRnnModel.Cell cell : rnnlab.lm.CharRnnModel.Cell.values()) {
+            MultiLayerNetwork net = rnnlab.lm.CharRnnModel.build(cell, 6, 4, 1, false, 0.01, 5, 3);
+            File f = tmp.resolve("char-" + cell + ".zip").toFile();
+            ModelSerializer.writeModel(net, f, false);
+            MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f, false);
+            assertEquals(List.of("W", "RW", "b", "bh"), List.copyOf(back.getLayer(0).paramTable().keySet()), cell.toString());
+            assertEquals(net.getLayerWiseConfigurations().toJson(), back.getLayerWiseConfigurations().toJson());
+            INDArray x = Nd4j.createFromArray(new float[][] {{1, 2, 3, 0, 5}, {4, 4, 0, 0, 1}}).reshape(2, 1, 5);
+            assertEquals(net.output(x), back.output(x), cell.toString());
+        }
+    }
+
+    @Test
+    void gradientCheckOfPyTorchsFormAcrossFitsTbpttSegmentsAndTruncation() {
+        CarriedStateCheck.checkAll(CarriedStateCheck.Cell.LSTM_TWO_BIASES);
     }
 }

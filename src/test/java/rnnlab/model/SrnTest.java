@@ -91,6 +91,18 @@ class SrnTest {
     }
 
     @Test
+    void gradientCheckWithTwoBiases() {
+        Nd4j.getRandom().setSeed(12345);
+        MultiLayerNetwork net = Nets.net(new Srn.Builder().twoBiases(true).nIn(3).nOut(5).activation(Activation.TANH)
+                .weightInit(WeightInit.XAVIER).biasInit(0.1).build(), 5, 4, DataType.DOUBLE);
+        CarriedStateCheck.randomHiddenBias(net);
+        assertEquals(List.of("W", "RW", "b", "bh"), List.copyOf(net.getLayer(0).paramTable().keySet()));
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 6).subi(0.5);
+        INDArray y = Nets.labels(3, 4, 6, 1, DataType.DOUBLE);
+        assertTrue(inDouble(() -> GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y))));
+    }
+
+    @Test
     void gradientCheckWithRelu() {
         MultiLayerNetwork net = Nets.net(new Srn.Builder().nIn(3).nOut(5).activation(Activation.RELU)
                 .weightInit(WeightInit.XAVIER).biasInit(0.3).build(), 5, 4, DataType.DOUBLE);
