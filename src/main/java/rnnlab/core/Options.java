@@ -71,6 +71,16 @@ public final class Options {
             "stop starting candidates after this long");
     public static final Option SEARCH_SEED = new Option("search_seed", "N", "0", "the random search's draws");
     public static final Option GRID_POINTS = new Option("grid_points", "N", "3", "values per real range of a grid");
+    public static final Option SEARCH_SEEDS = new Option("search_seeds", "K", "3",
+            "seeds a candidate that reaches the search's last rung runs on; ranked by their mean");
+    public static final Option HALVING_ETA = new Option("halving_eta", "N", "3",
+            "successive halving's reduction factor: the best 1/N of a rung go on, each rung N times longer");
+    public static final Option HALVING_RUNGS = new Option("halving_rungs", "N", "3, or as many as the epochs allow",
+            "successive halving's rungs; 1: every candidate runs the whole length on -Dsearch_seeds seeds");
+    public static final Option CONFIRM_TOP = new Option("confirm_top", "N", "1",
+            "the best candidates re-run on new seeds beside the experiment's own settings");
+    public static final Option CONFIRM_SEEDS = new Option("confirm_seeds", "N", "10",
+            "new seeds the confirmation runs each of them and the experiment's own settings on");
 
     public static final Option MODEL = new Option("model", "FILE", "none",
             "a model a run saved under models/ (Generate, Evaluate)");
@@ -85,7 +95,7 @@ public final class Options {
 
     /** The options of a hyperparameter search ({@code -Dsearch=...}), in the help listing's order. */
     public static final List<Option> SEARCH_OPTIONS = List.of(SEARCH, CANDIDATES, SEARCH_MINUTES, SEARCH_SEED,
-            GRID_POINTS);
+            GRID_POINTS, SEARCH_SEEDS, HALVING_ETA, HALVING_RUNGS, CONFIRM_TOP, CONFIRM_SEEDS);
     /** {@code -Dexp=Generate}'s options. */
     public static final List<Option> GENERATE_OPTIONS = List.of(MODEL, PREFIX, LEN, TEMPERATURE, SAMPLES, SEED);
     /** {@code -Dexp=Evaluate}'s options. */

@@ -242,7 +242,8 @@ public final class Scoreboard {
                     if (ok && best.equals("-")) {
                         best = score(objective, f[3]) + " (candidate " + f[1] + ")";
                         List<String> kv = new ArrayList<>();
-                        for (int i = 5; i < header.length - 1; i++) {
+                        int error = List.of(header).indexOf("error"); // the searched keys lie between
+                        for (int i = 5; i < (error < 0 ? header.length - 1 : error); i++) {
                             kv.add("`" + header[i] + "=" + f[i] + "`");
                         }
                         values = String.join(", ", kv);

@@ -57,6 +57,19 @@ final class ObjectiveScore implements ScoreFunction {
         return mean;
     }
 
+    /**
+     * The training seconds the run in {@code outDir} recorded ({@code train_seconds}, summed over its settings), 0 when
+     * it recorded none: what a job reused from an earlier sitting cost when it ran.
+     */
+    double trainSeconds(Path outDir) {
+        try {
+            return ResultsCsv.read(outDir.resolve(experiment + ".csv")).last("train_seconds").values().stream()
+                    .mapToDouble(Double::doubleValue).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     @Override
     public double score(Object model, DataProvider dataProvider, Map<String, Object> dataParameters) {
         return score((Path) model);

@@ -5,25 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
-import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
-import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
-import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
-import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
-import org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +25,6 @@ import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.ConfiguredRun;
-import rnnlab.core.ResultsCsv;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
 import rnnlab.jobs.Task;
@@ -41,19 +33,31 @@ import rnnlab.report.Scoreboard;
 
 /**
  * {@code -Dexp=NAME -Dsearch=random|grid}: a hyperparameter search over the space NAME's properties file
- * declares ({@code search.KEY=RANGE}, see {@link SearchSpace}), through Arbiter: its candidate generators,
- * termination conditions and {@link LocalOptimizationRunner}, with {@link ExperimentTaskCreator} running the
- * experiment itself for each candidate in the chosen profile, on top of any {@code -DKEY=value} overrides.
+ * declares ({@code search.KEY=RANGE}, see {@link SearchSpace}). Arbiter's generators draw the candidates; the
+ * schedule is asynchronous successive halving ({@link Halving}): each candidate starts on a short run and one seed,
+ * and the best share goes on to longer runs on more seeds, up to the experiment's own epochs on
+ * {@code -Dsearch_seeds} seeds. Then the best {@code -Dconfirm_top} candidates and the experiment's own settings run on
+ * {@code -Dconfirm_seeds} new seeds, and the page's headline is that confirmed figure with its interval and a verdict
+ * ({@link Confirmation}). Each candidate, rung and seed is a job of its own, run in the chosen profile on top of any
+ * {@code -DKEY=value} overrides, here or on worker JVMs, reusing finished ones.
  *
  * <p>Options: {@code -Dcandidates=N} (random: default 20; grid: default and at most the whole grid),
  * {@code -Dsearch_minutes=M} (no candidate starts after M minutes), {@code -Dsearch_seed=S} (random: default 0),
- * {@code -Dgrid_points=K} (grid: values per real or whole-number range, default 3). It first runs the
- * experiment's own settings as a baseline, then the candidates one at a time, and writes
- * {@code results/search/TITLE.md} and {@code .csv} after each; each candidate's own tables go to the gitignored
- * {@code runs/search/TITLE/candidate-N/}. With {@code -Dout=DIR} both go under DIR instead.
+ * {@code -Dgrid_points=K} (grid: values per real or whole-number range, default 3), and the schedule's: see
+ * {@link rnnlab.core.Options#SEARCH_OPTIONS}. It writes {@code results/search/TITLE.md} and {@code .csv} after each
+ * job; each job's own tables go to the gitignored {@code runs/search/TITLE/}. With {@code -Dout=DIR} both go under
+ * DIR instead.
  */
 public final class Search {
     private static final Logger log = LoggerFactory.getLogger(Search.class);
+    private static final Logger trace = LoggerFactory.getLogger("rnnlab.trace");
+
+    /** The schedule's defaults, chosen so that a search costs at most about 1.5x a single-seed one (docs/search.md). */
+    static final int SEARCH_SEEDS = 3;
+    static final int ETA = 3;
+    static final int RUNGS = 3;
+    static final int CONFIRM_TOP = 1;
+    static final int CONFIRM_SEEDS = 10;
 
     private final Catalog.Facts entry;
     private final Path projectDir;
@@ -67,12 +71,16 @@ public final class Search {
     private final Path workDir;
     private final SearchReport report;
     private final ObjectiveScore score;
-    /** How a candidate's run goes on a worker JVM, when several run at once. */
+    private final Halving halving;
+    private final int searchSeeds;
+    private final int confirmTop;
+    private final int confirmSeeds;
+    /** How a job goes on a worker JVM, when several run at once. */
     private final Task task;
 
     private Search(Catalog.Facts entry, Path projectDir, String profile, Map<String, String> overrides,
             SearchSpace space, CandidateGenerator generator, int candidates, Double minutes, Path resultsDir,
-            Path workDir, SearchReport report, ObjectiveScore score, Task task) {
+            Path workDir, SearchReport report, ObjectiveScore score, Halving halving, int[] confirm, Task task) {
         this.entry = entry;
         this.task = task;
         this.projectDir = projectDir;
@@ -86,6 +94,10 @@ public final class Search {
         this.workDir = workDir;
         this.report = report;
         this.score = score;
+        this.halving = halving;
+        this.searchSeeds = halving.last().seeds();
+        this.confirmTop = confirm[0];
+        this.confirmSeeds = confirm[1];
     }
 
     /** Validates everything the search needs (options, space, the experiment's settings, folders) before it runs. */
@@ -105,6 +117,10 @@ public final class Search {
         }
         if (grid && opts.containsKey("search_seed")) {
             throw new UserError("-Dsearch_seed applies to -Dsearch=random only (a grid runs in order)");
+        }
+        if (cli.overrides().containsKey("seeds")) {
+            throw new UserError("-Dseeds: a search picks its own seeds (0 up to -Dsearch_seeds, then -Dconfirm_seeds "
+                    + "new ones); drop it");
         }
         Config config = Config.load(projectDir.resolve("experiments"), entry.name(), cli.profile(), cli.overrides());
         SearchSpace space = SearchSpace.parse(entry.name(), config.searchSpace());
@@ -145,6 +161,11 @@ public final class Search {
                         + "'; expected a number of minutes above 0");
             }
         }
+        int seeds = integer(opts, "search_seeds", SEARCH_SEEDS, 1, 100);
+        int eta = integer(opts, "halving_eta", ETA, 2, 100);
+        int[] confirm = {integer(opts, "confirm_top", CONFIRM_TOP, 1, candidates),
+            integer(opts, "confirm_seeds", CONFIRM_SEEDS, 2, 1000)};
+        Integer rungsGiven = opts.containsKey("halving_rungs") ? integer(opts, "halving_rungs", RUNGS, 1, 100) : null;
 
         String title = title(entry.name(), cli.profile(), cli.overrides());
         Path resultsDir = out != null ? Path.of(out) : projectDir.resolve("results");
@@ -152,6 +173,10 @@ public final class Search {
         // the experiment's own settings must be valid, and the search's folder writable, before anything runs
         Experiments.prepare(entry.name(), projectDir, cli.profile(), cli.overrides(), searchDir.toString());
         Path workDir = (out != null ? Path.of(out) : projectDir).resolve("runs").resolve("search").resolve(title);
+        int epochs = Integer.parseInt(config.values().get("epochs").strip()); // valid: prepare read it
+        int rungCount = rungsGiven != null ? rungsGiven : Math.min(RUNGS, Halving.mostRungs(epochs, eta));
+        Halving halving = new Halving(Halving.rungs(epochs, eta, rungCount, seeds), eta, objective.metric(),
+                objective.minimize());
         Map<String, String> own = new LinkedHashMap<>();
         for (String k : space.keys()) {
             own.put(k, config.values().get(k));
@@ -161,14 +186,31 @@ public final class Search {
             command.append(" -Dprofile=").append(cli.profile());
         }
         cli.overrides().forEach((k, v) -> command.append(" -D").append(k).append('=').append(v));
+        String schedule = "asynchronous successive halving (ASHA, Li et al. 2018): reduction factor eta " + eta
+                + ", " + rungCount + " rung" + (rungCount == 1 ? "" : "s") + " (" + String.join("; ", halving.rungs()
+                        .stream().map(r -> r.epochs() + " epochs on " + r.seeds() + " seed" + (r.seeds() == 1 ? "" : "s"))
+                        .toList()) + ")";
         SearchReport report = new SearchReport(new SearchReport.Plan(entry.name(),
                 entry.name() + " (" + cli.profile() + " profile" + (cli.overrides().isEmpty() ? "" : ", "
                         + String.join(", ", cli.overrides().entrySet().stream().map(e -> e.getKey() + "="
                                 + e.getValue()).toList())) + ")",
-                generatorText, objective, space, own, command.toString(), candidates),
-                searchDir.resolve(title + ".md"), searchDir.resolve(title + ".csv"));
+                generatorText, schedule, objective, space, own, command.toString(), searchCommand(cli),
+                candidates, seeds, confirm[0], confirm[1],
+                Halving.plannedRuns(halving.rungs(), eta, candidates, confirm[0], confirm[1])),
+                halving, searchDir.resolve(title + ".md"), searchDir.resolve(title + ".csv"));
         return new Search(entry, projectDir, cli.profile(), cli.overrides(), space, generator, candidates, minutes,
-                resultsDir, workDir, report, new ObjectiveScore(entry.name(), objective), task);
+                resultsDir, workDir, report, new ObjectiveScore(entry.name(), objective), halving, confirm, task);
+    }
+
+    /** The command that runs this search again, for its page. */
+    static String searchCommand(Cli cli) {
+        StringBuilder sb = new StringBuilder("mvn -q exec:java -Dexp=" + cli.exp());
+        if (!cli.profile().equals("full")) {
+            sb.append(" -Dprofile=").append(cli.profile());
+        }
+        cli.overrides().forEach((k, v) -> sb.append(" -D").append(k).append('=').append(v));
+        cli.searchOptions().forEach((k, v) -> sb.append(" -D").append(k).append('=').append(v));
+        return sb.toString();
     }
 
     /** The search's file name: the experiment, then each override as key-value, then the profile unless quick. */
@@ -198,194 +240,197 @@ public final class Search {
                 + " to " + max);
     }
 
-    /**
-     * The order the runs ask the worker pool for a worker in: the baseline (place 0) first, then the candidates as
-     * the widest-first generator hands them out. Without it the baseline and Arbiter's threads ask at once and the
-     * pool serves them in no fixed order (a 512-wide candidate waited about a minute behind a 256-wide one). A run waits for
-     * its turn at most {@link #PATIENCE_MS}, so that an order the runner never completes costs time, not a deadlock.
-     */
-    static final class StartOrder {
-        static final long PATIENCE_MS = 20_000;
-        final Map<String, Integer> places = new ConcurrentHashMap<>();
-        private int next;
-
-        int place(String folder) {
-            return folder.equals("baseline") ? 0 : places.getOrDefault(folder, Integer.MAX_VALUE);
-        }
-
-        synchronized void awaitTurn(int place) throws InterruptedException {
-            if (place == Integer.MAX_VALUE) {
-                return; // not handed out by the generator: no place in the order
-            }
-            long until = System.currentTimeMillis() + PATIENCE_MS;
-            for (long left = PATIENCE_MS; place > next && left > 0; left = until - System.currentTimeMillis()) {
-                wait(left);
-            }
-        }
-
-        synchronized void started(int place) {
-            if (place == Integer.MAX_VALUE) {
-                return;
-            }
-            next = Math.max(next, place + 1);
-            notifyAll();
+    /** One job: a candidate (-1: the experiment's own settings) on one seed for some epochs, in its own folder. */
+    record Work(int candidate, Map<String, String> values, int rung, int epochs, int seed) {
+        String folder() {
+            return (candidate < 0 ? "baseline" : "candidate-" + candidate) + "/epochs-" + epochs + "/seed-" + seed;
         }
     }
 
     /**
-     * What sets a candidate's time, to start the longest first: its {@code hidden_size} (the searched spaces' one
-     * key that does; a quick JayChouRnn search's candidates took 8 s at 64 and 30 s at 512), 0 when it has none.
-     */
-    static double width(Object values) {
-        if (values instanceof Map<?, ?> m && m.get("hidden_size") != null) {
-            try {
-                return Double.parseDouble(m.get("hidden_size").toString());
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * {@code g}, handing out at most {@code n} candidates: with several running at once, Arbiter's runner checks its
-     * candidate count only as each candidate starts, and would start one more per extra task. Given an
-     * {@code order} (null: the draw's order) it draws all {@code n} at the start (random and grid generators do not learn from results)
-     * and hands them out by {@link #width} descending, ties in the draw's order: the longest-first rule that keeps
-     * parallel workers busy to the end, recording each one's place in {@code order}. Each candidate keeps the number the draw gave it, so its folder, its row and
-     * a resumed search's reuse of it are the same in either order.
-     */
-    static CandidateGenerator limited(CandidateGenerator g, int n, StartOrder order) {
-        boolean widestFirst = order != null;
-        return new CandidateGenerator() {
-            private int handed;
-            private ArrayDeque<Candidate> drawn;
-
-            @Override
-            public synchronized boolean hasMoreCandidates() {
-                if (widestFirst) {
-                    draw();
-                    return !drawn.isEmpty();
-                }
-                return handed < n && g.hasMoreCandidates();
-            }
-
-            @Override
-            public synchronized Candidate getCandidate() {
-                if (widestFirst) {
-                    draw();
-                    return drawn.poll();
-                }
-                handed++;
-                return g.getCandidate();
-            }
-
-            private void draw() {
-                if (drawn != null) {
-                    return;
-                }
-                List<Candidate> all = new ArrayList<>();
-                while (all.size() < n && g.hasMoreCandidates()) {
-                    all.add(g.getCandidate());
-                }
-                all.sort(Comparator.comparingDouble((Candidate c) -> -width(c.getValue()))); // stable: ties keep order
-                for (int i = 0; i < all.size(); i++) {
-                    order.places.put("candidate-" + all.get(i).getIndex(), i + 1);
-                }
-                drawn = new ArrayDeque<>(all);
-            }
-
-            @Override
-            public void reportResults(OptimizationResult result) {
-                g.reportResults(result);
-            }
-
-            @Override
-            public ParameterSpace<?> getParameterSpace() {
-                return g.getParameterSpace();
-            }
-
-            @Override
-            public void setRngSeed(long seed) {
-                g.setRngSeed(seed);
-            }
-
-            @Override
-            public Class<?> getCandidateType() {
-                return g.getCandidateType();
-            }
-        };
-    }
-
-    /**
-     * Runs the baseline and the candidates, then writes the final page and the scoreboard. The candidates' folders are
-     * kept: a search stopped and run again draws the same candidates in the same order, and each one's finished jobs
-     * are reused from its folder ({@link rnnlab.checkpoints.FinishedJobs}), so it goes on to its count where it
-     * stopped; {@code -Dfresh=true} starts it over.
+     * Runs the halving schedule, then the confirmation, then writes the final page and the scoreboard. Every job's
+     * folder is kept: a search stopped and run again draws the same candidates, and each job that finished is reused
+     * from its folder ({@link rnnlab.checkpoints.FinishedJobs}), so its rungs go on where they stopped;
+     * {@code -Dfresh=true} starts it over.
      */
     public void run() throws IOException {
         if (Checkpoint.fresh()) {
             deleteTree(workDir);
         }
         int jobs = Workers.requested();
-        // with several candidates at once each runs in a worker JVM: as threads of one they shared its collector and
-        // allocator and ran 1.49x one at a time on two cores; a worker's output comes prefixed with its candidate
+        // with several jobs at once each runs in a worker JVM: as threads of one they shared its collector and
+        // allocator and ran 1.49x one at a time on two cores; a worker's output comes prefixed with its job
         Workers.Pool pool = jobs > 1 ? new Workers.Pool(jobs, System.out, System.err, task) : null;
         try {
-            search(pool);
+            log.info("search {}: {} candidates over {} ({}), asynchronous successive halving over rungs {}, then the "
+                    + "best {} and the experiment's own settings on {} new seeds", entry.name(), candidates,
+                    space.keys(), score.objective().description(), halving.rungs(), confirmTop, confirmSeeds);
+            long start = System.currentTimeMillis();
+            workers(Math.max(1, jobs), pool, () -> nextHalvingWork(start));
+            confirmation.addAll(confirmationWork());
+            workers(Math.max(1, jobs), pool, this::nextConfirmationWork);
         } finally {
             if (pool != null) {
                 pool.close();
             }
         }
-    }
-
-    private void search(Workers.Pool pool) throws IOException {
-        StartOrder order = pool != null && minutes == null ? new StartOrder() : null;
-        ExperimentTaskCreator tasks = new ExperimentTaskCreator((values, outDir) -> runExperiment(values, outDir, pool,
-                order), workDir);
-        log.info("search {}: {} candidates over {} ({}), after a baseline run of the experiment's own settings",
-                entry.name(), candidates, space.keys(), score.objective().description());
-        Candidate<Map<String, String>> own = new Candidate<>(Map.of(), -1, new double[0]);
-        // with workers the baseline runs beside the candidates (on one of the pool's workers), not alone before them
-        Thread baseline = new Thread(() -> tasks.execute(own, score, List.of(report), null), "rnnlab-search-baseline");
-        if (pool == null) {
-            baseline.run();
-        } else {
-            baseline.start();
-        }
-
-        List<TerminationCondition> stop = new ArrayList<>();
-        stop.add(new MaxCandidatesCondition(candidates));
-        if (minutes != null) {
-            stop.add(new MaxTimeCondition(Math.round(minutes * 60_000), TimeUnit.MILLISECONDS));
-        }
-        // with several at once and no time limit the candidates start widest first, so no long one runs alone at the end
-        OptimizationConfiguration conf = new OptimizationConfiguration.Builder()
-                .candidateGenerator(limited(generator, candidates, order))
-                .scoreFunction(score).terminationConditions(stop).build();
-        // -Djobs candidates at once (default one per core), each on its own thread through Arbiter's runner
-        LocalOptimizationRunner runner = new LocalOptimizationRunner(pool == null ? 1 : Workers.requested(),
-                conf, tasks);
-        runner.addListeners(report);
-        runner.execute();
-        try {
-            baseline.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         report.write(true);
         Scoreboard.write(resultsDir);
-        SearchReport.Row best = report.best();
-        if (best != null) {
-            log.info("search {}: best {} ({}); reproduce with {}", entry.name(), ResultsCsv.number(best.score()), best.values(),
-                    report.command(best));
+        log.info("search {}: {}", entry.name(), report.headline());
+    }
+
+    /** {@code n} threads (here: the calling one) each taking work from {@code next} until it hands out null. */
+    private void workers(int n, Workers.Pool pool, WorkSource next) {
+        Runnable loop = () -> {
+            try {
+                for (Work w = next.take(); w != null; w = next.take()) {
+                    runAndScore(w, pool);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        if (n == 1) {
+            loop.run();
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(loop, "rnnlab-search-" + i);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
-    /** One candidate's run: here, or on {@code pool}'s worker JVMs (its error line, if it fails, as the reason). */
-    private void runExperiment(Map<String, String> values, Path outDir, Workers.Pool pool,
-            StartOrder order) throws Exception {
+    /** Where a search thread takes its next job from; null: no more. */
+    private interface WorkSource {
+        Work take() throws InterruptedException;
+    }
+
+    private final ArrayDeque<Work> queue = new ArrayDeque<>();
+    private final ArrayDeque<Work> confirmation = new ArrayDeque<>();
+    /** Per candidate and rung: the scores of its seeds so far (NaN: not yet). */
+    private final Map<String, double[]> pending = new HashMap<>();
+    private final Map<Integer, Map<String, String>> drawn = new HashMap<>();
+    private int running;
+    private int started;
+
+    /**
+     * The next job of the halving schedule (ASHA's order): a promoted candidate's seeds first, else a new candidate
+     * while the count and time allow, else wait for a running job; null once nothing runs and nothing is left.
+     */
+    private synchronized Work nextHalvingWork(long start) throws InterruptedException {
+        while (true) {
+            if (!queue.isEmpty()) {
+                running++;
+                return queue.poll();
+            }
+            Halving.Promotion p = halving.promotion(false);
+            boolean more = started < candidates && generator.hasMoreCandidates()
+                    && (minutes == null || System.currentTimeMillis() - start < minutes * 60_000);
+            if (p == null && !more && running == 0) {
+                p = halving.promotion(true);
+                if (p == null) {
+                    return null;
+                }
+            }
+            if (p != null) {
+                enqueue(p.candidate(), p.rung());
+            } else if (more) {
+                Candidate<?> c = generator.getCandidate();
+                @SuppressWarnings("unchecked")
+                Map<String, String> values = (Map<String, String>) c.getValue();
+                started++;
+                drawn.put(c.getIndex(), values);
+                halving.start(c.getIndex());
+                report.started(c.getIndex(), values);
+                enqueue(c.getIndex(), 0);
+            } else {
+                wait();
+            }
+        }
+    }
+
+    private void enqueue(int candidate, int rung) {
+        Halving.Rung r = halving.rungs().get(rung);
+        double[] scores = new double[r.seeds()];
+        Arrays.fill(scores, Double.NaN);
+        pending.put(candidate + "/" + rung, scores);
+        for (int seed = 0; seed < r.seeds(); seed++) {
+            queue.add(new Work(candidate, drawn.get(candidate), rung, r.epochs(), seed));
+        }
+    }
+
+    /** The best {@code confirmTop} candidates and the experiment's own settings, on seeds after the search's. */
+    private synchronized List<Work> confirmationWork() {
+        List<Work> out = new ArrayList<>();
+        int epochs = halving.last().epochs();
+        List<Halving.Trial> best = halving.ranking().stream().filter(t -> !t.failed && t.reached() >= 0)
+                .limit(confirmTop).toList();
+        for (int i = 0; i < confirmSeeds; i++) {
+            int seed = searchSeeds + i;
+            out.add(new Work(-1, Map.of(), -1, epochs, seed));
+            for (Halving.Trial t : best) {
+                out.add(new Work(t.candidate, drawn.get(t.candidate), -1, epochs, seed));
+            }
+        }
+        return out;
+    }
+
+    private synchronized Work nextConfirmationWork() {
+        return confirmation.poll();
+    }
+
+    /** Runs one job, scores it and hands the score to the schedule or the confirmation; never throws. */
+    private void runAndScore(Work w, Workers.Pool pool) {
+        long begin = System.nanoTime();
+        Path out = workDir.resolve(w.folder());
+        Double value = null;
+        String error = null;
+        try {
+            Map<String, String> all = new LinkedHashMap<>(w.values());
+            all.put("epochs", Integer.toString(w.epochs()));
+            all.put("seeds", Integer.toString(w.seed()));
+            runExperiment(all, out, pool, entry.name() + " " + w.folder());
+            value = score.score(out);
+        } catch (UserError e) {
+            error = e.getMessage();
+        } catch (Throwable t) {
+            trace.error("search job " + w.folder() + " failed", t);
+            error = t.getMessage() != null && t instanceof IllegalStateException ? t.getMessage() : t.toString();
+        }
+        double seconds = Math.max((System.nanoTime() - begin) / 1e9, score.trainSeconds(out));
+        synchronized (this) {
+            report.ran(w, seconds, value, error);
+            if (w.rung() >= 0) {
+                running--;
+                double[] scores = pending.get(w.candidate() + "/" + w.rung());
+                if (error != null) {
+                    halving.failed(w.candidate());
+                    report.failed(w.candidate(), error);
+                } else {
+                    scores[w.seed()] = value;
+                    if (Arrays.stream(scores).noneMatch(Double::isNaN) && !halving.trial(w.candidate()).failed) {
+                        halving.finished(w.candidate(), w.rung(), scores);
+                    }
+                }
+                notifyAll();
+            }
+            report.write(false);
+        }
+    }
+
+    /** One job's run: here, or on {@code pool}'s worker JVMs (its error line, if it fails, as the reason). */
+    private void runExperiment(Map<String, String> values, Path outDir, Workers.Pool pool, String name)
+            throws Exception {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(values);
         ConfiguredRun prepared = Experiments.prepare(entry.name(), projectDir, profile, all, outDir.toString()); // a bad value ends here
@@ -393,20 +438,7 @@ public final class Search {
             prepared.execute();
             return;
         }
-        Workers.Job job = new Workers.Job(entry.name() + " " + outDir.getFileName(),
-                Workers.jobProperties(entry.name(), profile, outDir, all));
-        Workers.Outcome o;
-        if (order == null) {
-            o = pool.run(job);
-        } else {
-            int place = order.place(outDir.getFileName().toString());
-            order.awaitTurn(place);
-            try {
-                o = pool.run(job, () -> order.started(place));
-            } finally {
-                order.started(place); // again when it had its slot (harmless), or in its stead when it never got one
-            }
-        }
+        Workers.Outcome o = pool.run(new Workers.Job(name, Workers.jobProperties(entry.name(), profile, outDir, all)));
         if (o.exitCode() != 0) {
             throw new UserError(o.error() != null ? o.error() : "its worker ended with exit status " + o.exitCode());
         }

@@ -239,7 +239,8 @@ public final class Comparison {
                 : n > Verdict.MAX_SEEDS ? " (>" + Verdict.MAX_SEEDS + " seeds)" : " (~" + n + " seeds)");
     }
 
-    private static String difference(Verdict v, boolean relative, int decimals) {
+    /** A verdict's difference with its interval: signed, or a percentage for a relative tolerance. */
+    public static String difference(Verdict v, boolean relative, int decimals) {
         if (relative) {
             return Double.isNaN(v.low()) ? pct(v.difference()) : pct(v.difference()) + " [" + pct(v.low()) + ", " + pct(v.high()) + "]";
         }

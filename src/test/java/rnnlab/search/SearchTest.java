@@ -133,106 +133,57 @@ class SearchTest {
     }
 
     @Test
-    void runsAskingForAWorkerAtOnceAreServedInTheirPlacesOrder() throws Exception {
-        Search.StartOrder order = new Search.StartOrder();
-        order.places.put("candidate-7", 1);
-        order.places.put("candidate-0", 2);
-        order.places.put("candidate-3", 3);
-        List<String> starts = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        // they arrive in the worst order: last place first, the baseline last
-        for (String folder : List.of("candidate-3", "candidate-0", "candidate-7", "baseline")) {
-            Thread t = new Thread(() -> {
-                try {
-                    int place = order.place(folder);
-                    order.awaitTurn(place);
-                    starts.add(folder);
-                    order.started(place);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            threads.add(t);
-            t.start();
-            Thread.sleep(100);
-        }
-        for (Thread t : threads) {
-            t.join(Search.StartOrder.PATIENCE_MS);
-        }
-        assertEquals(List.of("baseline", "candidate-7", "candidate-0", "candidate-3"), starts);
-        order.awaitTurn(order.place("candidate-99")); // one the generator never placed does not wait
-    }
-
-    @Test
-    void withSeveralAtOnceTheSameCandidatesStartWidestFirstKeepingTheirNumbers() {
-        SearchSpace space = SearchSpace.parse("X", kv("hidden_size", "choice:64,128,256,512", "lr",
-                "loguniform:0.001:0.1"));
-        List<Candidate<?>> drawn = new ArrayList<>();
-        RandomSearchGenerator plain = new RandomSearchGenerator(space, null);
-        plain.setRngSeed(3);
-        var inOrder = Search.limited(plain, 9, null);
-        while (inOrder.hasMoreCandidates()) {
-            drawn.add(inOrder.getCandidate());
-        }
-        assertEquals(9, drawn.size());
-        RandomSearchGenerator again = new RandomSearchGenerator(space, null);
-        again.setRngSeed(3);
-        var widest = Search.limited(again, 9, new Search.StartOrder());
-        List<Candidate<?>> handed = new ArrayList<>();
-        while (widest.hasMoreCandidates()) {
-            handed.add(widest.getCandidate());
-        }
-        // the same nine, each with its draw's number, by hidden size descending and in draw order within a size
-        List<Candidate<?>> expected = new ArrayList<>(drawn);
-        expected.sort(Comparator.comparingInt((Candidate<?> c) ->
-                -Integer.parseInt(((Map<?, ?>) c.getValue()).get("hidden_size").toString())));
-        assertEquals(expected.stream().map(c -> c.getIndex() + " " + c.getValue()).toList(),
-                handed.stream().map(c -> c.getIndex() + " " + c.getValue()).toList());
-        assertTrue(new HashSet<>(drawn.stream().map(c -> ((Map<?, ?>) c.getValue()).get("hidden_size")).toList())
-                .size() > 1, "the draw has more than one width, so the order is tested");
-    }
-
-    @Test
-    void aRandomSearchRanksItsCandidatesAndTheBestOneReproduces(@TempDir Path tmp) throws Exception {
-        Map<String, String> fixed = kv("epochs", "5", "seeds", "0");
-        Outcome r = run(here(), "HelloOhlolRnn", fixed, kv("search", "random", "candidates", "3"), tmp);
+    void aHalvingSearchPromotesItsBestConfirmsItOnNewSeedsAndTheHeadlineReproduces(@TempDir Path tmp)
+            throws Exception {
+        Map<String, String> fixed = kv("epochs", "9");
+        Outcome r = run(here(), "HelloOhlolRnn", fixed, kv("search", "random", "candidates", "3", "halving_rungs", "2",
+                "search_seeds", "2", "confirm_seeds", "3"), tmp);
         assertEquals(0, r.code(), r.err());
-        Path csv = tmp.resolve("search/HelloOhlolRnn_epochs-5_seeds-0.csv");
-        Path md = tmp.resolve("search/HelloOhlolRnn_epochs-5_seeds-0.md");
+        Path csv = tmp.resolve("search/HelloOhlolRnn_epochs-9.csv");
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("rank,candidate,status,score,seconds,lr,error", lines.get(0));
+        assertEquals("rank,candidate,status,score,seconds,lr,error,rung,epochs,seeds,ci95_low,ci95_high,difference,"
+                + "difference_ci95_low,difference_ci95_high,verdict", lines.get(0));
         assertEquals(5, lines.size(), String.join("\n", lines));
-        List<Double> scores = new ArrayList<>();
-        Set<String> labels = new HashSet<>();
-        for (String line : lines.subList(1, lines.size())) {
+        String[] own = lines.get(1).split(",", -1);
+        String[] best = lines.get(2).split(",", -1);
+        assertEquals(List.of("-", "baseline", "complete", "", "9", "3"), List.of(own[0], own[1], own[2], own[7], own[8],
+                own[9]), lines.get(1));
+        // the one candidate of three that went on (floor(3/3)): the last rung, 9 epochs, confirmed on 3 seeds
+        assertEquals(List.of("1", "complete", "1", "9", "3"), List.of(best[0], best[2], best[7], best[8], best[9]),
+                lines.get(2));
+        assertTrue(Set.of("better", "not better", "inconclusive").contains(best[15]), lines.get(2));
+        double bestAtRung0 = ResultsCsv.read(tmp.resolve("runs/search/HelloOhlolRnn_epochs-9/candidate-" + best[1]
+                + "/epochs-3/seed-0/HelloOhlolRnn.csv")).last("final_loss").values().iterator().next();
+        for (String line : lines.subList(3, 5)) {
             String[] f = line.split(",", -1);
-            assertEquals("complete", f[2], line);
-            assertEquals(Integer.toString(scores.size() + 1), f[0], line);
-            scores.add(Double.parseDouble(f[3]));
-            labels.add(f[1]);
+            // stopped at rung 0: 3 epochs, one seed, its figure there, no lower than the promoted one's
+            assertEquals(List.of("pruned", "0", "3", "1"), List.of(f[2], f[7], f[8], f[9]), line);
+            assertTrue(Double.parseDouble(f[3]) >= bestAtRung0, line + " against " + bestAtRung0);
         }
-        assertEquals(Set.of("baseline", "0", "1", "2"), labels);
-        for (int i = 1; i < scores.size(); i++) {
-            assertTrue(scores.get(i - 1) <= scores.get(i), "lowest final loss first: " + scores);
-        }
-        String page = Files.readString(md);
-        assertTrue(page.contains("Finished: 3 of 3 candidates ran, 0 failed"), page);
-        assertTrue(page.contains("`RandomSearchGenerator` (seed 0)"), page);
+        String page = Files.readString(tmp.resolve("search/HelloOhlolRnn_epochs-9.md"));
+        assertTrue(page.contains("Finished: 3 of 3 candidates started, 2 stopped early, 0 failed"), page);
+        assertTrue(page.contains("eta 3, 2 rungs (3 epochs on 1 seed; 9 epochs on 2 seeds)"), page);
+        assertTrue(page.contains("stopped at rung 0: "), page);
+        assertTrue(page.contains("`mvn -q exec:java -Dexp=HelloOhlolRnn -Dprofile=quick -Depochs=9 -Dsearch=random "
+                + "-Dcandidates=3 -Dhalving_rungs=2 -Dsearch_seeds=2 -Dconfirm_seeds=3`"), page);
 
-        // the best candidate's command, run again, gives its score
-        String[] best = lines.stream().skip(1).filter(l -> !l.split(",")[1].equals("baseline")).findFirst().get()
-                .split(",", -1);
-        assertTrue(page.contains("-Dexp=HelloOhlolRnn -Dprofile=quick -Depochs=5 -Dseeds=0 -Dlr=" + best[5]), page);
+        // the headline's command, run again, gives the confirmed mean over the same seeds
+        String command = "-Dexp=HelloOhlolRnn -Dprofile=quick -Depochs=9 -Dlr=" + best[5] + " -Dseeds=2..4`";
+        assertTrue(page.contains("**Best**: candidate " + best[1] + ", confirmed on 3 new seeds") && page.contains(command),
+                page);
         Map<String, String> again = new LinkedHashMap<>(fixed);
         again.put("lr", best[5]);
+        again.put("seeds", "2..4");
         Path rerun = tmp.resolve("rerun");
         assertEquals(0, MainRun.run(here(), "HelloOhlolRnn", again, rerun));
-        double loss = ResultsCsv.read(rerun.resolve("HelloOhlolRnn.csv")).last("final_loss").values().iterator().next();
-        assertEquals(Double.parseDouble(best[3]), loss, 1e-12);
+        double mean = ResultsCsv.read(rerun.resolve("HelloOhlolRnn.csv")).last("final_loss_mean").values().iterator()
+                .next();
+        assertEquals(Double.parseDouble(best[3]), mean, 1e-5 * mean);
 
-        // the scoreboard beside the search lists it
+        // the scoreboard beside the search lists the confirmed figure and only the searched key as its values
         String board = Files.readString(tmp.resolve("README.md"));
-        assertTrue(board.contains("[HelloOhlolRnn_epochs-5_seeds-0](search/HelloOhlolRnn_epochs-5_seeds-0.md)"), board);
+        assertTrue(board.contains("[HelloOhlolRnn_epochs-9](search/HelloOhlolRnn_epochs-9.md)")
+                && board.contains("(candidate " + best[1] + ") | `lr=" + best[5] + "` |"), board);
     }
 
     @Test
@@ -247,8 +198,9 @@ class SearchTest {
         assertEquals(4, lines.size(), String.join("\n", lines));
         String failed = lines.get(3);
         assertTrue(failed.startsWith("-,1,failed,,") && failed.contains("Invalid value for 'lr'"), failed);
+        assertTrue(lines.get(2).startsWith("1,0,complete,"), lines.get(2));
         String page = Files.readString(tmp.resolve("out/search/HelloOhlolRnn.md"));
-        assertTrue(page.contains("Finished: 2 of 2 candidates ran, 1 failed"), page);
+        assertTrue(page.contains("Finished: 2 of 2 candidates started, 0 stopped early, 1 failed"), page);
     }
 
     @ParameterizedTest
@@ -336,16 +288,14 @@ class SearchTest {
         return rows;
     }
 
-    /** The candidates' folders (candidate-N) holding a finished job's record. */
-    static Set<String> finishedCandidates(Path workDir) throws Exception {
+    /** The jobs' folders (candidate-N/epochs-E/seed-S) holding a finished job's record. */
+    static Set<String> finishedJobs(Path workDir) throws Exception {
         Set<String> done = new TreeSet<>();
         if (Files.isDirectory(workDir)) {
-            try (Stream<Path> dirs = Files.list(workDir)) {
-                for (Path d : dirs.toList()) {
-                    if (d.getFileName().toString().startsWith("candidate-")
-                            && Files.isRegularFile(d.resolve("runs/DigitSumSrn/length=10;seed=0.txt"))) {
-                        done.add(d.getFileName().toString());
-                    }
+            try (Stream<Path> files = Files.walk(workDir)) {
+                for (Path f : files.filter(f -> f.endsWith("runs/DigitSumSrn/length=10;seed=0.txt")
+                        || f.toString().matches(".*/runs/DigitSumSrn/length=10;seed=\\d+\\.txt")).toList()) {
+                    done.add(workDir.relativize(f.getParent().getParent().getParent()).toString());
                 }
             }
         }
@@ -353,15 +303,15 @@ class SearchTest {
     }
 
     @Test
-    void anInterruptedSearchDrawsTheSameCandidatesAgainReusesTheFinishedOnesAndReachesItsCount(@TempDir Path tmp)
+    void anInterruptedHalvingSearchDrawsTheSameCandidatesReusesItsFinishedJobsAndGoesOnWithItsRungs(@TempDir Path tmp)
             throws Exception {
         int count = 4;
-        Map<String, String> fixed = kv("lengths", "10", "seeds", "0", "epochs", "10");
+        Map<String, String> fixed = kv("lengths", "10", "epochs", "9");
         Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
         props.putAll(fixed);
         props.putAll(kv("exp", "DigitSumSrn", "profile", "quick", "search", "random", "candidates",
-                String.valueOf(count), "jobs", "1", "fresh", "false", "out", tmp.resolve("out").toString(),
-                "checkpoints", tmp.resolve("ck").toString()));
+                String.valueOf(count), "halving_rungs", "2", "search_seeds", "1", "confirm_seeds", "2", "jobs", "1",
+                "fresh", "false", "out", tmp.resolve("out").toString(), "checkpoints", tmp.resolve("ck").toString()));
         Supplier<ProcessBuilder> command = () -> {
             ProcessBuilder pb = ChildJvm.builder("rnnlab.Main", props, List.of("-Xmx1g"));
             pb.redirectErrorStream(true);
@@ -375,67 +325,54 @@ class SearchTest {
         Map<String, List<String>> drawn = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             Candidate<?> c = g.getCandidate();
-            List<String> row = new ArrayList<>(List.of("complete"));
+            List<String> row = new ArrayList<>();
             space.keys().forEach(k -> row.add(((Map<?, ?>) c.getValue()).get(k).toString()));
             drawn.put(Integer.toString(c.getIndex()), row);
         }
-        assertEquals(List.of("0", "1", "2", "3"), List.copyOf(drawn.keySet()));
 
-        // the search killed (SIGKILL) as soon as its page lists a finished candidate
-        Path searchDir = tmp.resolve("out/search");
+        // the search killed (SIGKILL) as soon as two of its jobs have finished
+        Path workDir = tmp.resolve("out/runs/search/DigitSumSrn_epochs-9_lengths-10");
         Path log1 = tmp.resolve("first.log");
         Process p = command.get().redirectOutput(log1.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        Path csv = null;
-        while (true) {
-            if (csv == null && Files.isDirectory(searchDir)) {
-                try (Stream<Path> files = Files.list(searchDir)) {
-                    csv = files.filter(f -> f.toString().endsWith(".csv")).findFirst().orElse(null);
-                }
-            }
-            if (csv != null && candidates(csv, space.keys()).keySet().stream().anyMatch(k -> !k.equals("baseline"))) {
-                break;
-            }
-            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no candidate finished: " + Files.readString(log1));
+        while (finishedJobs(workDir).size() < 2) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "no job finished: " + Files.readString(log1));
             Thread.sleep(20);
         }
         p.destroyForcibly();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertTrue(p.exitValue() != 0, "killed before the end: " + Files.readString(log1));
-        Map<String, List<String>> cut = candidates(csv, space.keys());
-        Path workDir = tmp.resolve("out/runs/search").resolve(csv.getFileName().toString().replace(".csv", ""));
-        Set<String> finished = finishedCandidates(workDir);
-        assertTrue(finished.contains("candidate-0") && finished.size() < count,
-                "stopped after the first candidate, before the last: " + finished + "\n" + Files.readString(log1));
-        for (Map.Entry<String, List<String>> e : cut.entrySet()) {
-            if (!e.getKey().equals("baseline")) {
-                assertEquals(drawn.get(e.getKey()), e.getValue(), "candidate " + e.getKey() + " of the cut search");
-            }
-        }
+        Set<String> finished = finishedJobs(workDir);
+        // 4 at rung 0 (3 epochs), 1 at rung 1 (9 epochs), then 1 candidate and the own settings on 2 seeds
+        int total = count + 1 + 2 * 2;
+        assertTrue(finished.size() >= 2 && finished.size() < total, finished + "\n" + Files.readString(log1));
 
-        // run again: the same candidates in the same order, each finished one reused, the rest trained, to the count
+        // run again: the same candidates, each finished job reused, the rest trained, through every rung
         Path log2 = tmp.resolve("second.log");
         Process again = command.get().redirectOutput(log2.toFile()).start();
         assertTrue(again.waitFor(5, TimeUnit.MINUTES));
         String out = Files.readString(log2);
         assertEquals(0, again.exitValue(), out);
+        Path csv = tmp.resolve("out/search/DigitSumSrn_epochs-9_lengths-10.csv");
         Map<String, List<String>> whole = candidates(csv, space.keys());
-        List<String> baseline = whole.remove("baseline");
-        assertEquals("complete", baseline.get(0), out);
-        assertEquals(drawn, new TreeMap<>(whole), out);
-        assertTrue(Files.readString(csv.resolveSibling(csv.getFileName().toString().replace(".csv", ".md")))
-                .contains("Finished: " + count + " of " + count + " candidates ran, 0 failed"), out);
+        assertEquals("complete", whole.remove("baseline").get(0), out);
+        Map<String, List<String>> values = new TreeMap<>();
+        whole.forEach((k, v) -> values.put(k, v.subList(1, v.size())));
+        assertEquals(drawn, values, out);
+        assertEquals(1, whole.values().stream().filter(v -> v.get(0).equals("complete")).count(), out);
+        assertEquals(count - 1, whole.values().stream().filter(v -> v.get(0).equals("pruned")).count(), out);
+        assertTrue(Files.readString(csv.resolveSibling("DigitSumSrn_epochs-9_lengths-10.md"))
+                .contains("Finished: " + count + " of " + count + " candidates started, 3 stopped early"), out);
         Set<String> reused = new TreeSet<>();
-        Matcher m = Pattern.compile("finished earlier \\(\\S*/(candidate-\\d+|baseline)/runs/")
+        Matcher m = Pattern.compile("finished earlier \\(\\S*/((?:candidate-\\d+|baseline)/epochs-\\d+/seed-\\d+)/runs/")
                 .matcher(out);
         while (m.find()) {
             reused.add(m.group(1));
         }
-        Set<String> expectedReused = new TreeSet<>(finished);
-        expectedReused.add("baseline");
-        assertEquals(expectedReused, reused, out);
-        assertEquals(count - finished.size(), out.lines().filter(l -> l.contains("====> Training")).count(),
-                "only the unfinished candidates train: " + out);
+        assertEquals(finished, reused, out);
+        assertEquals(total, finishedJobs(workDir).size(), out);
+        assertEquals(total - finished.size(), out.lines().filter(l -> l.contains("====> Training")).count(),
+                "only the unfinished jobs train: " + out);
     }
 
     /** A plain experiment run, for re-running a candidate's command. */
