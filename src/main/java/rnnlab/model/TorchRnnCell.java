@@ -72,6 +72,11 @@ public final class TorchRnnCell {
         return hidden;
     }
 
+    /** Every parameter, flat: weight_ih, weight_hh, bias_ih and (with two biases) bias_hh. */
+    public INDArray params() {
+        return flat;
+    }
+
     public boolean twoBiases() {
         return twoBiases;
     }

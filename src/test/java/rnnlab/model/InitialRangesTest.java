@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** DigitSum's model (the tutorial's Model_RNN4SeqClass): each parameter's initial range, and independent seeds. */
+import rnnlab.lm.CharRnnModel;
+import rnnlab.lm.ScratchRnn;
+import rnnlab.lm.WordRnnModel;
+
+/**
+ * Each tutorial's model: every parameter's initial range against what the tutorial's PyTorch model draws, and
+ * independent seeds. A range checked both ways: nothing beyond the bound, and the largest value near it.
+ */
 class InitialRangesTest {
     private static final int VOCAB = 10;
     private static final int EMBEDDING = 32;
@@ -64,5 +72,63 @@ class InitialRangesTest {
                 }
             }
         }
+    }
+
+    /** Every parameter of a layer drawn from +-bound, a PyTorch recurrent layer's two biases each on its own. */
+    private static void layerDrawnFrom(Layer layer, double bound, String what) {
+        for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
+            drawnFrom(e.getValue(), bound, what + " " + e.getKey());
+        }
+    }
+
+    @Test
+    void lyricsConciseModelsStartAsNnRnnLstmGruAndLinear() {
+        // d2l-zh v1's RNNModel: nn.RNN/nn.GRU/nn.LSTM(vocab 1027, 256), each weight and each of b_ih, b_hh uniform
+        // +-1/sqrt(256); nn.Linear(256, 1027): +-1/sqrt(256); the bidirectional GRU's Linear takes 512
+        for (CharRnnModel.Cell cell : CharRnnModel.Cell.values()) {
+            MultiLayerNetwork n = CharRnnModel.build(cell, 1027, 256, 1, false, 0.001, 35, 0);
+            assertTrue(rnnlab.model.Layers.hasTwoBiases(n.getLayer(0)), cell + " has b_ih and b_hh");
+            layerDrawnFrom(n.getLayer(0), 1 / Math.sqrt(256), cell.toString());
+            layerDrawnFrom(n.getLayer(1), 1 / Math.sqrt(256), cell + " dense");
+        }
+        MultiLayerNetwork deep = CharRnnModel.build(CharRnnModel.Cell.LSTM, 1027, 256, 2, false, 0.001, 35, 0);
+        layerDrawnFrom(deep.getLayer(1), 1 / Math.sqrt(256), "deep LSTM layer 2");
+        MultiLayerNetwork bi = CharRnnModel.build(CharRnnModel.Cell.GRU, 1027, 128, 1, true, 0.001, 35, 0);
+        layerDrawnFrom(bi.getLayer(0), 1 / Math.sqrt(128), "BiGRU");
+        layerDrawnFrom(bi.getLayer(1), 1 / Math.sqrt(256), "BiGRU dense");
+    }
+
+    @Test
+    void ptbModelsStartAsTheCourseInitialisesThem() {
+        // the course: embedding and output weight uniform_(-0.1, 0.1); nn.RNN/nn.LSTM's defaults; nn.Linear's bias
+        for (WordRnnModel.Cell cell : WordRnnModel.Cell.values()) {
+            int hidden = cell == WordRnnModel.Cell.RNN ? 150 : 300;
+            MultiLayerNetwork n = WordRnnModel.build(cell, 10000, hidden, 1, 35, 0);
+            drawnFrom(n.getLayer(0).getParam("W"), 0.1, cell + " embedding");
+            assertTrue(rnnlab.model.Layers.hasTwoBiases(n.getLayer(1)), cell + " has b_ih and b_hh");
+            layerDrawnFrom(n.getLayer(1), 1 / Math.sqrt(hidden), cell.toString());
+            drawnFrom(n.getLayer(2).getParam("W"), 0.1, cell + " output W");
+            drawnFrom(n.getLayer(2).getParam("b"), 1 / Math.sqrt(hidden), cell + " output b");
+        }
+    }
+
+    @Test
+    void helloCellStartsAsNnRnnCell() {
+        // nn.RNNCell(4, 4): weight_ih, weight_hh, bias_ih, bias_hh uniform +-1/sqrt(4)
+        TorchRnnCell cell = new TorchRnnCell(4, 4, true, 0.1, 0);
+        drawnFrom(cell.params(), 0.5, "RNNCell");
+    }
+
+    @Test
+    void fromScratchModelsStartAsD2lsNormalTimesPointZeroOne() {
+        // d2l's get_params: torch.randn(shape) * 0.01 for W_xh, W_hh, W_hq; zeros for b_h, b_q
+        ScratchRnn m = new ScratchRnn(28, 512, 1, 1, 0);
+        INDArray[] p = m.params();
+        for (int i : new int[] {0, 1, 3}) {
+            double sd = p[i].stdNumber().doubleValue();
+            assertTrue(Math.abs(sd - 0.01) < 0.0005, "W " + i + ": sd " + sd + ", d2l draws 0.01");
+            assertTrue(Math.abs(p[i].meanNumber().doubleValue()) < 0.0005, "W " + i + " centred");
+        }
+        assertTrue(p[2].amaxNumber().doubleValue() == 0 && p[4].amaxNumber().doubleValue() == 0, "biases start at 0");
     }
 }
