@@ -12,13 +12,13 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Adam;
 
 import rnnlab.data.CharLmIterator;
 import rnnlab.lm.TokenMeanXent;
 import rnnlab.model.Layers;
 import rnnlab.model.RecurrentConf;
 import rnnlab.model.RecurrentParams;
+import rnnlab.model.TorchAdam;
 import rnnlab.model.TorchRnnCell;
 import rnnlab.model.TrainingHooks;
 import rnnlab.stats.Seeds;
@@ -43,7 +43,7 @@ public final class HelloOhlolRnn extends HelloOhlol {
             r.setTwoBiases(cell.twoBiases());
         }
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
-                .updater(new Adam(lr)).weightInit(WeightInit.ZERO).list()
+                .updater(new TorchAdam(lr)).weightInit(WeightInit.ZERO).list()
                 .layer(rnn)
                 .layer(new RnnLossLayer.Builder(new TokenMeanXent(X.length)).activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW).build())

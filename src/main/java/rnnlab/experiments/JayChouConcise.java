@@ -8,6 +8,7 @@ import rnnlab.lm.CharRnnModel;
 import rnnlab.lm.NetLanguageModel;
 import rnnlab.model.Layers;
 import rnnlab.model.GradientClipping;
+import rnnlab.model.TorchAdam;
 import rnnlab.train.LmTrainer.StateReset;
 
 /**
@@ -38,7 +39,7 @@ abstract class JayChouConcise extends CharLmExperiment {
         return new Plan(List.of(new Sampling("sequential", CharLmIterator.Sampling.SEQUENTIAL, StateReset.NEVER)),
                 (vocab, seed) -> new NetLanguageModel(
                         CharRnnModel.build(p.layers(), cell, vocab, p.hidden(), layers, bidirectional,
-                                new org.nd4j.linalg.learning.config.Adam(p.lr()), p.steps(), seed, true),
+                                new TorchAdam(p.lr()), p.steps(), seed, true),
                         vocab, clip ? GradientClipping.clip(theta) : null));
     }
 

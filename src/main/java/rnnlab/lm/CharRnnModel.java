@@ -15,7 +15,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 import rnnlab.core.RandomStreams;
@@ -23,13 +22,14 @@ import rnnlab.model.Gru;
 import rnnlab.model.Layers;
 import rnnlab.model.RecurrentConf;
 import rnnlab.model.RecurrentParams;
+import rnnlab.model.TorchAdam;
 
 /**
  * d2l-zh's {@code RNNModel} in DL4J: one-hot input (fed as token ids, which the first layer looks up:
  * the same numbers as the one-hot matrix product, see {@link RecurrentConf#isInputIds}), a recurrent layer ({@code nn.RNN}, {@code nn.GRU} or
  * {@code nn.LSTM}, optionally several deep or bidirectional), and a dense output over every step, with
  * the cross-entropy averaged over all tokens ({@link TokenMeanXent}; {@link SequenceSoftmaxOutput}, which
- * takes the targets as token ids and does the output layer's work once) and Adam. Every parameter starts as
+ * takes the targets as token ids and does the output layer's work once) and Adam ({@link TorchAdam}, PyTorch's formula). Every parameter starts as
  * PyTorch's defaults draw it (see {@link #torchInit}), from one seeded stream.
  */
 public final class CharRnnModel {
@@ -48,7 +48,7 @@ public final class CharRnnModel {
     /** With {@code idsInput} false the first layer takes one-hot vectors, as the tutorial feeds it (for tests). */
     static MultiLayerNetwork build(Cell cell, int vocab, int hidden, int layers, boolean bidirectional, double lr,
             int steps, long seed, boolean idsInput) {
-        return build(cell, vocab, hidden, layers, bidirectional, new Adam(lr), steps, seed, idsInput);
+        return build(cell, vocab, hidden, layers, bidirectional, new TorchAdam(lr), steps, seed, idsInput);
     }
 
     /** With another optimiser (the benchmark's plain SGD). */

@@ -12,13 +12,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The tutorial's {@code Model_RNN4SeqClass}: an embedding of the digits, a recurrent layer whose last
  * hidden state represents the sequence, and a linear layer to the classes, trained with softmax
- * cross-entropy and Adam. Initialisation follows the tutorial: xavier-uniform embedding and SRN
+ * cross-entropy and Adam ({@link TorchAdam}, PyTorch's formula). Initialisation follows the tutorial: xavier-uniform embedding and SRN
  * weights (the SRN's bias too), and PyTorch's {@code nn.Linear} default, uniform(+-1/sqrt(fan_in)),
  * for the output weights and bias, all drawn reproducibly from {@code seed} ({@link SeededInit}).
  */
@@ -50,7 +49,7 @@ public final class SequenceClassifier {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
-                .updater(new Adam(lr))
+                .updater(new TorchAdam(lr))
                 .list()
                 .layer(Embedding.of(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(embedding).inputLength(length)
                         .hasBias(false).weightInit(SeededInit.uniform(embeddingBound(vocab, embedding), seed, "embedding"))))

@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import rnnlab.core.RandomStreams;
@@ -18,7 +17,7 @@ import rnnlab.core.RandomStreams;
  * PyTorch's {@code nn.RNNCell} in explicit ND4J, {@code h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)},
  * with PyTorch's parameter shapes ({@code weight_ih [hidden, input]}, two biases) and initialisation
  * (uniform in +-1/sqrt(hidden)), a loop over the steps that the caller writes, backpropagation through
- * that loop by hand, and ND4J's Adam. With {@code twoBiases} false the cell has one bias, as DL4J's
+ * that loop by hand, and PyTorch's Adam ({@link TorchAdam}). With {@code twoBiases} false the cell has one bias, as DL4J's
  * recurrent layers do.
  */
 public final class TorchRnnCell {
@@ -61,7 +60,7 @@ public final class TorchRnnCell {
         biasIh = view(flat, o, 1, hidden);
         o += hidden;
         biasHh = twoBiases ? view(flat, o, 1, hidden) : null;
-        adam = new Adam(lr).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2L * n), true);
+        adam = new TorchAdam(lr).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2L * n), true);
     }
 
     private static INDArray view(INDArray flat, int offset, int rows, int cols) {
