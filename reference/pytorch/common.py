@@ -30,13 +30,16 @@ def seeds(text):
     return out
 
 
-def args(default_seeds, doc):
+def args(default_seeds, doc, extra=None):
+    """The scripts' common options; extra(parser), if given, adds a script's own."""
     p = argparse.ArgumentParser(description=doc)
     p.add_argument("--seeds", type=seeds, default=seeds(default_seeds),
                    help="seeds to run, e.g. 0..4 (default %s)" % default_seeds)
     p.add_argument("--out", default=os.path.join(ROOT, "results", "reference"),
                    help="folder of the NAME.csv files (default results/reference)")
     p.add_argument("--only", default="", help="comma-separated experiment names to run (default: all of this script's)")
+    if extra:
+        extra(p)
     a = p.parse_args()
     a.only = [s for s in a.only.split(",") if s]
     return a

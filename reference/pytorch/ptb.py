@@ -21,10 +21,12 @@ seq_length = 35
 
 # ---- the course's data: ptb.{train,test}.txt, each line's words then <eos>, ids by first appearance,
 # laid out as [rows, bs] (view(bs, -1).t()) ----
-def load_ptb():
+def read_ptb(names=("train", "test")):
+    """{split: 1-D LongTensor of word ids}: each line's words then <eos>, ids in order of first appearance in
+    the training text (zaremba.py reads the same corpus the same way)."""
     with zipfile.ZipFile(common.dataset("ptb.zip")) as z:
         splits = {}
-        for name in ["train", "test"]:
+        for name in ["train"] + [n for n in names if n != "train"]:
             words = []
             for line in z.read("ptb/ptb.%s.txt" % name).decode("utf-8").splitlines():
                 words.extend(line.split())
@@ -34,12 +36,18 @@ def load_ptb():
     for w in splits["train"]:
         index.setdefault(w, len(index))
     assert len(index) == vocab_size, len(index)
-    out = []
-    for name in ["train", "test"]:
-        ids = torch.LongTensor([index[w] for w in splits[name]])
-        rows = len(ids) // bs
-        out.append(ids[: rows * bs].view(bs, -1).t().contiguous())
-    return out
+    return {name: torch.LongTensor([index[w] for w in splits[name]]) for name in names}
+
+
+def batchify(ids, batch):
+    """[rows, batch]: the ids cut into `batch` contiguous streams side by side (view(batch, -1).t())."""
+    rows = len(ids) // batch
+    return ids[: rows * batch].view(batch, -1).t().contiguous()
+
+
+def load_ptb():
+    ids = read_ptb(("train", "test"))
+    return [batchify(ids[name], bs) for name in ["train", "test"]]
 
 
 class three_layer_recurrent_net(nn.Module):

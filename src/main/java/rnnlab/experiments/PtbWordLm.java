@@ -44,10 +44,17 @@ abstract class PtbWordLm implements Experiment {
 
     private final String name;
     private final WordRnnModel.Cell cell;
+    /** The seeds' base setting, {@code model=...}. */
+    private final String model;
 
     PtbWordLm(String name, WordRnnModel.Cell cell) {
+        this(name, cell, cell.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    PtbWordLm(String name, WordRnnModel.Cell cell, String model) {
         this.name = name;
         this.cell = cell;
+        this.model = model;
     }
 
     /** The course's printed test perplexities after each epoch. */
@@ -55,9 +62,43 @@ abstract class PtbWordLm implements Experiment {
 
     abstract String modelNote();
 
+    /** The page's first sentence: what this reproduces. */
+    String source() {
+        return "Reproduces `embedding-rnn-lstm-ptb-word-lm.txt` (the word-level Penn Treebank language model of the "
+                + "course it comes from) on Deeplearning4j.";
+    }
+
+    /** Whose printed figures the page sets beside ours. */
+    String printedBy() {
+        return "course's";
+    }
+
     record Params(int batchSize, int steps, int hidden, double lr, double lrDivisor, int divideFromEpoch, int epochs,
             double gradNorm, double minNorm, int maxTrainTokens, int maxEvalTokens, List<String> prefixes, int genLen, double temperature,
-            int samples, List<Integer> seeds, Layers layers) {
+            int samples, List<Integer> seeds, Layers layers, Stack stack) {
+    }
+
+    /**
+     * What Zaremba et al.'s models add to the course's (keys absent: the course's model): {@code num_layers} stacked
+     * LSTMs, {@code dropout} on the non-recurrent connections, every parameter uniform in +-{@code init_scale} (0:
+     * the course's initialisation); {@code gradient=clip}: the gradient of the loss summed over the unrolled steps
+     * clipped to {@code grad_norm} (else the course's normalisation); the test split in {@code test_batch_size}
+     * columns, scored after every epoch or ({@code test_every_epoch=false}) after the last alone.
+     */
+    record Stack(int numLayers, double dropout, double initScale, boolean clip, int testBatch, boolean testEveryEpoch) {
+        static Stack of(Config c, int batchSize) {
+            return new Stack(c.has("num_layers") ? c.integer("num_layers", 1, 16) : 1,
+                    c.has("dropout") ? c.real("dropout", 0, 0.99) : 0,
+                    c.has("init_scale") ? c.real("init_scale", 0, 10) : 0,
+                    c.has("gradient") && c.choice("gradient", "normalize", "clip").equals("clip"),
+                    c.has("test_batch_size") ? c.integer("test_batch_size", 1, 10_000) : batchSize,
+                    !c.has("test_every_epoch") || c.bool("test_every_epoch"));
+        }
+
+        /** The course's model: one layer, its initialisation, no dropout. */
+        boolean course() {
+            return numLayers == 1 && dropout == 0 && initScale == 0;
+        }
     }
 
     @Override
@@ -91,7 +132,13 @@ abstract class PtbWordLm implements Experiment {
                 c.integer("max_train_tokens", 0, Integer.MAX_VALUE), c.integer("max_eval_tokens", 0, Integer.MAX_VALUE),
                 c.strings("gen_prefixes"),
                 c.integer("gen_len", 0, 10_000), c.real("gen_temperature", 0, 100), c.integer("gen_samples", 0, 100),
-                c.seeds("seeds"), Layers.of(c));
+                c.seeds("seeds"), Layers.of(c), null);
+        p = new Params(p.batchSize(), p.steps(), p.hidden(), p.lr(), p.lrDivisor(), p.divideFromEpoch(), p.epochs(),
+                p.gradNorm(), p.minNorm(), p.maxTrainTokens(), p.maxEvalTokens(), p.prefixes(), p.genLen(),
+                p.temperature(), p.samples(), p.seeds(), p.layers(), Stack.of(c, p.batchSize()));
+        if (!p.stack().course() && p.layers() == Layers.DL4J) {
+            throw Layers.unsupported(name, "its stacked LSTM with seeded dropout is built on the project's layers");
+        }
         UserCorpus source = UserCorpus.given();
         Own own = null;
         if (source != null) {
@@ -121,7 +168,7 @@ abstract class PtbWordLm implements Experiment {
                 p = new Params(p.batchSize(), p.steps(), p.hidden(), p.lr(), p.lrDivisor(), p.divideFromEpoch(),
                         p.epochs(), p.gradNorm(), p.minNorm(), p.maxTrainTokens(), p.maxEvalTokens(),
                         start.isEmpty() ? List.of(corpus.word(corpus.train()[0])) : List.of(String.join(" ", start)),
-                        p.genLen(), p.temperature(), p.samples(), p.seeds(), p.layers());
+                        p.genLen(), p.temperature(), p.samples(), p.seeds(), p.layers(), p.stack());
             }
             prefixIds(p.prefixes(), corpus, source.file());
             own = new Own(source, corpus, minCount, source.sha1());
@@ -161,7 +208,7 @@ abstract class PtbWordLm implements Experiment {
         int[][] prefixes = prefixIds(p.prefixes(), corpus, own == null ? null : own.source().file());
         int[][] train = WordCorpus.columns(prefix(corpus.train(), p.maxTrainTokens()), p.batchSize());
         int[][] valid = WordCorpus.columns(prefix(corpus.valid(), p.maxEvalTokens()), p.batchSize());
-        int[][] test = WordCorpus.columns(prefix(corpus.test(), p.maxEvalTokens()), p.batchSize());
+        int[][] test = WordCorpus.columns(prefix(corpus.test(), p.maxEvalTokens()), p.stack().testBatch());
         if (WordCorpus.starts(valid.length, p.steps()).isEmpty() || WordCorpus.starts(test.length, p.steps()).isEmpty()) {
             throw new UserError("Invalid value for 'max_eval_tokens': " + p.maxEvalTokens() + " leaves no batch of "
                     + p.steps() + " steps in " + p.batchSize() + " columns");
@@ -189,10 +236,10 @@ abstract class PtbWordLm implements Experiment {
         for (int e = 1; e <= p.epochs(); e++) {
             rates.add(learningRate(p, e));
         }
-        return new WordLmPages.Page(name, modelNote(), p.layers() == Layers.DL4J ? p.layers().note(true) : null,
+        return new WordLmPages.Page(source(), printedBy(), name, modelNote(), p.layers() == Layers.DL4J ? p.layers().note(true) : null,
                 (own == null ? "" : own.sentence(p.prefixes()) + " The course's figures are of the Penn Treebank: "
                         + "a text of your own has none to compare with. ") + run.config().settingsSentence(),
-                "model=" + cell.name().toLowerCase(java.util.Locale.ROOT), p.epochs(),
+                "model=" + model, p.epochs(),
                 rates, own == null ? courseTestPerplexity() : new double[0], trainRows, p.batchSize(), p.maxTrainTokens(),
                 p.maxEvalTokens(), p.temperature(), run.projectDir(), own == null && Comparison.tutorialSettings(run.config()));
     }
@@ -213,14 +260,20 @@ abstract class PtbWordLm implements Experiment {
             this.own = own;
             this.corpus = corpus;
             this.seed = seed;
-            // model: the course's three layers; SGD after its gradient normalisation
-            GradientClipping normalise = GradientClipping.normalize(p.gradNorm(), p.minNorm());
-            NetLanguageModel model = new NetLanguageModel(
-                    WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), seed),
-                    corpus.vocabSize(), normalise);
-            // training: the course's schedule; evaluation on every split and generated text after each epoch
+            // model: the course's three layers, or Zaremba et al.'s stack; SGD after the course's gradient
+            // normalisation or after clipping (the per-token mean loss's gradient times steps: the summed loss's)
+            Stack z = p.stack();
+            GradientClipping clipping = z.clip() ? GradientClipping.clipScaled(p.gradNorm(), p.steps())
+                    : GradientClipping.normalize(p.gradNorm(), p.minNorm());
+            NetLanguageModel model = new NetLanguageModel(z.course()
+                    ? WordRnnModel.build(p.layers(), cell, corpus.vocabSize(), p.hidden(), p.lr(), p.steps(), seed)
+                    : WordRnnModel.stacked(corpus.vocabSize(), p.hidden(), z.numLayers(), z.dropout(), z.initScale(),
+                            p.lr(), p.steps(), seed),
+                    corpus.vocabSize(), clipping);
+            // training: the schedule; evaluation on the splits and generated text after each epoch
             trainer = new WordLmTrainer(model, train, valid, test, starts, p.steps(), p.epochs(),
-                    epoch -> learningRate(p, epoch), m -> generate(m, corpus, prefixes, p, seed), name + " " + setting(seed));
+                    epoch -> learningRate(p, epoch), m -> generate(m, corpus, prefixes, p, seed), name + " " + setting(seed),
+                    z.testEveryEpoch());
         }
 
         @Override
@@ -271,7 +324,9 @@ abstract class PtbWordLm implements Experiment {
             csv.add(setting, e.epoch(), "lr", e.lr());
             csv.add(setting, e.epoch(), "perplexity", e.train());
             csv.add(setting, e.epoch(), "valid_perplexity", e.valid());
-            csv.add(setting, e.epoch(), "test_perplexity", e.test());
+            if (!Double.isNaN(e.test())) {
+                csv.add(setting, e.epoch(), "test_perplexity", e.test());
+            }
             csv.add(setting, e.epoch(), "tokens_per_second", e.tokensPerSecond());
             csv.add(setting, e.epoch(), "elapsed_seconds", e.elapsed());
         }
@@ -289,9 +344,9 @@ abstract class PtbWordLm implements Experiment {
         return new JobResult(setting, csv, Map.of("samples", r.samples()), finished);
     }
 
-    /** A seed's setting: {@code model=rnn;seed=N}. */
+    /** A seed's setting: {@code model=rnn;seed=N} (rnn, lstm, small, medium). */
     private String setting(int seed) {
-        return Seeds.setting("model=" + cell.name().toLowerCase(java.util.Locale.ROOT), seed);
+        return Seeds.setting("model=" + model, seed);
     }
 
     /** The first {@code max} tokens (all for 0). */

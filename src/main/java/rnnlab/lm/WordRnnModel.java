@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -18,6 +19,7 @@ import rnnlab.core.RandomStreams;
 import rnnlab.model.Embedding;
 import rnnlab.model.Layers;
 import rnnlab.model.RecurrentParams;
+import rnnlab.model.SeededDropout;
 
 /**
  * The Penn Treebank course's {@code three_layer_recurrent_net}: {@code nn.Embedding(vocab, hidden)},
@@ -49,6 +51,41 @@ public final class WordRnnModel {
                 .build());
         net.init();
         init(net, hidden, seed);
+        return net;
+    }
+
+    /**
+     * Zaremba et al.'s PTB model: embedding, {@code layers} stacked LSTMs of {@code hidden}, linear softmax; every
+     * parameter uniform in +-{@code initScale}, each LSTM's two biases (b_ih, b_hh) each on its own, from the seed's
+     * "init" stream. With {@code dropout} > 0, a {@link SeededDropout} on every
+     * non-recurrent connection: the embedding's output, between the layers, before the softmax.
+     */
+    public static MultiLayerNetwork stacked(int vocab, int hidden, int layers, double dropout, double initScale,
+            double lr, int steps, long seed) {
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .updater(new Sgd(lr)).weightInit(WeightInit.ZERO).list()
+                .layer(Embedding.of(new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(hidden).hasBias(false)
+                        .outputDataFormat(RNNFormat.NCW)));
+        for (int i = 0; i <= layers; i++) {
+            if (dropout > 0) {
+                b.layer(new DropoutLayer.Builder(new SeededDropout(dropout, seed, String.valueOf(i))).build());
+            }
+            if (i < layers) {
+                b.layer(Layers.PROJECT.lstm(hidden, hidden));
+            }
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(b.layer(SequenceSoftmaxOutput.of(hidden, vocab, steps)).build());
+        net.init();
+        SplittableRandom random = RandomStreams.of(seed, "init");
+        for (Layer l : net.getLayers()) {
+            boolean recurrent = !(l.conf().getLayer() instanceof EmbeddingSequenceLayer)
+                    && !(l instanceof SequenceSoftmaxOutput.Impl);
+            for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
+                // a stock layer's one bias stands for two: the sum of two draws
+                int terms = recurrent && e.getKey().equals(RecurrentParams.BIAS_KEY) && !Layers.hasTwoBiases(l) ? 2 : 1;
+                e.getValue().assign(CharRnnModel.uniform(random, e.getValue().shape(), initScale, terms));
+            }
+        }
         return net;
     }
 

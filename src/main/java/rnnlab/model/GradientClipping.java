@@ -15,7 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <ul>
  * <li>{@link Mode#NONE}: unchanged.</li>
- * <li>{@link Mode#CLIP}: the tutorials' {@code grad_clipping}, {@code g <- min(1, theta/||g||) g}.</li>
+ * <li>{@link Mode#CLIP}: the tutorials' {@code grad_clipping}, {@code g <- min(1, theta/||g||) g}; with a
+ * {@code scale} s, the gradient of s times the loss clipped, {@code g <- min(1, theta/||s g||) s g} (Zaremba et al.
+ * clip the gradient of the loss summed over the unrolled steps: s = steps times the per-token mean's).</li>
  * <li>{@link Mode#NORMALIZE}: the Penn Treebank course's normalisation, {@code g <- theta g/||g||}
  * (every step has length lr * theta), and {@code g <- 0} when {@code ||g|| < minNorm}.</li>
  * </ul>
@@ -28,19 +30,33 @@ public final class GradientClipping extends BaseTrainingListener {
     private final Mode mode;
     private final double theta;
     private final double minNorm;
+    private final double scale;
     private double lastNorm = Double.NaN;
 
     public GradientClipping(Mode mode, double theta, double minNorm) {
+        this(mode, theta, minNorm, 1);
+    }
+
+    private GradientClipping(Mode mode, double theta, double minNorm, double scale) {
         if (mode != Mode.NONE && !(theta > 0)) {
             throw new IllegalArgumentException("clipping threshold must be positive, got " + theta);
+        }
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("gradient scale must be positive, got " + scale);
         }
         this.mode = mode;
         this.theta = theta;
         this.minNorm = minNorm;
+        this.scale = scale;
     }
 
     public static GradientClipping clip(double theta) {
         return new GradientClipping(Mode.CLIP, theta, 0);
+    }
+
+    /** The gradient of {@code scale} times the loss, clipped to norm {@code theta}. */
+    public static GradientClipping clipScaled(double theta, double scale) {
+        return new GradientClipping(Mode.CLIP, theta, 0, scale);
     }
 
     public static GradientClipping normalize(double theta, double minNorm) {
@@ -65,8 +81,10 @@ public final class GradientClipping extends BaseTrainingListener {
             case NONE -> {
             }
             case CLIP -> {
-                if (norm > theta) {
-                    g.muli(theta / norm);
+                double scaled = norm * scale;
+                double factor = scale * (scaled > theta ? theta / scaled : 1);
+                if (factor != 1) {
+                    g.muli(factor);
                 }
             }
             case NORMALIZE -> {

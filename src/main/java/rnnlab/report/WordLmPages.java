@@ -26,9 +26,10 @@ public final class WordLmPages {
      * the epochs and each epoch's learning rate (epoch 1 first); the course's printed test perplexities after each
      * epoch (NaN where it printed none); the training split's rows and columns, the token limits (0: all) and the
      * temperature of the sampled text; where the reference figures are and whether the run has the tutorial's
-     * settings.
+     * settings; what the page reproduces (its first sentence) and whose printed figures it sets beside ours
+     * ("course's", "paper's").
      */
-    public record Page(String name, String modelNote, String stockLayersNote, String settings, String base,
+    public record Page(String source, String printedBy, String name, String modelNote, String stockLayersNote, String settings, String base,
             int epochs, List<Double> learningRates, double[] courseTestPerplexity, int trainRows, int batchSize,
             int maxTrainTokens, int maxEvalTokens, double temperature, Path projectDir, boolean tutorialSettings) {
     }
@@ -51,8 +52,7 @@ public final class WordLmPages {
 
         double[] course = page.courseTestPerplexity();
         Markdown md = new Markdown().heading(1, name);
-        md.para("Reproduces `embedding-rnn-lstm-ptb-word-lm.txt` (the word-level Penn Treebank language model of the "
-                + "course it comes from) on Deeplearning4j. " + page.modelNote());
+        md.para(page.source() + " " + page.modelNote());
         if (page.stockLayersNote() != null) {
             md.para(page.stockLayersNote());
         }
@@ -70,11 +70,12 @@ public final class WordLmPages {
             }
             rows2.add(List.of(String.valueOf(e), Markdown.f(page.learningRates().get(e - 1), 5), String.valueOf(tr.n()),
                     Comparison.describe(tr, 1), Comparison.describe(validBy.get(base).get((double) e), 1),
-                    Comparison.describe(testBy.get(base).get((double) e), 1),
+                    testBy.getOrDefault(base, Map.of()).containsKey((double) e)
+                            ? Comparison.describe(testBy.get(base).get((double) e), 1) : "-",
                     e <= course.length && !Double.isNaN(course[e - 1]) ? Markdown.f(course[e - 1], 1) : "-"));
         }
         md.table(List.of("epoch", "lr", "seeds", "training perplexity: mean [95% interval] (min-max, seeds)",
-                "validation perplexity", "test perplexity", "course's test perplexity"), rows2);
+                "validation perplexity", "test perplexity", page.printedBy() + " test perplexity"), rows2);
         double trainSeconds = Seeds.values(csv, "final", "train_seconds").values().stream()
                 .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).sum();
         md.para("Perplexity is exp of the mean over batches of each batch's mean cross-entropy, as the course "

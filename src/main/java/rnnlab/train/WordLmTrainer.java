@@ -41,6 +41,7 @@ public final class WordLmTrainer implements EpochTraining {
     private final IntToDoubleFunction learningRate;
     private final Function<NetLanguageModel, List<String>> generate;
     private final String label;
+    private final boolean testEveryEpoch;
 
     private final List<Epoch> epochs = new ArrayList<>();
     private List<String> samples = new ArrayList<>();
@@ -59,6 +60,14 @@ public final class WordLmTrainer implements EpochTraining {
     public WordLmTrainer(NetLanguageModel model, int[][] train, int[][] valid, int[][] test, List<Integer> starts,
             int steps, int epochs, IntToDoubleFunction learningRate, Function<NetLanguageModel, List<String>> generate,
             String label) {
+        this(model, train, valid, test, starts, steps, epochs, learningRate, generate, label, true);
+    }
+
+    /** With {@code testEveryEpoch} false the test split is scored after the last epoch alone (NaN before). */
+    public WordLmTrainer(NetLanguageModel model, int[][] train, int[][] valid, int[][] test, List<Integer> starts,
+            int steps, int epochs, IntToDoubleFunction learningRate, Function<NetLanguageModel, List<String>> generate,
+            String label, boolean testEveryEpoch) {
+        this.testEveryEpoch = testEveryEpoch;
         this.model = model;
         this.train = train;
         this.valid = valid;
@@ -132,7 +141,7 @@ public final class WordLmTrainer implements EpochTraining {
         trainSeconds += seconds;
         double trainPpl = Math.exp(sum / starts.size());
         double validPpl = evaluate(model, valid, steps);
-        double testPpl = evaluate(model, test, steps);
+        double testPpl = testEveryEpoch || e + 1 == epochCount ? evaluate(model, test, steps) : Double.NaN;
         Epoch ep = new Epoch(e + 1, lr, trainPpl, validPpl, testPpl,
                 (double) starts.size() * steps * train[0].length / seconds, (System.nanoTime() - t0) / 1e9);
         epochs.add(ep);

@@ -118,40 +118,55 @@ class ResumeTest {
 
     @Test
     void aWordModelKilledWithinAnEpochResumesAtItsBatch(@TempDir Path tmp) throws Exception {
-        Map<String, String> ptb = new LinkedHashMap<>(Map.of("exp", "PtbWordRnn", "profile", "quick", "fresh", "false",
+        killedWithinAnEpoch(tmp, "PtbWordRnn", "rnn", 35, Map.of());
+    }
+
+    /** Zaremba et al.'s stack, with dropout (its masks keyed by iteration) so that the resumed masks are checked too. */
+    @Test
+    void aZarembaModelWithDropoutKilledWithinAnEpochResumesAtItsBatch(@TempDir Path tmp) throws Exception {
+        killedWithinAnEpoch(tmp, "PtbZarembaSmall", "small", 20, Map.of("dropout", "0.3", "hidden_size", "64"));
+    }
+
+    private static void killedWithinAnEpoch(Path tmp, String exp, String model, int steps, Map<String, String> extra)
+            throws Exception {
+        Map<String, String> ptb = new LinkedHashMap<>(Map.of("exp", exp, "profile", "quick", "fresh", "false",
                 "max_train_tokens", "21000", "max_eval_tokens", "7000", "epochs", "2", "gen_len", "5",
                 "checkpoint_every", "0"));
+        ptb.putAll(extra);
         Map<String, String> whole = new LinkedHashMap<>(ptb);
         whole.put("checkpoint_every", "100000");
         runToEnd(commandOf(tmp.resolve("whole"), tmp.resolve("ck-whole"), whole));
-        List<String> expected = numbers(tmp.resolve("whole/PtbWordRnn.csv"));
+        List<String> expected = numbers(tmp.resolve("whole/" + exp + ".csv"));
 
         Path ck = tmp.resolve("ck");
-        Path dir = ck.resolve("PtbWordRnn/quick");
+        Path dir = ck.resolve(exp + "/quick");
         Path log = tmp.resolve("cut.log");
+        String job = exp + " model=" + model + ";seed=0";
         // killed once a checkpoint a few batches into an epoch is on disk and the epoch's end is not in the log
         Killed<int[]> cut = killWhen(commandOf(tmp.resolve("cut"), ck, ptb), log, () -> {
-            Path f = checkpoint(dir, "model-rnn");
+            Path f = checkpoint(dir, "model-" + model);
             if (f == null) {
                 return null;
             }
             DataInputStream in = payload(f);
             int[] at = {in.readInt(), in.readInt()}; // PtbWordLm.Resume: epochs done, the next batch
-            return Files.readString(log).contains("PtbWordRnn model=rnn;seed=0 epoch= " + at[0] + " ") ? null : at;
+            return Files.readString(log).contains(job + " epoch= " + at[0] + " ") ? null : at;
         }, at -> at[1] >= 3);
         assertEquals(137, cut.process().exitValue(), "ended by SIGKILL: " + Files.readString(log));
-        int batches = Integer.parseInt(Files.readString(log).replaceAll("(?s).*\\((\\d+) batches of 35 steps\\).*", "$1"));
+        int batches = Integer.parseInt(Files.readString(log).replaceAll(
+                "(?s).*\\((\\d+) batches of " + steps + " steps\\).*", "$1"));
         int epoch = cut.state()[0];
         int batch = cut.state()[1];
         assertTrue(batch >= 3 && batch < batches, "inside the epoch: batch " + batch + " of " + batches);
-        assertFalse(Files.readString(log).contains("PtbWordRnn model=rnn;seed=0 epoch= " + epoch + " "),
+        assertFalse(Files.readString(log).contains(job + " epoch= " + epoch + " "),
                 "the epoch had not ended: " + Files.readString(log));
-        assertFalse(Files.exists(tmp.resolve("cut/runs/PtbWordRnn/model=rnn;seed=0.txt")), "the job had not finished");
+        assertFalse(Files.exists(tmp.resolve("cut/runs/" + exp + "/model=" + model + ";seed=0.txt")),
+                "the job had not finished");
 
         String again = runToEnd(commandOf(tmp.resolve("cut"), ck, ptb));
         assertTrue(again.contains("resuming at epoch " + (epoch + 1) + ", batch " + (batch + 1) + " of " + batches + " from "),
                 "resumed where it was killed, epoch " + (epoch + 1) + " batch " + (batch + 1) + ": " + again);
-        assertEquals(expected, numbers(tmp.resolve("cut/PtbWordRnn.csv")));
+        assertEquals(expected, numbers(tmp.resolve("cut/" + exp + ".csv")));
     }
 
     @Test

@@ -110,11 +110,12 @@ class CatalogTest {
         Catalog c = Catalog.project();
         assertEquals(List.of("DigitSumSrn", "DigitSumLstm", "TimeMachineRnnScratch", "JayChouRnnScratch", "JayChouRnn",
                 "JayChouGru", "JayChouLstm", "JayChouDeepLstm", "JayChouBiGru", "PtbWordRnn", "PtbWordLstm",
-                "HelloOhlolRnnCell", "HelloOhlolRnn", "ShapesTour", "Bench"), List.copyOf(c.all().keySet()));
+                "HelloOhlolRnnCell", "HelloOhlolRnn", "ShapesTour", "Bench", "PtbZarembaSmall", "PtbZarembaMedium"),
+                List.copyOf(c.all().keySet()));
         assertNull(c.get("DigitSumSrn").figures().get(0).setting());
         assertEquals("perplexity 1.017 (160 epochs)", c.get("JayChouLstm").headline().orElseThrow().published());
         assertEquals(List.of("DigitSumSrn", "DigitSumLstm", "TimeMachineRnnScratch", "JayChouRnnScratch", "JayChouRnn",
                 "JayChouGru", "JayChouLstm", "JayChouDeepLstm", "JayChouBiGru", "PtbWordRnn", "PtbWordLstm",
-                "HelloOhlolRnnCell", "HelloOhlolRnn"), c.searchable());
+                "HelloOhlolRnnCell", "HelloOhlolRnn", "PtbZarembaSmall", "PtbZarembaMedium"), c.searchable());
     }
 }

@@ -60,9 +60,22 @@ class ExperimentsTest {
         }
         m.put("PtbWordRnn", ptb);
         m.put("PtbWordLstm", List.of(new Figure("model=lstm", "8", "test_perplexity", 106.9, Figures.PERPLEXITY)));
+        m.put("PtbZarembaSmall", zaremba("model=small", 114.5, 13, 120.7));
+        m.put("PtbZarembaMedium", zaremba("model=medium", 82.7, 39, 86.2));
         m.put("HelloOhlolRnnCell", List.of(new Figure(Seeds.ALL, "final", "final_loss", 1.9463403224945068, Figures.LOSS)));
         m.put("HelloOhlolRnn", List.of(new Figure(Seeds.ALL, "final", "final_loss", 0.39772507548332214, Figures.LOSS)));
         return m;
+    }
+
+    /** The paper's final test perplexity, then every epoch's validation perplexity (printed at the last). */
+    private static List<Figure> zaremba(String setting, double test, int epochs, double valid) {
+        List<Figure> out = new ArrayList<>();
+        out.add(new Figure(setting, "final", "test_perplexity", test, Figures.PERPLEXITY));
+        for (int e = 1; e <= epochs; e++) {
+            out.add(new Figure(setting, String.valueOf(e), "valid_perplexity", e == epochs ? valid : Double.NaN,
+                    Figures.PERPLEXITY));
+        }
+        return out;
     }
 
     private static List<Figure> every(int period, double... printed) {
@@ -128,6 +141,10 @@ class ExperimentsTest {
             {"ShapesTour", "The tutorials' PyTorch shapes beside DL4J's actual ones, and nn.RNN's arguments in DL4J",
                 "embedding-rnn-lstm-ptb-word-lm.txt", null, null},
             {"Bench", "Training throughput of the tutorials' models beside PyTorch's (torch_peer.py)", "-", null, null},
+            {"PtbZarembaSmall", "Penn Treebank words: Zaremba et al. 2014's small LSTM (2x200, no dropout), SGD, "
+                + "clipping at 5", "-", "test perplexity 114.5 (13 epochs)|test_perplexity", valid},
+            {"PtbZarembaMedium", "Penn Treebank words: Zaremba et al. 2014's medium LSTM (2x650, dropout 0.5), SGD, "
+                + "clipping at 5", "-", "test perplexity 82.7 (39 epochs)|test_perplexity", valid},
         };
         List<String> names = new ArrayList<>();
         for (String[] b : before) {

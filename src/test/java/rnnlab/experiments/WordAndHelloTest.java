@@ -23,7 +23,7 @@ import rnnlab.train.WordLmTrainer;
 /** The PTB schedule and normalised steps, 'hello' -> 'ohlol' cell against layer, and the shape table. */
 class WordAndHelloTest {
     static PtbWordLm.Params params(double lr, double divisor, int from) {
-        return new PtbWordLm.Params(20, 35, 150, lr, divisor, from, 10, 1, 1e-4, 0, 0, List.of("the"), 5, 1, 1, List.of(0), Layers.PROJECT);
+        return new PtbWordLm.Params(20, 35, 150, lr, divisor, from, 10, 1, 1e-4, 0, 0, List.of("the"), 5, 1, 1, List.of(0), Layers.PROJECT, null);
     }
 
     @Test

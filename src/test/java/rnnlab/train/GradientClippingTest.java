@@ -60,6 +60,19 @@ class GradientClippingTest {
         assertTrue(loose[0].sub(loose[1]).amaxNumber().doubleValue() < 1e-12, "below theta the gradient is untouched");
     }
 
+    /** Zaremba et al.'s clipping: the gradient of s times the loss, clipped; below theta it is s g, above theta. */
+    @Test
+    void clipScaledClipsTheScaledGradient() {
+        double norm = step(GradientClipping.clip(1e6))[1].norm2Number().doubleValue();
+        double theta = 10 * norm; // above the gradient's norm, below 20 times it
+        INDArray[] r = step(GradientClipping.clipScaled(theta, 20));
+        assertTrue(r[0].sub(r[1].mul(theta / norm)).amaxNumber().doubleValue() < 1e-12);
+        assertEquals(theta, r[0].norm2Number().doubleValue(), 1e-12);
+
+        INDArray[] loose = step(GradientClipping.clipScaled(1e6, 20));
+        assertTrue(loose[0].sub(loose[1].mul(20)).amaxNumber().doubleValue() < 1e-12, "below theta: s g");
+    }
+
     @Test
     void normalizeGivesUnitStepsAndZeroesTinyGradients() {
         INDArray[] r = step(GradientClipping.normalize(1.0, 1e-4));
