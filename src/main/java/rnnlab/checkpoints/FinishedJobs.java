@@ -36,7 +36,7 @@ import rnnlab.kernels.BlasCore;
  */
 public final class FinishedJobs {
     /** The version of the numbers: bump it when a change moves float results (kernels, rounding, data order). */
-    public static final String NUMERICS = "2026-12-02";
+    public static final String NUMERICS = "2026-12-06";
 
     private static final String MAGIC = "rnnlab-finished-job 1";
 
