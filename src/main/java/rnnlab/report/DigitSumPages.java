@@ -169,7 +169,7 @@ public final class DigitSumPages {
                         false)));
             }
             List<Summary> sums = byX.values().stream()
-                    .map(v -> Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
+                    .map(v -> Seeds.summary(m[0], v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
             boolean band = bySeed.size() > 1;
             String name = m[1] + (band ? ", mean of " + bySeed.size() + " seeds (95% interval dotted)" : "");
             means.add(new Plots.SeedLine(name, byX.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
@@ -191,7 +191,7 @@ public final class DigitSumPages {
         if (bySeed == null || bySeed.isEmpty()) {
             return "-";
         }
-        Summary s = Summary.of(bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+        Summary s = Seeds.summary("accuracy", bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
         if (s.n() == 1) {
             return Markdown.f(s.mean(), 3);
         }

@@ -47,7 +47,8 @@ class ComparisonTest {
                 new Verdict(Outcome.DIFFERS, Math.log(1.25), Math.log(1.2), Math.log(1.3), Math.log(1.05), 0));
         // ours' mean is in [1.01, 1.5): four decimals
         assertEquals(List.of("sampling=sequential, perplexity at epoch 40", "1.0200", "1.0200 [1.0050, 1.0350]",
-                "1.3000 [1.1000, 1.5000]", "+25.0% [+20.0%, +30.0%]", "±5%", "**differs**"), Comparison.cells(r, null));
+                "1.3000 [1.1000, 1.5000]", "+0.223 [+0.182, +0.262]", "±0.049 nats (5% in perplexity)", "**differs**"),
+                Comparison.cells(r, null), "log 1.25, log 1.2, log 1.3 nats of cross-entropy; the bound log 1.05");
         assertEquals(List.of("sampling=sequential, perplexity at epoch 40", "3 / 3", "1.0100–1.0300", "1.2000–1.4000",
                 "yes / no"), Comparison.spreadCells(r, null));
     }
@@ -68,13 +69,20 @@ class ComparisonTest {
         Summary p = new Summary(3, 50, 0.1, 40, 60, 45, 55);
         Comparison.Row lower = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
                 new Verdict(Outcome.INCONCLUSIVE, Math.log(0.9), NAN, NAN, Math.log(1.05), Verdict.SINGLE_SEED));
-        assertEquals("-10.0%", Comparison.cells(lower, null).get(4));
-        assertEquals("±5%", Comparison.cells(lower, null).get(5));
+        assertEquals("-0.105", Comparison.cells(lower, null).get(4), "log 0.9 nats");
+        assertEquals("±0.049 nats (5% in perplexity)", Comparison.cells(lower, null).get(5));
         Comparison.Row same = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
                 new Verdict(Outcome.REPRODUCED, 0.0, Math.log(0.98), Math.log(1.03), Math.log(1.05), 0));
-        assertEquals("+0.0% [-2.0%, +3.0%]", Comparison.cells(same, null).get(4));
+        assertEquals("+0.000 [-0.020, +0.030]", Comparison.cells(same, null).get(4), "log 0.98, log 1.03");
+        // in the memorisation regime: the bound is a quarter of the reference's cross-entropy, its decimals follow it
+        Comparison.Row memorised = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
+                new Verdict(Outcome.INCONCLUSIVE, 0.0021, -0.0012, 0.0054, 0.0035, 7, true));
+        assertEquals("+0.0021 [-0.0012, +0.0054]", Comparison.cells(memorised, null).get(4));
+        assertEquals("±0.0035 nats (memorisation regime: 25% of the reference's 0.0140)",
+                Comparison.cells(memorised, null).get(5));
+        // without a reference the bound is unknown: it may be a share of the reference's cross-entropy
         Comparison.Row alone = new Comparison.Row("f", perplexityAt40(NAN), NAN, null, p, null);
-        assertEquals(List.of("f", "-", "-", "50.00 [45.00, 55.00]", "-", "±5%", "-"), Comparison.cells(alone, null));
+        assertEquals(List.of("f", "-", "-", "50.00 [45.00, 55.00]", "-", "-", "-"), Comparison.cells(alone, null));
         assertEquals(List.of("f", "- / 3", "-", "40.00–60.00", "-"), Comparison.spreadCells(alone, null));
     }
 
