@@ -1,5 +1,6 @@
 package rnnlab.stats;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -226,6 +227,18 @@ class ComparisonTest {
         assertTrue(text.contains("\n| final loss | 3 / 3 | 0.990–1.010 | 1.900–2.000 | no / yes |\n"), text);
         assertTrue(text.lines().allMatch(l -> l.startsWith("|") || l.length() <= Comparison.WIDTH), "paragraphs wrapped: " + text);
         assertFalse(text.contains("Known differences"), "HelloOhlolRnnCell names none");
+        assertFalse(text.contains("failed outright"), "no seed failed: no failures table");
+
+        // a seed of ours at 30 times the pooled median failed: the failures table follows the spread table
+        Markdown failed = new Markdown();
+        Comparison.section(failed, "HelloOhlolRnnCell", helloRuns(1.0, 1.02, 30), tmp, true);
+        assertTrue(failed.text().contains("Seeds that failed outright. " + Comparison.FAILURE_RULE.substring(0, 40)),
+                failed.text());
+        assertTrue(failed.text().contains("\n| " + String.join(" | ", Comparison.failureHeader(false)) + " |\n"),
+                failed.text());
+        // the pooled median (1.0 + 1.01) / 2: 30 failed; the learnt 1.0, 1.02 against 1.0, 1.01, 0.99: +1.0%
+        assertTrue(failed.text().contains("\n| final loss | 0 of 3 / 1 of 3 | 1.000 | +1.0% [-4.8%, +7.1%] | ±10% | "
+                + "**reproduced** |\n"), failed.text());
 
         Files.writeString(results.resolve("HelloOhlolRnn.csv"), helloRuns(1.0, 1.01, 0.99).text());
         Markdown known = new Markdown();
@@ -251,5 +264,31 @@ class ComparisonTest {
         assertEquals(List.of(), Figures.of("ShapesTour"));
         assertEquals("length=10, test accuracy", Figures.of("DigitSumSrn").get(0).label("length=10"));
         assertEquals("final loss", Figures.of("HelloOhlolRnn").get(0).label(Seeds.ALL));
+    }
+
+    @Test
+    void theCountsOfEachOutcomeLeaveOutRowsWithoutAVerdict() {
+        Figures.Figure acc = new Figures.Figure(null, "final", "test_accuracy", NAN, Figures.ACCURACY);
+        Summary s = new Summary(3, 0.5, 0.1, 0.4, 0.6, 0.25, 0.75);
+        List<Comparison.Row> rows = List.of(
+                new Comparison.Row("a", acc, NAN, s, s, new Verdict(Outcome.REPRODUCED, 0, 0, 0, 0.05, 0)),
+                new Comparison.Row("b", acc, NAN, null, s, null),
+                new Comparison.Row("c", acc, NAN, s, s, new Verdict(Outcome.INCONCLUSIVE, 0, -1, 1, 0.05, 9)),
+                new Comparison.Row("d", acc, NAN, s, s, new Verdict(Outcome.INCONCLUSIVE, 0, -1, 1, 0.05, 9)),
+                new Comparison.Row("e", acc, NAN, s, s, new Verdict(Outcome.DIFFERS, 1, 0.9, 1.1, 0.05, 0)));
+        assertArrayEquals(new int[] {1, 1, 2}, Comparison.counts(rows), "reproduced, differs, inconclusive");
+        assertArrayEquals(new int[] {0, 0, 0}, Comparison.counts(List.of()));
+        assertEquals(List.of("experiment", "figure", "failed seeds: reference / ours", "Fisher's exact p",
+                "seeds that learnt: difference [95% interval]", "tolerance", "verdict on the seeds that learnt"),
+                Comparison.failureHeader(true));
+        assertEquals(Comparison.failureHeader(true).subList(1, 7), Comparison.failureHeader(false));
+    }
+
+    @Test
+    void aLossThatDoesNotMoveIsPlusZeroPercent() {
+        Figures.Figure loss = new Figures.Figure(null, "final", "final_loss", 0.398, Figures.LOSS);
+        Summary s = new Summary(3, 0.4, 0.06, 0.35, 0.45, 0.3, 0.5);
+        assertEquals("+0.0% [-1.0%, +0.0%]", Comparison.cells(new Comparison.Row("f", loss, NAN, s, s,
+                new Verdict(Outcome.REPRODUCED, 0.0, Math.log(0.99), 0.0, Math.log(1.1), 0)), null).get(4));
     }
 }

@@ -75,6 +75,14 @@ class FailuresTest {
         assertEquals(2, f.oursFailed());
         assertEquals(0, f.referenceFailed());
         assertNull(f.learnt());
+        // and the other way round: the reference's seeds failed
+        Failures r = Failures.of(PERPLEXITY, new double[] {1.0, 1.1, 1.05}, new double[] {300, 400});
+        assertEquals(List.of(0, 3, 2, 2), List.of(r.oursFailed(), r.oursSeeds(), r.referenceFailed(), r.referenceSeeds()));
+        assertTrue(r.any(), "the reference's failures alone count");
+        assertNull(r.learnt());
+        Failures none = Failures.of(PERPLEXITY, new double[] {1.0, 1.1}, new double[] {1.05, 1.2});
+        assertFalse(none.any());
+        assertEquals(Verdict.of(new double[] {1.0, 1.1}, new double[] {1.05, 1.2}, Figures.PERPLEXITY), none.learnt());
         // 2 of 2 against 0 of 3: P(x) = C(2,x) C(3,2-x) / 10 = 3, 6, 1 (/10) for x = 0..2; only x = 2 is no likelier
         assertEquals(0.1, f.p(), 1e-12);
     }

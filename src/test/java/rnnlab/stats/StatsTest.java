@@ -305,8 +305,11 @@ class StatsTest {
         // 5% in perplexity: log 1.05 = 0.04879 nats, while a quarter of the reference's cross-entropy is more
         assertEquals(Math.log(1.05), t.on(1.0), 1e-15);
         assertFalse(t.memorisation(1.0));
-        assertEquals(Math.log(1.05), t.on(4 * Math.log(1.05)), 1e-15, "at the crossing: the same bound either way");
-        assertFalse(t.memorisation(4 * Math.log(1.05)));
+        assertEquals(Tolerance.crossEntropy(0.05, 0.25), t);
+        assertEquals(Verdict.Tolerance.Kind.CROSS_ENTROPY, t.kind());
+        assertEquals(Math.log(1.05), t.on(4 * Math.log1p(0.05)), 1e-15, "at the crossing: the same bound either way");
+        assertFalse(t.memorisation(4 * Math.log1p(0.05)), "at the crossing exactly: still the 5% bound");
+        assertTrue(t.memorisation(Math.nextDown(4 * Math.log1p(0.05))));
         // below 4 log 1.05 = 0.195 nats, the quarter: 0.02 nats of cross-entropy allow 0.005
         assertEquals(0.005, t.on(0.02), 1e-15);
         assertTrue(t.memorisation(0.02));
