@@ -36,12 +36,16 @@ import java.util.stream.Stream;
  * about.objective.description=the search page's words for it
  * about.figure.N=SETTING | EPOCH | METRIC | PRINTED | TOLERANCE [| QUOTED]     (any number, in N's order)
  * about.differences=what is known to make the figures differ from the tutorial's code's
+ * about.control=KEY=VALUE;KEY=VALUE | DESCRIPTION    (a negative control: a deliberately wrong variant)
  * </pre>
  *
  * A figure: the base setting it is compared at ({@code *}: every base setting the CSV has), the epoch ({@code final}
  * or a number), the CSV metric, the value the tutorial printed ({@code -}: it printed none), the tolerance kind
  * (one of {@link #TOLERANCES}) and, optionally, the printed value as the pages quote it (default: PRINTED as
- * written). A malformed or unknown {@code about.*} key is a {@link UserError} naming the file.
+ * written). A negative control names settings of the file that make the model wrong on purpose (each checked as an
+ * override is, by {@link Config}) and says what they do; its runs ({@code results/controls/NAME.csv}) must differ
+ * from the tutorial's code, or the verdicts could not tell a wrong model. A malformed or unknown {@code about.*}
+ * key is a {@link UserError} naming the file.
  */
 public final class Catalog {
     /** The prefix of the keys that state facts rather than settings. */
@@ -52,7 +56,15 @@ public final class Catalog {
 
     /** One experiment's facts. {@code differences} is "" when none are known. */
     public record Facts(String name, String description, String tutorial, int order, Optional<Headline> headline,
-            Optional<Objective> objective, List<Figure> figures, String differences) {
+            Optional<Objective> objective, List<Figure> figures, String differences, Optional<Control> control) {
+    }
+
+    /** A negative control: overrides that make the model wrong on purpose, in the order given, and what they do. */
+    public record Control(Map<String, String> overrides, String description) {
+        /** The overrides as the file writes them: {@code lr=0.1;lengths=10,35}. */
+        public String written() {
+            return String.join(";", overrides.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        }
     }
 
     /**
@@ -78,7 +90,7 @@ public final class Catalog {
     }
 
     private static final Set<String> KEYS = Set.of("description", "tutorial", "order", "headline.published",
-            "headline.metric", "objective.metric", "objective.direction", "objective.description", "differences");
+            "headline.metric", "objective.metric", "objective.direction", "objective.description", "differences", "control");
 
     private static volatile Catalog project;
 
@@ -192,8 +204,35 @@ public final class Catalog {
             objective = Optional.of(new Objective(metric(file, "about.objective.metric", about.get("objective.metric")),
                     direction.equals("lower"), about.get("objective.description")));
         }
+        Optional<Control> control = about.containsKey("control")
+                ? Optional.of(control(name, fileEntries, about.get("control"))) : Optional.empty();
         return new Facts(name, description, tutorial, order, headline, objective, List.copyOf(figures.values()),
-                about.getOrDefault("differences", ""));
+                about.getOrDefault("differences", ""), control);
+    }
+
+    /** {@code KEY=VALUE;... | DESCRIPTION}, each key one the file defines (checked as {@link Config} checks overrides). */
+    private static Control control(String name, Map<String, String> fileEntries, String value) {
+        String file = file(name);
+        UserError bad = new UserError(file + ": about.control='" + value + "'; expected KEY=VALUE;KEY=VALUE | "
+                + "DESCRIPTION, e.g. 'lr=0.1;lengths=10,35 | learning rate 10x the tutorial's'");
+        int bar = value.indexOf('|');
+        if (bar < 0 || value.substring(bar + 1).isBlank()) {
+            throw bad;
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String pair : value.substring(0, bar).split(";", -1)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || pair.substring(eq + 1).isBlank() || overrides.put(pair.substring(0, eq).strip(),
+                    pair.substring(eq + 1).strip()) != null) {
+                throw bad;
+            }
+        }
+        try {
+            Config.of(name, "full", fileEntries, overrides);
+        } catch (UserError e) {
+            throw new UserError(file + ": about.control: " + e.getMessage());
+        }
+        return new Control(Collections.unmodifiableMap(overrides), value.substring(bar + 1).strip());
     }
 
     private static String required(String file, Map<String, String> about, String key) {

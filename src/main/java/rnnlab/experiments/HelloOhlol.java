@@ -125,7 +125,7 @@ abstract class HelloOhlol implements Experiment {
         md.para((p.seeds().size() - firsts.size()) + " of " + p.seeds().size() + " seeds never predicted 'ohlol' within "
                 + p.epochs() + " epochs" + (firsts.size() < p.seeds().size() ? " (left out of the epoch statistics)" : "")
                 + ". The loss and the epoch move with the random start: the tutorial's run is one draw of it.");
-        Summary fl = Summary.of(finals.stream().mapToDouble(Double::doubleValue).toArray());
+        Summary fl = Seeds.summary("final_loss", finals.stream().mapToDouble(Double::doubleValue).toArray());
         md.para("Final loss over the seeds: " + Comparison.describe(fl, 3) + " (mean [95% interval] (min-max, seeds)).");
         Comparison.section(md, name, csv, run.projectDir(), Comparison.tutorialSettings(run.config()));
         md.heading(2, "Every seed");

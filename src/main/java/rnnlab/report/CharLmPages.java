@@ -67,7 +67,7 @@ public final class CharLmPages {
                 "held-out perplexity: mean [95% interval] (min-max)", "tutorial's perplexity"), summaryRows);
         md.para("Over seeds (`seeds`, e.g. `-Dseeds=0..4`; the seed moves the initial weights and every random draw of "
                 + "the run, the sampler's included), perplexities are averaged as mean losses: the mean is exp of the "
-                + "mean log perplexity, and so are the ends of its 95% interval (Student's t); the CSV's `perplexity_sd` is "
+                + "mean log perplexity, and so are the ends of its 95% interval (Student's t, never below 1); the CSV's `perplexity_sd` is "
                 + "the sd of the log perplexity. Runs still training are left out of this table.");
         md.para(page.tutorialNote());
         Comparison.section(md, name, csv, page.projectDir(), page.tutorialSettings());

@@ -74,21 +74,21 @@ public final class DigitSumComparison {
     }
 
     /**
-     * Accuracy against length over seeds: the mean line, the 95% interval of the mean (cut to [0, 1], where an
-     * accuracy lies) and every seed's point.
+     * Accuracy against length over seeds: the mean line, the 95% interval of the mean (within [0, 1], where an
+     * accuracy lies: {@link Seeds#summary}) and every seed's point.
      */
     static Plots.SeedLine overSeeds(ResultsCsv csv, String metric, String name, boolean dashed) {
         java.util.TreeMap<Integer, List<Double>> byLength = lengths(csv, metric);
         int n = byLength.values().stream().mapToInt(List::size).max().orElse(0);
         double[] x = byLength.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
         List<Summary> sums = byLength.values().stream()
-                .map(v -> Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
+                .map(v -> Seeds.summary(metric, v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
         List<double[]> points = new ArrayList<>();
         byLength.forEach((length, v) -> v.forEach(a -> points.add(new double[] {length, a})));
         return new Plots.SeedLine(name + (n > 1 ? " (mean of " + n + " seeds)" : ""), x,
                 sums.stream().mapToDouble(Summary::mean).toArray(),
-                n > 1 ? sums.stream().mapToDouble(s -> Math.max(0, s.ci95Low())).toArray() : null,
-                n > 1 ? sums.stream().mapToDouble(s -> Math.min(1, s.ci95High())).toArray() : null,
+                n > 1 ? sums.stream().mapToDouble(Summary::ci95Low).toArray() : null,
+                n > 1 ? sums.stream().mapToDouble(Summary::ci95High).toArray() : null,
                 n > 1 ? points.stream().mapToDouble(q -> q[0]).toArray() : null,
                 n > 1 ? points.stream().mapToDouble(q -> q[1]).toArray() : null, dashed);
     }

@@ -79,7 +79,7 @@ public final class DigitSumPages {
                 + "\"Threads\"). The seed (`seeds`, e.g. `-Dseeds=0..4`) moves the model's initial weights; the data "
                 + "are the tutorial's, the same for every seed. Each dev and test set has 100 examples, so one accuracy "
                 + "moves in steps of 0.01 and a single seed's figure is noisy; the interval is Student's t over the "
-                + "seeds. The plot shows the mean, the 95% interval of the mean (dotted, cut to [0, 1]) and every "
+                + "seeds, cut to [0, 1] where an accuracy lies. The plot shows the mean, the 95% interval of the mean (dotted, cut to [0, 1]) and every "
                 + "seed's value (diamonds).");
         md.para(page.tutorialNote() + " Chance is 1/19 = 0.053; always answering the most common sum (9) scores 0.10.");
         md.image("accuracy against length", name + "-accuracy.png");
@@ -169,7 +169,7 @@ public final class DigitSumPages {
                         false)));
             }
             List<Summary> sums = byX.values().stream()
-                    .map(v -> Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
+                    .map(v -> Seeds.summary(m[0], v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
             boolean band = bySeed.size() > 1;
             String name = m[1] + (band ? ", mean of " + bySeed.size() + " seeds (95% interval dotted)" : "");
             means.add(new Plots.SeedLine(name, byX.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
@@ -191,7 +191,7 @@ public final class DigitSumPages {
         if (bySeed == null || bySeed.isEmpty()) {
             return "-";
         }
-        Summary s = Summary.of(bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+        Summary s = Seeds.summary("accuracy", bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
         if (s.n() == 1) {
             return Markdown.f(s.mean(), 3);
         }

@@ -50,7 +50,7 @@ public final class HelloPlot {
         });
         int n = bySeed.size();
         List<Summary> sums = byEpoch.values().stream()
-                .map(v -> Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
+                .map(v -> Seeds.summary("loss", v.stream().mapToDouble(Double::doubleValue).toArray())).toList();
         Plots.SeedLine mean = new Plots.SeedLine(n > 1 ? "mean of " + n + " seeds (95% interval dotted)" : "loss",
                 byEpoch.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
                 sums.stream().mapToDouble(Summary::mean).toArray(),

@@ -25,6 +25,7 @@ import rnnlab.core.ResultsCsv;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.Figures;
 import rnnlab.stats.Seeds;
+import rnnlab.stats.Verdict;
 
 /**
  * {@code README.md} in a results folder, built from the CSVs (never by hand) and rewritten whenever an experiment
@@ -63,6 +64,8 @@ public final class Scoreboard {
                 + "perplexities to three significant digits, or as the tutorials print them: five decimals under 1.01 "
                 + "(1.00015), three under 1.5 (1.021), one from 100 (155.5), whole numbers from 1,000. Training times "
                 + "are m:ss or h:mm:ss.", WIDTH));
+        Map<String, List<Comparison.Row>> compared = compared(dir);
+        summary(md, compared);
         List<List<String>> headline = new ArrayList<>();
         List<List<String>> speed = new ArrayList<>();
         List<String> pages = new ArrayList<>();
@@ -149,7 +152,8 @@ public final class Scoreboard {
                 // no Bench table then
             }
         }
-        verdicts(dir, md);
+        verdicts(compared, md);
+        controls(dir, md);
         searches(dir, md);
         AtomicFiles.write(dir.resolve("README.md"), md.text());
     }
@@ -288,44 +292,150 @@ public final class Scoreboard {
         }
     }
 
-    /** The verdicts of every experiment with a reference (the tutorial's own code, {@code dir/reference/}). */
-    private static void verdicts(Path dir, Markdown md) {
+    /**
+     * Each experiment's compared figures against its reference (the tutorial's own code, {@code dir/reference/}),
+     * in the catalog's order; none without a reference folder.
+     */
+    private static Map<String, List<Comparison.Row>> compared(Path dir) {
+        Map<String, List<Comparison.Row>> out = new LinkedHashMap<>();
         if (!Files.isDirectory(dir.resolve("reference"))) {
-            return;
+            return out;
         }
-        List<List<String>> rows = new ArrayList<>();
-        List<List<String>> spread = new ArrayList<>();
         for (Catalog.Facts e : Catalog.project().all().values()) {
             Path csvFile = dir.resolve(e.name() + ".csv");
             if (Figures.of(e.name()).isEmpty() || !Files.isRegularFile(csvFile)) {
                 continue;
             }
             try {
-                ResultsCsv ours = ResultsCsv.read(csvFile);
-                List<Comparison.Row> figures = Comparison.rows(e.name(), ours, Comparison.readReference(dir, e.name()));
-                if (figures.isEmpty()) {
-                    continue;
-                }
-                // the experiment on a row of its own above its figures: the figures' rows stay short
-                rows.add(group(e.name(), Comparison.header(false).size()));
-                spread.add(group(e.name(), Comparison.spreadHeader(false).size()));
-                for (Comparison.Row r : figures) {
-                    rows.add(withFirst("", Comparison.cells(r, null)));
-                    spread.add(withFirst("", Comparison.spreadCells(r, null)));
+                List<Comparison.Row> figures = Comparison.rows(e.name(), ResultsCsv.read(csvFile),
+                        Comparison.readReference(dir, e.name()));
+                if (!figures.isEmpty()) {
+                    out.put(e.name(), figures);
                 }
             } catch (IOException | RuntimeException ex) {
                 // that experiment's CSV cannot be read: no rows for it
             }
         }
+        return out;
+    }
+
+    /** At the top: per experiment, how many of its figures each verdict has, and the total. */
+    private static void summary(Markdown md, Map<String, List<Comparison.Row>> compared) {
+        List<List<String>> rows = new ArrayList<>();
+        int[] total = new int[Verdict.Outcome.values().length];
+        compared.forEach((name, figures) -> {
+            int[] c = Comparison.counts(figures);
+            if (Arrays.stream(c).sum() > 0) {
+                rows.add(countCells("[" + name + "](" + name + ".md)", c));
+                Arrays.setAll(total, i -> total[i] + c[i]);
+            }
+        });
+        if (rows.isEmpty()) {
+            return;
+        }
+        rows.add(countCells("**total**", total));
+        md.heading(2, "Verdicts at a glance");
+        md.para(Markdown.wrap("How many of each experiment's figures ours reproduces against the tutorial's own code, "
+                + "differs from or cannot yet tell; each figure is in the verdicts table below.", WIDTH));
+        md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "figures"), rows);
+    }
+
+    private static List<String> countCells(String first, int[] c) {
+        List<String> row = new ArrayList<>(List.of(first));
+        Arrays.stream(c).forEach(n -> row.add(Integer.toString(n)));
+        row.add(Integer.toString(Arrays.stream(c).sum()));
+        return row;
+    }
+
+    /** The folder of the negative controls' runs, one CSV per experiment with a control. */
+    public static final String CONTROLS = "controls";
+
+    /**
+     * The negative controls: each experiment's deliberately wrong variant ({@code about.control}) judged against
+     * the tutorial's code by the same rules, per figure whose base setting its runs have; expected "differs".
+     */
+    private static void controls(Path dir, Markdown md) {
+        if (!Files.isDirectory(dir.resolve("reference"))) {
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Catalog.Facts e : Catalog.project().all().values()) {
+            if (e.control().isEmpty()) {
+                continue;
+            }
+            Catalog.Control c = e.control().get();
+            String what = c.description() + " (`" + c.written() + "`)";
+            String link = "[" + e.name() + "](" + e.name() + ".md)";
+            Path csv = dir.resolve(CONTROLS).resolve(e.name() + ".csv");
+            List<Comparison.Row> figures = List.of();
+            if (Files.isRegularFile(csv)) {
+                try {
+                    figures = Comparison.rows(e.name(), ResultsCsv.read(csv), Comparison.readReference(dir, e.name()));
+                } catch (IOException | RuntimeException ex) {
+                    figures = List.of(); // unreadable: as if not run
+                }
+            }
+            if (figures.isEmpty()) {
+                rows.add(List.of(link, what, "-", "-", "-", "-", "-", "not run yet"));
+                continue;
+            }
+            boolean first = true;
+            for (Comparison.Row r : figures) {
+                List<String> cells = Comparison.cells(r, null);
+                // figure, reference, control, difference, tolerance, verdict: not the printed value
+                rows.add(withFirst(first ? link : "", withFirst(first ? what : "", List.of(cells.get(0), cells.get(2),
+                        cells.get(3), cells.get(4), cells.get(5), cells.get(6)))));
+                first = false;
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.heading(2, "Negative controls");
+        md.para(Markdown.wrap("A verdict that cannot say \"differs\" to a wrong model proves nothing. Each control "
+                + "is a deliberately wrong variant of an experiment (`about.control` in its file), run over the same "
+                + "seeds into `" + CONTROLS + "/NAME.csv` and judged against the tutorial's own code by the same rules "
+                + "as above, per figure whose setting it ran: every verdict here should be **differs**.", WIDTH));
+        md.table(List.of("experiment", "control", "figure", "reference: mean [95% interval]",
+                "control: mean [95% interval]", "difference [95% interval]", "tolerance", "verdict"), rows);
+    }
+
+    /** The verdicts of every experiment with a reference, the seeds' spread and the seeds that failed. */
+    private static void verdicts(Map<String, List<Comparison.Row>> compared, Markdown md) {
+        if (compared.isEmpty()) {
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        List<List<String>> spread = new ArrayList<>();
+        List<List<String>> failed = new ArrayList<>();
+        compared.forEach((name, figures) -> {
+            // the experiment on a row of its own above its figures: the figures' rows stay short
+            rows.add(group(name, Comparison.header(false).size()));
+            spread.add(group(name, Comparison.spreadHeader(false).size()));
+            for (Comparison.Row r : figures) {
+                rows.add(withFirst("", Comparison.cells(r, null)));
+                spread.add(withFirst("", Comparison.spreadCells(r, null)));
+            }
+            List<Comparison.Row> f = Comparison.withFailures(figures);
+            if (!f.isEmpty()) {
+                failed.add(group(name, Comparison.failureHeader(false).size()));
+                f.forEach(r -> failed.add(withFirst("", Comparison.failureCells(r, null))));
+            }
+        });
         md.heading(2, "Verdicts against the tutorials' own code ([reference](reference/))");
         md.para(Markdown.wrap("Every figure a tutorial prints (and DigitSum's accuracies, which its tutorial only "
                 + "plots), ours over seeds beside the tutorial's own PyTorch code over seeds on the machines that ran "
                 + "ours (`reference/README.md`; each run's CPU in `reference/machines.csv`). " + Comparison.VERDICT_RULE
-                + " Tolerances: 0.05 for accuracies, 5% for perplexities, 10% for 'hello''s final loss. A dash: no "
-                + "reference runs for that figure yet.", WIDTH));
+                + " The tolerance column says which bound applied. A dash: no reference runs for that figure yet.",
+                WIDTH));
         md.table(Comparison.header(true), rows);
         md.heading(2, "The seeds' spread beside the tutorials' printed values");
         md.table(Comparison.spreadHeader(true), spread);
+        if (!failed.isEmpty()) {
+            md.heading(2, "Seeds that failed outright");
+            md.para(Markdown.wrap(Comparison.FAILURE_RULE, WIDTH));
+            md.table(Comparison.failureHeader(true), failed);
+        }
     }
 
     /** An experiment's row in the verdict tables: its name, as a link to its page, and empty cells. */

@@ -81,7 +81,7 @@ public final class WordLmPages {
         md.para("Perplexity is exp of the mean over batches of each batch's mean cross-entropy, as the course "
                 + "computes it; training perplexity is taken during the epoch, as the weights move. Over seeds "
                 + "(`seeds`; the seed moves the initial weights and the sampling of generated text) the mean is exp of "
-                + "the mean log perplexity, and so are the ends of its 95% interval (Student's t; the CSV's `_sd` rows of "
+                + "the mean log perplexity, and so are the ends of its 95% interval (Student's t, never below 1; the CSV's `_sd` rows of "
                 + "perplexities are the sd of the log perplexity). The training split "
                 + "is " + page.trainRows() + " rows of " + page.batchSize() + " columns"
                 + (page.maxTrainTokens() > 0 ? " (a prefix of " + page.maxTrainTokens() + " tokens, for a short run)" : "")

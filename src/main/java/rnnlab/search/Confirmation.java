@@ -47,6 +47,6 @@ record Confirmation(Summary candidate, Summary baseline, Verdict verdict, Verdic
 
     /** The difference with its interval, as the pages write it. */
     String difference(int decimals) {
-        return Comparison.difference(verdict, tolerance.relative(), decimals);
+        return Comparison.difference(verdict, tolerance, decimals);
     }
 }

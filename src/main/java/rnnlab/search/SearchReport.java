@@ -18,6 +18,7 @@ import rnnlab.core.Markdown;
 import rnnlab.core.ResultsCsv;
 import rnnlab.report.Scoreboard;
 import rnnlab.stats.Seeds;
+import rnnlab.stats.Comparison;
 import rnnlab.stats.Summary;
 
 /**
@@ -264,8 +265,7 @@ final class SearchReport {
     }
 
     private static String tolerance(Confirmation x) {
-        return x.tolerance().relative() ? Markdown.f(x.tolerance().amount() * 100, 0) + "%"
-                : ResultsCsv.number(x.tolerance().amount());
+        return Comparison.tolerance(x.tolerance(), x.verdict(), 3);
     }
 
     private void csvRow(StringBuilder c, String rank, String label, String status, Summary s, int rung, int epochs,

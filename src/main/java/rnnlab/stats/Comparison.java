@@ -20,7 +20,12 @@ import rnnlab.core.ResultsCsv;
 public final class Comparison {
     /** One figure at one base setting. {@code reference} and {@code verdict} are null without reference runs. */
     public record Row(String figure, Figures.Figure spec, double printed, Summary reference, Summary ours,
-            Verdict verdict) {
+            Verdict verdict, Failures failures) {
+        /** A row without a count of failed seeds. */
+        public Row(String figure, Figures.Figure spec, double printed, Summary reference, Summary ours, Verdict verdict) {
+            this(figure, spec, printed, reference, ours, verdict, null);
+        }
+
         /** Whether the printed value lies within [min, max] of {@code s}; null when either is missing. */
         public Boolean printedWithin(Summary s) {
             return s == null || Double.isNaN(printed) ? null : printed >= s.min() && printed <= s.max();
@@ -52,7 +57,7 @@ public final class Comparison {
                 Summary os = Seeds.summary(f.metric(), ov);
                 Summary rs = rv.length == 0 ? null : Seeds.summary(f.metric(), rv);
                 Verdict v = rv.length == 0 ? null : Verdict.of(ov, rv, f.tolerance());
-                out.add(new Row(f.label(base), f, f.printed(), rs, os, v));
+                out.add(new Row(f.label(base), f, f.printed(), rs, os, v, rv.length == 0 ? null : Failures.of(f, ov, rv)));
             }
         }
         return out;
@@ -104,6 +109,11 @@ public final class Comparison {
         md.table(header(false), rows.stream().map(r -> cells(r, null)).toList());
         md.para("The seeds' spread, and whether the value the tutorial printed lies within it:");
         md.table(spreadHeader(false), rows.stream().map(r -> spreadCells(r, null)).toList());
+        List<Row> failed = withFailures(rows);
+        if (!failed.isEmpty()) {
+            md.para(Markdown.wrap("Seeds that failed outright. " + FAILURE_RULE, WIDTH));
+            md.table(failureHeader(false), failed.stream().map(r -> failureCells(r, null)).toList());
+        }
         String why = Figures.why(experiment);
         if (!why.isEmpty() && rows.stream().anyMatch(r -> r.verdict() != null
                 && r.verdict().outcome() == Verdict.Outcome.DIFFERS)) {
@@ -129,9 +139,48 @@ public final class Comparison {
             + "inside it, **differs** when it lies wholly outside, **inconclusive** otherwise; after inconclusive, "
             + "(~N seeds) is about how many seeds a side would likely settle it, (>" + Verdict.MAX_SEEDS + " seeds) that "
             + "more than " + Verdict.MAX_SEEDS + " would be needed, (single seed) that a side has one seed and so no "
-            + "interval yet. Perplexities are averaged over seeds as mean losses (the mean is exp of the mean log "
-            + "perplexity, and so are the interval's ends) and compared as ratios. Square brackets are always a 95% "
-            + "interval; a\u2013b is the seeds' own minimum to maximum.";
+            + "interval yet. Each figure is compared on its own scale. Accuracies: as they are, within \u00b10.05. "
+            + "Losses: as ratios, within \u00b110%. Perplexities: as cross-entropies (nats per token, the log "
+            + "perplexity), within log 1.05 (5% in perplexity) or a quarter of the reference's mean cross-entropy, "
+            + "whichever is smaller: below 0.195 nats (perplexity 1.22), where a model has all but memorised its text, "
+            + "5% would exceed the whole cross-entropy, so the quarter applies there (the **memorisation regime**) and "
+            + "a model with twice the reference's cross-entropy is never reproduced. Perplexities are averaged over "
+            + "seeds as mean losses (the mean is exp of the mean cross-entropy, and so are the interval's ends). An "
+            + "interval of a mean is Student's t interval truncated to the figure's range (no perplexity below 1, no "
+            + "accuracy outside [0, 1], no loss below 0); a cut removes only values the mean cannot take. Square "
+            + "brackets are always a 95% interval; a\u2013b is the seeds' own minimum to maximum.";
+
+    /** When a seed counts as failed, and what the failures table says. */
+    public static final String FAILURE_RULE = "A seed **failed** outright when its perplexity or loss exceeds "
+            + Markdown.f(Figures.FAILURE_FACTOR, 0) + " times the median of both sides' seeds pooled (a learning "
+            + "seed's spread never reaches that; a seed stuck on the plateau of character frequencies does), or when "
+            + "its accuracy is at or below chance (1/19: DigitSum's label is one of 19 sums). Where any seed failed, "
+            + "the failures table gives each side's count, Fisher's exact test (two-sided) of whether the two sides "
+            + "fail equally often, and the verdict on the seeds that learnt.";
+
+    /** The failures table's header. */
+    public static List<String> failureHeader(boolean withExperiment) {
+        List<String> h = withExperiment ? new ArrayList<>(List.of("experiment")) : new ArrayList<>();
+        h.addAll(List.of("figure", "failed seeds: reference / ours", "Fisher's exact p", "seeds that learnt: difference "
+                + "[95% interval]", "tolerance", "verdict on the seeds that learnt"));
+        return h;
+    }
+
+    /** A failures row's cells: the counts, the p-value and the learnt seeds' verdict. */
+    public static List<String> failureCells(Row r, String experiment) {
+        List<String> c = first(experiment);
+        Failures f = r.failures();
+        c.add(r.figure());
+        c.add(f.referenceFailed() + " of " + f.referenceSeeds() + " / " + f.oursFailed() + " of " + f.oursSeeds());
+        c.add(Markdown.f(f.p(), 3));
+        c.addAll(judged(r.spec().tolerance(), f.learnt(), decimals(r)));
+        return c;
+    }
+
+    /** The rows where some seed failed. */
+    public static List<Row> withFailures(List<Row> rows) {
+        return rows.stream().filter(r -> r.failures() != null && r.failures().any()).toList();
+    }
 
     /** The verdict table's header; {@code withExperiment} puts an experiment column first. */
     public static List<String> header(boolean withExperiment) {
@@ -149,6 +198,15 @@ public final class Comparison {
         return h;
     }
 
+    /**
+     * Counts of each outcome over rows with a verdict: reproduced, differs, inconclusive (the scoreboard's summary).
+     */
+    public static int[] counts(List<Row> rows) {
+        int[] c = new int[Verdict.Outcome.values().length];
+        rows.stream().filter(r -> r.verdict() != null).forEach(r -> c[r.verdict().outcome().ordinal()]++);
+        return c;
+    }
+
     /** A row's verdict cells; {@code experiment} non-null puts it first, as a link to its page. */
     public static List<String> cells(Row r, String experiment) {
         List<String> c = first(experiment);
@@ -157,11 +215,41 @@ public final class Comparison {
         c.add(Double.isNaN(r.printed()) ? "-" : Markdown.f(r.printed(), d));
         c.add(mean(r.reference(), d));
         c.add(mean(r.ours(), d));
-        Verdict.Tolerance t = r.spec().tolerance();
-        c.add(r.verdict() == null ? "-" : difference(r.verdict(), t.relative(), d));
-        c.add(t.relative() ? "\u00b1" + Markdown.f(t.amount() * 100, 0) + "%" : "\u00b1" + Markdown.f(t.amount(), d));
-        c.add(r.verdict() == null ? "-" : verdict(r.verdict()));
+        c.addAll(judged(r.spec().tolerance(), r.verdict(), d));
         return c;
+    }
+
+    /** The difference, tolerance and verdict cells of a verdict (null: dashes, but an absolute or relative bound). */
+    static List<String> judged(Verdict.Tolerance t, Verdict v, int decimals) {
+        List<String> c = new ArrayList<>();
+        c.add(v == null ? "-" : difference(v, t, decimals));
+        c.add(tolerance(t, v, decimals));
+        c.add(v == null ? "-" : verdict(v));
+        return c;
+    }
+
+    /**
+     * The tolerance on the figure's scale: an accuracy's amount; a loss's percentage; a perplexity's bound in nats of
+     * cross-entropy and which bound it is (a dash without a reference, whose cross-entropy it may depend on).
+     */
+    public static String tolerance(Verdict.Tolerance t, Verdict v, int decimals) {
+        return switch (t.kind()) {
+            case ABSOLUTE -> "\u00b1" + Markdown.f(t.amount(), decimals);
+            case RELATIVE -> "\u00b1" + Markdown.f(t.amount() * 100, 0) + "%";
+            case CROSS_ENTROPY -> v == null ? "-" : "\u00b1" + nats(v.tolerance(), v.tolerance()) + " nats "
+                    + (v.memorisation() ? "(memorisation regime: " + Markdown.f(t.share() * 100, 0)
+                            + "% of the reference's " + nats(v.tolerance() / t.share(), v.tolerance()) + ")"
+                            : "(" + Markdown.f(t.amount() * 100, 0) + "% in perplexity)");
+        };
+    }
+
+    /** Nats to the decimals a tolerance of {@code scale} needs: at least three, two significant digits of it. */
+    static String nats(double v, double scale) {
+        return Markdown.f(v, natsDecimals(scale));
+    }
+
+    static int natsDecimals(double scale) {
+        return Math.max(3, (int) Math.ceil(-Math.log10(scale)) + 1);
     }
 
     /** A row's spread cells; {@code experiment} non-null puts it first, as a link to its page. */
@@ -239,13 +327,14 @@ public final class Comparison {
                 : n > Verdict.MAX_SEEDS ? " (>" + Verdict.MAX_SEEDS + " seeds)" : " (~" + n + " seeds)");
     }
 
-    /** A verdict's difference with its interval: signed, or a percentage for a relative tolerance. */
-    public static String difference(Verdict v, boolean relative, int decimals) {
-        if (relative) {
+    /** Accuracies as they are, losses as a percentage change, perplexities in nats of cross-entropy. */
+    public static String difference(Verdict v, Verdict.Tolerance t, int decimals) {
+        if (t.kind() == Verdict.Tolerance.Kind.RELATIVE) {
             return Double.isNaN(v.low()) ? pct(v.difference()) : pct(v.difference()) + " [" + pct(v.low()) + ", " + pct(v.high()) + "]";
         }
-        return Double.isNaN(v.low()) ? signed(v.difference(), decimals)
-                : signed(v.difference(), decimals) + " [" + signed(v.low(), decimals) + ", " + signed(v.high(), decimals) + "]";
+        int d = t.kind() == Verdict.Tolerance.Kind.CROSS_ENTROPY ? natsDecimals(v.tolerance()) : decimals;
+        return Double.isNaN(v.low()) ? signed(v.difference(), d)
+                : signed(v.difference(), d) + " [" + signed(v.low(), d) + ", " + signed(v.high(), d) + "]";
     }
 
     /** A log ratio as a percentage change. */

@@ -15,18 +15,43 @@ import rnnlab.stats.Verdict.Tolerance;
 public final class Figures {
     /** One compared figure. {@code setting} is a base setting (without the seed); null: every base the CSV has. */
     public record Figure(String setting, String epoch, String metric, double printed, Tolerance tolerance) {
+        /** Whether a seed's value failed outright ({@link #FAILURE_FACTOR}, {@link #CHANCE}), given the pooled median. */
+        public boolean failed(double value, double pooledMedian) {
+            return metric.endsWith("accuracy") ? value <= CHANCE : value > FAILURE_FACTOR * pooledMedian;
+        }
+
         public String label(String base) {
             String what = metric.replace('_', ' ');
             return (base.equals(Seeds.ALL) ? "" : base + ", ") + what + (epoch.equals("final") ? "" : " at epoch " + epoch);
         }
     }
 
-    /** Accuracies: 0.05 absolute. */
+    /** Accuracies: 0.05 absolute (five examples of a 100-example test set). */
     public static final Tolerance ACCURACY = Tolerance.absolute(0.05);
-    /** Perplexities: 5% relative (compared in log space). */
-    public static final Tolerance PERPLEXITY = Tolerance.relative(0.05);
-    /** 'hello' -> 'ohlol''s final loss: 10% relative. */
+    /**
+     * Perplexities, compared as cross-entropies (nats per token, the log perplexity): within log 1.05 (5% in
+     * perplexity) or a quarter of the reference's mean cross-entropy, whichever is smaller. The quarter takes over
+     * below 0.195 nats (perplexity 1.22), where 5% would exceed the whole cross-entropy of a model that memorised
+     * its text; with it, a model with twice the reference's cross-entropy is never "reproduced".
+     */
+    public static final Tolerance PERPLEXITY = Tolerance.crossEntropy(0.05, 0.25);
+    /** 'hello' -> 'ohlol''s final loss: 10% relative (compared in log space). */
     public static final Tolerance LOSS = Tolerance.relative(0.10);
+
+    /**
+     * A seed failed outright when its perplexity or loss exceeds this many times the median of both sides' seeds
+     * pooled: a factor a learning seed's spread never reaches (it is 2.3 nats of cross-entropy), where a seed stuck
+     * on the plateau of a model that has learnt only the characters' frequencies sits 50-250 times above the
+     * learnt ones (JayChouDeepLstm's seed 3: perplexity 76 against about 1.02 at epoch 160).
+     */
+    public static final double FAILURE_FACTOR = 10;
+
+    /**
+     * A seed failed outright when its accuracy is at or below chance. The only accuracies compared are DigitSum's,
+     * whose label is one of the 19 sums 0-18: guessing gets 1/19. A low accuracy above chance is not a failure
+     * but the figure itself (the task is meant to defeat a simple network at long lengths).
+     */
+    public static final double CHANCE = 1.0 / 19;
 
     private Figures() {
     }

@@ -85,9 +85,18 @@ public final class Seeds {
         return metric.endsWith("perplexity");
     }
 
-    /** The summary of a metric's values over seeds: perplexities in log space ({@link Summary#ofPerplexities}). */
+    /**
+     * The summary of a metric's values over seeds, its interval within the metric's range: perplexities in log
+     * space, at least 1 ({@link Summary#ofPerplexities}); accuracies within [0, 1]; losses (cross-entropies, metrics
+     * ending in "loss") at least 0; anything else as it is.
+     */
     public static Summary summary(String metric, double[] values) {
-        return isPerplexity(metric) ? Summary.ofPerplexities(values) : Summary.of(values);
+        if (isPerplexity(metric)) {
+            return Summary.ofPerplexities(values);
+        }
+        Summary s = Summary.of(values);
+        return metric.endsWith("accuracy") ? s.within(0, 1)
+                : metric.endsWith("loss") ? s.within(0, Double.POSITIVE_INFINITY) : s;
     }
 
     /** Summaries of every epoch of {@code metric} per base setting: epoch (as a number) to summary. */

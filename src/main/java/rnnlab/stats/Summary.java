@@ -10,7 +10,8 @@ import rnnlab.core.ResultsCsv;
  * One figure over several seeds: n, mean, sample standard deviation, min, max and the 95% interval of the mean
  * (Student's t with n - 1 degrees of freedom; none for a single seed). Perplexities are summarised in log space,
  * as the mean loss they are the exponential of: the mean is exp of the mean log perplexity, and so are the
- * interval's ends ({@link #ofPerplexities}).
+ * interval's ends ({@link #ofPerplexities}). An interval is truncated to the figure's range ({@link #within}): no
+ * perplexity below 1, no accuracy outside [0, 1].
  */
 public record Summary(int n, double mean, double sd, double min, double max, double ci95Low, double ci95High) {
 
@@ -35,10 +36,22 @@ public record Summary(int n, double mean, double sd, double min, double max, dou
                 mean - half, mean + half);
     }
 
-    /** Perplexities: the summary of their logarithms (mean losses), its mean and interval mapped back by exp. */
+    /**
+     * This summary with its interval truncated to [lo, hi], the range the figure can take. The mean lies in the
+     * range, so the truncated interval still holds it, and since the true mean lies in the range too the interval
+     * covers it at least as often as before (a cut removes only values it cannot take).
+     */
+    public Summary within(double lo, double hi) {
+        return new Summary(n, mean, sd, min, max, Math.max(lo, ci95Low), Math.min(hi, ci95High));
+    }
+
+    /**
+     * Perplexities: the summary of their logarithms (mean losses, cross-entropies in nats), its interval truncated
+     * at cross-entropy 0, its mean and interval mapped back by exp: no end below perplexity 1.
+     */
     public static Summary ofPerplexities(double... perplexities) {
         double[] logs = Arrays.stream(perplexities).map(Math::log).toArray();
-        Summary s = of(logs);
+        Summary s = of(logs).within(0, Double.POSITIVE_INFINITY);
         return new Summary(s.n(), Math.exp(s.mean()), s.sd(), Arrays.stream(perplexities).min().getAsDouble(),
                 Arrays.stream(perplexities).max().getAsDouble(), Math.exp(s.ci95Low()), Math.exp(s.ci95High()));
     }

@@ -7,10 +7,12 @@ import java.util.Locale;
  * Whether a figure reproduces a reference (the tutorial's own code, run over seeds): the 95% interval of the
  * difference of the two means (Welch's, which does not assume equal variances) against a stated tolerance.
  * <b>reproduced</b> when the whole interval lies inside [-tolerance, tolerance], <b>differs</b> when it lies wholly
- * outside, <b>inconclusive</b> otherwise, with how many seeds a side would likely settle it. Perplexities are
- * compared in log space, so a relative tolerance of 5% is |log(ours / reference)| against log 1.05.
+ * outside, <b>inconclusive</b> otherwise, with how many seeds a side would likely settle it. Each kind of figure is
+ * compared on its own scale ({@link Tolerance}): accuracies as they are, losses and perplexities by their
+ * logarithms (a perplexity's is its cross-entropy in nats per token).
  */
-public record Verdict(Outcome outcome, double difference, double low, double high, double tolerance, int seedsToSettle) {
+public record Verdict(Outcome outcome, double difference, double low, double high, double tolerance, int seedsToSettle,
+        boolean memorisation) {
 
     public enum Outcome {
         REPRODUCED, DIFFERS, INCONCLUSIVE;
@@ -21,14 +23,56 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
         }
     }
 
-    /** How far the two may be apart: an absolute amount (accuracies) or a fraction (perplexities, losses). */
-    public record Tolerance(double amount, boolean relative) {
+    /** A verdict whose tolerance is not the cross-entropy bound of the memorisation regime. */
+    public Verdict(Outcome outcome, double difference, double low, double high, double tolerance, int seedsToSettle) {
+        this(outcome, difference, low, high, tolerance, seedsToSettle, false);
+    }
+
+    /**
+     * How far the two may be apart, on the scale a kind of figure is compared on.
+     * <ul>
+     * <li>{@code ABSOLUTE}: the values themselves, within {@code amount} (accuracies).
+     * <li>{@code RELATIVE}: their logarithms, within log(1 + {@code amount}) (losses: a ratio).
+     * <li>{@code CROSS_ENTROPY}: their logarithms, which for a perplexity are its cross-entropy in nats, within
+     * min(log(1 + {@code amount}), {@code share} x the reference's mean cross-entropy). The first bound is a ratio of
+     * perplexities; near perplexity 1 (the memorisation regime) it would exceed the whole cross-entropy, and the
+     * second takes over, so that a model with twice the reference's cross-entropy is never "reproduced".
+     * </ul>
+     */
+    public record Tolerance(Kind kind, double amount, double share) {
+        public enum Kind {
+            ABSOLUTE, RELATIVE, CROSS_ENTROPY
+        }
+
         public static Tolerance absolute(double a) {
-            return new Tolerance(a, false);
+            return new Tolerance(Kind.ABSOLUTE, a, Double.NaN);
         }
 
         public static Tolerance relative(double fraction) {
-            return new Tolerance(fraction, true);
+            return new Tolerance(Kind.RELATIVE, fraction, Double.NaN);
+        }
+
+        public static Tolerance crossEntropy(double fraction, double share) {
+            return new Tolerance(Kind.CROSS_ENTROPY, fraction, share);
+        }
+
+        /** Whether values are compared by their logarithms. */
+        public boolean logs() {
+            return kind != Kind.ABSOLUTE;
+        }
+
+        /** The bound on the compared scale, given the reference's mean there. */
+        public double on(double referenceMean) {
+            return switch (kind) {
+                case ABSOLUTE -> amount;
+                case RELATIVE -> Math.log1p(amount);
+                case CROSS_ENTROPY -> Math.min(Math.log1p(amount), share * referenceMean);
+            };
+        }
+
+        /** Whether the bound on the compared scale is the cross-entropy share (the memorisation regime). */
+        public boolean memorisation(double referenceMean) {
+            return kind == Kind.CROSS_ENTROPY && share * referenceMean < Math.log1p(amount);
         }
     }
 
@@ -38,19 +82,20 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
     /** {@link #seedsToSettle} when a side has a single seed, whose spread is unknown. */
     public static final int SINGLE_SEED = -1;
 
-    /** Ours against the reference: values per seed; relative tolerances compare their logarithms. */
+    /** Ours against the reference: values per seed, compared on the tolerance's scale. */
     public static Verdict of(double[] ours, double[] reference, Tolerance tolerance) {
-        double[] a = tolerance.relative() ? logs(ours) : ours;
-        double[] b = tolerance.relative() ? logs(reference) : reference;
-        double tol = tolerance.relative() ? Math.log1p(tolerance.amount()) : tolerance.amount();
+        double[] a = tolerance.logs() ? logs(ours) : ours;
+        double[] b = tolerance.logs() ? logs(reference) : reference;
         Summary sa = Summary.of(a);
         Summary sb = Summary.of(b);
+        double tol = tolerance.on(sb.mean());
+        boolean memorisation = tolerance.memorisation(sb.mean());
         double diff = sa.mean() - sb.mean();
         double va = sa.sd() * sa.sd(); // NaN for a single seed, as its sd
         double vb = sb.sd() * sb.sd();
         if (Double.isNaN(va) || Double.isNaN(vb)) {
             // one seed on a side: no interval, so nothing can be settled from these
-            return new Verdict(Outcome.INCONCLUSIVE, diff, Double.NaN, Double.NaN, tol, SINGLE_SEED);
+            return new Verdict(Outcome.INCONCLUSIVE, diff, Double.NaN, Double.NaN, tol, SINGLE_SEED, memorisation);
         }
         double se2 = va / sa.n() + vb / sb.n();
         double df = se2 * se2 / (Math.pow(va / sa.n(), 2) / (sa.n() - 1) + Math.pow(vb / sb.n(), 2) / (sb.n() - 1));
@@ -60,7 +105,7 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
         Outcome o = lo >= -tol && hi <= tol ? Outcome.REPRODUCED : hi < -tol || lo > tol ? Outcome.DIFFERS
                 : Outcome.INCONCLUSIVE;
         int seeds = o == Outcome.INCONCLUSIVE ? seedsNeeded(diff, va, vb, tol) : 0;
-        return new Verdict(o, diff, lo, hi, tol, seeds);
+        return new Verdict(o, diff, lo, hi, tol, seeds, memorisation);
     }
 
     /**

@@ -74,7 +74,7 @@ class CatalogTest {
     @Test
     void aMalformedFactIsOneLineNamingTheFile(@TempDir Path tmp) throws Exception {
         String[][] bad = {
-            {"about.colour=red", "experiments/Toy.properties: unknown key about.colour; the facts are about.description"},
+            {"about.colour=red", "experiments/Toy.properties: unknown key about.colour; the facts are about.control, about.description"},
             {"about.figure.3=model=a | 9 | perplexity | 1.5", "experiments/Toy.properties: about.figure.3='model=a | 9 | "
                     + "perplexity | 1.5'; expected SETTING | EPOCH | METRIC | PRINTED | TOLERANCE [| QUOTED]"},
             {"about.figure.3=model=a | 9 | perplexity | lots | perplexity", "about.figure.3="},
@@ -117,5 +117,38 @@ class CatalogTest {
         assertEquals(List.of("DigitSumSrn", "DigitSumLstm", "TimeMachineRnnScratch", "JayChouRnnScratch", "JayChouRnn",
                 "JayChouGru", "JayChouLstm", "JayChouDeepLstm", "JayChouBiGru", "PtbWordRnn", "PtbWordLstm",
                 "HelloOhlolRnnCell", "HelloOhlolRnn", "PtbZarembaSmall", "PtbZarembaMedium"), c.searchable());
+    }
+
+    @Test
+    void aNegativeControlNamesSettingsOfItsFileAndWhatTheyDo(@TempDir Path tmp) throws Exception {
+        String file = FACTS + "lr=0.01\nlengths=5,10\n";
+        write(tmp, "Toy", file + "about.control= lr=0.1 ; lengths=10,35 | learning rate 10x the tutorial's \n");
+        Catalog.Control c = Catalog.load(tmp).get("Toy").control().orElseThrow();
+        assertEquals(List.of("lr", "lengths"), List.copyOf(c.overrides().keySet()), "in the order given");
+        assertEquals(Map.of("lr", "0.1", "lengths", "10,35"), c.overrides());
+        assertEquals("learning rate 10x the tutorial's", c.description());
+        assertEquals("lr=0.1;lengths=10,35", c.written());
+        write(tmp, "Toy", file);
+        assertTrue(Catalog.load(tmp).get("Toy").control().isEmpty());
+        // a key the file lacks is refused as an override of it would be
+        write(tmp, "Toy", file + "about.control=lr=0.1;hiden=3 | typo\n");
+        UserError unknown = assertThrows(UserError.class, () -> Catalog.load(tmp));
+        assertTrue(unknown.getMessage().startsWith("experiments/Toy.properties: about.control: Unknown key 'hiden' for "
+                + "experiment Toy; valid keys: epochs, lengths, lr"), unknown.getMessage());
+        for (String bad : new String[] {"lr=0.1", "lr=0.1 |  ", "lr | x", "=0.1 | x", "lr= | x", "lr=0.1;lr=0.2 | x",
+            "lr=0.1; | x"}) {
+            write(tmp, "Toy", file + "about.control=" + bad + "\n");
+            UserError e = assertThrows(UserError.class, () -> Catalog.load(tmp), bad);
+            assertTrue(e.getMessage().startsWith("experiments/Toy.properties: about.control='" + bad.strip()
+                    + "'; expected KEY=VALUE;KEY=VALUE | DESCRIPTION"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theProjectsControls() {
+        Catalog c = Catalog.project();
+        assertEquals(List.of("DigitSumSrn", "TimeMachineRnnScratch", "JayChouLstm", "HelloOhlolRnnCell"),
+                c.all().values().stream().filter(f -> f.control().isPresent()).map(Catalog.Facts::name).toList());
+        assertEquals("10,35", c.get("DigitSumSrn").control().orElseThrow().overrides().get("lengths"));
     }
 }

@@ -114,7 +114,7 @@ class ScoreboardTest {
                 |  | length=5, test accuracy | - | - | 0.72 [0.47, 0.97] | - | ±0.05 | - |
                 |  | length=10, test accuracy | - | - | 0.63 [0.38, 0.88] | - | ±0.05 | - |
                 | **[HelloOhlolRnn](HelloOhlolRnn.md)** |  |  |  |  |  |  |  |
-                |  | final loss | 0.398 | 0.400 [0.273, 0.527] | 0.450 [-0.185, 1.085] | +11.8% [-65.4%, +262.0%] | ±10% | **inconclusive** (>100 seeds) |
+                |  | final loss | 0.398 | 0.400 [0.273, 0.527] | 0.450 [0.000, 1.085] | +11.8% [-65.4%, +262.0%] | ±10% | **inconclusive** (>100 seeds) |
                 """), board);
         assertTrue(board.contains("""
                 | experiment | figure | seeds: reference / ours | reference: min–max | ours: min–max | printed value within min–max: reference / ours |
@@ -133,6 +133,49 @@ class ScoreboardTest {
         for (String line : board.split("\n")) {
             assertTrue(line.length() <= (line.startsWith("|") ? 200 : 110), line);
         }
+    }
+
+    @Test
+    void theSummaryCountsTheVerdictsAndTheNegativeControlsAreJudgedByTheSameRules(@TempDir Path dir) throws Exception {
+        results(dir);
+        // HelloOhlolRnnCell: ours as the reference (reproduced); its control, lr a tenth, ends far higher (differs)
+        ResultsCsv cell = new ResultsCsv();
+        ResultsCsv cellRef = new ResultsCsv();
+        ResultsCsv control = new ResultsCsv();
+        double[] loss = {1.90, 1.95, 2.00, 1.92, 1.97};
+        for (int s = 0; s < loss.length; s++) {
+            cell.addFinal("seed=" + s, "final_loss", loss[s]);
+            cellRef.addFinal("seed=" + s, "final_loss", loss[s] + 0.01);
+            control.addFinal("seed=" + s, "final_loss", 2 * loss[s] + 1);
+        }
+        cell.write(dir.resolve("HelloOhlolRnnCell.csv"));
+        cellRef.write(dir.resolve("reference/HelloOhlolRnnCell.csv"));
+        Files.createDirectories(dir.resolve("controls"));
+        control.write(dir.resolve("controls/HelloOhlolRnnCell.csv"));
+        Scoreboard.write(dir);
+        String board = Files.readString(dir.resolve("README.md"));
+        assertTrue(board.contains("""
+                | experiment | reproduced | differs | inconclusive | figures |
+                |---|---|---|---|---|
+                | [HelloOhlolRnnCell](HelloOhlolRnnCell.md) | 1 | 0 | 0 | 1 |
+                | [HelloOhlolRnn](HelloOhlolRnn.md) | 0 | 0 | 1 | 1 |
+                | **total** | 1 | 0 | 1 | 2 |
+                """), board);
+        assertTrue(board.indexOf("## Verdicts at a glance") < board.indexOf("## Headline figures"), "at the top");
+        // the control: 2 x loss + 1, mean 4.896, sd 0.0792, 4.896 -+ 2.776 x 0.0792 / sqrt 5; the reference 1.958,
+        // sd 0.0396; the difference as a ratio of geometric means; the rest not run yet
+        assertTrue(board.contains("""
+                | experiment | control | figure | reference: mean [95% interval] | control: mean [95% interval] | difference [95% interval] | tolerance | verdict |
+                |---|---|---|---|---|---|---|---|
+                | [DigitSumSrn](DigitSumSrn.md) | 5 of the tutorial's 500 epochs, at lengths 10 and 35: the model has barely begun to learn (`lengths=10,35;epochs=5`) | - | - | - | - | - | not run yet |
+                """), board);
+        String hello = board.lines().filter(l -> l.startsWith("| [HelloOhlolRnnCell](HelloOhlolRnnCell.md) | a learning "
+                + "rate a tenth")).findFirst().orElseThrow();
+        assertTrue(hello.endsWith("| final loss | 1.958 [1.909, 2.007] | 4.896 [4.798, 4.994] | +150.1% [+143.4%, "
+                + "+156.9%] | ±10% | **differs** |"), hello);
+        assertTrue(board.contains("| [JayChouLstm](JayChouLstm.md) | a learning rate a tenth of the tutorial's 0.01 "
+                + "(`lr=0.001`) | - | - | - | - | - | not run yet |"), board);
+        assertFalse(board.contains("## Seeds that failed outright"), "no seed failed");
     }
 
     @Test

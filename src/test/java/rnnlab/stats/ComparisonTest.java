@@ -1,5 +1,6 @@
 package rnnlab.stats;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,7 +48,8 @@ class ComparisonTest {
                 new Verdict(Outcome.DIFFERS, Math.log(1.25), Math.log(1.2), Math.log(1.3), Math.log(1.05), 0));
         // ours' mean is in [1.01, 1.5): four decimals
         assertEquals(List.of("sampling=sequential, perplexity at epoch 40", "1.0200", "1.0200 [1.0050, 1.0350]",
-                "1.3000 [1.1000, 1.5000]", "+25.0% [+20.0%, +30.0%]", "±5%", "**differs**"), Comparison.cells(r, null));
+                "1.3000 [1.1000, 1.5000]", "+0.223 [+0.182, +0.262]", "±0.049 nats (5% in perplexity)", "**differs**"),
+                Comparison.cells(r, null), "log 1.25, log 1.2, log 1.3 nats of cross-entropy; the bound log 1.05");
         assertEquals(List.of("sampling=sequential, perplexity at epoch 40", "3 / 3", "1.0100–1.0300", "1.2000–1.4000",
                 "yes / no"), Comparison.spreadCells(r, null));
     }
@@ -68,13 +70,20 @@ class ComparisonTest {
         Summary p = new Summary(3, 50, 0.1, 40, 60, 45, 55);
         Comparison.Row lower = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
                 new Verdict(Outcome.INCONCLUSIVE, Math.log(0.9), NAN, NAN, Math.log(1.05), Verdict.SINGLE_SEED));
-        assertEquals("-10.0%", Comparison.cells(lower, null).get(4));
-        assertEquals("±5%", Comparison.cells(lower, null).get(5));
+        assertEquals("-0.105", Comparison.cells(lower, null).get(4), "log 0.9 nats");
+        assertEquals("±0.049 nats (5% in perplexity)", Comparison.cells(lower, null).get(5));
         Comparison.Row same = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
                 new Verdict(Outcome.REPRODUCED, 0.0, Math.log(0.98), Math.log(1.03), Math.log(1.05), 0));
-        assertEquals("+0.0% [-2.0%, +3.0%]", Comparison.cells(same, null).get(4));
+        assertEquals("+0.000 [-0.020, +0.030]", Comparison.cells(same, null).get(4), "log 0.98, log 1.03");
+        // in the memorisation regime: the bound is a quarter of the reference's cross-entropy, its decimals follow it
+        Comparison.Row memorised = new Comparison.Row("f", perplexityAt40(NAN), NAN, p, p,
+                new Verdict(Outcome.INCONCLUSIVE, 0.0021, -0.0012, 0.0054, 0.0035, 7, true));
+        assertEquals("+0.0021 [-0.0012, +0.0054]", Comparison.cells(memorised, null).get(4));
+        assertEquals("±0.0035 nats (memorisation regime: 25% of the reference's 0.0140)",
+                Comparison.cells(memorised, null).get(5));
+        // without a reference the bound is unknown: it may be a share of the reference's cross-entropy
         Comparison.Row alone = new Comparison.Row("f", perplexityAt40(NAN), NAN, null, p, null);
-        assertEquals(List.of("f", "-", "-", "50.00 [45.00, 55.00]", "-", "±5%", "-"), Comparison.cells(alone, null));
+        assertEquals(List.of("f", "-", "-", "50.00 [45.00, 55.00]", "-", "-", "-"), Comparison.cells(alone, null));
         assertEquals(List.of("f", "- / 3", "-", "40.00–60.00", "-"), Comparison.spreadCells(alone, null));
     }
 
@@ -218,6 +227,18 @@ class ComparisonTest {
         assertTrue(text.contains("\n| final loss | 3 / 3 | 0.990–1.010 | 1.900–2.000 | no / yes |\n"), text);
         assertTrue(text.lines().allMatch(l -> l.startsWith("|") || l.length() <= Comparison.WIDTH), "paragraphs wrapped: " + text);
         assertFalse(text.contains("Known differences"), "HelloOhlolRnnCell names none");
+        assertFalse(text.contains("failed outright"), "no seed failed: no failures table");
+
+        // a seed of ours at 30 times the pooled median failed: the failures table follows the spread table
+        Markdown failed = new Markdown();
+        Comparison.section(failed, "HelloOhlolRnnCell", helloRuns(1.0, 1.02, 30), tmp, true);
+        assertTrue(failed.text().contains("Seeds that failed outright. " + Comparison.FAILURE_RULE.substring(0, 40)),
+                failed.text());
+        assertTrue(failed.text().contains("\n| " + String.join(" | ", Comparison.failureHeader(false)) + " |\n"),
+                failed.text());
+        // the pooled median (1.0 + 1.01) / 2: 30 failed; the learnt 1.0, 1.02 against 1.0, 1.01, 0.99: +1.0%
+        assertTrue(failed.text().contains("\n| final loss | 0 of 3 / 1 of 3 | 1.000 | +1.0% [-4.8%, +7.1%] | ±10% | "
+                + "**reproduced** |\n"), failed.text());
 
         Files.writeString(results.resolve("HelloOhlolRnn.csv"), helloRuns(1.0, 1.01, 0.99).text());
         Markdown known = new Markdown();
@@ -244,5 +265,31 @@ class ComparisonTest {
         assertEquals(List.of(), Figures.of("ShapesTour"));
         assertEquals("length=10, test accuracy", Figures.of("DigitSumSrn").get(0).label("length=10"));
         assertEquals("final loss", Figures.of("HelloOhlolRnn").get(0).label(Seeds.ALL));
+    }
+
+    @Test
+    void theCountsOfEachOutcomeLeaveOutRowsWithoutAVerdict() {
+        Figures.Figure acc = new Figures.Figure(null, "final", "test_accuracy", NAN, Figures.ACCURACY);
+        Summary s = new Summary(3, 0.5, 0.1, 0.4, 0.6, 0.25, 0.75);
+        List<Comparison.Row> rows = List.of(
+                new Comparison.Row("a", acc, NAN, s, s, new Verdict(Outcome.REPRODUCED, 0, 0, 0, 0.05, 0)),
+                new Comparison.Row("b", acc, NAN, null, s, null),
+                new Comparison.Row("c", acc, NAN, s, s, new Verdict(Outcome.INCONCLUSIVE, 0, -1, 1, 0.05, 9)),
+                new Comparison.Row("d", acc, NAN, s, s, new Verdict(Outcome.INCONCLUSIVE, 0, -1, 1, 0.05, 9)),
+                new Comparison.Row("e", acc, NAN, s, s, new Verdict(Outcome.DIFFERS, 1, 0.9, 1.1, 0.05, 0)));
+        assertArrayEquals(new int[] {1, 1, 2}, Comparison.counts(rows), "reproduced, differs, inconclusive");
+        assertArrayEquals(new int[] {0, 0, 0}, Comparison.counts(List.of()));
+        assertEquals(List.of("experiment", "figure", "failed seeds: reference / ours", "Fisher's exact p",
+                "seeds that learnt: difference [95% interval]", "tolerance", "verdict on the seeds that learnt"),
+                Comparison.failureHeader(true));
+        assertEquals(Comparison.failureHeader(true).subList(1, 7), Comparison.failureHeader(false));
+    }
+
+    @Test
+    void aLossThatDoesNotMoveIsPlusZeroPercent() {
+        Figures.Figure loss = new Figures.Figure(null, "final", "final_loss", 0.398, Figures.LOSS);
+        Summary s = new Summary(3, 0.4, 0.06, 0.35, 0.45, 0.3, 0.5);
+        assertEquals("+0.0% [-1.0%, +0.0%]", Comparison.cells(new Comparison.Row("f", loss, NAN, s, s,
+                new Verdict(Outcome.REPRODUCED, 0.0, Math.log(0.99), 0.0, Math.log(1.1), 0)), null).get(4));
     }
 }

@@ -1,6 +1,7 @@
 package rnnlab.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -264,7 +265,17 @@ class StatsTest {
         List<Comparison.Row> rows = Comparison.rows("TimeMachineRnnScratch", ours, ref);
         assertEquals(2, rows.size());
         assertEquals("sampling=sequential, perplexity", rows.get(0).figure());
-        assertEquals(Outcome.REPRODUCED, rows.get(0).verdict().outcome());
+        // perplexity about 1.01: the memorisation regime, where the bound is a quarter of the reference's mean
+        // cross-entropy (0.0088 nats), and ours' 0.005 nats lower with a spread of 0.011 cannot be told
+        double refCe = 0;
+        for (double v : a) {
+            refCe += Math.log(v + 0.005) / a.length;
+        }
+        assertEquals(Outcome.INCONCLUSIVE, rows.get(0).verdict().outcome());
+        assertTrue(rows.get(0).verdict().memorisation());
+        assertEquals(0.25 * refCe, rows.get(0).verdict().tolerance(), 1e-15);
+        assertEquals(Math.log(1.05), rows.get(1).verdict().tolerance(), 1e-15, "perplexity 2: 5% applies");
+        assertFalse(rows.get(1).verdict().memorisation());
         assertEquals(1.0, rows.get(0).printed());
         assertEquals(Boolean.TRUE, rows.get(0).printedWithin(rows.get(0).ours()));
         assertEquals(Outcome.DIFFERS, rows.get(1).verdict().outcome());
@@ -286,5 +297,76 @@ class StatsTest {
         assertEquals(Outcome.INCONCLUSIVE, v.outcome());
         assertEquals(Verdict.SINGLE_SEED, v.seedsToSettle());
         assertEquals("**inconclusive** (single seed)", Comparison.verdict(v));
+    }
+
+    @Test
+    void perplexitiesAreJudgedOnTheirCrossEntropyWithTheSmallerOfTwoBounds() {
+        Tolerance t = Figures.PERPLEXITY;
+        // 5% in perplexity: log 1.05 = 0.04879 nats, while a quarter of the reference's cross-entropy is more
+        assertEquals(Math.log(1.05), t.on(1.0), 1e-15);
+        assertFalse(t.memorisation(1.0));
+        assertEquals(Tolerance.crossEntropy(0.05, 0.25), t);
+        assertEquals(Verdict.Tolerance.Kind.CROSS_ENTROPY, t.kind());
+        assertEquals(Math.log(1.05), t.on(4 * Math.log1p(0.05)), 1e-15, "at the crossing: the same bound either way");
+        assertFalse(t.memorisation(4 * Math.log1p(0.05)), "at the crossing exactly: still the 5% bound");
+        assertTrue(t.memorisation(Math.nextDown(4 * Math.log1p(0.05))));
+        // below 4 log 1.05 = 0.195 nats, the quarter: 0.02 nats of cross-entropy allow 0.005
+        assertEquals(0.005, t.on(0.02), 1e-15);
+        assertTrue(t.memorisation(0.02));
+        // accuracies and losses: one bound, never the memorisation regime
+        assertEquals(0.05, Figures.ACCURACY.on(0.3), 0);
+        assertEquals(Math.log(1.1), Figures.LOSS.on(0.01), 1e-15);
+        assertFalse(Figures.LOSS.memorisation(0.01));
+        assertFalse(Figures.ACCURACY.logs());
+        assertTrue(Figures.LOSS.logs() && t.logs());
+    }
+
+    @Test
+    void twiceTheReferencesCrossEntropyIsNeverReproduced() {
+        // JayChouBiGru at epoch 160: perplexity 1.00014, 0.00014 nats; twice that is perplexity 1.00028, and 280
+        // times it perplexity 1.04: both were "reproduced" under log 1.05 alone
+        double[] ref = {1.00014, 1.00014, 1.00014};
+        double[] twice = {Math.exp(2 * Math.log(1.00014)), Math.exp(2 * Math.log(1.00014)), Math.exp(2 * Math.log(1.00014))};
+        Verdict v = Verdict.of(twice, ref, Figures.PERPLEXITY);
+        assertEquals(Outcome.DIFFERS, v.outcome());
+        assertEquals(0.25 * Math.log(1.00014), v.tolerance(), 1e-15);
+        assertTrue(v.memorisation());
+        assertEquals(Outcome.REPRODUCED, Verdict.of(twice, ref, Tolerance.relative(0.05)).outcome(), "the old rule");
+        // the same at perplexity 1.5: 2 x 0.405 nats differs under log 1.05 too
+        Verdict high = Verdict.of(new double[] {2.25, 2.25}, new double[] {1.5, 1.5}, Figures.PERPLEXITY);
+        assertEquals(Outcome.DIFFERS, high.outcome());
+        assertFalse(high.memorisation());
+        // within a quarter: 1.25 times the cross-entropy of perplexity 1.1, with no spread, is reproduced
+        double ce = Math.log(1.1);
+        Verdict near = Verdict.of(new double[] {Math.exp(1.2 * ce), Math.exp(1.2 * ce)}, new double[] {1.1, 1.1},
+                Figures.PERPLEXITY);
+        assertEquals(Outcome.REPRODUCED, near.outcome());
+        assertEquals(0.2 * ce, near.difference(), 1e-12);
+    }
+
+    @Test
+    void intervalsStayInTheFiguresRange() {
+        // perplexities 1.01 and 241: log interval log(15.6) -+ 12.706 x 3.870 / sqrt 2 reaches far below 0 nats
+        Summary p = Summary.ofPerplexities(1.01, 241);
+        assertEquals(1.0, p.ci95Low(), 0, "no perplexity below 1");
+        double meanLog = (Math.log(1.01) + Math.log(241)) / 2;
+        double half = 12.706204736 * Math.abs(Math.log(241) - Math.log(1.01)) / Math.sqrt(2) / Math.sqrt(2);
+        assertEquals(Math.exp(meanLog + half), p.ci95High(), 1e-6 * p.ci95High());
+        assertEquals(Math.exp(meanLog), p.mean(), 1e-12);
+        // accuracies 0.9 and 1.0: 0.95 -+ 12.706 x 0.0707 / sqrt 2 = 0.95 -+ 0.635: [0.315, 1]
+        Summary a = Seeds.summary("test_accuracy", new double[] {0.9, 1.0});
+        assertEquals(0.95 - 12.706204736 * 0.05, a.ci95Low(), 1e-8);
+        assertEquals(1.0, a.ci95High(), 0, "no accuracy above 1");
+        assertEquals(0.0, Seeds.summary("best_dev_accuracy", new double[] {0.0, 0.1}).ci95Low(), 0, "nor below 0");
+        // losses (cross-entropies) from 0; other metrics as they are
+        assertEquals(0.0, Seeds.summary("final_loss", new double[] {0.1, 0.5}).ci95Low(), 0);
+        assertEquals(2 - 12.706204736, Seeds.summary("tokens_per_second", new double[] {1, 3}).ci95Low(), 1e-8);
+        // an interval already inside its range is left as it is; a single seed keeps no interval
+        Summary inside = Seeds.summary("test_accuracy", new double[] {0.5, 0.52, 0.51});
+        assertEquals(Summary.of(0.5, 0.52, 0.51), inside);
+        assertTrue(Double.isNaN(Seeds.summary("test_accuracy", new double[] {0.5}).ci95Low()));
+        Summary q = Summary.ofPerplexities(1.5, 1.6);
+        assertEquals(Math.exp(Summary.of(Math.log(1.5), Math.log(1.6)).ci95Low()), q.ci95Low(), 1e-12,
+                "above 1 the log interval's end is kept");
     }
 }
