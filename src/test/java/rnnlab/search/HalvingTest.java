@@ -116,12 +116,12 @@ class HalvingTest {
         assertEquals("not better", Confirmation.Outcome.NOT_BETTER.toString());
         assertEquals(Confirmation.Outcome.INCONCLUSIVE, Confirmation.of("best_dev_accuracy", false,
                 new double[] {0.3, 0.9}, new double[] {0.4, 0.6}).outcome());
-        // perplexities: lower is better, compared as ratios against 5%
+        // perplexities: lower is better, compared as cross-entropy (nats) against the verdicts' bound
         Confirmation ppl = Confirmation.of("heldout_perplexity", true, new double[] {200, 220, 210},
                 new double[] {2000, 2200, 2100});
         assertEquals(Confirmation.Outcome.BETTER, ppl.outcome());
         assertEquals(Math.log(0.1), ppl.verdict().difference(), 1e-12);
-        assertTrue(ppl.difference(1).startsWith("-90.0% ["), ppl.difference(1));
+        assertTrue(ppl.difference(1).startsWith("-2.303 ["), ppl.difference(1)); // log 0.1 nats
         assertEquals(Confirmation.Outcome.NOT_BETTER, Confirmation.of("heldout_perplexity", true,
                 new double[] {2000, 2200, 2100}, new double[] {200, 220, 210}).outcome());
     }
