@@ -3,7 +3,9 @@ package rnnlab;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,8 +143,20 @@ public final class Main {
         }
         // every experiment's configuration validated before any of them runs or writes
         List<ConfiguredRun> prepared = new ArrayList<>();
+        boolean control = control();
         for (String name : names) {
-            prepared.add(Experiments.prepare(name, projectDir, cli.profile(), cli.overrides(), cli.out(), cli.scope()));
+            if (control) { // the control's settings, then the user's (seeds, say), into results/controls/
+                Map<String, String> overrides = new LinkedHashMap<>(Catalog.project().get(name).control()
+                        .orElseThrow(() -> new UserError(name + " has no negative control; experiments with one: "
+                                + String.join(", ", Catalog.project().all().values().stream()
+                                        .filter(f -> f.control().isPresent()).map(Catalog.Facts::name).toList())))
+                        .overrides());
+                overrides.putAll(cli.overrides());
+                String controls = cli.out() != null ? cli.out() : results.resolve("controls").toString();
+                prepared.add(Experiments.prepare(name, projectDir, cli.profile(), overrides, controls, cli.scope()));
+            } else {
+                prepared.add(Experiments.prepare(name, projectDir, cli.profile(), cli.overrides(), cli.out(), cli.scope()));
+            }
         }
         int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
         Jobs.Runner runner = Jobs.runner(inTask);
@@ -151,5 +165,14 @@ public final class Main {
         } else {
             Jobs.runHere(prepared, inTask);
         }
+    }
+
+    /** {@code -Dcontrol}: true or false, anything else refused in one line. */
+    private static boolean control() {
+        String v = Options.CONTROL.or("false").trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new UserError("Invalid value for 'control': '" + v + "'; expected true or false");
+        }
+        return v.equals("true");
     }
 }

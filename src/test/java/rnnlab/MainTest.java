@@ -71,6 +71,28 @@ class MainTest {
     }
 
     @Test
+    void aNegativeControlRunsItsDeclaredSettingsAndAnExperimentWithoutOneSaysSo(@TempDir Path dir) throws Exception {
+        System.setProperty("control", "true");
+        try {
+            Outcome ok = run("HelloOhlolRnnCell", "full", dir.toString(), kv("seeds", "0,1"));
+            assertEquals(0, ok.code(), ok.err());
+            // the control's lr=0.01 (about.control), and the user's seeds on top
+            String page = Files.readString(dir.resolve("HelloOhlolRnnCell.md"));
+            assertTrue(page.contains("lr=0.01") && page.contains("seeds=0,1"), page);
+            assertEquals(2, Files.readAllLines(dir.resolve("HelloOhlolRnnCell.csv")).stream()
+                    .filter(l -> l.startsWith("seed=") && l.contains(",final,final_loss,")).count());
+            assertOneLineError(run("DigitSumLstm", "full", dir.resolve("x").toString(), Map.of()),
+                    "DigitSumLstm has no negative control", "HelloOhlolRnnCell");
+            assertFalse(Files.exists(dir.resolve("x")));
+            System.setProperty("control", "maybe");
+            assertOneLineError(run("HelloOhlolRnnCell", "full", dir.resolve("y").toString(), Map.of()),
+                    "'control': 'maybe'", "true or false");
+        } finally {
+            System.clearProperty("control");
+        }
+    }
+
+    @Test
     void listPrintsEveryExperimentWithADescription() {
         Outcome r = run("list", "full", null, Map.of());
         assertEquals(0, r.code());

@@ -57,6 +57,9 @@ public final class Options {
             "with -Dcorpus: the share of the text, at its end, held out for the held-out perplexity");
     public static final Option MIN_COUNT = new Option("min_count", "N", "2",
             "with -Dcorpus, the word models: words seen fewer than N times in the training part are <unk>");
+    public static final Option CONTROL = new Option("control", "true or false", "false",
+            "true: run the experiment's negative control (its about.control settings, deliberately wrong) into "
+                    + "results/controls/, which the scoreboard judges against the tutorial's code (docs/statistics.md)");
     public static final Option HELP = new Option("help", "true", "none",
             "with -Dexp=NAME: that experiment's settings, their full and quick values and search ranges");
     /** Internal: the settings a worker's or a task's job runs ({@link JobScope}); not for users. */
@@ -103,12 +106,12 @@ public final class Options {
 
     /** The options the help listing shows, in its order. */
     public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, THREADS, FRESH,
-            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, HELP);
+            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, CONTROL, HELP);
 
     /** The keys the suite itself reads at run time: never an experiment's override. */
     public static final List<String> RUNTIME_KEYS = List.of(THREADS.key(), JOBS.key(), RUNNER.key(), UNITS.key(),
             FRESH.key(), CHECKPOINTS.key(), CHECKPOINT_EVERY.key(), UI.key(), UI_WAIT.key(), GEMM.key(), CORPUS.key(),
-            HELDOUT_SHARE.key(), MIN_COUNT.key(), HELP.key());
+            HELDOUT_SHARE.key(), MIN_COUNT.key(), CONTROL.key(), HELP.key());
 
     private Options() {
     }
