@@ -40,9 +40,13 @@ public final class Comparison {
         return resultsDir.resolve("reference").resolve(experiment + ".csv");
     }
 
-    /** Our figures against the reference's ({@code reference} null: ours alone). */
-    public static List<Row> rows(String experiment, ResultsCsv ours, ResultsCsv reference) {
-        List<Row> out = new ArrayList<>();
+    /** One figure at one base setting: our values and the reference's over their seeds (none: empty). */
+    record Paired(Figures.Figure spec, String base, double[] ours, double[] reference) {
+    }
+
+    /** Every figure at every base setting where we have values, with the reference's ({@code reference} null: none). */
+    static List<Paired> paired(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        List<Paired> out = new ArrayList<>();
         for (Figures.Figure f : Figures.of(experiment)) {
             Map<String, Map<Integer, Double>> o = Seeds.values(ours, f.epoch(), f.metric());
             Map<String, Map<Integer, Double>> r = reference == null ? Map.of()
@@ -50,15 +54,25 @@ public final class Comparison {
             List<String> bases = f.setting() == null ? new ArrayList<>(o.keySet()) : List.of(f.setting());
             for (String base : bases) {
                 double[] ov = values(o.get(base));
-                if (ov.length == 0) {
-                    continue;
+                if (ov.length > 0) {
+                    out.add(new Paired(f, base, ov, values(r.get(base))));
                 }
-                double[] rv = values(r.get(base));
-                Summary os = Seeds.summary(f.metric(), ov);
-                Summary rs = rv.length == 0 ? null : Seeds.summary(f.metric(), rv);
-                Verdict v = rv.length == 0 ? null : Verdict.of(ov, rv, f.tolerance());
-                out.add(new Row(f.label(base), f, f.printed(), rs, os, v, rv.length == 0 ? null : Failures.of(f, ov, rv)));
             }
+        }
+        return out;
+    }
+
+    /** Our figures against the reference's ({@code reference} null: ours alone). */
+    public static List<Row> rows(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        List<Row> out = new ArrayList<>();
+        for (Paired p : paired(experiment, ours, reference)) {
+            Figures.Figure f = p.spec();
+            double[] ov = p.ours();
+            double[] rv = p.reference();
+            Summary os = Seeds.summary(f.metric(), ov);
+            Summary rs = rv.length == 0 ? null : Seeds.summary(f.metric(), rv);
+            Verdict v = rv.length == 0 ? null : Verdict.of(ov, rv, f.tolerance());
+            out.add(new Row(f.label(p.base()), f, f.printed(), rs, os, v, rv.length == 0 ? null : Failures.of(f, ov, rv)));
         }
         return out;
     }
