@@ -159,4 +159,38 @@ class SeedPlanTest {
         UserError e = assertThrows(UserError.class, () -> SeedPlan.read(results, "DigitSumSrn"));
         assertTrue(e.getMessage().contains("is not a seed plan"), e.getMessage());
     }
+
+    @Test
+    void aFigureInconclusiveAtItsCapSaysItsSeedsSpreadWiderThanItsTolerance() {
+        Figures.Figure capped = new Figures.Figure("length=35", "final", "test_accuracy", Double.NaN, Figures.ACCURACY, 3);
+        double[] ours = {0.2, 0.4, 0.6};
+        double[] ref = {0.25, 0.45, 0.65};
+        Verdict v = Verdict.of(ours, ref, Figures.ACCURACY); // d = -0.05, sd 0.2 a side: inconclusive
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, v.outcome());
+        Comparison.Row atCap = new Comparison.Row("length=35, test accuracy", capped, Double.NaN,
+                Seeds.summary("test_accuracy", ref), Seeds.summary("test_accuracy", ours), v);
+        assertTrue(Comparison.atCap(atCap));
+        assertEquals("**inconclusive** at 3 seeds: its seeds spread wider than its tolerance (sd 0.200 reference, 0.200 "
+                + "ours)", Comparison.cells(atCap, null).get(6));
+        // below the cap on one side: the usual estimate of seeds
+        Comparison.Row below = new Comparison.Row("f", capped, Double.NaN, Seeds.summary("test_accuracy", ref),
+                Seeds.summary("test_accuracy", new double[] {0.2, 0.6}), Verdict.of(new double[] {0.2, 0.6}, ref,
+                        Figures.ACCURACY));
+        assertFalse(Comparison.atCap(below));
+        String cell = Comparison.cells(below, null).get(6);
+        assertTrue(cell.startsWith("**inconclusive** (") && !cell.contains("at 3 seeds"), cell);
+        // no cap: never at it
+        assertFalse(Comparison.atCap(new Comparison.Row("f", new Figures.Figure("length=35", "final", "test_accuracy",
+                Double.NaN, Figures.ACCURACY), Double.NaN, Seeds.summary("test_accuracy", ref),
+                Seeds.summary("test_accuracy", ours), v)));
+        // a loss's spread as a share of its mean, a perplexity's in nats
+        Figures.Figure loss = new Figures.Figure("all", "final", "final_loss", Double.NaN, Figures.LOSS, 3);
+        double[] lo = {1.0, 1.2, 1.4};
+        double[] lr = {1.05, 1.25, 1.45};
+        Comparison.Row l = new Comparison.Row("final loss", loss, Double.NaN, Seeds.summary("final_loss", lr),
+                Seeds.summary("final_loss", lo), Verdict.of(lo, lr, Figures.LOSS));
+        // sd 0.2: 16.7% of 1.2, 16.0% of 1.25
+        assertEquals("**inconclusive** at 3 seeds: its seeds spread wider than its tolerance (sd 16.0% reference, 16.7% "
+                + "ours)", Comparison.cells(l, null).get(6));
+    }
 }
