@@ -169,14 +169,14 @@ public final class Settle {
         for (Experiment e : plans) {
             out.println("== " + e.name() + " (cap " + Catalog.project().get(e.name()).seedCap() + " seeds a side; "
                     + SeedPlan.file(results, e.name()) + ")");
+            Map<String, Set<Integer>> ours = seedsOf(e.ours());
+            Map<String, Set<Integer>> ref = seedsOf(e.reference());
             for (SeedPlan.Need n : e.plan().needs()) {
-                out.printf(Locale.ROOT, "   %-52s seeds now %d / %d (reference / ours), needs %s, planned %d%n",
-                        n.figure(), n.referenceSeeds(), n.oursSeeds(),
+                out.printf(Locale.ROOT, "   %-52s seeds now %d / %d (reference / ours; pilot %d / %d), needs %s, planned %d%n",
+                        n.figure(), count(ref, n.setting()), count(ours, n.setting()), n.referenceSeeds(), n.oursSeeds(),
                         n.beyondCap() ? "more than " + n.cap() + " (runs at the cap)" : Integer.toString(n.needed()),
                         n.planned());
             }
-            Map<String, Set<Integer>> ours = seedsOf(e.ours());
-            Map<String, Set<Integer>> ref = seedsOf(e.reference());
             Map<String, Double> ourSecs = Plan.lastTrainingSeconds(e.name(), results);
             Map<String, Double> refSecs = wallSeconds(e.reference());
             for (Map.Entry<String, Integer> s : e.plan().perSetting().entrySet()) {
@@ -194,6 +194,10 @@ public final class Settle {
             }
         }
         out.printf(Locale.ROOT, "settle: about %.1f core-hours in all%n", total);
+    }
+
+    private static int count(Map<String, Set<Integer>> seeds, String base) {
+        return seeds.getOrDefault(base, Set.of()).size();
     }
 
     private static String minutes(double seconds) {
