@@ -38,10 +38,14 @@ def args(default_seeds, doc, extra=None):
     p.add_argument("--out", default=os.path.join(ROOT, "results", "reference"),
                    help="folder of the NAME.csv files (default results/reference)")
     p.add_argument("--only", default="", help="comma-separated experiment names to run (default: all of this script's)")
+    p.add_argument("--bases", default="", help="comma-separated settings without their seed to run, e.g. "
+                   "length=35,length=30 (default: all; rnnlab's -Dexp=settle plans seeds per setting)")
     if extra:
         extra(p)
     a = p.parse_args()
     a.only = [s for s in a.only.split(",") if s]
+    a.bases = {s for s in a.bases.split(",") if s}
+    Table.bases = a.bases
     return a
 
 
@@ -62,13 +66,36 @@ def number(v):
 
 
 class Table:
-    """results/reference/NAME.csv: the runs already there, and appending a finished run's rows at once."""
+    """results/reference/NAME.csv: the runs already there, and appending a finished run's rows at once.
+
+    Several processes may fill one table at once (rnnlab's -Dexp=settle runs one a core): reading it and appending
+    to it hold an exclusive lock on NAME.csv.lock, so no run's rows interleave with another's."""
+
+    bases = set()  # --bases: the settings (without their seed) asked for; empty: all
 
     def __init__(self, out_dir, name):
         os.makedirs(out_dir, exist_ok=True)
         self.path = os.path.join(out_dir, name + ".csv")
         self.name = name
         self.done = set()
+        with self.locked():
+            self.load()
+
+    def locked(self):
+        import contextlib
+        import fcntl
+
+        @contextlib.contextmanager
+        def hold():
+            with open(self.path + ".lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+        return hold()
+
+    def load(self):
         if os.path.exists(self.path):
             with open(self.path, newline="", encoding="utf-8") as f:
                 rows = list(csv.reader(f))
@@ -82,22 +109,25 @@ class Table:
                 os.replace(self.path + ".tmp", self.path)
 
     def has(self, setting):
-        return setting in self.done
+        """Whether the run is done, or not asked for (--bases names others): either way, not to run now."""
+        base = setting.rsplit(";seed=", 1)[0] if ";seed=" in setting else "all"
+        return setting in self.done or (bool(Table.bases) and base not in Table.bases)
 
     def append(self, setting, rows, wall_seconds):
         """rows: (epoch, metric, value); epoch a number or 'final'. Written in one write, then flushed."""
         lines = []
-        if not os.path.exists(self.path):
-            lines.append(",".join(HEADER))
         for epoch, metric, value in rows:
             lines.append("%s,%s,%s,%s" % (setting, epoch if epoch == "final" else number(epoch), metric, number(value)))
         lines.append("%s,final,wall_seconds,%s" % (setting, number(round(wall_seconds, 1))))
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        with self.locked():
+            if not os.path.exists(self.path):
+                lines.insert(0, ",".join(HEADER))
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write("\n".join(lines) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            self.note_machine(setting)
         self.done.add(setting)
-        self.note_machine(setting)
         print("[%s] %s done in %.1f s" % (self.name, setting, wall_seconds), flush=True)
 
 

@@ -20,6 +20,7 @@ import rnnlab.core.Options;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
+import rnnlab.experiments.Settle;
 import rnnlab.experiments.StockLayers;
 import rnnlab.jobs.ChildJvm;
 import rnnlab.jobs.Jobs;
@@ -113,6 +114,11 @@ public final class Main {
             }
             case "scoreboard" -> {
                 Experiments.scoreboards(results, out);
+                return;
+            }
+            case "settle" -> {
+                Threads.applyFromSystemProperty();
+                Settle.run(projectDir, results, out, TASK, Settle.SCRIPT, inTask);
                 return;
             }
             default -> {

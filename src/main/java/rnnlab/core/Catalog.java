@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * about.figure.N=SETTING | EPOCH | METRIC | PRINTED | TOLERANCE [| QUOTED]     (any number, in N's order)
  * about.differences=what is known to make the figures differ from the tutorial's code's
  * about.control=KEY=VALUE;KEY=VALUE | DESCRIPTION    (a negative control: a deliberately wrong variant)
+ * about.seed_cap=N    the most seeds a side -Dexp=settle plans for (a whole number from 2; required with figures)
  * </pre>
  *
  * A figure: the base setting it is compared at ({@code *}: every base setting the CSV has), the epoch ({@code final}
@@ -56,7 +57,13 @@ public final class Catalog {
 
     /** One experiment's facts. {@code differences} is "" when none are known. */
     public record Facts(String name, String description, String tutorial, int order, Optional<Headline> headline,
-            Optional<Objective> objective, List<Figure> figures, String differences, Optional<Control> control) {
+            Optional<Objective> objective, List<Figure> figures, String differences, Optional<Control> control,
+            int seedCap) {
+        /** Facts without a seed cap (0): an experiment without figures to settle. */
+        public Facts(String name, String description, String tutorial, int order, Optional<Headline> headline,
+                Optional<Objective> objective, List<Figure> figures, String differences, Optional<Control> control) {
+            this(name, description, tutorial, order, headline, objective, figures, differences, control, 0);
+        }
     }
 
     /** A negative control: overrides that make the model wrong on purpose, in the order given, and what they do. */
@@ -90,7 +97,7 @@ public final class Catalog {
     }
 
     private static final Set<String> KEYS = Set.of("description", "tutorial", "order", "headline.published",
-            "headline.metric", "objective.metric", "objective.direction", "objective.description", "differences", "control");
+            "headline.metric", "objective.metric", "objective.direction", "objective.description", "differences", "control", "seed_cap");
 
     private static volatile Catalog project;
 
@@ -207,7 +214,7 @@ public final class Catalog {
         Optional<Control> control = about.containsKey("control")
                 ? Optional.of(control(name, fileEntries, about.get("control"))) : Optional.empty();
         return new Facts(name, description, tutorial, order, headline, objective, List.copyOf(figures.values()),
-                about.getOrDefault("differences", ""), control);
+                about.getOrDefault("differences", ""), control, seedCap(file, about.get("seed_cap"), !figures.isEmpty()));
     }
 
     /** {@code KEY=VALUE;... | DESCRIPTION}, each key one the file defines (checked as {@link Config} checks overrides). */
@@ -233,6 +240,29 @@ public final class Catalog {
             throw new UserError(file + ": about.control: " + e.getMessage());
         }
         return new Control(Collections.unmodifiableMap(overrides), value.substring(bar + 1).strip());
+    }
+
+    /**
+     * {@code about.seed_cap}: how many seeds a side {@code -Dexp=settle} may plan for a figure, a fact of the
+     * experiment (what its jobs cost), so stated beside its figures; required where there are figures, 0 otherwise.
+     */
+    private static int seedCap(String file, String value, boolean hasFigures) {
+        if (value == null) {
+            if (hasFigures) {
+                throw new UserError(file + ": about.seed_cap is missing; an experiment with figures states the most seeds "
+                        + "a side -Dexp=settle may plan (a whole number from 2, e.g. about.seed_cap=30)");
+            }
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 2) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UserError(file + ": about.seed_cap='" + value + "'; expected a whole number from 2 (seeds a side)");
     }
 
     private static String required(String file, Map<String, String> about, String key) {

@@ -14,7 +14,16 @@ import java.util.regex.Pattern;
  * same however the jobs ran; {@code forPages} marks the pass that writes them after the jobs ran in workers, which
  * reads their kept results even under {@code -Dfresh=true}. Handed from the command line to the run, explicitly.
  */
-public record JobScope(Set<String> settings, boolean forPages) {
+public record JobScope(Set<String> settings, boolean forPages, Set<String> planned) {
+    /**
+     * A scope of every job its experiment's settings list ({@code planned} null). A scope with {@code planned} is a
+     * seed plan's ({@code -Dexp=settle}): of the jobs the settings list, only these are the run's, trained and on its
+     * pages (a setting's planned seeds may be fewer than another's).
+     */
+    public JobScope(Set<String> settings, boolean forPages) {
+        this(settings, forPages, null);
+    }
+
     /** What separates settings in {@code -Dunits}. */
     public static final String SEPARATOR = "|";
 
@@ -38,6 +47,21 @@ public record JobScope(Set<String> settings, boolean forPages) {
     /** Whether this run trains {@code setting}. */
     public boolean mine(String setting) {
         return settings == null || settings.contains(setting);
+    }
+
+    /** Whether {@code setting} is one of the run's jobs at all: every one, or the seed plan's. */
+    public boolean inPlan(String setting) {
+        return planned == null || planned.contains(setting);
+    }
+
+    /** This scope restricted to a seed plan's jobs. */
+    public JobScope planned(Set<String> jobs) {
+        return new JobScope(settings, forPages, Set.copyOf(jobs));
+    }
+
+    /** The pass that writes the pages ({@link #PAGES}) of this scope's plan. */
+    public JobScope pages() {
+        return new JobScope(null, true, planned);
     }
 
     /** Whether this run writes the experiment's pages: it is not restricted to some of its jobs. */

@@ -60,6 +60,10 @@ public final class Options {
     public static final Option CONTROL = new Option("control", "true or false", "false",
             "true: run the experiment's negative control (its about.control settings, deliberately wrong) into "
                     + "results/controls/, which the scoreboard judges against the tutorial's code (docs/statistics.md)");
+    public static final Option SETTLE = new Option("settle", "NAME[,NAME]", "every experiment with tutorial figures",
+            "with -Dexp=settle: the experiments whose seeds it plans and runs (docs/statistics.md)");
+    public static final Option SETTLE_DRY = new Option("settle_dry", "true or false", "false",
+            "with -Dexp=settle: true prints the plan alone, running and keeping nothing");
     public static final Option HELP = new Option("help", "true", "none",
             "with -Dexp=NAME: that experiment's settings, their full and quick values and search ranges");
     /** Internal: the settings a worker's or a task's job runs ({@link JobScope}); not for users. */
@@ -106,12 +110,13 @@ public final class Options {
 
     /** The options the help listing shows, in its order. */
     public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, THREADS, FRESH,
-            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, CONTROL, HELP);
+            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, CONTROL, SETTLE, SETTLE_DRY,
+            HELP);
 
     /** The keys the suite itself reads at run time: never an experiment's override. */
     public static final List<String> RUNTIME_KEYS = List.of(THREADS.key(), JOBS.key(), RUNNER.key(), UNITS.key(),
             FRESH.key(), CHECKPOINTS.key(), CHECKPOINT_EVERY.key(), UI.key(), UI_WAIT.key(), GEMM.key(), CORPUS.key(),
-            HELDOUT_SHARE.key(), MIN_COUNT.key(), CONTROL.key(), HELP.key());
+            HELDOUT_SHARE.key(), MIN_COUNT.key(), CONTROL.key(), SETTLE.key(), SETTLE_DRY.key(), HELP.key());
 
     private Options() {
     }

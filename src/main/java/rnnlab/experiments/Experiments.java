@@ -64,8 +64,8 @@ public final class Experiments {
     /** The error when no {@code -Dexp} is given: what can be. */
     public static UserError noneGiven() {
         return new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
-                + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=help, -Dexp=list, -Dexp=all or "
-                + "-Dexp=scoreboard; -Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, "
+                + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=help, -Dexp=list, -Dexp=all, "
+                + "-Dexp=scoreboard or -Dexp=settle; -Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, "
                 + "-Dexp=StockLayers compares the project's layers with DL4J's");
     }
 
@@ -105,6 +105,7 @@ public final class Experiments {
         out.println("  list         the experiments, one a line");
         out.println("  all          every experiment, in this order");
         out.println("  scoreboard   results/README.md and the plots rebuilt from the CSVs, training nothing");
+        out.println("  settle       plan each figure's seeds from the committed ones, then run both sides' (-Dsettle, -Dsettle_dry)");
         out.println("  help         this listing; -Dexp=NAME -Dhelp: an experiment's own settings");
         out.println("  Generate     continue a text with a saved model (-Dmodel=FILE -Dprefix=TEXT)");
         out.println("  Evaluate     a saved model's perplexity on a text (-Dmodel=FILE -Dtext=FILE)");

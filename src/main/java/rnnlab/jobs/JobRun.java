@@ -82,6 +82,9 @@ public final class JobRun {
 
     /** Runs the job of {@code setting} through its lifecycle. */
     public void run(String setting, Start start) throws IOException {
+        if (!scope.inPlan(setting)) {
+            return; // beyond its setting's planned seeds: not this run's job
+        }
         Optional<JobResult> kept = FinishedJobs.reuse(run, setting, scope.forPages(), log);
         if (kept.isPresent()) {
             results.add(kept.get());

@@ -106,9 +106,10 @@ public final class Jobs {
         Map<ConfiguredRun, Integer> jobsLeft = new IdentityHashMap<>();
         int reused = 0;
         for (ConfiguredRun p : prepared) {
+            // the run's own overrides (a settle run's seeds are its own, not the command line's)
             Map<String, String> props = Workers.jobProperties(p.run().name(), cli.profile(), p.run().outDir(),
-                    cli.overrides());
-            List<String> jobs = p.configured().jobs();
+                    p.run().config().overrides());
+            List<String> jobs = p.configured().jobs().stream().filter(p.run().scope()::inPlan).toList();
             Map<String, Double> secs = Plan.lastTrainingSeconds(p.run().name(), p.run().outDir());
             if (jobs.size() <= 1) {
                 Workers.Job job = new Workers.Job(p.run().name(), props);
@@ -195,8 +196,8 @@ public final class Jobs {
     /** The pass that writes a split experiment's pages from its jobs' results (or trains a job that failed). */
     private static void writePages(ConfiguredRun p, Cli cli, Path projectDir, PrintStream out, List<String> failed, Task task) {
         out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
-        Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), cli.overrides(), Map.of(),
-                JobScope.PAGES);
+        Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), p.run().config().overrides(),
+                Map.of(), p.run().scope().pages());
         try {
             if (task.run(pages, projectDir, out, System.err) != 0) {
                 failed.add(p.run().name());

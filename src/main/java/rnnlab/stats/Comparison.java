@@ -40,9 +40,13 @@ public final class Comparison {
         return resultsDir.resolve("reference").resolve(experiment + ".csv");
     }
 
-    /** Our figures against the reference's ({@code reference} null: ours alone). */
-    public static List<Row> rows(String experiment, ResultsCsv ours, ResultsCsv reference) {
-        List<Row> out = new ArrayList<>();
+    /** One figure at one base setting: our values and the reference's over their seeds (none: empty). */
+    record Paired(Figures.Figure spec, String base, double[] ours, double[] reference) {
+    }
+
+    /** Every figure at every base setting where we have values, with the reference's ({@code reference} null: none). */
+    static List<Paired> paired(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        List<Paired> out = new ArrayList<>();
         for (Figures.Figure f : Figures.of(experiment)) {
             Map<String, Map<Integer, Double>> o = Seeds.values(ours, f.epoch(), f.metric());
             Map<String, Map<Integer, Double>> r = reference == null ? Map.of()
@@ -50,15 +54,25 @@ public final class Comparison {
             List<String> bases = f.setting() == null ? new ArrayList<>(o.keySet()) : List.of(f.setting());
             for (String base : bases) {
                 double[] ov = values(o.get(base));
-                if (ov.length == 0) {
-                    continue;
+                if (ov.length > 0) {
+                    out.add(new Paired(f, base, ov, values(r.get(base))));
                 }
-                double[] rv = values(r.get(base));
-                Summary os = Seeds.summary(f.metric(), ov);
-                Summary rs = rv.length == 0 ? null : Seeds.summary(f.metric(), rv);
-                Verdict v = rv.length == 0 ? null : Verdict.of(ov, rv, f.tolerance());
-                out.add(new Row(f.label(base), f, f.printed(), rs, os, v, rv.length == 0 ? null : Failures.of(f, ov, rv)));
             }
+        }
+        return out;
+    }
+
+    /** Our figures against the reference's ({@code reference} null: ours alone). */
+    public static List<Row> rows(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        List<Row> out = new ArrayList<>();
+        for (Paired p : paired(experiment, ours, reference)) {
+            Figures.Figure f = p.spec();
+            double[] ov = p.ours();
+            double[] rv = p.reference();
+            Summary os = Seeds.summary(f.metric(), ov);
+            Summary rs = rv.length == 0 ? null : Seeds.summary(f.metric(), rv);
+            Verdict v = rv.length == 0 ? null : Verdict.of(ov, rv, f.tolerance());
+            out.add(new Row(f.label(p.base()), f, f.printed(), rs, os, v, rv.length == 0 ? null : Failures.of(f, ov, rv)));
         }
         return out;
     }
@@ -139,7 +153,8 @@ public final class Comparison {
             + "inside it, **differs** when it lies wholly outside, **inconclusive** otherwise; after inconclusive, "
             + "(~N seeds) is about how many seeds a side would likely settle it, (>" + Verdict.MAX_SEEDS + " seeds) that "
             + "more than " + Verdict.MAX_SEEDS + " would be needed, (single seed) that a side has one seed and so no "
-            + "interval yet. Each figure is compared on its own scale. Accuracies: as they are, within \u00b10.05. "
+            + "interval yet, (at N seeds) that both sides have the experiment's cap of seeds (`-Dexp=settle`'s "
+            + "plan goes no further) and the seeds still spread too wide to decide. Each figure is compared on its own scale. Accuracies: as they are, within \u00b10.05. "
             + "Losses: as ratios, within \u00b110%. Perplexities: as cross-entropies (nats per token, the log "
             + "perplexity), within log 1.05 (5% in perplexity) or a quarter of the reference's mean cross-entropy, "
             + "whichever is smaller: below 0.195 nats (perplexity 1.22), where a model has all but memorised its text, "
@@ -216,7 +231,34 @@ public final class Comparison {
         c.add(mean(r.reference(), d));
         c.add(mean(r.ours(), d));
         c.addAll(judged(r.spec().tolerance(), r.verdict(), d));
+        if (atCap(r)) {
+            c.set(c.size() - 1, "**inconclusive** at " + r.spec().seedCap() + " seeds: its seeds spread wider than its "
+                    + "tolerance (sd " + spread(r.reference(), r) + " reference, " + spread(r.ours(), r) + " ours)");
+        }
         return c;
+    }
+
+    /**
+     * Whether a row is inconclusive with both sides at its experiment's seed cap ({@code about.seed_cap}): the most
+     * seeds its plan may give it, so its spread, not a lack of seeds, keeps it open.
+     */
+    public static boolean atCap(Row r) {
+        int cap = r.spec().seedCap();
+        return cap > 0 && r.verdict() != null && r.verdict().outcome() == Verdict.Outcome.INCONCLUSIVE
+                && r.reference().n() >= cap && r.ours().n() >= cap;
+    }
+
+    /**
+     * A side's sd on the figure's compared scale: an accuracy's own; a perplexity's in nats (its summary's sd is the
+     * log perplexity's); a loss's as a share of its mean (the sd of its logarithm, to first order).
+     */
+    private static String spread(Summary s, Row r) {
+        Verdict.Tolerance t = r.spec().tolerance();
+        return switch (t.kind()) {
+            case ABSOLUTE -> Markdown.f(s.sd(), decimals(r) + 1);
+            case RELATIVE -> Markdown.f(100 * s.sd() / s.mean(), 1) + "%";
+            case CROSS_ENTROPY -> nats(s.sd(), r.verdict().tolerance()) + " nats";
+        };
     }
 
     /** The difference, tolerance and verdict cells of a verdict (null: dashes, but an absolute or relative bound). */

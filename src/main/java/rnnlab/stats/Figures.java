@@ -13,8 +13,16 @@ import rnnlab.stats.Verdict.Tolerance;
  * accuracies at every length are compared.
  */
 public final class Figures {
-    /** One compared figure. {@code setting} is a base setting (without the seed); null: every base the CSV has. */
-    public record Figure(String setting, String epoch, String metric, double printed, Tolerance tolerance) {
+    /**
+     * One compared figure. {@code setting} is a base setting (without the seed); null: every base the CSV has.
+     * {@code seedCap}: the most seeds a side its experiment's plan may give it ({@code about.seed_cap}; 0: none).
+     */
+    public record Figure(String setting, String epoch, String metric, double printed, Tolerance tolerance, int seedCap) {
+        /** A figure without a seed cap. */
+        public Figure(String setting, String epoch, String metric, double printed, Tolerance tolerance) {
+            this(setting, epoch, metric, printed, tolerance, 0);
+        }
+
         /** Whether a seed's value failed outright ({@link #FAILURE_FACTOR}, {@link #CHANCE}), given the pooled median. */
         public boolean failed(double value, double pooledMedian) {
             return metric.endsWith("accuracy") ? value <= CHANCE : value > FAILURE_FACTOR * pooledMedian;
@@ -69,7 +77,8 @@ public final class Figures {
     /** The figures compared for an experiment; none if it has no tutorial code to compare with. */
     public static List<Figure> of(String experiment) {
         return Catalog.project().find(experiment).map(f -> f.figures().stream()
-                .map(x -> new Figure(x.setting(), x.epoch(), x.metric(), x.printed(), tolerance(x.tolerance())))
+                .map(x -> new Figure(x.setting(), x.epoch(), x.metric(), x.printed(), tolerance(x.tolerance()),
+                        f.seedCap()))
                 .toList()).orElse(List.of());
     }
 

@@ -84,8 +84,8 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
 
     /** Ours against the reference: values per seed, compared on the tolerance's scale. */
     public static Verdict of(double[] ours, double[] reference, Tolerance tolerance) {
-        double[] a = tolerance.logs() ? logs(ours) : ours;
-        double[] b = tolerance.logs() ? logs(reference) : reference;
+        double[] a = onScale(ours, tolerance);
+        double[] b = onScale(reference, tolerance);
         Summary sa = Summary.of(a);
         Summary sb = Summary.of(b);
         double tol = tolerance.on(sb.mean());
@@ -128,6 +128,11 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
             }
         }
         return MAX_SEEDS + 1;
+    }
+
+    /** The values on the scale {@code t} compares them on: as they are, or their logarithms. */
+    static double[] onScale(double[] v, Tolerance t) {
+        return t.logs() ? logs(v) : v;
     }
 
     private static double[] logs(double[] v) {

@@ -30,6 +30,7 @@ class CatalogTest {
             about.figure.2=model=b | final | test_perplexity | - | perplexity
             about.figure.1=model=a | 9 | perplexity | 1.51234 | perplexity | 1.5
             about.figure.10=* | final | test_accuracy | 0.5 | accuracy
+            about.seed_cap=12
             about.differences=Known, \\
                 and said over two lines.
             epochs=9
@@ -58,7 +59,9 @@ class CatalogTest {
                 new Catalog.Figure(null, "final", "test_accuracy", 0.5, "accuracy", "0.5")), toy.figures(),
                 "by N as a number; * is every setting; - printed nothing");
         assertEquals("Known, and said over two lines.", toy.differences());
+        assertEquals(12, toy.seedCap());
         Catalog.Facts first = c.get("First");
+        assertEquals(0, first.seedCap(), "no figures, no cap");
         assertTrue(first.headline().isEmpty() && first.objective().isEmpty() && first.figures().isEmpty());
         assertEquals("", first.differences());
         assertEquals(List.of("Toy"), c.searchable());
@@ -83,9 +86,12 @@ class CatalogTest {
             {"about.figure.x=model=a | 9 | perplexity | 1.5 | perplexity", "about.figure.x is not about.figure.N"},
             {"about.figure.0=model=a | 9 | perplexity | 1.5 | perplexity", "about.figure.0 is not about.figure.N"},
             {"about.objective.direction=sideways", "about.objective.direction='sideways'; expected lower or higher"},
+            {"about.seed_cap=1", "about.seed_cap='1'; expected a whole number from 2"},
+            {"about.seed_cap=many", "about.seed_cap='many'; expected a whole number from 2"},
         };
         for (String[] b : bad) {
-            String text = FACTS.replace("about.objective.direction=lower\n", "") + b[0] + "\n"
+            String text = FACTS.replace("about.objective.direction=lower\n", "")
+                    .replace(b[0].startsWith("about.seed_cap") ? "about.seed_cap=12\n" : "\0", "") + b[0] + "\n"
                     + (b[0].startsWith("about.objective.direction") ? "" : "about.objective.direction=lower\n");
             write(tmp, "Toy", text);
             UserError e = assertThrows(UserError.class, () -> Catalog.load(tmp), b[0]);
@@ -93,6 +99,9 @@ class CatalogTest {
             assertTrue(e.getMessage().contains(b[1]), b[1] + " not in: " + e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
+        write(tmp, "Toy", FACTS.replace("about.seed_cap=12\n", ""));
+        assertTrue(assertThrows(UserError.class, () -> Catalog.load(tmp)).getMessage()
+                .startsWith("experiments/Toy.properties: about.seed_cap is missing; an experiment with figures"));
         write(tmp, "Toy", FACTS.replace("about.order=2\n", ""));
         assertTrue(assertThrows(UserError.class, () -> Catalog.load(tmp)).getMessage()
                 .startsWith("experiments/Toy.properties: about.order is missing"));
@@ -113,6 +122,9 @@ class CatalogTest {
                 "HelloOhlolRnnCell", "HelloOhlolRnn", "ShapesTour", "Bench", "PtbZarembaSmall", "PtbZarembaMedium"),
                 List.copyOf(c.all().keySet()));
         assertNull(c.get("DigitSumSrn").figures().get(0).setting());
+        // the caps of issue 29: 30 seeds a side where a seed costs seconds to minutes, 5 for the PTB models
+        c.all().values().stream().filter(f -> !f.figures().isEmpty()).forEach(f -> assertEquals(
+                f.name().startsWith("Ptb") ? 5 : 30, f.seedCap(), f.name()));
         assertEquals("perplexity 1.017 (160 epochs)", c.get("JayChouLstm").headline().orElseThrow().published());
         assertEquals(List.of("DigitSumSrn", "DigitSumLstm", "TimeMachineRnnScratch", "JayChouRnnScratch", "JayChouRnn",
                 "JayChouGru", "JayChouLstm", "JayChouDeepLstm", "JayChouBiGru", "PtbWordRnn", "PtbWordLstm",

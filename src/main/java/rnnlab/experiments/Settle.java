@@ -1,0 +1,291 @@
+package rnnlab.experiments;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import rnnlab.core.Catalog;
+import rnnlab.core.Cli;
+import rnnlab.core.ConfiguredRun;
+import rnnlab.core.JobScope;
+import rnnlab.core.Options;
+import rnnlab.core.ResultsCsv;
+import rnnlab.core.UserError;
+import rnnlab.jobs.Jobs;
+import rnnlab.jobs.Plan;
+import rnnlab.jobs.Task;
+import rnnlab.jobs.Workers;
+import rnnlab.stats.Comparison;
+import rnnlab.stats.SeedPlan;
+import rnnlab.stats.Seeds;
+
+/**
+ * {@code -Dexp=settle}: every figure judged at the seeds its plan gives it ({@link SeedPlan}), on both sides. It plans
+ * each experiment once from the seeds committed (the pilot; a kept plan is reused), prints the plan, then runs the
+ * reference's missing seeds (the tutorial's code, {@code reference/run}, a process a core; its scripts skip finished
+ * runs) and ours through the usual jobs (every finished job reused), into {@code results/} beside the committed
+ * full-profile runs; the pages and the scoreboard are rewritten as each experiment's jobs end. Stopped at any
+ * point, the same command goes on. {@code -Dsettle=NAME[,NAME]} names the experiments (default: every one with
+ * tutorial figures), {@code -Dsettle_dry=true} prints the plan alone and keeps nothing.
+ */
+public final class Settle {
+    /** Runs the tutorial's code for some seeds and settings ({@code reference/run}'s arguments); returns its status. */
+    public interface Reference {
+        int run(Path projectDir, List<String> args, PrintStream out) throws IOException, InterruptedException;
+    }
+
+    /** {@code reference/run ARGS} in the project folder, its lines passed on to {@code out}. */
+    public static final Reference SCRIPT = (projectDir, args, out) -> {
+        List<String> cmd = new ArrayList<>(List.of(projectDir.resolve("reference").resolve("run").toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).directory(projectDir.toFile()).redirectErrorStream(true).start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null;) {
+                out.println("reference: " + line);
+            }
+        }
+        return p.waitFor();
+    };
+
+    private Settle() {
+    }
+
+    /** One experiment's plan with what is there now on each side. */
+    private record Experiment(String name, SeedPlan plan, ResultsCsv ours, ResultsCsv reference) {
+    }
+
+    /** {@code -Dexp=settle}: plan, print, then run both sides' missing seeds (not with {@code -Dsettle_dry=true}). */
+    public static void run(Path projectDir, Path results, PrintStream out, Task task, Reference reference,
+            boolean inTask) throws Exception {
+        boolean dry = dry();
+        List<Experiment> plans = new ArrayList<>();
+        for (String name : names(Options.SETTLE.given())) {
+            ResultsCsv ours = read(results.resolve(name + ".csv"));
+            ResultsCsv ref = Comparison.readReference(results, name);
+            if (ours == null || ref == null) {
+                out.println("rnnlab: settle: " + name + " has no " + (ours == null ? "results/" + name + ".csv"
+                        : "results/reference/" + name + ".csv") + " to plan from (run it first); left out");
+                continue;
+            }
+            plans.add(new Experiment(name, SeedPlan.planned(results, name, ours, ref, !dry), ours, ref));
+        }
+        print(plans, results, out);
+        if (dry || plans.isEmpty()) {
+            return;
+        }
+        runReference(plans, projectDir, results, out, reference);
+        List<ConfiguredRun> prepared = new ArrayList<>();
+        for (Experiment e : plans) {
+            prepared.add(prepare(e, projectDir, results));
+        }
+        int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
+        if (atOnce > 1) {
+            Jobs.run(new Cli("settle", "full", results.toString(), Map.of()), prepared, atOnce, Jobs.Runner.LOCAL, out,
+                    task);
+        } else {
+            Jobs.runHere(prepared, inTask);
+        }
+    }
+
+    /** {@code -Dsettle=NAME[,NAME]}: those experiments, each one with figures; none given: every one that has. */
+    static List<String> names(String given) {
+        List<String> withFigures = Catalog.project().all().values().stream().filter(f -> !f.figures().isEmpty())
+                .map(Catalog.Facts::name).toList();
+        if (given == null || given.isBlank() || given.trim().equals("all")) {
+            return withFigures;
+        }
+        List<String> names = Experiments.named(given.trim());
+        for (String n : names) {
+            if (!withFigures.contains(n)) {
+                throw new UserError(n + " has no tutorial figures to settle (-Dsettle=NAME[,NAME]); those with some: "
+                        + String.join(", ", withFigures));
+            }
+        }
+        return names;
+    }
+
+    private static boolean dry() {
+        String v = Options.SETTLE_DRY.or("false").trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new UserError("Invalid value for 'settle_dry': '" + v + "'; expected true (print the plan only) or false");
+        }
+        return v.equals("true");
+    }
+
+    private static ResultsCsv read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? ResultsCsv.read(file) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The seeds each base setting has in a CSV (any row naming one). */
+    static Map<String, Set<Integer>> seedsOf(ResultsCsv csv) {
+        Map<String, Set<Integer>> out = new LinkedHashMap<>();
+        for (ResultsCsv.Row r : csv.rows()) {
+            Seeds.seed(r.setting()).ifPresent(s -> out.computeIfAbsent(Seeds.base(r.setting()), b -> new TreeSet<>()).add(s));
+        }
+        return out;
+    }
+
+    /** The reference's finished runs' wall seconds, by setting. */
+    private static Map<String, Double> wallSeconds(ResultsCsv ref) {
+        Map<String, Double> secs = new LinkedHashMap<>();
+        ref.rows().stream().filter(r -> r.metric().equals("wall_seconds")).forEach(r -> secs.put(r.setting(), r.value()));
+        return secs;
+    }
+
+    /** The seeds 0..planned-1 a side lacks. */
+    private static List<Integer> missing(Set<Integer> have, int planned) {
+        List<Integer> m = new ArrayList<>();
+        for (int s = 0; s < planned; s++) {
+            if (have == null || !have.contains(s)) {
+                m.add(s);
+            }
+        }
+        return m;
+    }
+
+    /** The plan per figure and per setting: seeds a side now and planned, core-hours still to spend, the longest job. */
+    private static void print(List<Experiment> plans, Path results, PrintStream out) {
+        double total = 0;
+        for (Experiment e : plans) {
+            out.println("== " + e.name() + " (cap " + Catalog.project().get(e.name()).seedCap() + " seeds a side; "
+                    + SeedPlan.file(results, e.name()) + ")");
+            Map<String, Set<Integer>> ours = seedsOf(e.ours());
+            Map<String, Set<Integer>> ref = seedsOf(e.reference());
+            for (SeedPlan.Need n : e.plan().needs()) {
+                out.printf(Locale.ROOT, "   %-52s seeds now %d / %d (reference / ours; pilot %d / %d), needs %s, planned %d%n",
+                        n.figure(), count(ref, n.setting()), count(ours, n.setting()), n.referenceSeeds(), n.oursSeeds(),
+                        n.beyondCap() ? "more than " + n.cap() + " (runs at the cap)" : Integer.toString(n.needed()),
+                        n.planned());
+            }
+            Map<String, Double> ourSecs = Plan.lastTrainingSeconds(e.name(), results);
+            Map<String, Double> refSecs = wallSeconds(e.reference());
+            for (Map.Entry<String, Integer> s : e.plan().perSetting().entrySet()) {
+                String base = s.getKey();
+                int planned = s.getValue();
+                int mo = missing(ours.get(base), planned).size();
+                int mr = missing(ref.get(base), planned).size();
+                double so = Plan.estimate(ourSecs, Seeds.setting(base, 0), 1);
+                double sr = Plan.estimate(refSecs, Seeds.setting(base, 0), 1);
+                double hours = (mo * so + mr * sr) / 3600;
+                total += hours;
+                out.printf(Locale.ROOT, " %s: %d seeds a side planned; to run %d ours, %d reference; about %.2f core-hours; "
+                        + "longest job %s%n", base, planned, mo, mr, hours, mo + mr == 0 ? "-"
+                                : minutes(Math.max(mo > 0 ? so : 0, mr > 0 ? sr : 0)));
+            }
+        }
+        out.printf(Locale.ROOT, "settle: about %.1f core-hours in all%n", total);
+    }
+
+    private static int count(Map<String, Set<Integer>> seeds, String base) {
+        return seeds.getOrDefault(base, Set.of()).size();
+    }
+
+    private static String minutes(double seconds) {
+        return seconds < 90 ? String.format(Locale.ROOT, "%.0f s", seconds)
+                : String.format(Locale.ROOT, "%.1f min", seconds / 60);
+    }
+
+    /**
+     * The reference's missing seeds, {@code -Djobs} processes at once: the settings that lack the same seeds share
+     * processes, each a contiguous share of those seeds ({@code reference/run --seeds ... --only NAME --bases ...}).
+     */
+    private static void runReference(List<Experiment> plans, Path projectDir, Path results, PrintStream out,
+            Reference reference) throws Exception {
+        int cores = Workers.requested();
+        List<List<String>> calls = new ArrayList<>();
+        for (Experiment e : plans) {
+            Map<String, Set<Integer>> have = seedsOf(e.reference());
+            Map<List<Integer>, List<String>> bySeeds = new LinkedHashMap<>();
+            e.plan().perSetting().forEach((base, planned) -> {
+                List<Integer> m = missing(have.get(base), planned);
+                if (!m.isEmpty()) {
+                    bySeeds.computeIfAbsent(m, k -> new ArrayList<>()).add(base);
+                }
+            });
+            bySeeds.forEach((seeds, bases) -> {
+                int parts = Math.min(cores, seeds.size());
+                for (int i = 0; i < parts; i++) {
+                    List<Integer> share = seeds.subList(i * seeds.size() / parts, (i + 1) * seeds.size() / parts);
+                    calls.add(List.of("--seeds", String.join(",", share.stream().map(String::valueOf).toList()),
+                            "--only", e.name(), "--bases", String.join(",", bases)));
+                }
+            });
+        }
+        if (calls.isEmpty()) {
+            return;
+        }
+        out.println("rnnlab: settle: the tutorial's code, " + calls.size() + " processes, " + Math.min(cores, calls.size())
+                + " at a time (reference/run; finished runs are skipped)");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(cores, calls.size()));
+        List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (List<String> args : calls) {
+                done.add(pool.submit(() -> {
+                    if (reference.run(projectDir, args, out) != 0) {
+                        failed.add(String.join(" ", args));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (!failed.isEmpty()) {
+            throw new UserError("reference/run failed for " + String.join("; ", failed) + " (its lines above say why); "
+                    + "run the same command again to go on");
+        }
+    }
+
+    /**
+     * Our side of a plan: the full profile, its seeds widened to the largest planned count, into {@code results}
+     * beside the committed runs (a seeds-only change keeps the finished jobs' keys, so every one is reused), its jobs
+     * those of the committed seeds and, per base setting, seeds 0 to its planned count less one.
+     */
+    static ConfiguredRun prepare(Experiment e, Path projectDir, Path results) {
+        int most = e.plan().perSetting().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        ConfiguredRun committed = Experiments.prepare(e.name(), projectDir, "full", Map.of(), results.toString());
+        Set<String> jobs = new LinkedHashSet<>(committed.configured().jobs());
+        e.plan().perSetting().forEach((base, planned) -> {
+            for (int s = 0; s < planned; s++) {
+                jobs.add(Seeds.setting(base, s));
+            }
+        });
+        Set<Integer> seeds = new TreeSet<>(committedSeeds(committed));
+        for (int s = 0; s < most; s++) {
+            seeds.add(s);
+        }
+        return Experiments.prepare(e.name(), projectDir, "full",
+                Map.of("seeds", String.join(",", seeds.stream().map(String::valueOf).toList())), results.toString(),
+                JobScope.ALL.planned(jobs));
+    }
+
+    private static List<Integer> committedSeeds(ConfiguredRun committed) {
+        List<Integer> out = new ArrayList<>();
+        committed.configured().jobs().forEach(j -> Seeds.seed(j).ifPresent(out::add));
+        return out;
+    }
+}

@@ -1,0 +1,196 @@
+package rnnlab.stats;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.commons.math3.distribution.NormalDistribution;
+
+import rnnlab.core.AtomicFiles;
+import rnnlab.core.ResultsCsv;
+import rnnlab.core.UserError;
+
+/**
+ * How many seeds a side each figure of an experiment is judged at, planned once from a pilot (the seeds both sides
+ * have when the plan is made) and kept in {@code results/plans/NAME.csv}, so that the verdict is given once, at the
+ * planned count, and never re-planned after new seeds are seen (adding seeds until the interval happens to fit is
+ * optional stopping, which biases the verdict).
+ *
+ * <p>The rule ({@link #needed}): assuming the true difference and both sides' spreads equal the pilot's, on the
+ * figure's compared scale, the smallest n seeds a side, from 2, at which the probability that Welch's 95% interval
+ * lies wholly inside the tolerance or wholly outside it is at least {@link #POWER}; the interval's centre is taken
+ * as normal around the true difference with the standard error sqrt((sd_ours^2 + sd_ref^2) / n), its half-width as
+ * t(0.975, df) times that standard error, df Welch's for n a side. Beyond the experiment's cap the figure runs at the
+ * cap. A side with fewer than 2 pilot seeds borrows the other's spread; with neither, the figure runs at the cap.
+ * Seeds are shared by a setting's figures (one run gives them all): a setting's plan is the largest of its figures'.
+ * No figure is planned below the seeds it already has.
+ */
+public record SeedPlan(String experiment, List<Need> needs) {
+    /** The probability of a decided verdict the plan asks for. */
+    public static final double POWER = 0.8;
+
+    /**
+     * One figure's need. {@code sdReference}, {@code sdOurs}, {@code difference} and {@code tolerance} are on the
+     * figure's compared scale (NaN where a side has fewer than two seeds); {@code needed} is {@code cap + 1} when the
+     * cap is not enough; {@code planned} the seeds a side it runs at.
+     */
+    public record Need(String setting, String epoch, String metric, int referenceSeeds, int oursSeeds,
+            double difference, double sdReference, double sdOurs, double tolerance, int needed, int cap, int planned) {
+        /** Whether even the cap would likely not settle it: it runs at the cap and may stay inconclusive. */
+        public boolean beyondCap() {
+            return needed > cap;
+        }
+
+        /** The figure as the pages name it. */
+        public String figure() {
+            return new Figures.Figure(setting, epoch, metric, Double.NaN, null).label(setting);
+        }
+    }
+
+    /** The plan's file: {@code results/plans/NAME.csv}. */
+    public static Path file(Path resultsDir, String experiment) {
+        return resultsDir.resolve("plans").resolve(experiment + ".csv");
+    }
+
+    /** Each base setting's planned seeds a side: the largest of its figures'. */
+    public Map<String, Integer> perSetting() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        needs.forEach(n -> out.merge(n.setting(), n.planned(), Math::max));
+        return out;
+    }
+
+    /** The plan from the pilot: our CSV and the reference's, each figure's need ({@link #needed}). */
+    public static SeedPlan of(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        List<Need> needs = new ArrayList<>();
+        for (Comparison.Paired p : Comparison.paired(experiment, ours, reference)) {
+            Verdict.Tolerance t = p.spec().tolerance();
+            int cap = p.spec().seedCap();
+            double[] a = Verdict.onScale(p.ours(), t);
+            double[] b = Verdict.onScale(p.reference(), t);
+            if (b.length == 0) {
+                continue; // no reference runs: nothing to compare, so nothing to plan
+            }
+            Summary sa = Summary.of(a);
+            Summary sb = Summary.of(b);
+            double tol = t.on(sb.mean());
+            double diff = sa.mean() - sb.mean();
+            double va = spread(sa, sb);
+            double vb = spread(sb, sa);
+            int need = Double.isNaN(va) ? cap + 1 : needed(diff, va, vb, tol, cap);
+            int have = Math.max(a.length, b.length);
+            needs.add(new Need(p.base(), p.spec().epoch(), p.spec().metric(), b.length, a.length, diff,
+                    b.length > 1 ? sb.sd() : Double.NaN, a.length > 1 ? sa.sd() : Double.NaN, tol, need, cap,
+                    Math.max(have, Math.min(need, cap))));
+        }
+        return new SeedPlan(experiment, List.copyOf(needs));
+    }
+
+    /** A side's variance on the compared scale; the other side's when it has a single seed; NaN when neither has two. */
+    private static double spread(Summary side, Summary other) {
+        double sd = side.n() > 1 ? side.sd() : other.n() > 1 ? other.sd() : Double.NaN;
+        return sd * sd;
+    }
+
+    /**
+     * The smallest n from 2 to {@code cap} at which {@link #power} reaches {@link #POWER}; {@code cap + 1} when none
+     * does. {@code va}, {@code vb}: the two sides' variances; {@code tol}: the tolerance; all on the compared scale.
+     */
+    public static int needed(double diff, double va, double vb, double tol, int cap) {
+        for (int n = 2; n <= cap; n++) {
+            if (power(diff, va, vb, tol, n) >= POWER) {
+                return n;
+            }
+        }
+        return cap + 1;
+    }
+
+    /**
+     * The probability that, with n seeds a side, Welch's 95% interval of the difference lies wholly inside
+     * [-tol, tol] (reproduced) or wholly outside it (differs), if the true difference is {@code diff} and the
+     * variances {@code va} and {@code vb}: the centre normal around {@code diff} with the standard error, the
+     * half-width h = t(0.975, df) times it (df Welch's with n a side). Reproduced needs the centre within
+     * [-tol + h, tol - h], differs beyond tol + h on either side.
+     */
+    public static double power(double diff, double va, double vb, double tol, int n) {
+        double se = Math.sqrt((va + vb) / n);
+        if (se == 0) {
+            return 1; // no spread: the interval is the difference itself, which always decides
+        }
+        double df = (va + vb) * (va + vb) * (n - 1) / (va * va + vb * vb);
+        double h = Summary.t975(df) * se;
+        NormalDistribution z = new NormalDistribution(null, 0, 1);
+        double inside = tol > h ? z.cumulativeProbability((tol - h - diff) / se)
+                - z.cumulativeProbability((-tol + h - diff) / se) : 0;
+        double outside = z.cumulativeProbability((-tol - h - diff) / se)
+                + (1 - z.cumulativeProbability((tol + h - diff) / se));
+        return inside + outside;
+    }
+
+    private static final String HEADER = "setting,epoch,metric,seeds_reference,seeds_ours,difference,sd_reference,"
+            + "sd_ours,tolerance,needed,cap,planned";
+
+    /** Keeps the plan in {@link #file}, atomically. */
+    public void write(Path resultsDir) {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (Need n : needs) {
+            sb.append(String.join(",", n.setting(), n.epoch(), n.metric(), Integer.toString(n.referenceSeeds()),
+                    Integer.toString(n.oursSeeds()), ResultsCsv.number(n.difference()), ResultsCsv.number(n.sdReference()),
+                    ResultsCsv.number(n.sdOurs()), ResultsCsv.number(n.tolerance()), Integer.toString(n.needed()),
+                    Integer.toString(n.cap()), Integer.toString(n.planned()))).append('\n');
+        }
+        AtomicFiles.write(file(resultsDir, experiment), sb.toString());
+    }
+
+    /** The kept plan, if there is one; a file that is not one is one line ({@link UserError}) saying so. */
+    public static Optional<SeedPlan> read(Path resultsDir, String experiment) {
+        Path f = file(resultsDir, experiment);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        UserError bad = new UserError(f + " is not a seed plan (header " + HEADER + "); restore it from git, or delete "
+                + "it to plan again from the seeds there are now");
+        try {
+            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+                throw bad;
+            }
+            List<Need> needs = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] c = line.split(",", -1);
+                if (c.length != 12) {
+                    throw bad;
+                }
+                needs.add(new Need(c[0], c[1], c[2], Integer.parseInt(c[3]), Integer.parseInt(c[4]),
+                        Double.parseDouble(c[5]), Double.parseDouble(c[6]), Double.parseDouble(c[7]),
+                        Double.parseDouble(c[8]), Integer.parseInt(c[9]), Integer.parseInt(c[10]),
+                        Integer.parseInt(c[11])));
+            }
+            return Optional.of(new SeedPlan(experiment, List.copyOf(needs)));
+        } catch (IOException | NumberFormatException e) {
+            throw bad;
+        }
+    }
+
+    /**
+     * The experiment's plan: the kept one if there is one (never planned again: the verdict is judged at the count
+     * planned before the new seeds were seen), else one made from the CSVs there are now, kept when {@code keep}.
+     */
+    public static SeedPlan planned(Path resultsDir, String experiment, ResultsCsv ours, ResultsCsv reference,
+            boolean keep) {
+        Optional<SeedPlan> kept = read(resultsDir, experiment);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        SeedPlan plan = of(experiment, ours, reference);
+        if (keep) {
+            plan.write(resultsDir);
+        }
+        return plan;
+    }
+}

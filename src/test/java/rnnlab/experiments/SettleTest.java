@@ -1,0 +1,135 @@
+package rnnlab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import rnnlab.Main;
+import rnnlab.core.ResultsCsv;
+import rnnlab.core.UserError;
+import rnnlab.stats.SeedPlan;
+
+/**
+ * {@code -Dexp=settle} on 'hello' (seconds a seed): the plan kept, the reference's missing seeds asked of its
+ * launcher (a stand-in here, which appends the committed reference rows of the seeds asked: no Python), ours run
+ * to the plan into the results folder, and the same command again finds everything done and plans nothing anew.
+ */
+class SettleTest {
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("settle");
+        System.clearProperty("settle_dry");
+        System.clearProperty("jobs");
+    }
+
+    @Test
+    void thePlanIsKeptTheReferenceAskedForItsMissingSeedsAndOursRunToThePlan(@TempDir Path results) throws Exception {
+        String name = "HelloOhlolRnnCell";
+        Files.createDirectories(results.resolve("reference"));
+        Files.copy(PROJECT.resolve("results/" + name + ".csv"), results.resolve(name + ".csv"));
+        List<String> all = Files.readAllLines(PROJECT.resolve("results/reference/" + name + ".csv"));
+        // the reference's pilot: its seeds 0-9, as ours
+        List<String> pilot = all.stream().filter(l -> l.startsWith("setting") || l.matches("seed=[0-9],.*")).toList();
+        Files.write(results.resolve("reference/" + name + ".csv"), pilot);
+        SeedPlan expected = SeedPlan.of(name, ResultsCsv.read(results.resolve(name + ".csv")),
+                ResultsCsv.read(results.resolve("reference/" + name + ".csv")));
+        int planned = expected.perSetting().get("all");
+        assertTrue(planned > 10, "the pilot plans more seeds than it has: " + planned);
+        System.setProperty("settle", name);
+        System.setProperty("jobs", "2");
+        List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+        Settle.Reference stand = (dir, args, out) -> {
+            calls.add(args);
+            Set<String> asked = new TreeSet<>();
+            for (String s : args.get(1).split(",")) {
+                asked.add("seed=" + s);
+            }
+            List<String> rows = all.stream().filter(l -> asked.contains(l.substring(0, l.indexOf(',')))).toList();
+            synchronized (SettleTest.class) {
+                Files.write(results.resolve("reference/" + name + ".csv"), rows, java.nio.file.StandardOpenOption.APPEND);
+            }
+            return 0;
+        };
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setProperty("jobs", "1"); // ours in this JVM: 'hello' is one job
+        Settle.run(PROJECT, results, out, Main.TASK, stand, false);
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("final loss") && printed.contains("seeds now 10 / 10 (reference / ours; pilot 10 / 10)"), printed);
+        assertTrue(Files.isRegularFile(SeedPlan.file(results, name)), "the plan is kept");
+        // the reference: its missing seeds 10 to planned - 1, asked once each, for its one setting
+        List<Integer> asked = new ArrayList<>();
+        for (List<String> c : calls) {
+            assertEquals(List.of("--only", name, "--bases", "all"), c.subList(2, 6));
+            for (String s : c.get(1).split(",")) {
+                asked.add(Integer.parseInt(s));
+            }
+        }
+        Collections.sort(asked);
+        List<Integer> want = new ArrayList<>();
+        for (int s = 10; s < planned; s++) {
+            want.add(s);
+        }
+        assertEquals(want, asked);
+        // ours: the planned seeds, written into the results folder with the verdict's page and the scoreboard
+        ResultsCsv ours = ResultsCsv.read(results.resolve(name + ".csv"));
+        assertEquals(planned, Settle.seedsOf(ours).get("all").size());
+        String page = Files.readString(results.resolve(name + ".md"));
+        assertTrue(page.contains("Against the tutorial's own code"), page);
+        assertTrue(Files.isRegularFile(results.resolve("README.md")));
+        // again: the kept plan, nothing asked of the reference (its table has the seeds), ours as they were
+        byte[] plan = Files.readAllBytes(SeedPlan.file(results, name));
+        calls.clear();
+        buf.reset();
+        Settle.run(PROJECT, results, out, Main.TASK, stand, false);
+        assertEquals(List.of(), calls, "the reference's table has the planned seeds: nothing launched");
+        assertTrue(java.util.Arrays.equals(plan, Files.readAllBytes(SeedPlan.file(results, name))), "not planned again");
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("seeds now " + planned + " / " + planned + " (reference / "
+                + "ours; pilot 10 / 10), needs"), buf.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aDryRunKeepsNothingAndABadNameIsOneLine(@TempDir Path results) throws Exception {
+        String name = "HelloOhlolRnn";
+        Files.createDirectories(results.resolve("reference"));
+        Files.copy(PROJECT.resolve("results/" + name + ".csv"), results.resolve(name + ".csv"));
+        Files.copy(PROJECT.resolve("results/reference/" + name + ".csv"), results.resolve("reference/" + name + ".csv"));
+        System.setProperty("settle", name);
+        System.setProperty("settle_dry", "true");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Settle.run(PROJECT, results, new PrintStream(buf, true, StandardCharsets.UTF_8), Main.TASK,
+                (d, a, o) -> {
+                    throw new AssertionError("a dry run launches nothing");
+                }, false);
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("== " + name));
+        assertTrue(!Files.exists(SeedPlan.file(results, name)), "a dry run keeps no plan");
+        System.setProperty("settle", "Nope");
+        UserError e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK,
+                Settle.SCRIPT, false));
+        assertTrue(e.getMessage().startsWith("Unknown experiment 'Nope'"), e.getMessage());
+        System.setProperty("settle", "Bench");
+        e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
+        assertTrue(e.getMessage().startsWith("Bench has no tutorial figures to settle"), e.getMessage());
+        System.setProperty("settle", name);
+        System.setProperty("settle_dry", "maybe");
+        e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
+        assertEquals(1, e.getMessage().lines().count());
+    }
+}
