@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.ConfiguredRun;
+import rnnlab.core.JobScope;
 import rnnlab.core.Modules;
 import rnnlab.core.Options;
 import rnnlab.core.Threads;
@@ -161,7 +163,11 @@ public final class Main {
                 String controls = cli.out() != null ? cli.out() : results.resolve("controls").toString();
                 prepared.add(Experiments.prepare(name, projectDir, cli.profile(), overrides, controls, cli.scope()));
             } else {
-                prepared.add(Experiments.prepare(name, projectDir, cli.profile(), cli.overrides(), cli.out(), cli.scope()));
+                // a plain full-profile rerun of a settled experiment keeps its planned seeds (OUT/plans/NAME.csv)
+                boolean plain = cli.profile().equals("full") && cli.overrides().isEmpty() && cli.scope().equals(JobScope.ALL);
+                prepared.add((plain ? Settle.keptPlan(name, projectDir, results) : Optional.<ConfiguredRun>empty())
+                        .orElseGet(() -> Experiments.prepare(name, projectDir, cli.profile(), cli.overrides(),
+                                cli.out(), cli.scope())));
             }
         }
         int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);

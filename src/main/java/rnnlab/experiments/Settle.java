@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -258,6 +259,16 @@ public final class Settle {
             throw new UserError("reference/run failed for " + String.join("; ", failed) + " (its lines above say why); "
                     + "run the same command again to go on");
         }
+    }
+
+    /**
+     * A plain full-profile run of {@code name} (no overrides, no other folder) where a plan is kept: the plan's seeds,
+     * so that the run's CSV and pages keep every planned seed instead of falling back to the file's; empty without a
+     * kept plan. Nothing is planned here: only a plan {@code -Dexp=settle} wrote is followed.
+     */
+    public static Optional<ConfiguredRun> keptPlan(String name, Path projectDir, Path results) {
+        return SeedPlan.read(results, name).map(plan -> prepare(new Experiment(name, plan, null, null), projectDir,
+                results));
     }
 
     /**

@@ -103,6 +103,10 @@ class SettleTest {
         assertTrue(java.util.Arrays.equals(plan, Files.readAllBytes(SeedPlan.file(results, name))), "not planned again");
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("seeds now " + planned + " / " + planned + " (reference / "
                 + "ours; pilot 10 / 10), needs"), buf.toString(StandardCharsets.UTF_8));
+        // a plain full-profile run of it afterwards keeps the planned seeds, not the file's 0-9
+        int code = Main.run(new rnnlab.core.Cli(name, "full", results.toString(), java.util.Map.of()), PROJECT, out, out);
+        assertEquals(0, code, buf.toString(StandardCharsets.UTF_8));
+        assertEquals(planned, Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("all").size());
     }
 
     @Test
