@@ -432,20 +432,21 @@ class MainTest {
     }
 
     @Test
-    void benchMeasuresOneModelAndReadsThePeer(@TempDir Path tmp) throws Exception {
+    void benchMeasuresAListOfModelsAndReadsThePeer(@TempDir Path tmp) throws Exception {
         Path peer = Files.writeString(tmp.resolve("peer.csv"), "digitsum-srn-h32-len35,1000\nptb-rnn-h150,5\n");
-        Outcome r = run("Bench", "quick", tmp.toString(), kv("bench.only", "digitsum-srn-h32-len35", "bench.seconds", "0.3",
-                "bench.repeats", "3", "peer", peer.toString()));
+        Outcome r = run("Bench", "quick", tmp.toString(), kv("bench.only", "ptb-lstm2-h200,digitsum-srn-h32-len35",
+                "bench.seconds", "0.3", "bench.repeats", "3", "peer", peer.toString()));
         assertEquals(0, r.code(), r.err());
         ResultsCsv csv = ResultsCsv.read(tmp.resolve("Bench.csv"));
-        assertEquals(List.of("digitsum-srn-h32-len35", "sgemm-2048", "product-0", "product-1", "product-2", "product-3",
-                "product-4", "product-5"), csv.rows().stream().map(ResultsCsv.Row::setting).distinct().toList(),
-                "the model, the peak's yardstick and the products through both libraries");
+        assertEquals(List.of("ptb-lstm2-h200", "digitsum-srn-h32-len35", "sgemm-2048", "product-0", "product-1", "product-2",
+                "product-3", "product-4", "product-5", "product-6", "product-7"),
+                csv.rows().stream().map(ResultsCsv.Row::setting).distinct().toList(),
+                "the models in the list's order, the peak's yardstick and the products through both libraries");
         assertTrue(csv.get("sgemm-2048", "final", "gflops").orElseThrow() > 1);
         // the yardstick is the 2048^3 product through the library in use (oneDNN by default)
         assertEquals(csv.get("product-0", "final", "gflops_onednn").orElseThrow(),
                 csv.get("sgemm-2048", "final", "gflops").orElseThrow(), 1e-9);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             assertTrue(csv.get("product-" + i, "final", "gflops_openblas").orElseThrow() > 0.1);
             assertTrue(csv.get("product-" + i, "final", "gflops_onednn").orElseThrow() > 0.1);
         }
@@ -459,6 +460,11 @@ class MainTest {
         // 3 x (2 (E H + H H) + 2 H V) with E = H = 32, V = 10: the products' count per token
         assertEquals(3 * (2 * (32 * 32 + 32 * 32) + 2 * 32 * 10) / 1e6,
                 csv.get("digitsum-srn-h32-len35", "final", "mflop_per_token").orElseThrow(), 1e-9);
+        // Zaremba et al.'s small model: 3 x (2 x 2 x 4 (E H + H H) + 2 H V) with E = H = 200, V = 10,000
+        assertEquals(3 * (2 * 2 * 4 * (200 * 200 + 200 * 200) + 2 * 200 * 10000) / 1e6,
+                csv.get("ptb-lstm2-h200", "final", "mflop_per_token").orElseThrow(), 1e-9);
+        assertTrue(csv.get("ptb-lstm2-h200", "final", "tokens_per_second").orElseThrow() > 0);
+        assertTrue(csv.get("ptb-lstm2-h200", "final", "ratio_vs_peer").isEmpty(), "the peer's CSV has no figure for it");
         assertTrue(md.contains("then 3 timed windows of 0.3 s per model"), md);
         assertTrue(md.contains("## The products, by library") && md.contains("| product | shape | OpenBLAS GFLOP/s | "
                 + "oneDNN GFLOP/s | x |") && md.contains("through oneDNN 2.5.2"), md);

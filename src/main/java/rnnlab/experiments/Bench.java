@@ -38,8 +38,9 @@ import rnnlab.model.GradientClipping;
  * Training throughput of the tutorials' models beside {@code ../shared/bench/torch_peer.py}: the same
  * names, sizes, batches and steps, cross-entropy over every step, global-norm clipping at 1 and one SGD
  * step (lr 0.1) per batch, through the code the experiments use ({@link ScratchRnn} for the Time Machine
- * RNN, d2l-zh's {@code RNNModel} for the other character models, the course's network for the word
- * models). Each model trains a few warm-up batches, then as many as fit in {@code bench.seconds}.
+ * RNN, d2l-zh's {@code RNNModel} for the other character models, the PTB experiments' networks for the word
+ * models). Each model trains a few warm-up batches, then as many as fit in {@code bench.seconds}, every batch
+ * from a zero state as the peers' are.
  */
 public final class Bench implements Experiment {
     private static final Logger log = LoggerFactory.getLogger(Bench.class);
@@ -81,28 +82,38 @@ public final class Bench implements Experiment {
             new Model("jaychou-lstm2-h256", "lstm", 1027, 256, 2, false, 32, 35, 0),
             new Model("jaychou-bigru-h128", "gru", 1027, 128, 1, true, 32, 35, 0),
             new Model("ptb-rnn-h150", "rnn", 10000, 150, 1, false, 20, 35, 150),
-            new Model("digitsum-srn-h32-len35", "rnn", 10, 32, 1, false, 8, 35, 32));
+            new Model("digitsum-srn-h32-len35", "rnn", 10, 32, 1, false, 8, 35, 32),
+            // the PTB course's LSTM (PtbWordLstm), then Zaremba et al.'s small and medium models (PtbZarembaSmall,
+            // PtbZarembaMedium) without the medium one's dropout, as the peers run them
+            new Model("ptb-lstm-h300", "lstm", 10000, 300, 1, false, 20, 35, 300),
+            new Model("ptb-lstm2-h200", "lstm", 10000, 200, 2, false, 20, 20, 200),
+            new Model("ptb-lstm2-h650", "lstm", 10000, 650, 2, false, 20, 35, 650));
 
     record Params(List<Model> models, double seconds, int warmup, int repeats, Path peer, Path djl) {
     }
 
     @Override
     public Configured configure(Config c) {
-        String only = c.string("bench.only");
-        List<Model> models = new ArrayList<>();
-        for (Model m : MODELS) {
-            if (only.equals("all") || only.equals(m.name())) {
-                models.add(m);
-            }
-        }
-        if (models.isEmpty()) {
-            throw new UserError("Invalid value for 'bench.only': '" + only + "'; expected all or one of "
-                    + String.join(", ", MODELS.stream().map(Model::name).toList()));
-        }
-        Params p = new Params(models, c.real("bench.seconds", 0.1, 3600), c.integer("bench.warmup", 0, 1000),
+        Params p = new Params(select(c.strings("bench.only")), c.real("bench.seconds", 0.1, 3600), c.integer("bench.warmup", 0, 1000),
                 c.integer("bench.repeats", 1, 100), peerFile(c, "peer", "torch_peer.py"),
                 peerFile(c, "djl_peer", "djl-peer.jar"));
         return run -> execute(p, run);
+    }
+
+    /** The models {@code bench.only} names, in its order: all, or a list of names. */
+    static List<Model> select(List<String> names) {
+        if (names.equals(List.of("all"))) {
+            return MODELS;
+        }
+        List<Model> models = new ArrayList<>();
+        for (String name : names) {
+            Model m = MODELS.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new UserError(
+                    "Invalid value for 'bench.only': '" + String.join(",", names) + "' (no model '" + name
+                            + "'); expected all or a comma-separated list of " + String.join(", ",
+                                    MODELS.stream().map(Model::name).toList())));
+            models.add(m);
+        }
+        return models;
     }
 
     private static Path peerFile(Config c, String key, String program) {
@@ -132,7 +143,9 @@ public final class Bench implements Experiment {
             new Product("timemachine-lstm-h256 step: H RW (four gates)", 32, 1024, 256, false, false),
             new Product("timemachine-lstm-h256 step back: dZ RW^T", 32, 256, 1024, false, false),
             new Product("timemachine-lstm-h256 weight gradient: H^T dZ over 35 steps", 256, 1024, 1120, true, false),
-            new Product("ptb-rnn-h150 output: H W^T over 35 x 20 tokens", 700, 10000, 150, false, true));
+            new Product("ptb-rnn-h150 output: H W^T over 35 x 20 tokens", 700, 10000, 150, false, true),
+            new Product("ptb-lstm2-h650 step: H RW (four gates)", 20, 2600, 650, false, false),
+            new Product("ptb-lstm2-h650 output: H W^T over 35 x 20 tokens", 700, 10000, 650, false, true));
 
     /**
      * GFLOP/s of {@code p} through {@code lib} on this thread: the best of a few timed rounds of repeated products on
@@ -172,11 +185,22 @@ public final class Bench implements Experiment {
         return p;
     }
 
-    /** A model built by the project's own code for a peer's configuration. */
+    /**
+     * A model built by the project's own code for a peer's configuration: the word models (an embedding as wide as
+     * the hidden layer) as the PTB experiments build them, the course's three layers or, with two layers, Zaremba et
+     * al.'s stack (no dropout, as the peers; its weights in PyTorch's default +-1/sqrt(hidden), which moves no
+     * timing).
+     */
     static LanguageModel build(Model m) {
         GradientClipping clip = GradientClipping.clip(1.0);
         if (m.embedding() > 0) {
-            return new NetLanguageModel(WordRnnModel.build(WordRnnModel.Cell.RNN, m.vocab(), m.hidden(), 0.1, m.steps(), 0),
+            if (m.embedding() != m.hidden()) {
+                throw new IllegalArgumentException(m.name() + ": the word models' embedding is as wide as their hidden layer");
+            }
+            return new NetLanguageModel(m.layers() > 1
+                    ? WordRnnModel.stacked(m.vocab(), m.hidden(), m.layers(), 0, 1 / Math.sqrt(m.hidden()), 0.1, m.steps(), 0)
+                    : WordRnnModel.build(WordRnnModel.Cell.valueOf(m.cell().toUpperCase(Locale.ROOT)), m.vocab(), m.hidden(),
+                            0.1, m.steps(), 0),
                     m.vocab(), clip);
         }
         if (m.name().equals("timemachine-rnn-h512")) {
