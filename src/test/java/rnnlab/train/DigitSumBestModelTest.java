@@ -36,7 +36,7 @@ class DigitSumBestModelTest {
     static final int LENGTH = 10;
     static final int BATCH = 8;
     /** A step at which the dev accuracy rises and falls, so the best model is neither the first nor the last. */
-    static final double LR = 0.003;
+    static final double LR = 0.01;
     static final int HIDDEN = 64;
     static final int EPOCHS = 20;
     static final int EVAL_STEPS = 19;
