@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import rnnlab.core.AtomicFiles;
+import rnnlab.core.Faults;
 import rnnlab.core.Options;
 import rnnlab.core.Run;
 import rnnlab.core.UserCorpus;
@@ -138,7 +139,13 @@ public final class Checkpoint {
             out.writeInt(payload.length);
             out.write(payload);
             out.write(sha1(bytes.toByteArray()));
-            AtomicFiles.write(file, bytes.toByteArray());
+            byte[] all = bytes.toByteArray();
+            // into a temporary file of this writer's own, renamed over the last checkpoint: a writer killed mid-way
+            // leaves that one whole, and two attempts of one job writing at once never tear a file
+            AtomicFiles.replace(file, tmp -> {
+                Faults.inCheckpointWrite(file, tmp, all);
+                Files.write(tmp, all);
+            });
         } catch (IOException e) {
             throw new UserError("Cannot write the checkpoint " + file + ": " + e.getMessage());
         }
@@ -149,6 +156,15 @@ public final class Checkpoint {
      * {@code say} when a file was there but could not be used.
      */
     public static Optional<byte[]> read(Path file, String key, Consumer<String> say) {
+        try {
+            for (Path half : AtomicFiles.unfinished(file)) {
+                say.accept("a partly written checkpoint " + half + " (" + Files.size(half) + " bytes), from a writer "
+                        + "killed while writing it or still writing, is not used; " + (Files.isRegularFile(file)
+                                ? "the last whole one is" : "there is no whole one"));
+            }
+        } catch (IOException e) {
+            // gone since it was listed: written whole and renamed into place
+        }
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }

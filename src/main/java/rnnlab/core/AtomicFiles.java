@@ -8,12 +8,34 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
 
 import rnnlab.core.UserError;
 
 /** Writes a file whole or not at all: into a temporary file beside it, then a rename over the target. */
 public final class AtomicFiles {
+    private static final String TMP = ".tmp";
+
     private AtomicFiles() {
+    }
+
+    /**
+     * The temporary files of {@link #replace} beside {@code target}, in name order: each one a write that a killed
+     * process left half done, or one still under way in another process.
+     */
+    public static List<Path> unfinished(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        String prefix = "." + target.getFileName();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(prefix) && n.endsWith(TMP) && n.length() > prefix.length() + TMP.length();
+            }).sorted().toList();
+        }
     }
 
     /** Writes a file's content into the temporary path it is given. */
@@ -29,7 +51,8 @@ public final class AtomicFiles {
     public static void replace(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        // a name of this writer's own: two processes replacing one file never write into the same temporary file
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), TMP);
         boolean moved = false;
         try {
             writer.writeTo(tmp);

@@ -109,11 +109,19 @@ public final class Catalog {
 
     /** The project's catalog: {@code experiments/} of the working directory (the project folder), read once. */
     public static Catalog project() {
+        return projectAt(Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * The project's catalog, read once from {@code projectDir}'s {@code experiments/} if not read yet: for a JVM whose
+     * working directory is not the project folder (a Spark executor's is its worker's scratch folder).
+     */
+    public static Catalog projectAt(Path projectDir) {
         Catalog c = project;
         if (c == null) {
             synchronized (Catalog.class) {
                 if (project == null) {
-                    project = load(Path.of("experiments").toAbsolutePath());
+                    project = load(projectDir.resolve("experiments"));
                 }
                 c = project;
             }

@@ -33,6 +33,8 @@ public final class Options {
             "local: worker JVMs on this machine; spark: Apache Spark tasks (mvn -Pspark)");
     public static final Option SPARK_MASTER = new Option("spark.master", "URL", "local[2]",
             "the Spark master under -Drunner=spark: local[N], local[N,F] (F attempts a task) or spark://HOST:PORT");
+    public static final Option SPARK_SECRET = new Option("spark.secret", "FILE", "none",
+            "under -Drunner=spark, a file holding the cluster's shared secret (spark.authenticate; bin/cluster)");
     public static final Option THREADS = new Option("threads", "N or default", "1 (the PTB models: their share of the cores)",
             "native threads a job uses; default: DL4J's own choice");
     public static final Option FRESH = new Option("fresh", "true or false", "false",
@@ -109,9 +111,9 @@ public final class Options {
     public static final List<Option> EVALUATE_OPTIONS = List.of(MODEL, TEXT);
 
     /** The options the help listing shows, in its order. */
-    public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, THREADS, FRESH,
-            CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, CONTROL, SETTLE, SETTLE_DRY,
-            HELP);
+    public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, SPARK_SECRET, THREADS,
+            FRESH, CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, CONTROL, SETTLE,
+            SETTLE_DRY, HELP);
 
     /** The keys the suite itself reads at run time: never an experiment's override. */
     public static final List<String> RUNTIME_KEYS = List.of(THREADS.key(), JOBS.key(), RUNNER.key(), UNITS.key(),

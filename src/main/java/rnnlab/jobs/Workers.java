@@ -108,8 +108,22 @@ public final class Workers {
             return List.of();
         }
         int share = Math.max(1, Runtime.getRuntime().availableProcessors() / n);
-        // GC and JIT threads are sized from the cores a JVM sees; with several workers each sees only its share
-        return List.of("-XX:ActiveProcessorCount=" + share, "-XX:+UseSerialGC");
+        return sizedFor(share);
+    }
+
+    /** GC and JIT threads are sized from the cores a JVM sees; with several workers each sees only its share. */
+    private static List<String> sizedFor(int cores) {
+        return List.of("-XX:ActiveProcessorCount=" + cores, "-XX:+UseSerialGC");
+    }
+
+    /**
+     * The JVM flags of a Spark executor with {@code cores} cores, as a worker's: sized for them, and without JavaCPP's
+     * memory check ({@link ChildJvm#PHYSICAL_BYTES}), which a worker JVM is started without too.
+     */
+    public static List<String> executorFlags(int cores) {
+        List<String> flags = new ArrayList<>(sizedFor(cores));
+        flags.add("-D" + ChildJvm.PHYSICAL_BYTES + "=0");
+        return flags;
     }
 
     /**

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Config;
+import rnnlab.core.Faults;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
 
@@ -258,6 +260,89 @@ class CheckpointTest {
         Files.writeString(tmp.resolve("file"), "x");
         UserError e = assertThrows(UserError.class, () -> Checkpoint.write(tmp.resolve("file/x.ckpt"), "k", new byte[1]));
         assertTrue(e.getMessage().startsWith("Cannot write the checkpoint " + tmp.resolve("file/x.ckpt")), e.getMessage());
+    }
+
+    /**
+     * A writer killed while writing (here held half way by {@link Faults}, as the cluster test holds an executor there
+     * and SIGKILLs it) leaves its half-written temporary file beside the last whole checkpoint: a read reports it in
+     * one line and returns the last whole one; the writer let go renames its whole file into place.
+     */
+    @Test
+    void aHalfWrittenCheckpointIsReportedAndTheLastWholeOneUsed(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("job.ckpt");
+        Path marker = tmp.resolve("stall");
+        System.setProperty(Faults.CHECKPOINT_STALL, marker.toString());
+        try {
+            Checkpoint.write(file, "k", new byte[] {1, 2, 3}); // no earlier checkpoint: no stall
+            assertFalse(Files.exists(marker));
+            byte[] next = new byte[1000];
+            Arrays.fill(next, (byte) 7);
+            Thread writer = new Thread(() -> Checkpoint.write(file, "k", next));
+            writer.start();
+            List<Path> half = List.of();
+            for (int i = 0; i < 3000 && (half.isEmpty() || Files.size(half.get(0)) == 0); i++) {
+                Thread.sleep(10);
+                half = AtomicFiles.unfinished(file);
+            }
+            assertEquals(1, half.size(), "the writer's temporary file, beside the checkpoint");
+            long size = Files.size(half.get(0));
+            assertTrue(size > 500 && size < 1100, "half of it: " + size);
+            List<String> said = new ArrayList<>();
+            assertArrayEquals(new byte[] {1, 2, 3}, Checkpoint.read(file, "k", said::add).orElseThrow());
+            assertEquals(List.of("a partly written checkpoint " + half.get(0) + " (" + size + " bytes), from a writer "
+                    + "killed while writing it or still writing, is not used; the last whole one is"), said);
+            Files.delete(marker);
+            writer.join();
+            said.clear();
+            assertArrayEquals(next, Checkpoint.read(file, "k", said::add).orElseThrow());
+            assertEquals(List.of(), said);
+            assertEquals(List.of(), AtomicFiles.unfinished(file));
+        } finally {
+            System.clearProperty(Faults.CHECKPOINT_STALL);
+            Files.deleteIfExists(marker);
+        }
+    }
+
+    @Test
+    void aHalfWrittenFirstCheckpointLeavesNone(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("job.ckpt");
+        Files.write(tmp.resolve(".job.ckpt123.tmp"), new byte[] {1, 2});
+        Files.write(tmp.resolve(".job.ckpt.tmp"), new byte[] {1}); // not a temporary name of AtomicFiles
+        Files.write(tmp.resolve(".other.ckpt9.tmp"), new byte[] {1});
+        List<String> said = new ArrayList<>();
+        assertEquals(Optional.empty(), Checkpoint.read(file, "k", said::add));
+        assertEquals(List.of("a partly written checkpoint " + tmp.resolve(".job.ckpt123.tmp") + " (2 bytes), from a "
+                + "writer killed while writing it or still writing, is not used; there is no whole one"), said);
+    }
+
+    /** Two writers of one checkpoint at once (two attempts of one job): every read finds one of them whole. */
+    @Test
+    void twoWritersAtOnceNeverTearTheFile(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("job.ckpt");
+        byte[] a = new byte[200_000];
+        byte[] b = new byte[300_000];
+        Arrays.fill(a, (byte) 1);
+        Arrays.fill(b, (byte) 2);
+        Checkpoint.write(file, "k", a);
+        List<Thread> writers = new ArrayList<>();
+        for (byte[] payload : List.of(a, b)) {
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    Checkpoint.write(file, "k", payload);
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        int reads = 0;
+        while (writers.stream().anyMatch(Thread::isAlive) || reads == 0) {
+            byte[] got = Checkpoint.read(file, "k", line -> { }).orElseThrow();
+            assertTrue(Arrays.equals(got, a) || Arrays.equals(got, b), "a torn checkpoint of " + got.length + " bytes");
+            reads++;
+        }
+        for (Thread w : writers) {
+            w.join();
+        }
+        assertEquals(List.of(), AtomicFiles.unfinished(file));
     }
 
     @Test
