@@ -117,6 +117,31 @@ class ResumeTest {
     }
 
     @Test
+    void twoAttemptsOfOneJobAtOnceGiveOneResultAndNoTornFile(@TempDir Path tmp) throws Exception {
+        // as Spark's speculative execution or a retry beside a slow first attempt would: two processes train the
+        // same job into one results folder and one checkpoint folder at the same time
+        Map<String, String> shortRun = Map.of("epochs", "6", "pred_period", "3", "heldout_period", "3");
+        runToEnd(command(tmp.resolve("alone"), tmp.resolve("ck-alone"), shortRun));
+        List<String> alone = numbers(tmp.resolve("alone/JayChouRnn.csv"));
+        Process first = command(tmp.resolve("both"), tmp.resolve("ck"), shortRun).start();
+        Process second = command(tmp.resolve("both"), tmp.resolve("ck"), shortRun).start();
+        String log1 = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String log2 = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(first.waitFor(5, TimeUnit.MINUTES) && second.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, first.exitValue(), log1);
+        assertEquals(0, second.exitValue(), log2);
+        assertEquals(alone, numbers(tmp.resolve("both/JayChouRnn.csv")), "one result: the uninterrupted run's numbers");
+        try (Stream<Path> files = Stream.concat(Files.walk(tmp.resolve("both")), Files.walk(tmp.resolve("ck")))) {
+            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(), "no file left half-written");
+        }
+        // what they left is whole: a third run reuses the finished job, reporting nothing amiss
+        String third = runToEnd(command(tmp.resolve("both"), tmp.resolve("ck"), shortRun));
+        assertTrue(third.contains("finished earlier") && third.contains("reused"), third);
+        assertFalse(third.contains("cannot be read") || third.contains("checksum") || third.contains("not used"), third);
+        assertEquals(alone, numbers(tmp.resolve("both/JayChouRnn.csv")));
+    }
+
+    @Test
     void aWordModelKilledWithinAnEpochResumesAtItsBatch(@TempDir Path tmp) throws Exception {
         killedWithinAnEpoch(tmp, "PtbWordRnn", "rnn", 35, Map.of());
     }
