@@ -432,6 +432,15 @@ class MainTest {
     }
 
     @Test
+    void aPeerCsvThatIsNotThereEndsInOneLineBeforeAnythingIsMeasured(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Outcome r = run("Bench", "quick", out.toString(), kv("bench.only", "digitsum-srn-h32-len35", "peer",
+                "no/such/peer.csv"));
+        assertOneLineError(r, "'peer': no/such/peer.csv is not a file", "torch_peer.py");
+        assertFalse(Files.exists(out.resolve("Bench.csv")), "nothing written");
+    }
+
+    @Test
     void benchMeasuresAListOfModelsAndReadsThePeer(@TempDir Path tmp) throws Exception {
         Path peer = Files.writeString(tmp.resolve("peer.csv"), "digitsum-srn-h32-len35,1000\nptb-rnn-h150,5\n");
         Outcome r = run("Bench", "quick", tmp.toString(), kv("bench.only", "ptb-lstm2-h200,digitsum-srn-h32-len35",

@@ -89,14 +89,14 @@ public final class Bench implements Experiment {
             new Model("ptb-lstm2-h200", "lstm", 10000, 200, 2, false, 20, 20, 200),
             new Model("ptb-lstm2-h650", "lstm", 10000, 650, 2, false, 20, 35, 650));
 
-    record Params(List<Model> models, double seconds, int warmup, int repeats, Path peer, Path djl) {
+    /** {@code peer} and {@code djl}: the peers' CSVs as given (relative to the project folder), or null for none. */
+    record Params(List<Model> models, double seconds, int warmup, int repeats, String peer, String djl) {
     }
 
     @Override
     public Configured configure(Config c) {
         Params p = new Params(select(c.strings("bench.only")), c.real("bench.seconds", 0.1, 3600), c.integer("bench.warmup", 0, 1000),
-                c.integer("bench.repeats", 1, 100), peerFile(c, "peer", "torch_peer.py"),
-                peerFile(c, "djl_peer", "djl-peer.jar"));
+                c.integer("bench.repeats", 1, 100), peerFile(c, "peer"), peerFile(c, "djl_peer"));
         return run -> execute(p, run);
     }
 
@@ -116,11 +116,19 @@ public final class Bench implements Experiment {
         return models;
     }
 
-    private static Path peerFile(Config c, String key, String program) {
+    private static String peerFile(Config c, String key) {
         String v = c.string(key);
-        Path f = v.equals("none") ? null : Path.of(v);
-        if (f != null && !Files.isRegularFile(f)) {
-            throw new UserError("Invalid value for '" + key + "': " + v + " is not a file; expected the CSV " + program
+        return v.equals("none") ? null : v;
+    }
+
+    /**
+     * A peer's CSV, relative to the project folder (not the working directory: a Spark executor's is its worker's
+     * scratch folder); checked before anything is measured or written.
+     */
+    private static Path peerPath(Run run, String key, String given, String program) {
+        Path f = run.projectDir().resolve(given);
+        if (!Files.isRegularFile(f)) {
+            throw new UserError("Invalid value for '" + key + "': " + given + " is not a file; expected the CSV " + program
                     + " printed (name,tokens_per_second) or none");
         }
         return f;
@@ -283,8 +291,9 @@ public final class Bench implements Experiment {
     }
 
     private void execute(Params p, Run run) {
-        Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(p.peer());
-        Map<String, Double> djl = p.djl() == null ? Map.of() : readPeer(p.djl());
+        Map<String, Double> peer = p.peer() == null ? Map.of() : readPeer(peerPath(run, "peer", p.peer(), "torch_peer.py"));
+        Map<String, Double> djl = p.djl() == null ? Map.of()
+                : readPeer(peerPath(run, "djl_peer", p.djl(), "djl-peer.jar"));
         Map<Product, Map<Gemm.Library, Double>> products = new LinkedHashMap<>();
         for (Product pr : PRODUCTS) {
             Map<Gemm.Library, Double> g = new EnumMap<>(Gemm.Library.class);

@@ -138,6 +138,10 @@ class ExperimentsTest {
                 "test perplexity 155.5 (10 epochs)|heldout_perplexity", valid},
             {"PtbWordLstm", "Penn Treebank words: embedding, LSTM (300), linear; SGD with normalised gradients", ptb,
                 "test perplexity 106.9 (8 epochs)|heldout_perplexity", valid},
+            {"PtbZarembaSmall", "Penn Treebank words: Zaremba et al. 2014's small LSTM (2x200, no dropout), SGD, "
+                + "clipping at 5", "-", "test perplexity 114.5 (13 epochs)|test_perplexity", valid},
+            {"PtbZarembaMedium", "Penn Treebank words: Zaremba et al. 2014's medium LSTM (2x650, dropout 0.5), SGD, "
+                + "clipping at 5", "-", "test perplexity 82.7 (39 epochs)|test_perplexity", valid},
             {"HelloOhlolRnnCell", "'hello' -> 'ohlol' with an RNN cell in a hand-written loop, seeds 0 to 9", hello,
                 "final loss 1.946 (one run)|final_loss", loss},
             {"HelloOhlolRnn", "'hello' -> 'ohlol' with a whole-sequence RNN layer, seeds 0 to 9", hello,
@@ -145,10 +149,6 @@ class ExperimentsTest {
             {"ShapesTour", "The tutorials' PyTorch shapes beside DL4J's actual ones, and nn.RNN's arguments in DL4J",
                 "embedding-rnn-lstm-ptb-word-lm.txt", null, null},
             {"Bench", "Training throughput of the tutorials' models beside PyTorch's (torch_peer.py)", "-", null, null},
-            {"PtbZarembaSmall", "Penn Treebank words: Zaremba et al. 2014's small LSTM (2x200, no dropout), SGD, "
-                + "clipping at 5", "-", "test perplexity 114.5 (13 epochs)|test_perplexity", valid},
-            {"PtbZarembaMedium", "Penn Treebank words: Zaremba et al. 2014's medium LSTM (2x650, dropout 0.5), SGD, "
-                + "clipping at 5", "-", "test perplexity 82.7 (39 epochs)|test_perplexity", valid},
         };
         List<String> names = new ArrayList<>();
         for (String[] b : before) {
