@@ -115,6 +115,15 @@ public final class BlasCore {
         return set != null && !set.isEmpty() ? "set in the environment" : "chosen by rnnlab from the CPU's instruction sets";
     }
 
+    /**
+     * Prints {@link #forThisMachine()} (nothing when there is no choice): for scripts that start JVMs the project does
+     * not start itself, such as a Spark worker's executors ({@code bin/cluster}), to put in their environment.
+     */
+    public static void main(String[] args) {
+        String core = forThisMachine();
+        System.out.println(core == null ? "" : core);
+    }
+
     /** OpenBLAS's generic x86 kernels, which a well-chosen core type never is on a CPU with AVX2. */
     public static boolean isGeneric(String core) {
         return core == null || Arrays.asList("prescott", "core2", "katmai", "coppermine", "northwood", "banias",
