@@ -36,9 +36,13 @@ import rnnlab.jobs.Workers;
  */
 class ClusterTest {
     private static final Path PROJECT = Path.of("").toAbsolutePath();
-    /** The run every test submits a part of: DigitSumSrn's quick profile at two lengths and two seeds. */
+    /**
+     * The run every test submits a part of: DigitSumSrn's quick profile at two lengths and two seeds, 200 epochs, so
+     * that a job trains for seconds after its first checkpoint (at 40 a quiet machine finished a job, and deleted its
+     * checkpoint, between the test seeing the checkpoint and the kill, and the retry rightly trained afresh).
+     */
     private static final List<String> RUN = List.of("-Dexp=DigitSumSrn", "-Dprofile=quick", "-Dlengths=10,35",
-            "-Dseeds=0,1", "-Depochs=40");
+            "-Dseeds=0,1", "-Depochs=200");
     private static Path tmp;
     private static Path cluster;
     private static Path secret;
