@@ -290,16 +290,21 @@ class SearchTest {
 
     /** The jobs' folders (candidate-N/epochs-E/seed-S) holding a finished job's record. */
     static Set<String> finishedJobs(Path workDir) throws Exception {
-        Set<String> done = new TreeSet<>();
-        if (Files.isDirectory(workDir)) {
+        while (true) {
+            Set<String> done = new TreeSet<>();
+            if (!Files.isDirectory(workDir)) {
+                return done;
+            }
             try (Stream<Path> files = Files.walk(workDir)) {
                 for (Path f : files.filter(f -> f.endsWith("runs/DigitSumSrn/length=10;seed=0.txt")
                         || f.toString().matches(".*/runs/DigitSumSrn/length=10;seed=\\d+\\.txt")).toList()) {
                     done.add(workDir.relativize(f.getParent().getParent().getParent()).toString());
                 }
+                return done;
+            } catch (java.io.UncheckedIOException e) {
+                // a file of the running search renamed into place while listed: look again
             }
         }
-        return done;
     }
 
     @Test
