@@ -319,12 +319,16 @@ public final class Scoreboard {
         return out;
     }
 
-    /** At the top: per experiment, how many of its figures each verdict has, and the total. */
+    /**
+     * At the top: per experiment, how many of its figures each verdict has, how many of the inconclusive ones are at
+     * the seed cap (settled as far as the plan may go: their spread keeps them open), and the total.
+     */
     private static void summary(Markdown md, Map<String, List<Comparison.Row>> compared) {
         List<List<String>> rows = new ArrayList<>();
-        int[] total = new int[Verdict.Outcome.values().length];
+        int[] total = new int[Verdict.Outcome.values().length + 1];
         compared.forEach((name, figures) -> {
-            int[] c = Comparison.counts(figures);
+            int[] c = Arrays.copyOf(Comparison.counts(figures), total.length);
+            c[c.length - 1] = (int) figures.stream().filter(Comparison::atCap).count();
             if (Arrays.stream(c).sum() > 0) {
                 rows.add(countCells("[" + name + "](" + name + ".md)", c));
                 Arrays.setAll(total, i -> total[i] + c[i]);
@@ -336,14 +340,18 @@ public final class Scoreboard {
         rows.add(countCells("**total**", total));
         md.heading(2, "Verdicts at a glance");
         md.para(Markdown.wrap("How many of each experiment's figures ours reproduces against the tutorial's own code, "
-                + "differs from or cannot yet tell; each figure is in the verdicts table below.", WIDTH));
-        md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "figures"), rows);
+                + "differs from or cannot yet tell, and how many of the last are at the seed cap (both sides have the "
+                + "most seeds `-Dexp=settle` may give them: their seeds spread wider than their tolerance); each figure "
+                + "is in the verdicts table below.", WIDTH));
+        md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "of them at the seed cap", "figures"),
+                rows);
     }
 
+    /** An experiment's row: its verdict counts, then the at-cap count, then the figures (the verdicts' sum). */
     private static List<String> countCells(String first, int[] c) {
         List<String> row = new ArrayList<>(List.of(first));
         Arrays.stream(c).forEach(n -> row.add(Integer.toString(n)));
-        row.add(Integer.toString(Arrays.stream(c).sum()));
+        row.add(Integer.toString(Arrays.stream(c, 0, c.length - 1).sum()));
         return row;
     }
 
