@@ -210,7 +210,12 @@ public final class Scoreboard {
         return Double.isNaN(last) ? "-" : last == Math.rint(last) ? Long.toString((long) last) : Markdown.f(last, 1);
     }
 
-    /** One row per search in {@code dir/search}: its baseline, its best candidate and that candidate's values. */
+    /**
+     * One row per search in {@code dir/search}: the experiment's own settings and the confirmed best candidate, each
+     * a mean over the confirmation's seeds with its 95% interval, the confirmation's verdict, the best's values and
+     * how many candidates ran. A search from before the confirmation (no {@code verdict} column) shows its best as
+     * the single-seed maximum it is.
+     */
     private static void searches(Path dir, Markdown md) {
         Path searchDir = dir.resolve("search");
         if (!Files.isDirectory(searchDir)) {
@@ -224,46 +229,67 @@ public final class Scoreboard {
                 if (lines.isEmpty() || !lines.get(0).startsWith(SEARCH_HEADER)) {
                     continue;
                 }
-                String[] header = lines.get(0).split(",");
+                List<String> header = List.of(lines.get(0).split(","));
                 String exp = name.contains("_") ? name.substring(0, name.indexOf('_')) : name;
                 String objective = Catalog.project().find(exp).flatMap(Catalog.Facts::objective)
                         .map(Catalog.Objective::metric).orElse("-");
+                boolean confirmed = header.contains("verdict");
                 String baseline = "-";
                 String best = "-";
+                String verdict = confirmed ? "-" : "not confirmed (one seed a candidate)";
+                String seeds = "1";
                 String values = "-";
                 int ran = 0;
                 for (String line : lines.subList(1, lines.size())) {
-                    String[] f = line.split(",", header.length);
-                    if (f.length != header.length) {
+                    String[] f = line.split(",", header.size());
+                    if (f.length != header.size()) {
                         continue;
                     }
                     boolean ok = f[2].equals("complete");
                     if (f[1].equals("baseline")) {
-                        baseline = ok ? score(objective, f[3]) : "failed";
+                        baseline = ok ? searchScore(objective, header, f) : "failed";
                         continue;
                     }
                     ran++;
                     if (ok && best.equals("-")) {
-                        best = score(objective, f[3]) + " (candidate " + f[1] + ")";
+                        best = searchScore(objective, header, f) + " (candidate " + f[1] + ")";
+                        if (confirmed && !f[header.indexOf("verdict")].isEmpty()) {
+                            verdict = "**" + f[header.indexOf("verdict")] + "**";
+                            seeds = f[header.indexOf("seeds")];
+                        }
                         List<String> kv = new ArrayList<>();
-                        int error = List.of(header).indexOf("error"); // the searched keys lie between
-                        for (int i = 5; i < (error < 0 ? header.length - 1 : error); i++) {
-                            kv.add("`" + header[i] + "=" + f[i] + "`");
+                        int error = header.indexOf("error"); // the searched keys lie between
+                        for (int i = 5; i < (error < 0 ? header.size() - 1 : error); i++) {
+                            kv.add("`" + header.get(i) + "=" + f[i] + "`");
                         }
                         values = String.join(", ", kv);
                     }
                 }
-                rows.add(List.of("[" + name + "](search/" + name + ".md)", objective, baseline, best, values,
-                        Integer.toString(ran)));
+                rows.add(List.of("[" + name + "](search/" + name + ".md)", objective, baseline, best, seeds, verdict,
+                        values, Integer.toString(ran)));
             }
         } catch (IOException | RuntimeException e) {
             return;
         }
         if (!rows.isEmpty()) {
             md.heading(2, "Searches' best candidates ([search/](search/))");
-            md.table(List.of("search", "objective", "experiment's own settings", "best", "best candidate's values",
-                    "candidates"), rows);
+            md.para(Markdown.wrap("Each search's best candidate confirmed on new seeds beside the experiment's own "
+                    + "settings on the same seeds: means with their 95% intervals and the seeds, and the verdict "
+                    + "(better, not better or inconclusive against the verdicts' tolerance); how it was found is on "
+                    + "its page.", WIDTH));
+            md.table(List.of("search", "objective", "experiment's own settings [95%]", "confirmed best [95%]",
+                    "seeds", "verdict", "best candidate's values", "candidates"), rows);
         }
+    }
+
+    /** A search row's score, with its interval where the CSV has one ({@code ci95_low}, {@code ci95_high}). */
+    private static String searchScore(String objective, List<String> header, String[] f) {
+        String mean = score(objective, f[3]);
+        int low = header.indexOf("ci95_low");
+        if (low < 0 || f[low].isEmpty()) {
+            return mean;
+        }
+        return mean + " [" + score(objective, f[low]) + ", " + score(objective, f[low + 1]) + "]";
     }
 
     /** How a search's CSV begins (see {@code rnnlab.search.SearchReport}). */

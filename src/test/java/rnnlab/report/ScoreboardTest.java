@@ -73,6 +73,14 @@ class ScoreboardTest {
         Files.createDirectories(dir.resolve("search"));
         Files.writeString(dir.resolve("search/JayChouLstm.csv"), Scoreboard.SEARCH_HEADER + ",lr,error\n"
                 + "1,3,complete,216.326,12,0.01,\n2,baseline,complete,2131.59,10,0.1,\n3,4,failed,,1,5,diverged\n");
+        // a search with the confirmation, as SearchReport writes it
+        Files.writeString(dir.resolve("search/DigitSumSrn_lengths-20.csv"), Scoreboard.SEARCH_HEADER
+                + ",hidden_size,lr,error,rung,epochs,seeds,ci95_low,ci95_high,difference,difference_ci95_low,"
+                + "difference_ci95_high,verdict\n"
+                + "-,baseline,complete,0.389,86.2,32,0.001,,,100,10,0.323052,0.454948,,,,\n"
+                + "1,19,complete,0.611,71.4,64,0.000973,,2,100,10,0.519922,0.702078,0.222,0.116833,0.327167,better\n"
+                + "2,23,complete,0.633333,15.4,128,0.000368,,2,100,3,0.370046,0.896621,,,,\n"
+                + "3,7,pruned,0.12,2.1,16,0.02,,0,11,1,,,,,,\n");
     }
 
     @Test
@@ -126,7 +134,10 @@ class ScoreboardTest {
                 |  | final loss | 2 / 2 | 0.390–0.410 | 0.400–0.500 | yes / no |
                 """), board);
         assertTrue(board.contains("| [JayChouLstm](search/JayChouLstm.md) | heldout_perplexity | 2,132 | 216.3 (candidate 3) "
-                + "| `lr=0.01` | 2 |"), board);
+                + "| 1 | not confirmed (one seed a candidate) | `lr=0.01` | 2 |"), board);
+        assertTrue(board.contains("| [DigitSumSrn_lengths-20](search/DigitSumSrn_lengths-20.md) | best_dev_accuracy "
+                + "| 0.39 [0.32, 0.45] | 0.61 [0.52, 0.70] (candidate 19) | 10 | **better** "
+                + "| `hidden_size=64`, `lr=0.000973` | 3 |"), board);
         assertTrue(board.contains("Square brackets are always a 95% interval of a mean; a–b is\nalways the seeds' own "
                 + "minimum to maximum."), board);
         assertFalse(board.contains("Quick profile"), "the full profile's board says nothing of it");
