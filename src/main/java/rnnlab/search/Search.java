@@ -186,10 +186,7 @@ public final class Search {
             command.append(" -Dprofile=").append(cli.profile());
         }
         cli.overrides().forEach((k, v) -> command.append(" -D").append(k).append('=').append(v));
-        String schedule = "asynchronous successive halving (ASHA, Li et al. 2018): reduction factor eta " + eta
-                + ", " + rungCount + " rung" + (rungCount == 1 ? "" : "s") + " (" + String.join("; ", halving.rungs()
-                        .stream().map(r -> r.epochs() + " epochs on " + r.seeds() + " seed" + (r.seeds() == 1 ? "" : "s"))
-                        .toList()) + ")";
+        String schedule = schedule(eta, halving.rungs());
         SearchReport report = new SearchReport(new SearchReport.Plan(entry.name(),
                 entry.name() + " (" + cli.profile() + " profile" + (cli.overrides().isEmpty() ? "" : ", "
                         + String.join(", ", cli.overrides().entrySet().stream().map(e -> e.getKey() + "="
@@ -457,5 +454,14 @@ public final class Search {
                 Files.delete(p);
             }
         }
+    }
+
+    /** The schedule as the page names it: ASHA with its eta and rungs, or no halving with one rung. */
+    static String schedule(int eta, List<Halving.Rung> rungs) {
+        String text = String.join("; ", rungs.stream()
+                .map(r -> r.epochs() + " epochs on " + r.seeds() + " seed" + (r.seeds() == 1 ? "" : "s")).toList());
+        return rungs.size() == 1 ? "no halving (`-Dhalving_rungs=1`): every candidate " + text
+                : "asynchronous successive halving (ASHA, Li et al. 2018): reduction factor eta " + eta + ", "
+                        + rungs.size() + " rungs (" + text + ")";
     }
 }

@@ -133,4 +133,12 @@ class HalvingTest {
         // no halving: every candidate the whole length on its seeds
         assertEquals(30 * 3 + 4 * 10, Halving.plannedRuns(Halving.rungs(100, 3, 1, 3), 3, 30, 3, 10), 1e-12);
     }
+
+    @Test
+    void thePageNamesTheScheduleAndSaysWhenThereIsNoHalving() {
+        assertEquals("asynchronous successive halving (ASHA, Li et al. 2018): reduction factor eta 3, 3 rungs (11 epochs "
+                + "on 1 seed; 33 epochs on 2 seeds; 100 epochs on 3 seeds)", Search.schedule(3, Halving.rungs(100, 3, 3, 3)));
+        assertEquals("no halving (`-Dhalving_rungs=1`): every candidate 100 epochs on 3 seeds",
+                Search.schedule(3, Halving.rungs(100, 3, 1, 3)));
+    }
 }
