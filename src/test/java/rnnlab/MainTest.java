@@ -329,6 +329,23 @@ class MainTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"PtbWordLstm", "PtbZarembaMedium"}) // the small model is the medium one's code without dropout
+    void theOtherSplitExperimentsGiveTheSameBitsOnTwoThreads(String exp, @TempDir Path tmp) throws Exception {
+        // every experiment Threads.SPLIT names may get two threads as a job of its own: the same bits as on one
+        // (the medium model with its dropout masks, drawn from the job's own streams whatever the threads)
+        assertTrue(Threads.SPLIT.contains(exp), exp);
+        Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one core");
+        Path one = tmp.resolve("one-thread");
+        Path two = tmp.resolve("two-threads");
+        assertEquals(THREADS_1, runOnThreads(exp, one, "1"), "the baseline trained on one thread");
+        assertEquals("OpenMP 2 thread(s) (libnd4j, oneDNN), 2 libnd4j master, BLAS 2", runOnThreads(exp, two, "2"),
+                "the other run trained on two threads");
+        List<String> numbers = withoutTimings(one.resolve(exp + ".csv"));
+        assertTrue(numbers.stream().anyMatch(l -> l.contains(",final,test_perplexity,")), numbers.toString());
+        assertEquals(numbers, withoutTimings(two.resolve(exp + ".csv")));
+    }
+
     /**
      * The quick word model {@code exp}, two short epochs, under {@code -Dthreads=N} in a child JVM without the thread
      * variables Surefire sets; returns the thread settings in force as it started ({@link AtStart}).
