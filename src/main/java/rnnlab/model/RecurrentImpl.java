@@ -4,6 +4,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -156,9 +157,10 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
 
     /**
      * into = the rows of {@code dz} summed by id: dW for a lookup (rows with an id outside into's rows are dropped).
-     * A FLOAT {@code into} is summed in place in its own memory, whatever its strides: a 10,000-word vocabulary's dW
-     * is 8 MB, and summing into a Java array, copying that to a new array and assigning it took 11% of a PTB
-     * training step. Each element is the same float either way: its rows added in token order, starting from zero.
+     * A FLOAT {@code into} is zeroed and only the rows its ids touch are written, whatever its strides: a
+     * 10,000-word vocabulary's dW is 8 MB, and summing all of it in a Java array, copying that to a new array and
+     * assigning it took 11% of a PTB training step. Each element is the same float either way: its rows added in
+     * token order, starting from zero.
      */
     static void scatterAddRows(int[] ids, INDArray dz, INDArray into) {
         int rows = (int) into.size(0);
@@ -188,26 +190,37 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         } else {
             into.assign(0.0);
         }
+        // each id's sum in a compact Java array (the rows a batch touches: at most its tokens), added row by row as
+        // the tokens come, then written once into its place in into's memory, wherever the strides put it
+        int[] slot = new int[rows];
+        Arrays.fill(slot, -1);
+        int[] touched = new int[Math.min(rows, ids.length)];
+        float[] acc = new float[touched.length * width];
+        int used = 0;
+        for (int r = 0; r < ids.length; r++) {
+            int id = ids[r];
+            if (id < 0 || id >= rows) {
+                continue;
+            }
+            if (slot[id] < 0) {
+                slot[id] = used;
+                touched[used++] = id;
+            }
+            int a = slot[id] * width;
+            int b = r * width;
+            for (int j = 0; j < width; j++) {
+                acc[a + j] += g[b + j];
+            }
+        }
         int s0 = (int) into.stride(0);
         int s1 = (int) into.stride(1);
-        if (s1 <= s0) { // C order: each token's row is contiguous
-            for (int r = 0; r < ids.length; r++) {
-                int id = ids[r];
-                if (id >= 0 && id < rows) {
-                    for (int j = 0; j < width; j++) {
-                        int k = id * s0 + j * s1;
-                        out.put(k, out.get(k) + g[r * width + j]);
-                    }
-                }
-            }
-        } else { // Fortran order (DL4J's weights): a column at a time, each element's rows still in token order
-            for (int j = 0; j < width; j++) {
-                for (int r = 0; r < ids.length; r++) {
-                    int id = ids[r];
-                    if (id >= 0 && id < rows) {
-                        int k = id * s0 + j * s1;
-                        out.put(k, out.get(k) + g[r * width + j]);
-                    }
+        for (int u = 0; u < used; u++) {
+            int base = touched[u] * s0;
+            if (s1 == 1) {
+                out.put(base, acc, u * width, width);
+            } else {
+                for (int j = 0; j < width; j++) {
+                    out.put(base + j * s1, acc[u * width + j]);
                 }
             }
         }
