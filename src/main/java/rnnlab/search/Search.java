@@ -21,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.checkpoints.Checkpoint;
+import rnnlab.core.AtomicFiles;
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.ConfiguredRun;
+import rnnlab.core.ResultsCsv;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
 import rnnlab.jobs.Task;
@@ -390,6 +392,7 @@ public final class Search {
     private void runAndScore(Work w, Workers.Pool pool) {
         long begin = System.nanoTime();
         Path out = workDir.resolve(w.folder());
+        Double kept = keptSeconds(out); // a job that ran before: reused now, it costs what it cost then
         Double value = null;
         String error = null;
         try {
@@ -404,7 +407,8 @@ public final class Search {
             trace.error("search job " + w.folder() + " failed", t);
             error = t.getMessage() != null && t instanceof IllegalStateException ? t.getMessage() : t.toString();
         }
-        double seconds = Math.max((System.nanoTime() - begin) / 1e9, score.trainSeconds(out));
+        double ran = Math.max((System.nanoTime() - begin) / 1e9, score.trainSeconds(out));
+        double seconds = kept != null ? kept : error == null ? keepSeconds(out, ran) : ran;
         synchronized (this) {
             report.ran(w, seconds, value, error);
             if (w.rung() >= 0) {
@@ -463,5 +467,34 @@ public final class Search {
         return rungs.size() == 1 ? "no halving (`-Dhalving_rungs=1`): every candidate " + text
                 : "asynchronous successive halving (ASHA, Li et al. 2018): reduction factor eta " + eta + ", "
                         + rungs.size() + " rungs (" + text + ")";
+    }
+
+    /** The file in a search job's folder that keeps what the job cost when it ran (its wall seconds). */
+    static final String JOB_SECONDS = "job_seconds.txt";
+
+    /**
+     * The seconds a job cost when it ran, kept in its folder once it has run ({@link #keepSeconds}), or null: a search
+     * run again reuses the job and reports what it cost then, so that its page's core time does not change.
+     */
+    static Double keptSeconds(Path out) {
+        try {
+            return Double.parseDouble(Files.readString(out.resolve(JOB_SECONDS)).trim());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Keeps {@code seconds} as what the job in {@code out} cost and returns it: its wall seconds (at least its
+     * training seconds; a job finished before the file was kept is reused in less, so it counts its training).
+     */
+    static double keepSeconds(Path out, double seconds) {
+        try {
+            Files.createDirectories(out);
+            AtomicFiles.write(out.resolve(JOB_SECONDS), ResultsCsv.number(seconds) + "\n");
+        } catch (RuntimeException | IOException e) {
+            // the page's figure only: the search goes on
+        }
+        return seconds;
     }
 }

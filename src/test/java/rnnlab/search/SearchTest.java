@@ -378,6 +378,20 @@ class SearchTest {
         assertEquals(total, finishedJobs(workDir).size(), out);
         assertEquals(total - finished.size(), out.lines().filter(l -> l.contains("====> Training")).count(),
                 "only the unfinished jobs train: " + out);
+
+        // a third time, every job reused: the page reports the same core time, what the jobs cost when they ran
+        Path page = csv.resolveSibling("DigitSumSrn_epochs-9_lengths-10.md");
+        Pattern cost = Pattern.compile("\\d+ jobs, [0-9:]+ of core time");
+        Matcher before = cost.matcher(Files.readString(page));
+        assertTrue(before.find(), Files.readString(page));
+        Process third = command.get().redirectOutput(tmp.resolve("third.log").toFile()).start();
+        assertTrue(third.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, third.exitValue(), Files.readString(tmp.resolve("third.log")));
+        assertEquals(0, Files.readAllLines(tmp.resolve("third.log")).stream().filter(l -> l.contains("====> Training"))
+                .count(), "nothing trains");
+        Matcher after = cost.matcher(Files.readString(page));
+        assertTrue(after.find(), Files.readString(page));
+        assertEquals(before.group(), after.group());
     }
 
     /** A plain experiment run, for re-running a candidate's command. */
