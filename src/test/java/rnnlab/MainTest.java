@@ -482,6 +482,7 @@ class MainTest {
         assertTrue(csv.get("ptb-lstm2-h200", "final", "tokens_per_second").orElseThrow() > 0);
         assertTrue(csv.get("ptb-lstm2-h200", "final", "ratio_vs_peer").isEmpty(), "the peer's CSV has no figure for it");
         assertTrue(md.contains("then 3 timed windows of 0.3 s per model"), md);
+        assertTrue(md.contains("on the same machine (this run's: " + rnnlab.kernels.BlasCore.machine() + "): "), md);
         assertTrue(md.contains("## The products, by library") && md.contains("| product | shape | OpenBLAS GFLOP/s | "
                 + "oneDNN GFLOP/s | x |") && md.contains("through oneDNN 2.5.2"), md);
         String[] range = md.lines().filter(l -> l.startsWith("| digitsum")).findFirst().orElseThrow().split("\\|")[3]

@@ -26,6 +26,7 @@ import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
+import rnnlab.kernels.BlasCore;
 import rnnlab.kernels.Gemm;
 import rnnlab.lm.CharRnnModel;
 import rnnlab.lm.LanguageModel;
@@ -359,7 +360,8 @@ public final class Bench implements Experiment {
         csv.write(run.out("Bench.csv"));
         Markdown md = new Markdown().heading(1, "Bench");
         md.para("Training throughput (tokens = time steps x batch, per second) of the tutorials' models through the "
-                + "project's own training path, beside PyTorch's (`../shared/bench/torch_peer.py`) on the same machine: "
+                + "project's own training path, beside PyTorch's (`../shared/bench/torch_peer.py`) on the same machine "
+                + "(this run's: " + BlasCore.machine() + "): "
                 + "the same sizes, batches and steps, cross-entropy over every step, global-norm clipping at 1, one SGD "
                 + "step per batch; the project's matrix products through " + Gemm.describe() + " ("
                 + "`-Dgemm`); " + p.warmup() + " warm-up batches, then " + p.repeats() + " timed windows of "
