@@ -180,10 +180,11 @@ class SearchTest {
                 .next();
         assertEquals(Double.parseDouble(best[3]), mean, 1e-5 * mean);
 
-        // the scoreboard beside the search lists the confirmed figure and only the searched key as its values
+        // the scoreboard beside the search lists the confirmed figure, its seeds and verdict, and only the searched key
+        // as its values
         String board = Files.readString(tmp.resolve("README.md"));
         assertTrue(board.contains("[HelloOhlolRnn_epochs-9](search/HelloOhlolRnn_epochs-9.md)")
-                && board.contains("(candidate " + best[1] + ") | `lr=" + best[5] + "` |"), board);
+                && board.contains("(candidate " + best[1] + ") | 3 | **" + best[15] + "** | `lr=" + best[5] + "` |"), board);
     }
 
     @Test
