@@ -48,6 +48,12 @@ class SeedPlanTest {
     void theSeedsNeededAreTheFewestWithEightyPercentPowerOrBeyondTheCap() {
         assertEquals(29, SeedPlan.needed(0.02, 0.0016, 0.0016, 0.05, 30)); // 28: 0.7885, 29: 0.8031 (above)
         assertEquals(30, SeedPlan.needed(0.02, 0.0016, 0.0016, 0.05, 28) + 1, "29 is beyond a cap of 28: cap + 1");
+        assertEquals(29, SeedPlan.needed(0.02, 0.0016, 0.0016, 0.05, 29), "a need of exactly the cap is within it");
+        SeedPlan.Need atCap = new SeedPlan.Need("length=5", "final", "test_accuracy", 5, 5, 0.02, 0.04, 0.04, 0.05, 29,
+                29, 29);
+        assertFalse(atCap.beyondCap(), "needing the cap is not beyond it");
+        assertTrue(new SeedPlan.Need("length=5", "final", "test_accuracy", 5, 5, 0.02, 0.04, 0.04, 0.05, 30, 29, 29)
+                .beyondCap());
         assertEquals(3, SeedPlan.needed(0.3, 0.0025, 0.0025, 0.05, 30)); // 2: 0.7572, 3: 0.9996
         assertEquals(8, SeedPlan.needed(0.12, 0.0036, 0.0004, 0.05, 30)); // 7: 0.7205, 8: 0.8022
         // d = 0, sd 0.03 and 0.01: n = 5: se 0.014142, df 4.878049, h 0.036629, inside 0.655597; n = 6: se 0.012910,
@@ -100,6 +106,7 @@ class SeedPlanTest {
         assertEquals(8, test35.planned());
         assertEquals(-0.10, test35.difference(), 1e-12);
         assertEquals(Math.sqrt(0.001), test35.sdOurs(), 1e-12);
+        assertEquals(Math.sqrt(0.001), test35.sdReference(), 1e-12);
         assertEquals(0.05, test35.tolerance(), 1e-12);
         assertEquals("length=35, test accuracy", test35.figure());
         SeedPlan.Need test10 = plan.needs().stream().filter(n -> n.setting().equals("length=10")
@@ -124,8 +131,12 @@ class SeedPlanTest {
         seeds(ref, "length=35", "test_accuracy", 0.30, 0.32, 0.34, 0.36, 0.38);
         seeds(ours, "length=20", "test_accuracy", 0.5);
         seeds(ref, "length=20", "test_accuracy", 0.5);
-        Map<String, Integer> per = SeedPlan.of("DigitSumSrn", ours, ref).perSetting();
+        SeedPlan plan = SeedPlan.of("DigitSumSrn", ours, ref);
+        Map<String, Integer> per = plan.perSetting();
         assertEquals(8, per.get("length=35"));
+        SeedPlan.Need test35 = plan.needs().stream().filter(n -> n.setting().equals("length=35")).findFirst().orElseThrow();
+        assertTrue(Double.isNaN(test35.sdOurs()), "one seed has no sd of its own");
+        assertEquals(Math.sqrt(0.001), test35.sdReference(), 1e-12);
         assertEquals(30, per.get("length=20"), "no spread known on either side: the cap");
     }
 
