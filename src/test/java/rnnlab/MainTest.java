@@ -105,10 +105,12 @@ class MainTest {
         Outcome r = run("scoreboard", "full", tmp.toString(), Map.of());
         assertEquals(0, r.code(), r.err());
         String board = Files.readString(tmp.resolve("README.md"));
-        // the committed CSV's own mean over its seeds, as the page writes it
-        double mean = ResultsCsv.read(tmp.resolve("HelloOhlolRnn.csv")).get("all", "final", "final_loss_mean").orElseThrow();
+        // the committed CSV's own mean over its seeds and their count, as the page writes them
+        ResultsCsv committed = ResultsCsv.read(tmp.resolve("HelloOhlolRnn.csv"));
+        double mean = committed.get("all", "final", "final_loss_mean").orElseThrow();
+        long seeds = Math.round(committed.get("all", "final", "final_loss_n").orElseThrow());
         assertTrue(board.contains("\n| [HelloOhlolRnn](HelloOhlolRnn.md) | final loss | - | " + Markdown.f(mean, 3)
-                + " | 10 | 20 | final loss 0.398 (one run) |\n"), board);
+                + " | " + seeds + " | 20 | final loss 0.398 (one run) |\n"), board);
         assertFalse(board.contains("[DigitSumSrn]"), "only experiments with a CSV there: " + board);
     }
 
