@@ -121,9 +121,31 @@ class ClusterTest {
     }
 
     private static void killMidJob(Driver d, Path checkpoints, Path out) throws Exception {
-        Path ckpt = awaitFile(checkpoints, f -> f.toString().endsWith(".ckpt"), d);
-        String setting = setting(ckpt);
-        String w = workerRunning(setting, d);
+        // a job with a checkpoint that its executor is still training (under load a job's checkpoint can be found
+        // as it finishes, and killing its executor then would stop the next job, which has none yet)
+        String setting = null;
+        String w = null;
+        for (int i = 0; i < 30000 && w == null; i++) {
+            List<Path> ckpts = List.of();
+            if (Files.isDirectory(checkpoints)) {
+                try (Stream<Path> s = Files.walk(checkpoints)) {
+                    ckpts = s.filter(f -> f.toString().endsWith(".ckpt")).toList();
+                } catch (IOException e) {
+                    // a file renamed while listed: look again
+                }
+            }
+            for (Path ckpt : ckpts) {
+                String now = trainingNow(setting(ckpt));
+                if (now != null) {
+                    setting = setting(ckpt);
+                    w = now;
+                    break;
+                }
+            }
+            d.alive();
+            Thread.sleep(10);
+        }
+        assertTrue(w != null, "no executor trains a job with a checkpoint");
         ProcessHandle worker = pid(w).orElseThrow();
         List<ProcessHandle> executors = worker.descendants().toList();
         started.addAll(executors);
@@ -191,25 +213,38 @@ class ClusterTest {
 
     /** The worker whose executor trains {@code setting}: its executor's output says so. */
     static String workerRunning(String setting, Driver d) throws Exception {
-        String[] parts = setting.split(";");
-        String banner = "data of length " + parts[0].split("=")[1] + ", seed " + parts[1].split("=")[1];
         for (int i = 0; i < 6000; i++) {
-            for (String w : List.of("w1", "w2")) {
-                Path work = cluster.resolve(w).resolve("work");
-                if (Files.isDirectory(work)) {
-                    try (Stream<Path> s = Files.walk(work)) {
-                        for (Path f : s.filter(f -> f.getFileName().toString().equals("stdout")).toList()) {
-                            if (Files.readString(f).contains(banner)) {
-                                return w;
-                            }
-                        }
-                    }
-                }
+            String w = trainingNow(setting);
+            if (w != null) {
+                return w;
             }
             d.alive();
             Thread.sleep(20);
         }
         throw new AssertionError("no executor trains " + setting);
+    }
+
+    /** The worker whose executor's last job started is {@code setting} (its output's last banner), or null. */
+    static String trainingNow(String setting) throws IOException {
+        String[] parts = setting.split(";");
+        String banner = "data of length " + parts[0].split("=")[1] + ", seed " + parts[1].split("=")[1];
+        for (String w : List.of("w1", "w2")) {
+            Path work = cluster.resolve(w).resolve("work");
+            if (Files.isDirectory(work)) {
+                try (Stream<Path> s = Files.walk(work)) {
+                    for (Path f : s.filter(f -> f.getFileName().toString().equals("stdout")).toList()) {
+                        String text = Files.readString(f);
+                        int last = text.lastIndexOf("data of length ");
+                        if (last >= 0 && text.startsWith(banner, last)) {
+                            return w;
+                        }
+                    }
+                } catch (IOException e) {
+                    // an executor's folder changing while listed: look again
+                }
+            }
+        }
+        return null;
     }
 
     static Path awaitFile(Path dir, Predicate<Path> which, Driver d) throws Exception {
