@@ -224,13 +224,29 @@ class ClusterTest {
         throw new AssertionError("no executor trains " + setting);
     }
 
-    /** The worker whose executor's last job started is {@code setting} (its output's last banner), or null. */
+    /**
+     * The worker whose executor's last job started is {@code setting} (its output's last banner), or null; only the
+     * newest application's executors count (work/APP/EXECUTOR/stdout, APP named by its start time): an earlier
+     * test's executors on the same workers ended on banners of their own.
+     */
     static String trainingNow(String setting) throws IOException {
         String[] parts = setting.split(";");
         String banner = "data of length " + parts[0].split("=")[1] + ", seed " + parts[1].split("=")[1];
+        String newest = "";
         for (String w : List.of("w1", "w2")) {
             Path work = cluster.resolve(w).resolve("work");
             if (Files.isDirectory(work)) {
+                try (Stream<Path> apps = Files.list(work)) {
+                    for (Path app : apps.toList()) {
+                        String name = app.getFileName().toString();
+                        newest = name.compareTo(newest) > 0 ? name : newest;
+                    }
+                }
+            }
+        }
+        for (String w : List.of("w1", "w2")) {
+            Path work = cluster.resolve(w).resolve("work").resolve(newest);
+            if (!newest.isEmpty() && Files.isDirectory(work)) {
                 try (Stream<Path> s = Files.walk(work)) {
                     for (Path f : s.filter(f -> f.getFileName().toString().equals("stdout")).toList()) {
                         String text = Files.readString(f);
