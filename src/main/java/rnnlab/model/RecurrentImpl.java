@@ -169,27 +169,6 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
         INDArray dense = NativeFloats.dense(dz);
         float[] g = new float[ids.length * width];
         NativeFloats.buffer(dense).get(0, g, 0, g.length);
-        if (into.dataType() != DataType.FLOAT) {
-            float[] acc = new float[rows * width];
-            for (int r = 0; r < ids.length; r++) {
-                int id = ids[r];
-                if (id >= 0 && id < rows) {
-                    for (int j = 0; j < width; j++) {
-                        acc[id * width + j] += g[r * width + j];
-                    }
-                }
-            }
-            INDArray sum = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
-            NativeFloats.buffer(sum).put(acc);
-            into.assign(sum);
-            return;
-        }
-        FloatBuffer out = NativeFloats.strided(into);
-        if (out.capacity() == into.length()) {
-            NativeFloats.Buf.wrap(into).zero(into.length());
-        } else {
-            into.assign(0.0);
-        }
         // each id's sum in a compact Java array (the rows a batch touches: at most its tokens), added row by row as
         // the tokens come, then written once into its place in into's memory, wherever the strides put it
         int[] slot = new int[rows];
@@ -211,6 +190,23 @@ abstract class RecurrentImpl<C extends RecurrentConf> extends BaseRecurrentLayer
             for (int j = 0; j < width; j++) {
                 acc[a + j] += g[b + j];
             }
+        }
+        if (into.dataType() != DataType.FLOAT) {
+            // the gradient checks' DOUBLE parameters: the same float sums, spread into a full array and cast
+            float[] full = new float[rows * width];
+            for (int u = 0; u < used; u++) {
+                System.arraycopy(acc, u * width, full, touched[u] * width, width);
+            }
+            INDArray sum = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+            NativeFloats.buffer(sum).put(full);
+            into.assign(sum);
+            return;
+        }
+        FloatBuffer out = NativeFloats.strided(into);
+        if (out.capacity() == into.length()) {
+            NativeFloats.Buf.wrap(into).zero(into.length());
+        } else {
+            into.assign(0.0);
         }
         int s0 = (int) into.stride(0);
         int s1 = (int) into.stride(1);
