@@ -351,19 +351,20 @@ public final class Scoreboard {
      */
     private static void summary(Markdown md, Map<String, List<Comparison.Row>> compared) {
         List<List<String>> rows = new ArrayList<>();
-        int[] total = new int[Verdict.Outcome.values().length + 1];
-        compared.forEach((name, figures) -> {
-            int[] c = Arrays.copyOf(Comparison.counts(figures), total.length);
-            c[c.length - 1] = (int) figures.stream().filter(Comparison::atCap).count();
-            if (Arrays.stream(c).sum() > 0) {
-                rows.add(countCells("[" + name + "](" + name + ".md)", c));
-                Arrays.setAll(total, i -> total[i] + c[i]);
+        VerdictCounts total = new VerdictCounts(new int[Verdict.Outcome.values().length], 0);
+        for (Map.Entry<String, List<Comparison.Row>> e : compared.entrySet()) {
+            List<Comparison.Row> figures = e.getValue();
+            VerdictCounts c = new VerdictCounts(Comparison.counts(figures),
+                    (int) figures.stream().filter(Comparison::atCap).count());
+            if (c.figures() > 0) {
+                rows.add(c.cells("[" + e.getKey() + "](" + e.getKey() + ".md)"));
+                total = total.plus(c);
             }
-        });
+        }
         if (rows.isEmpty()) {
             return;
         }
-        rows.add(countCells("**total**", total));
+        rows.add(total.cells("**total**"));
         md.heading(2, "Verdicts at a glance");
         md.para(Markdown.wrap("How many of each experiment's figures ours reproduces against the tutorial's own code, "
                 + "differs from or cannot yet tell, and how many of the last are at the seed cap (both sides have the "
@@ -373,12 +374,26 @@ public final class Scoreboard {
                 rows);
     }
 
-    /** An experiment's row: its verdict counts, then the at-cap count, then the figures (the verdicts' sum). */
-    private static List<String> countCells(String first, int[] c) {
-        List<String> row = new ArrayList<>(List.of(first));
-        Arrays.stream(c).forEach(n -> row.add(Integer.toString(n)));
-        row.add(Integer.toString(Arrays.stream(c, 0, c.length - 1).sum()));
-        return row;
+    /** One row of the summary: the figures of each verdict (in {@link Verdict.Outcome}'s order) and how many of the
+     *  inconclusive ones are at the seed cap. */
+    private record VerdictCounts(int[] byOutcome, int atCap) {
+        int figures() {
+            return Arrays.stream(byOutcome).sum();
+        }
+
+        VerdictCounts plus(VerdictCounts o) {
+            int[] sum = new int[byOutcome.length];
+            Arrays.setAll(sum, i -> byOutcome[i] + o.byOutcome[i]);
+            return new VerdictCounts(sum, atCap + o.atCap);
+        }
+
+        List<String> cells(String first) {
+            List<String> row = new ArrayList<>(List.of(first));
+            Arrays.stream(byOutcome).forEach(n -> row.add(Integer.toString(n)));
+            row.add(Integer.toString(atCap));
+            row.add(Integer.toString(figures()));
+            return row;
+        }
     }
 
     /** The folder of the negative controls' runs, one CSV per experiment with a control. */
