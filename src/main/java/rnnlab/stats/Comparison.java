@@ -99,6 +99,11 @@ public final class Comparison {
      * tutorial's settings (the full profile), the only ones the reference ran.
      */
     public static void section(Markdown md, String experiment, ResultsCsv ours, Path projectDir, boolean full) {
+        section(md, experiment, ours, projectDir, full, Figures.why(experiment));
+    }
+
+    /** The section, with {@code why} the experiment's known differences from the tutorial's code ("" for none). */
+    static void section(Markdown md, String experiment, ResultsCsv ours, Path projectDir, boolean full, String why) {
         if (Figures.of(experiment).isEmpty()) {
             return;
         }
@@ -128,7 +133,6 @@ public final class Comparison {
             md.para(Markdown.wrap("Seeds that failed outright. " + FAILURE_RULE, WIDTH));
             md.table(failureHeader(false), failed.stream().map(r -> failureCells(r, null)).toList());
         }
-        String why = Figures.why(experiment);
         if (!why.isEmpty() && rows.stream().anyMatch(r -> r.verdict() != null
                 && r.verdict().outcome() == Verdict.Outcome.DIFFERS)) {
             md.para(Markdown.wrap("Known differences from the tutorial's code: " + why, WIDTH));

@@ -248,8 +248,17 @@ class ComparisonTest {
         assertFalse(known.text().contains("Known differences"), known.text());
         assertTrue(known.text().lines().allMatch(l -> l.startsWith("|") || l.length() <= Comparison.WIDTH), known.text());
 
+        // an experiment that names a difference says it, wrapped, after the tables, beside a figure that differs
+        String cause = "its layers have one bias where the tutorial's have two, so every bias learns at half speed";
+        Markdown named = new Markdown();
+        Comparison.section(named, "HelloOhlolRnn", ours, tmp, true, cause);
+        String namedText = named.text();
+        assertTrue(namedText.endsWith("\n\n" + Markdown.wrap("Known differences from the tutorial's code: " + cause,
+                Comparison.WIDTH) + "\n\n"), namedText);
+        assertTrue(namedText.indexOf("Known differences") > namedText.lastIndexOf("| final loss |"), namedText);
+
         Markdown same = new Markdown();
-        Comparison.section(same, "HelloOhlolRnn", helloRuns(1.0, 1.01, 0.99), tmp, true);
+        Comparison.section(same, "HelloOhlolRnn", helloRuns(1.0, 1.01, 0.99), tmp, true, cause);
         assertTrue(same.text().contains("**reproduced**"), same.text());
         assertFalse(same.text().contains("Known differences"), "said only beside a figure that differs");
 
