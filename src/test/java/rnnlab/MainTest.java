@@ -294,8 +294,8 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PtbWordRnn", "PtbWordLstm"})
-    void wordModelRunsWriteTheirTablesAndPlots(String exp, @TempDir Path tmp) throws Exception {
+    @CsvSource({"PtbWordRnn, model=rnn;seed=0", "PtbWordLstm, model=lstm;seed=0", "PtbZarembaSmall, model=small;seed=0"})
+    void wordModelRunsWriteTheirTablesAndPlots(String exp, String setting, @TempDir Path tmp) throws Exception {
         // the baseline on one thread, said outright: without -Dthreads a PTB run here gets every core (Threads.forJob)
         List<String> oneThread = new ArrayList<>();
         Outcome r = withThreads("1", oneThread, () -> run(exp, "quick", tmp.toString(),
@@ -303,7 +303,6 @@ class MainTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(List.of(THREADS_1), oneThread, "the baseline trained on one thread");
         ResultsCsv csv = ResultsCsv.read(tmp.resolve(exp + ".csv"));
-        String setting = exp.equals("PtbWordRnn") ? "model=rnn;seed=0" : "model=lstm;seed=0";
         for (String metric : List.of("perplexity", "heldout_perplexity", "tokens_per_second", "train_seconds")) {
             double v = csv.get(setting, "final", metric).orElseThrow(() -> new AssertionError(metric));
             assertTrue(Double.isFinite(v) && v > 0, metric + " " + v);
@@ -314,6 +313,11 @@ class MainTest {
         assertEquals(10_000, csv.get(setting, "final", "vocabulary").orElseThrow(), 0, "the vocabulary size row");
         String md = Files.readString(tmp.resolve(exp + ".md"));
         assertTrue(md.contains("| seed | epoch | lr | training perplexity |") && md.contains("greedy: the company said"), md);
+        // the course scores the test split every epoch, Zaremba's models after the last one alone: "-" before it
+        boolean testEveryEpoch = !exp.startsWith("PtbZaremba");
+        assertEquals(testEveryEpoch, csv.get(setting, "1", "test_perplexity").filter(v -> !Double.isNaN(v)).isPresent());
+        String firstEpochRow = md.lines().filter(l -> l.startsWith("| 0 | 1 | ")).findFirst().orElseThrow();
+        assertEquals(testEveryEpoch, !firstEpochRow.split(" \\| ")[5].equals("-"), firstEpochRow);
         assertTrue(Files.size(tmp.resolve(exp + "-perplexity.png")) > 1000);
     }
 

@@ -147,7 +147,7 @@ public final class WordLmTrainer implements EpochTraining {
         epochs.add(ep);
         log.info("{} epoch= {}  time= {}  lr= {}  exp(loss)= {}  valid: {}  test: exp(loss) = {}", label, e,
                 Markdown.f(ep.elapsed(), 1), Markdown.f(lr, 5), Markdown.f(trainPpl, 3), Markdown.f(validPpl, 3),
-                Markdown.f(testPpl, 3));
+                Double.isNaN(testPpl) ? "(after the last epoch)" : Markdown.f(testPpl, 3));
         samples = generate.apply(model);
         epochsDone = e + 1;
         return true;
