@@ -4,14 +4,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import rnnlab.checkpoints.Checkpoint;
+import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
@@ -170,6 +173,20 @@ public final class Main {
                                 cli.out(), cli.scope())));
             }
         }
+        if (flag(Options.PAGES_ONLY)) {
+            List<ConfiguredRun> finished = new ArrayList<>();
+            for (ConfiguredRun p : prepared) {
+                finishedJobsOnly(p, projectDir, cli).ifPresentOrElse(finished::add, () -> out.println("rnnlab: "
+                        + p.run().name() + ": no job with these settings has finished in " + p.run().outDir().resolve("runs")
+                        + " yet; its pages are left as they are"));
+            }
+            if (finished.isEmpty()) {
+                throw new UserError("-Dpages_only=true: no job of " + exp + " with these settings has finished yet; run it "
+                        + "without -Dpages_only first");
+            }
+            Jobs.runHere(finished, inTask);
+            return;
+        }
         int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
         Jobs.Runner runner = Jobs.runner(inTask);
         if (atOnce > 1 || runner == Jobs.Runner.SPARK) {
@@ -181,10 +198,31 @@ public final class Main {
 
     /** {@code -Dcontrol}: true or false, anything else refused in one line. */
     private static boolean control() {
-        String v = Options.CONTROL.or("false").trim();
+        return flag(Options.CONTROL);
+    }
+
+    /** A true-or-false option (false when not given), anything else refused in one line. */
+    private static boolean flag(Options.Option o) {
+        String v = o.or("false").trim();
         if (!v.equals("true") && !v.equals("false")) {
-            throw new UserError("Invalid value for 'control': '" + v + "'; expected true or false");
+            throw new UserError("Invalid value for '" + o.key() + "': '" + v + "'; expected true or false");
         }
         return v.equals("true");
+    }
+
+    /**
+     * {@code -Dpages_only}: {@code p} narrowed to its jobs with a kept result ({@code OUT/runs/}), so that its pages
+     * are written from them and nothing trains, as the pass after a run's workers does (even under {@code -Dfresh});
+     * empty when none has one.
+     */
+    private static Optional<ConfiguredRun> finishedJobsOnly(ConfiguredRun p, Path projectDir, Cli cli) {
+        Set<String> finished = new LinkedHashSet<>();
+        for (String job : p.configured().jobs()) {
+            if (p.run().scope().inPlan(job) && FinishedJobs.read(p.run(), job, true, msg -> { }).isPresent()) {
+                finished.add(job);
+            }
+        }
+        return finished.isEmpty() ? Optional.empty() : Optional.of(Experiments.prepare(p.run().name(), projectDir,
+                cli.profile(), p.run().config().overrides(), p.run().outDir().toString(), p.run().scope().pages().planned(finished)));
     }
 }

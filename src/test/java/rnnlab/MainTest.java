@@ -93,6 +93,35 @@ class MainTest {
     }
 
     @Test
+    void pagesOnlyWritesThePagesFromTheFinishedJobsAndTrainsNone(@TempDir Path dir) throws Exception {
+        Map<String, String> small = kv("seeds", "0..2", "epochs", "1", "max_train_tokens", "3000", "max_eval_tokens", "1500",
+                "gen_len", "3");
+        Outcome ok = run("PtbZarembaSmall", "quick", dir.toString(), small);
+        assertEquals(0, ok.code(), ok.err());
+        Path runs = dir.resolve("runs/PtbZarembaSmall");
+        Files.delete(runs.resolve("model=small;seed=1.txt")); // as if seed 1 were still training elsewhere
+        Files.delete(dir.resolve("PtbZarembaSmall.csv"));
+        System.setProperty("pages_only", "true");
+        try {
+            Outcome pages = run("PtbZarembaSmall", "quick", dir.toString(), small);
+            assertEquals(0, pages.code(), pages.err());
+            assertEquals(List.of("model=small;seed=0", "model=small;seed=2"),
+                    Files.readAllLines(dir.resolve("PtbZarembaSmall.csv")).stream()
+                            .filter(l -> l.contains(",final,test_perplexity,")).map(l -> l.split(",")[0]).toList());
+            assertFalse(Files.exists(runs.resolve("model=small;seed=1.txt")), "seed 1 was not trained");
+            // none finished: one line, nothing written
+            assertOneLineError(run("PtbZarembaSmall", "quick", dir.resolve("none").toString(), small),
+                    "no job of PtbZarembaSmall", "without -Dpages_only first");
+            assertFalse(Files.exists(dir.resolve("none/PtbZarembaSmall.md")));
+            System.setProperty("pages_only", "maybe");
+            assertOneLineError(run("PtbZarembaSmall", "quick", dir.toString(), small), "'pages_only': 'maybe'",
+                    "true or false");
+        } finally {
+            System.clearProperty("pages_only");
+        }
+    }
+
+    @Test
     void listPrintsEveryExperimentWithADescription() {
         Outcome r = run("list", "full", null, Map.of());
         assertEquals(0, r.code());
