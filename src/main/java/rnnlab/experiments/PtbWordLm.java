@@ -68,6 +68,11 @@ abstract class PtbWordLm implements Experiment {
                 + "course it comes from) on Deeplearning4j.";
     }
 
+    /** Who else printed the last epoch's test perplexity, and what (the page lists them after the paper's). */
+    Map<String, Double> reproductions() {
+        return Map.of();
+    }
+
     /** Whose printed figures the page sets beside ours. */
     String printedBy() {
         return "course's";
@@ -241,7 +246,8 @@ abstract class PtbWordLm implements Experiment {
                         + "a text of your own has none to compare with. ") + run.config().settingsSentence(),
                 "model=" + model, p.epochs(),
                 rates, own == null ? courseTestPerplexity() : new double[0], trainRows, p.batchSize(), p.maxTrainTokens(),
-                p.maxEvalTokens(), p.temperature(), run.projectDir(), own == null && Comparison.tutorialSettings(run.config()));
+                p.maxEvalTokens(), p.temperature(), run.projectDir(), own == null && Comparison.tutorialSettings(run.config()),
+                reproductions());
     }
 
     /** One seed: the model, the course's training loop ({@link WordLmTrainer}), the model saved. */

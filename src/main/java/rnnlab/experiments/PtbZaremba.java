@@ -2,6 +2,7 @@ package rnnlab.experiments;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import rnnlab.core.Catalog;
 import rnnlab.lm.WordRnnModel;
@@ -41,6 +42,11 @@ abstract class PtbZaremba extends PtbWordLm {
         return "Reproduces the " + size + " LSTM of Zaremba, Sutskever and Vinyals (2014), \"Recurrent Neural Network "
                 + "Regularization\" (arXiv 1409.2329, section 4.1, Table 1) on Deeplearning4j, on the pipeline of the "
                 + "course's Penn Treebank model.";
+    }
+
+    @Override
+    Map<String, Double> reproductions() {
+        return Map.of("TensorFlow's `ptb_word_lm` tutorial", tensorFlow);
     }
 
     @Override

@@ -115,7 +115,8 @@ public final class Scoreboard {
                 speed.add(List.of("", "all settings", "", "", Clock.format(seconds.values().stream()
                         .flatMapToDouble(Arrays::stream).sum()), ""));
             }
-            pages.add("- " + link + " (`" + e.tutorial() + "`): " + plots(dir, e.name()));
+            pages.add("- " + link + (e.tutorial().equals("-") ? " (beyond the tutorials)" : " (`" + e.tutorial() + "`)")
+                    + ": " + plots(dir, e.name()));
         }
         md.heading(2, "Headline figures");
         md.table(List.of("experiment", "figure", "setting", "ours", "seeds", "epochs", "tutorial's figure"), headline);

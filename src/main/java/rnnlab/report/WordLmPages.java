@@ -27,11 +27,13 @@ public final class WordLmPages {
      * epoch (NaN where it printed none); the training split's rows and columns, the token limits (0: all) and the
      * temperature of the sampled text; where the reference figures are and whether the run has the tutorial's
      * settings; what the page reproduces (its first sentence) and whose printed figures it sets beside ours
-     * ("course's", "paper's").
+     * ("course's", "paper's"); who else printed the last epoch's test perplexity, in the order the page lists them
+     * (TensorFlow's tutorial for Zaremba et al.'s models; none for the course).
      */
     public record Page(String source, String printedBy, String name, String modelNote, String stockLayersNote, String settings, String base,
             int epochs, List<Double> learningRates, double[] courseTestPerplexity, int trainRows, int batchSize,
-            int maxTrainTokens, int maxEvalTokens, double temperature, Path projectDir, boolean tutorialSettings) {
+            int maxTrainTokens, int maxEvalTokens, double temperature, Path projectDir, boolean tutorialSettings,
+            Map<String, Double> reproductions) {
     }
 
     private WordLmPages() {
@@ -86,8 +88,12 @@ public final class WordLmPages {
                 + "is " + page.trainRows() + " rows of " + page.batchSize() + " columns"
                 + (page.maxTrainTokens() > 0 ? " (a prefix of " + page.maxTrainTokens() + " tokens, for a short run)" : "")
                 + (page.maxEvalTokens() > 0 ? "; validation and test use their first " + page.maxEvalTokens() + " tokens" : "")
-                + ". Training time " + Clock.format(trainSeconds) + " (minutes:seconds) in all, on one thread.");
+                + ". Training time " + (trainSeconds < 3600 ? Clock.format(trainSeconds) + " (minutes:seconds)"
+                        : Clock.format(trainSeconds) + " (hours:minutes:seconds)") + " in all.");
         md.image("perplexity per epoch", name + "-perplexity.png");
+        if (page.tutorialSettings() && !page.reproductions().isEmpty()) {
+            published(md, page, csv, runs);
+        }
         Comparison.section(md, name, csv, page.projectDir(), page.tutorialSettings());
         md.heading(2, "Every seed");
         List<List<String>> seedRows = new ArrayList<>();
@@ -122,14 +128,66 @@ public final class WordLmPages {
         }
         AtomicFiles.write(dir.resolve(name + ".md"), md.text());
 
-        drawPerplexity(dir.resolve(name + ".csv"), dir.resolve(name + "-perplexity.png"), name, course);
+        drawPerplexity(dir.resolve(name + ".csv"), dir.resolve(name + "-perplexity.png"), name, course, page.printedBy());
+    }
+
+    /**
+     * The last epoch's test perplexity, ours and the reference's over their seeds, beside the printed figures (the
+     * paper's, then {@link Page#reproductions}), and how long a seed takes here: what a reader of a reproduced table
+     * looks for first.
+     */
+    private static void published(Markdown md, Page page, ResultsCsv csv, List<JobResult> runs) {
+        double printed = page.courseTestPerplexity().length == page.epochs()
+                ? page.courseTestPerplexity()[page.epochs() - 1] : Double.NaN;
+        ResultsCsv reference = Comparison.readReference(page.projectDir().resolve("results"), page.name());
+        Summary ours = finalTest(csv, page.base());
+        Summary ref = reference == null ? null : finalTest(reference, page.base());
+        md.heading(2, "Test perplexity beside the published figures");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("the paper", "-", Double.isNaN(printed) ? "-" : Markdown.f(printed, 1)));
+        page.reproductions().forEach((who, v) -> rows.add(List.of(who, "-", Markdown.f(v, 2))));
+        rows.add(List.of("the reference (`reference/pytorch/zaremba.py`, PyTorch)", ref == null ? "0" : String.valueOf(ref.n()),
+                Comparison.describe(ref, 1)));
+        rows.add(List.of("rnnlab", ours == null ? "0" : String.valueOf(ours.n()), Comparison.describe(ours, 1)));
+        md.table(List.of("who", "seeds", "test perplexity after epoch " + page.epochs()
+                + ": mean [95% interval] (min-max, seeds)"), rows);
+        List<String> said = new ArrayList<>();
+        if (ours != null && ours.n() > 1 && !Double.isNaN(printed)) {
+            said.add("The paper's " + Markdown.f(printed, 1) + (printed < ours.ci95Low() ? " lies below"
+                    : printed > ours.ci95High() ? " lies above" : " lies within") + " our 95% interval.");
+        }
+        said.add("The verdict against the reference is in the next section.");
+        double[] seedSeconds = runs.stream().filter(JobResult::finished)
+                .mapToDouble(r -> r.rows().get(r.setting(), String.valueOf(page.epochs()), "elapsed_seconds").orElse(Double.NaN))
+                .filter(v -> !Double.isNaN(v)).toArray();
+        if (seedSeconds.length > 0) {
+            Summary t = Summary.of(seedSeconds);
+            said.add("A seed's epochs, training and evaluation, took " + duration(t.mean())
+                    + (t.n() > 1 ? " (the mean of " + t.n() + " seeds; " + duration(t.min()) + " to " + duration(t.max()) + ")" : "")
+                    + " here; each seed's CPU is at the end of its record in `results/runs/" + page.name() + "/`.");
+        }
+        md.para(Markdown.wrap(String.join(" ", said), Comparison.WIDTH));
+    }
+
+    /** Minutes up to two hours, then hours. */
+    static String duration(double seconds) {
+        return seconds < 7200 ? Math.round(seconds / 60) + " minutes" : Markdown.f(seconds / 3600, 1) + " hours";
+    }
+
+    /** The final test perplexity of {@code base}'s seeds, or null when none has one. */
+    private static Summary finalTest(ResultsCsv csv, String base) {
+        Map<Integer, Double> bySeed = Seeds.values(csv, "final", "test_perplexity").get(base);
+        if (bySeed == null || bySeed.isEmpty()) {
+            return null;
+        }
+        return Seeds.summary("test_perplexity", bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /**
      * The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training, validation and
-     * test per epoch, beside the course's printed test perplexities.
+     * test per epoch, beside the printed test perplexities ({@code printedBy}: "course's", "paper's").
      */
-    public static void drawPerplexity(Path csv, Path png, String name, double[] course) {
+    public static void drawPerplexity(Path csv, Path png, String name, double[] course, String printedBy) {
         List<Integer> cx = new ArrayList<>();
         List<Double> cy = new ArrayList<>();
         for (int i = 0; i < course.length; i++) {
@@ -143,6 +201,6 @@ public final class WordLmPages {
                 new PerplexityPlot.Line("perplexity", "training", false),
                 new PerplexityPlot.Line("valid_perplexity", "validation", false),
                 new PerplexityPlot.Line("test_perplexity", "test", false)), false,
-                cx.isEmpty() ? List.of() : List.of(Plots.Series.of("course's test", cx, cy, true, true)));
+                cx.isEmpty() ? List.of() : List.of(Plots.Series.of(printedBy + " test", cx, cy, true, true)));
     }
 }

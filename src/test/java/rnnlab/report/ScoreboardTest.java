@@ -84,6 +84,15 @@ class ScoreboardTest {
     }
 
     @Test
+    void anExperimentBeyondTheTutorialsIsListedAsSuchNotByATutorialFile(@TempDir Path dir) throws Exception {
+        new ResultsCsv().add("model=small;seed=0", 13, "valid_perplexity", 118).addFinal("model=small;seed=0",
+                "test_perplexity", 113).write(dir.resolve("PtbZarembaSmall.csv"));
+        Scoreboard.write(dir);
+        String board = Files.readString(dir.resolve("README.md"));
+        assertTrue(board.contains("- [PtbZarembaSmall](PtbZarembaSmall.md) (beyond the tutorials): -\n"), board);
+    }
+
+    @Test
     void oneTablePerConcernWithLabelledRows(@TempDir Path dir) throws Exception {
         results(dir);
         Scoreboard.write(dir);
