@@ -22,6 +22,7 @@ import rnnlab.core.ConfiguredRun;
 import rnnlab.core.JobScope;
 import rnnlab.core.Modules;
 import rnnlab.core.Options;
+import rnnlab.core.Run;
 import rnnlab.core.Threads;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
@@ -109,6 +110,15 @@ public final class Main {
         if (exp == null || exp.isBlank()) {
             throw Experiments.noneGiven();
         }
+        // the true-or-false options, checked before anything runs
+        Options.FRESH.bool();
+        Options.UI_WAIT.bool();
+        boolean pagesOnly = Options.PAGES_ONLY.bool();
+        if (pagesOnly && (List.of("ui", "list", "scoreboard", "settle", "StockLayers").contains(exp)
+                || ModelCommands.NAMES.contains(exp) || !cli.searchOptions().isEmpty())) {
+            throw new UserError("-Dpages_only=true writes experiments' pages from their finished jobs; it does not apply to "
+                    + (cli.searchOptions().isEmpty() ? "-Dexp=" + exp : "a search (-Dsearch)") + "; give -Dexp=NAME[,NAME] or all");
+        }
         switch (exp) {
             case "ui" -> {
                 return; // the stored runs are served until Ctrl-C (rnnlab.ui.TrainingUi)
@@ -173,16 +183,21 @@ public final class Main {
                                 cli.out(), cli.scope())));
             }
         }
-        if (flag(Options.PAGES_ONLY)) {
+        if (pagesOnly) {
             List<ConfiguredRun> finished = new ArrayList<>();
             for (ConfiguredRun p : prepared) {
-                finishedJobsOnly(p, projectDir, cli).ifPresentOrElse(finished::add, () -> out.println("rnnlab: "
-                        + p.run().name() + ": no job with these settings has finished in " + p.run().outDir().resolve("runs")
-                        + " yet; its pages are left as they are"));
+                if (p.configured().jobs().isEmpty()) {
+                    out.println("rnnlab: " + p.run().name() + " runs as one job and keeps no finished jobs; its pages are "
+                            + "left as they are");
+                    continue;
+                }
+                finishedJobsOnly(p, out).ifPresentOrElse(finished::add, () -> out.println("rnnlab: " + p.run().name()
+                        + ": no job with these settings has finished in " + p.run().outDir().resolve("runs") + " yet; its "
+                        + "pages are left as they are"));
             }
             if (finished.isEmpty()) {
-                throw new UserError("-Dpages_only=true: no job of " + exp + " with these settings has finished yet; run it "
-                        + "without -Dpages_only first");
+                throw new UserError("-Dpages_only=true: no job of " + String.join(", ", names) + " with these settings has "
+                        + "finished yet; run it without -Dpages_only first");
             }
             Jobs.runHere(finished, inTask);
             return;
@@ -198,31 +213,24 @@ public final class Main {
 
     /** {@code -Dcontrol}: true or false, anything else refused in one line. */
     private static boolean control() {
-        return flag(Options.CONTROL);
-    }
-
-    /** A true-or-false option (false when not given), anything else refused in one line. */
-    private static boolean flag(Options.Option o) {
-        String v = o.or("false").trim();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new UserError("Invalid value for '" + o.key() + "': '" + v + "'; expected true or false");
-        }
-        return v.equals("true");
+        return Options.CONTROL.bool();
     }
 
     /**
      * {@code -Dpages_only}: {@code p} narrowed to its jobs with a kept result ({@code OUT/runs/}), so that its pages
      * are written from them and nothing trains, as the pass after a run's workers does (even under {@code -Dfresh});
-     * empty when none has one.
+     * a record that cannot be used is said on {@code out}; empty when none can.
      */
-    private static Optional<ConfiguredRun> finishedJobsOnly(ConfiguredRun p, Path projectDir, Cli cli) {
+    private static Optional<ConfiguredRun> finishedJobsOnly(ConfiguredRun p, PrintStream out) {
+        Run r = p.run();
         Set<String> finished = new LinkedHashSet<>();
         for (String job : p.configured().jobs()) {
-            if (p.run().scope().inPlan(job) && FinishedJobs.read(p.run(), job, true, msg -> { }).isPresent()) {
+            if (r.scope().inPlan(job) && FinishedJobs.read(r, job, true, msg -> out.println("rnnlab: " + r.name() + " " + job
+                    + ": " + msg + "; left off the pages")).isPresent()) {
                 finished.add(job);
             }
         }
-        return finished.isEmpty() ? Optional.empty() : Optional.of(Experiments.prepare(p.run().name(), projectDir,
-                cli.profile(), p.run().config().overrides(), p.run().outDir().toString(), p.run().scope().pages().planned(finished)));
+        return finished.isEmpty() ? Optional.empty() : Optional.of(new ConfiguredRun(new Run(r.name(), r.config(),
+                r.projectDir(), r.outDir(), r.scope().pages().planned(finished)), p.configured()));
     }
 }

@@ -109,6 +109,16 @@ class MainTest {
                     Files.readAllLines(dir.resolve("PtbZarembaSmall.csv")).stream()
                             .filter(l -> l.contains(",final,test_perplexity,")).map(l -> l.split(",")[0]).toList());
             assertFalse(Files.exists(runs.resolve("model=small;seed=1.txt")), "seed 1 was not trained");
+            // a record it cannot use is named and left off
+            Path seed2 = runs.resolve("model=small;seed=2.txt");
+            Files.writeString(seed2, Files.readString(seed2).replace("rows ", "rows  "));
+            Outcome altered = run("PtbZarembaSmall", "quick", dir.toString(), small);
+            assertEquals(0, altered.code(), altered.err());
+            assertTrue(altered.out().contains("model=small;seed=2: kept result " + seed2 + " fails its checksum; left off "
+                    + "the pages"), altered.out());
+            assertEquals(List.of("model=small;seed=0"), Files.readAllLines(dir.resolve("PtbZarembaSmall.csv")).stream()
+                    .filter(l -> l.contains(",final,test_perplexity,")).map(l -> l.split(",")[0]).toList());
+            assertOneLineError(run("settle", "full", dir.toString(), Map.of()), "does not apply to -Dexp=settle");
             // none finished: one line, nothing written
             assertOneLineError(run("PtbZarembaSmall", "quick", dir.resolve("none").toString(), small),
                     "no job of PtbZarembaSmall", "without -Dpages_only first");

@@ -77,7 +77,8 @@ public final class FinishedJobs {
 
     /**
      * The kept result of {@code setting}, if there is one for this run's key and it is whole; otherwise empty, after
-     * one line to {@code say} when a file was there but cannot be used. {@code -Dfresh=true}: empty.
+     * one line to {@code say} when a file was there but cannot be used (why, not what the caller does instead).
+     * {@code -Dfresh=true}: empty.
      */
     public static Optional<JobResult> read(Run run, String setting, Consumer<String> say) {
         return read(run, setting, false, say);
@@ -96,19 +97,18 @@ public final class FinishedJobs {
             String text = Files.readString(f, StandardCharsets.UTF_8);
             int cut = text.lastIndexOf("sha1 ");
             if (!text.startsWith(MAGIC + "\n") || cut < 0 || !text.endsWith("\n")) {
-                say.accept("kept result " + f + " is cut off or not one of this suite's; training it again");
+                say.accept("kept result " + f + " is cut off or not one of this suite's");
                 return Optional.empty();
             }
             String body = text.substring(0, cut);
             String sum = text.substring(cut + 5).strip();
             if (!sum.equals(HexFormat.of().formatHex(Checkpoint.sha1(body.getBytes(StandardCharsets.UTF_8))))) {
-                say.accept("kept result " + f + " fails its checksum; training it again");
+                say.accept("kept result " + f + " fails its checksum");
                 return Optional.empty();
             }
             List<String> lines = List.of(body.split("\n", -1));
             if (!lines.get(1).equals("key " + key(run, setting))) {
-                say.accept("kept result " + f + " is of other settings or an older version of the numbers; training it "
-                        + "again");
+                say.accept("kept result " + f + " is of other settings or an older version of the numbers");
                 return Optional.empty();
             }
             int n = Integer.parseInt(lines.get(4).substring("rows ".length()));
@@ -127,14 +127,15 @@ public final class FinishedJobs {
             }
             return Optional.of(new JobResult(setting, rows, texts, true));
         } catch (IOException | RuntimeException e) {
-            say.accept("kept result " + f + " cannot be read (" + e.getMessage() + "); training it again");
+            say.accept("kept result " + f + " cannot be read (" + e.getMessage() + ")");
             return Optional.empty();
         }
     }
 
     /** {@link #read}, saying in one line on {@code log} that the job is reused or why its file is not. */
     public static Optional<JobResult> reuse(Run run, String setting, boolean forPages, Logger log) {
-        Optional<JobResult> kept = read(run, setting, forPages, msg -> log.info("{} {}: {}", run.name(), setting, msg));
+        Optional<JobResult> kept = read(run, setting, forPages, msg -> log.info("{} {}: {}; training it again", run.name(),
+                setting, msg));
         kept.ifPresent(k -> log.info("{} {}: finished earlier ({}); reused", run.name(), setting, file(run, setting)));
         return kept;
     }

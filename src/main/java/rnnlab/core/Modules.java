@@ -51,7 +51,7 @@ public final class Modules {
         String p = port == null ? "9000" : port;
         return (AutoCloseable) call(UI, "-Dui", "mvn -Pui -q exec:java -Dexp=" + exp + " -Dui=" + p, "open",
                 new Class<?>[] {String.class, String.class, boolean.class, Path.class, PrintStream.class}, exp, p,
-                "ui".equals(exp) || Boolean.parseBoolean(Options.UI_WAIT.or("false")), projectDir, out);
+                "ui".equals(exp) || Options.UI_WAIT.bool(), projectDir, out);
     }
 
     /** Whether this build has {@code module}. */

@@ -19,6 +19,15 @@ public final class Options {
         public String or(String fallback) {
             return System.getProperty(key, fallback);
         }
+
+        /** A true-or-false option, false when not given; anything else is refused in one line. */
+        public boolean bool() {
+            String v = or("false").trim();
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new UserError("Invalid value for '" + key + "': '" + v + "'; expected true or false");
+            }
+            return v.equals("true");
+        }
     }
 
     public static final Option EXP = new Option("exp", "NAME", "none",
@@ -146,7 +155,7 @@ public final class Options {
 
     /** {@code -Dfresh=true}: start over. */
     public static boolean fresh() {
-        return Boolean.parseBoolean(FRESH.or("false"));
+        return FRESH.bool();
     }
 
     /** Every system property: what {@link Cli} reads the user's command line from. */

@@ -122,11 +122,7 @@ public final class Settle {
     }
 
     private static boolean dry() {
-        String v = Options.SETTLE_DRY.or("false").trim();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new UserError("Invalid value for 'settle_dry': '" + v + "'; expected true (print the plan only) or false");
-        }
-        return v.equals("true");
+        return Options.SETTLE_DRY.bool();
     }
 
     private static ResultsCsv read(Path file) {
