@@ -37,7 +37,7 @@ public final class PerplexityPlots {
             if (x instanceof CharLmExperiment) {
                 CharLmPages.drawPerplexity(csv, png, e.name());
             } else if (x instanceof PtbWordLm w) {
-                WordLmPages.drawPerplexity(csv, png, e.name(), w.courseTestPerplexity(), w.printedBy());
+                WordLmPages.drawPerplexity(csv, png, e.name(), w.printedTestPerplexity(), w.printedBy());
             } else if (x instanceof DigitSumExperiment) {
                 DigitSumPages.drawPlots(dir, e.name());
                 png = dir.resolve(e.name() + "-accuracy.png");

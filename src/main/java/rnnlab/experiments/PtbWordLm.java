@@ -58,7 +58,7 @@ abstract class PtbWordLm implements Experiment {
     }
 
     /** The course's printed test perplexities after each epoch. */
-    abstract double[] courseTestPerplexity();
+    abstract double[] printedTestPerplexity();
 
     abstract String modelNote();
 
@@ -68,9 +68,9 @@ abstract class PtbWordLm implements Experiment {
                 + "course it comes from) on Deeplearning4j.";
     }
 
-    /** Who else printed the last epoch's test perplexity, and what (the page lists them after the paper's). */
-    Map<String, Double> reproductions() {
-        return Map.of();
+    /** Who printed the last epoch's test perplexity, for its own section of the page; null: none (the course). */
+    WordLmPages.Published published() {
+        return null;
     }
 
     /** Whose printed figures the page sets beside ours. */
@@ -245,9 +245,9 @@ abstract class PtbWordLm implements Experiment {
                 (own == null ? "" : own.sentence(p.prefixes()) + " The course's figures are of the Penn Treebank: "
                         + "a text of your own has none to compare with. ") + run.config().settingsSentence(),
                 "model=" + model, p.epochs(),
-                rates, own == null ? courseTestPerplexity() : new double[0], trainRows, p.batchSize(), p.maxTrainTokens(),
+                rates, own == null ? printedTestPerplexity() : new double[0], trainRows, p.batchSize(), p.maxTrainTokens(),
                 p.maxEvalTokens(), p.temperature(), run.projectDir(), own == null && Comparison.tutorialSettings(run.config()),
-                reproductions());
+                published());
     }
 
     /** One seed: the model, the course's training loop ({@link WordLmTrainer}), the model saved. */

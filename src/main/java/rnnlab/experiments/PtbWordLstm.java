@@ -12,7 +12,7 @@ public final class PtbWordLstm extends PtbWordLm {
     }
 
     @Override
-    double[] courseTestPerplexity() {
+    double[] printedTestPerplexity() {
         return Printed.perEpoch(this); // the course printed only the last
     }
 

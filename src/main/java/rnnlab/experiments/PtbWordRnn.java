@@ -9,7 +9,7 @@ public final class PtbWordRnn extends PtbWordLm {
     }
 
     @Override
-    double[] courseTestPerplexity() {
+    double[] printedTestPerplexity() {
         return Printed.perEpoch(this);
     }
 

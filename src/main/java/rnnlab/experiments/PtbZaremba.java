@@ -2,10 +2,10 @@ package rnnlab.experiments;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import rnnlab.core.Catalog;
 import rnnlab.lm.WordRnnModel;
+import rnnlab.report.WordLmPages;
 
 /**
  * Zaremba, Sutskever and Vinyals (2014), "Recurrent Neural Network Regularization" (arXiv 1409.2329), section 4.1:
@@ -27,7 +27,7 @@ abstract class PtbZaremba extends PtbWordLm {
 
     /** The paper's test perplexity at the last epoch (NaN before), for the page's table and plot. */
     @Override
-    double[] courseTestPerplexity() {
+    double[] printedTestPerplexity() {
         List<Catalog.Figure> printed = Printed.figures(this);
         int epochs = printed.stream().filter(f -> !f.epoch().equals("final")).mapToInt(f -> Integer.parseInt(f.epoch()))
                 .max().orElse(0);
@@ -45,8 +45,9 @@ abstract class PtbZaremba extends PtbWordLm {
     }
 
     @Override
-    Map<String, Double> reproductions() {
-        return Map.of("TensorFlow's `ptb_word_lm` tutorial", tensorFlow);
+    WordLmPages.Published published() {
+        return new WordLmPages.Published("the paper (Table 1)", List.of(new WordLmPages.Reproduction(
+                "TensorFlow's `ptb_word_lm` tutorial", tensorFlow)), "reference/pytorch/zaremba.py");
     }
 
     @Override

@@ -15,25 +15,37 @@ import rnnlab.stats.Seeds;
 import rnnlab.stats.Summary;
 
 /**
- * The Penn Treebank word model's results ({@code PtbWordRnn}, {@code PtbWordLstm}): its CSV, its page (perplexity
- * per epoch over seeds beside the course's, every seed's epochs, the generated text) and its perplexity plot, from
- * the facts the experiment declares and its jobs' results.
+ * The Penn Treebank word models' results (the course's {@code PtbWordRnn} and {@code PtbWordLstm}, Zaremba et al.'s
+ * {@code PtbZarembaSmall} and {@code PtbZarembaMedium}): its CSV, its page (perplexity per epoch over seeds beside the
+ * printed figures, every seed's epochs, the generated text) and its perplexity plot, from the facts the experiment
+ * declares and its jobs' results.
  */
 public final class WordLmPages {
     /**
      * What a word LM's page says besides its results: the experiment's name, what model this is, the stock layers'
      * note (null on the project's layers), the settings sentence; the setting its seeds share ({@code model=rnn});
-     * the epochs and each epoch's learning rate (epoch 1 first); the course's printed test perplexities after each
-     * epoch (NaN where it printed none); the training split's rows and columns, the token limits (0: all) and the
+     * the epochs and each epoch's learning rate (epoch 1 first); the printed test perplexities after each
+     * epoch (NaN where it printed none: the paper's models print only the last); the training split's rows and columns, the token limits (0: all) and the
      * temperature of the sampled text; where the reference figures are and whether the run has the tutorial's
      * settings; what the page reproduces (its first sentence) and whose printed figures it sets beside ours
-     * ("course's", "paper's"); who else printed the last epoch's test perplexity, in the order the page lists them
-     * (TensorFlow's tutorial for Zaremba et al.'s models; none for the course).
+     * ("course's", "paper's"); who printed the last epoch's test perplexity ({@link Published}; null for the course).
      */
     public record Page(String source, String printedBy, String name, String modelNote, String stockLayersNote, String settings, String base,
-            int epochs, List<Double> learningRates, double[] courseTestPerplexity, int trainRows, int batchSize,
+            int epochs, List<Double> learningRates, double[] printedTestPerplexity, int trainRows, int batchSize,
             int maxTrainTokens, int maxEvalTokens, double temperature, Path projectDir, boolean tutorialSettings,
-            Map<String, Double> reproductions) {
+            Published published) {
+    }
+
+    /**
+     * Who printed the model's last test perplexity: the printer as the page's table names it ("the paper"), others
+     * who reproduced it (TensorFlow's tutorial), in the page's order, and the reference's code, which the project
+     * wrote; a page without it (null: the course's) has no such section.
+     */
+    public record Published(String printer, List<Reproduction> others, String referenceCode) {
+    }
+
+    /** Someone else's printed test perplexity of the same model. */
+    public record Reproduction(String who, double testPerplexity) {
     }
 
     private WordLmPages() {
@@ -52,7 +64,7 @@ public final class WordLmPages {
         Seeds.addSummaries(csv, SUMMARISED);
         csv.write(dir.resolve(name + ".csv"));
 
-        double[] course = page.courseTestPerplexity();
+        double[] printed = page.printedTestPerplexity();
         Markdown md = new Markdown().heading(1, name);
         md.para(page.source() + " " + page.modelNote());
         if (page.stockLayersNote() != null) {
@@ -74,7 +86,7 @@ public final class WordLmPages {
                     Comparison.describe(tr, 1), Comparison.describe(validBy.get(base).get((double) e), 1),
                     testBy.getOrDefault(base, Map.of()).containsKey((double) e)
                             ? Comparison.describe(testBy.get(base).get((double) e), 1) : "-",
-                    e <= course.length && !Double.isNaN(course[e - 1]) ? Markdown.f(course[e - 1], 1) : "-"));
+                    e <= printed.length && !Double.isNaN(printed[e - 1]) ? Markdown.f(printed[e - 1], 1) : "-"));
         }
         md.table(List.of("epoch", "lr", "seeds", "training perplexity: mean [95% interval] (min-max, seeds)",
                 "validation perplexity", "test perplexity", page.printedBy() + " test perplexity"), rows2);
@@ -88,10 +100,10 @@ public final class WordLmPages {
                 + "is " + page.trainRows() + " rows of " + page.batchSize() + " columns"
                 + (page.maxTrainTokens() > 0 ? " (a prefix of " + page.maxTrainTokens() + " tokens, for a short run)" : "")
                 + (page.maxEvalTokens() > 0 ? "; validation and test use their first " + page.maxEvalTokens() + " tokens" : "")
-                + ". Training time " + (trainSeconds < 3600 ? Clock.format(trainSeconds) + " (minutes:seconds)"
-                        : Clock.format(trainSeconds) + " (hours:minutes:seconds)") + " in all.");
+                + ". Training time " + Clock.format(trainSeconds) + (Math.round(trainSeconds) >= 3600
+                        ? " (hours:minutes:seconds)" : " (minutes:seconds)") + " in all.");
         md.image("perplexity per epoch", name + "-perplexity.png");
-        if (page.tutorialSettings() && !page.reproductions().isEmpty()) {
+        if (page.tutorialSettings() && page.published() != null) {
             published(md, page, csv, runs);
         }
         Comparison.section(md, name, csv, page.projectDir(), page.tutorialSettings());
@@ -128,74 +140,76 @@ public final class WordLmPages {
         }
         AtomicFiles.write(dir.resolve(name + ".md"), md.text());
 
-        drawPerplexity(dir.resolve(name + ".csv"), dir.resolve(name + "-perplexity.png"), name, course, page.printedBy());
+        drawPerplexity(dir.resolve(name + ".csv"), dir.resolve(name + "-perplexity.png"), name, printed, page.printedBy());
     }
 
     /**
      * The last epoch's test perplexity, ours and the reference's over their seeds, beside the printed figures (the
-     * paper's, then {@link Page#reproductions}), and how long a seed takes here: what a reader of a reproduced table
+     * printer's, then {@link Published#others}), and how long a seed takes here: what a reader of a reproduced table
      * looks for first.
      */
     private static void published(Markdown md, Page page, ResultsCsv csv, List<JobResult> runs) {
-        double printed = page.courseTestPerplexity().length == page.epochs()
-                ? page.courseTestPerplexity()[page.epochs() - 1] : Double.NaN;
+        Published pub = page.published();
         ResultsCsv reference = Comparison.readReference(page.projectDir().resolve("results"), page.name());
-        Summary ours = finalTest(csv, page.base());
-        Summary ref = reference == null ? null : finalTest(reference, page.base());
+        Comparison.Row test = Comparison.rows(page.name(), csv, reference).stream()
+                .filter(r -> r.spec().epoch().equals("final") && r.spec().metric().equals("test_perplexity"))
+                .findFirst().orElse(null);
+        double printed = test == null ? Double.NaN : test.printed();
+        Summary ours = test == null ? null : test.ours();
+        Summary ref = test == null ? null : test.reference();
         md.heading(2, "Test perplexity beside the published figures");
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("the paper", "-", Double.isNaN(printed) ? "-" : Markdown.f(printed, 1)));
-        page.reproductions().forEach((who, v) -> rows.add(List.of(who, "-", Markdown.f(v, 2))));
-        rows.add(List.of("the reference (`reference/pytorch/zaremba.py`, PyTorch)", ref == null ? "0" : String.valueOf(ref.n()),
+        rows.add(List.of(pub.printer(), "-", Double.isNaN(printed) ? "-" : Markdown.f(printed, 1)));
+        pub.others().forEach(o -> rows.add(List.of(o.who(), "-", Markdown.f(o.testPerplexity(), 2))));
+        rows.add(List.of("the reference (`" + pub.referenceCode() + "`, PyTorch)", ref == null ? "0" : String.valueOf(ref.n()),
                 Comparison.describe(ref, 1)));
         rows.add(List.of("rnnlab", ours == null ? "0" : String.valueOf(ours.n()), Comparison.describe(ours, 1)));
         md.table(List.of("who", "seeds", "test perplexity after epoch " + page.epochs()
                 + ": mean [95% interval] (min-max, seeds)"), rows);
         List<String> said = new ArrayList<>();
         if (ours != null && ours.n() > 1 && !Double.isNaN(printed)) {
-            said.add("The paper's " + Markdown.f(printed, 1) + (printed < ours.ci95Low() ? " lies below"
-                    : printed > ours.ci95High() ? " lies above" : " lies within") + " our 95% interval.");
+            said.add(!Double.isFinite(ours.ci95Low()) || !Double.isFinite(ours.ci95High())
+                    ? "A seed's test perplexity is not a number (it diverged), so our interval is none."
+                    : "The " + page.printedBy() + " " + Markdown.f(printed, 1) + (printed < ours.ci95Low() ? " lies below"
+                            : printed > ours.ci95High() ? " lies above" : " lies within") + " our 95% interval.");
         }
-        said.add("The verdict against the reference is in the next section.");
+        if (ref != null) {
+            said.add("The verdict against the reference is in the next section.");
+        }
         double[] seedSeconds = runs.stream().filter(JobResult::finished)
                 .mapToDouble(r -> r.rows().get(r.setting(), String.valueOf(page.epochs()), "elapsed_seconds").orElse(Double.NaN))
                 .filter(v -> !Double.isNaN(v)).toArray();
         if (seedSeconds.length > 0) {
             Summary t = Summary.of(seedSeconds);
+            String low = duration(t.min());
+            String high = duration(t.max());
             said.add("A seed's epochs, training and evaluation, took " + duration(t.mean())
-                    + (t.n() > 1 ? " (the mean of " + t.n() + " seeds; " + duration(t.min()) + " to " + duration(t.max()) + ")" : "")
-                    + " here; each seed's CPU is at the end of its record in `results/runs/" + page.name() + "/`.");
+                    + (t.n() > 1 ? " (the mean of " + t.n() + " seeds" + (low.equals(high) ? "" : "; " + low + " to " + high) + ")"
+                            : "")
+                    + " here; each seed's CPU is at the end of its record in `runs/" + page.name() + "/` beside this page.");
         }
         md.para(Markdown.wrap(String.join(" ", said), Comparison.WIDTH));
     }
 
     /** Minutes up to two hours, then hours. */
     static String duration(double seconds) {
-        return seconds < 7200 ? Math.round(seconds / 60) + " minutes" : Markdown.f(seconds / 3600, 1) + " hours";
-    }
-
-    /** The final test perplexity of {@code base}'s seeds, or null when none has one. */
-    private static Summary finalTest(ResultsCsv csv, String base) {
-        Map<Integer, Double> bySeed = Seeds.values(csv, "final", "test_perplexity").get(base);
-        if (bySeed == null || bySeed.isEmpty()) {
-            return null;
-        }
-        return Seeds.summary("test_perplexity", bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+        long minutes = Math.round(seconds / 60);
+        return seconds >= 7200 ? Markdown.f(seconds / 3600, 1) + " hours" : minutes == 1 ? "1 minute" : minutes + " minutes";
     }
 
     /**
      * The perplexity plot, from the CSV alone (so {@code -Dexp=scoreboard} can redraw it): training, validation and
      * test per epoch, beside the printed test perplexities ({@code printedBy}: "course's", "paper's").
      */
-    public static void drawPerplexity(Path csv, Path png, String name, double[] course, String printedBy) {
+    public static void drawPerplexity(Path csv, Path png, String name, double[] printed, String printedBy) {
         List<Integer> cx = new ArrayList<>();
         List<Double> cy = new ArrayList<>();
-        for (int i = 0; i < course.length; i++) {
-            if (Double.isNaN(course[i])) {
+        for (int i = 0; i < printed.length; i++) {
+            if (Double.isNaN(printed[i])) {
                 continue;
             }
             cx.add(i + 1);
-            cy.add(course[i]);
+            cy.add(printed[i]);
         }
         PerplexityPlot.draw(csv, png, name + ": perplexity per epoch", List.of(
                 new PerplexityPlot.Line("perplexity", "training", false),

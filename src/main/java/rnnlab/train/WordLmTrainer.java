@@ -141,13 +141,14 @@ public final class WordLmTrainer implements EpochTraining {
         trainSeconds += seconds;
         double trainPpl = Math.exp(sum / starts.size());
         double validPpl = evaluate(model, valid, steps);
-        double testPpl = testEveryEpoch || e + 1 == epochCount ? evaluate(model, test, steps) : Double.NaN;
+        boolean testNow = testEveryEpoch || e + 1 == epochCount;
+        double testPpl = testNow ? evaluate(model, test, steps) : Double.NaN;
         Epoch ep = new Epoch(e + 1, lr, trainPpl, validPpl, testPpl,
                 (double) starts.size() * steps * train[0].length / seconds, (System.nanoTime() - t0) / 1e9);
         epochs.add(ep);
         log.info("{} epoch= {}  time= {}  lr= {}  exp(loss)= {}  valid: {}  test: exp(loss) = {}", label, e,
                 Markdown.f(ep.elapsed(), 1), Markdown.f(lr, 5), Markdown.f(trainPpl, 3), Markdown.f(validPpl, 3),
-                Double.isNaN(testPpl) ? "(after the last epoch)" : Markdown.f(testPpl, 3));
+                testNow ? Markdown.f(testPpl, 3) : "(after the last epoch)");
         samples = generate.apply(model);
         epochsDone = e + 1;
         return true;

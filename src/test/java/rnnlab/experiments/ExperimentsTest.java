@@ -190,8 +190,8 @@ class ExperimentsTest {
         assertEquals(0.398, Double.parseDouble(Markdown.f(new HelloOhlolRnn().tutorialFinalLoss(), 3)));
         double nan = Double.NaN;
         assertEquals(List.of(330.9, 243.1, 211.3, 193.3, 182.0, 172.8, 167.6, 161.1, 157.4, 155.5),
-                boxed(new PtbWordRnn().courseTestPerplexity()));
-        assertEquals(List.of(nan, nan, nan, nan, nan, nan, nan, 106.9), boxed(new PtbWordLstm().courseTestPerplexity()));
+                boxed(new PtbWordRnn().printedTestPerplexity()));
+        assertEquals(List.of(nan, nan, nan, nan, nan, nan, nan, 106.9), boxed(new PtbWordLstm().printedTestPerplexity()));
         assertTrue(new PtbWordLstm().modelNote().endsWith("The course printed a final test perplexity of 106.9 after 8 "
                 + "epochs."));
     }

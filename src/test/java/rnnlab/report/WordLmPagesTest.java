@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,13 +38,16 @@ class WordLmPagesTest {
         return new JobResult(setting, rows, Map.of(), true);
     }
 
-    private static WordLmPages.Page page(Path project, boolean tutorialSettings, Map<String, Double> reproductions) {
+    private static final WordLmPages.Published TABLE_1 = new WordLmPages.Published("the paper",
+            List.of(new WordLmPages.Reproduction("TensorFlow's tutorial", 115.91)), "reference/pytorch/zaremba.py");
+
+    private static WordLmPages.Page page(Path project, boolean tutorialSettings, WordLmPages.Published published) {
         double[] printed = new double[EPOCHS];
         Arrays.fill(printed, Double.NaN);
         printed[EPOCHS - 1] = 114.5;
         return new WordLmPages.Page("Reproduces a model.", "paper's", "PtbZarembaSmall", "A model.", null, "Settings.",
                 "model=small", EPOCHS, Collections.nCopies(EPOCHS, 1.0), printed, 100, 20, 0, 0, 1.0, project,
-                tutorialSettings, reproductions);
+                tutorialSettings, published);
     }
 
     private static List<String> section(String md) {
@@ -66,11 +68,9 @@ class WordLmPagesTest {
         Files.createDirectories(project.resolve("results/reference"));
         Files.writeString(project.resolve("results/reference/PtbZarembaSmall.csv"),
                 "setting,epoch,metric,value\nmodel=small;seed=0,final,test_perplexity,113.154\n");
-        Map<String, Double> tf = new LinkedHashMap<>();
-        tf.put("TensorFlow's tutorial", 115.91);
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
-        WordLmPages.write(out, page(project, true, tf), List.of(seed(0, 110, 2880), seed(1, 120, 3120)));
+        WordLmPages.write(out, page(project, true, TABLE_1), List.of(seed(0, 110, 2880), seed(1, 120, 3120)));
         List<String> s = section(Files.readString(out.resolve("PtbZarembaSmall.md")));
         // ours: exp of the mean log perplexity, sqrt(110 x 120) = 114.89; t(0.975, 1) = 12.706 and the sd of the logs
         // |log 120 - log 110| / sqrt 2 = 0.06153, so exp(log 114.89 -+ 12.706 x 0.06153 / sqrt 2) = 66.1 and 199.7
@@ -84,26 +84,35 @@ class WordLmPagesTest {
         assertTrue(said.contains("The paper's 114.5 lies within our 95% interval."), said);
         // (2880 + 3120) / 2 = 3000 s
         assertTrue(said.contains("took 50 minutes (the mean of 2 seeds; 48 minutes to 52 minutes) here"), said);
+        assertTrue(said.contains("The verdict against the reference is in the next section."), said);
     }
 
     @Test
     void aPrintedFigureOutsideOurIntervalIsSaidToBeAboveOrBelowIt(@TempDir Path tmp) throws Exception {
-        Map<String, Double> tf = Map.of("TensorFlow's tutorial", 115.91);
-        WordLmPages.write(tmp, page(tmp, true, tf), List.of(seed(0, 100, 9000), seed(1, 100.5, 9000), seed(2, 99.5, 9000)));
+        WordLmPages.write(tmp, page(tmp, true, TABLE_1), List.of(seed(0, 100, 9000), seed(1, 100.5, 9000), seed(2, 99.5, 9000)));
         String said = String.join(" ", section(Files.readString(tmp.resolve("PtbZarembaSmall.md"))));
         assertTrue(said.contains("The paper's 114.5 lies above our 95% interval."), said);
         assertTrue(said.contains("| the reference (`reference/pytorch/zaremba.py`, PyTorch) | 0 | - |"), said);
-        assertTrue(said.contains("took 2.5 hours (the mean of 3 seeds; 2.5 hours to 2.5 hours) here"), said);
-        WordLmPages.write(tmp, page(tmp, true, tf), List.of(seed(0, 130, 60), seed(1, 130.5, 60)));
+        assertTrue(said.contains("took 2.5 hours (the mean of 3 seeds) here"), said); // no range when its ends round alike
+        assertFalse(said.contains("The verdict against the reference"), "no reference, no verdict: " + said);
+        WordLmPages.write(tmp, page(tmp, true, TABLE_1), List.of(seed(0, 130, 60), seed(1, 130.5, 60)));
         said = String.join(" ", section(Files.readString(tmp.resolve("PtbZarembaSmall.md"))));
         assertTrue(said.contains("The paper's 114.5 lies below our 95% interval."), said);
+        // one seed has no interval to set the paper's figure in; a diverged seed leaves none either
+        WordLmPages.write(tmp, page(tmp, true, TABLE_1), List.of(seed(0, 130, 60)));
+        said = String.join(" ", section(Files.readString(tmp.resolve("PtbZarembaSmall.md"))));
+        assertFalse(said.contains(" lies "), said);
+        WordLmPages.write(tmp, page(tmp, true, TABLE_1), List.of(seed(0, 130, 60), seed(1, Double.NaN, 60)));
+        said = String.join(" ", section(Files.readString(tmp.resolve("PtbZarembaSmall.md"))));
+        assertFalse(said.contains(" lies "), said);
+        assertTrue(said.contains("is not a number (it diverged)"), said);
     }
 
     @Test
     void theCoursesPagesAndOtherSettingsHaveNoSuchSection(@TempDir Path tmp) throws Exception {
-        WordLmPages.write(tmp, page(tmp, true, Map.of()), List.of(seed(0, 110, 60)));
+        WordLmPages.write(tmp, page(tmp, true, null), List.of(seed(0, 110, 60)));
         assertFalse(Files.readString(tmp.resolve("PtbZarembaSmall.md")).contains("beside the published figures"));
-        WordLmPages.write(tmp, page(tmp, false, Map.of("TensorFlow's tutorial", 115.91)), List.of(seed(0, 110, 60)));
+        WordLmPages.write(tmp, page(tmp, false, TABLE_1), List.of(seed(0, 110, 60)));
         assertFalse(Files.readString(tmp.resolve("PtbZarembaSmall.md")).contains("beside the published figures"));
     }
 }
