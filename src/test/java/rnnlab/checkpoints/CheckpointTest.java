@@ -365,8 +365,12 @@ class CheckpointTest {
         assertFalse(Checkpoint.fresh());
         System.setProperty("fresh", "true");
         assertTrue(Checkpoint.fresh());
-        System.setProperty("fresh", "no");
+        System.setProperty("fresh", "false");
         assertFalse(Checkpoint.fresh());
+        // anything but true or false is a mistake said in one line, not a silent false
+        System.setProperty("fresh", "no");
+        assertEquals("Invalid value for 'fresh': 'no'; expected true or false",
+                assertThrows(UserError.class, Checkpoint::fresh).getMessage());
     }
 
     @Test
