@@ -11,4 +11,9 @@ public final class Clock {
         return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format("%d:%02d", s / 60, s % 60);
     }
+
+    /** {@link #format} followed by the unit it chose, for prose: "12:05 (minutes:seconds)". */
+    public static String withUnit(double seconds) {
+        return format(seconds) + (Math.round(seconds) >= 3600 ? " (hours:minutes:seconds)" : " (minutes:seconds)");
+    }
 }

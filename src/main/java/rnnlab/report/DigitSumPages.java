@@ -75,7 +75,7 @@ public final class DigitSumPages {
         md.table(List.of("length", "seeds", "best dev accuracy: mean ± sd [95% interval] (min-max)",
                 "test accuracy (best model): mean ± sd [95% interval] (min-max)", "train seconds per seed"), srows);
         double total = secs.values().stream().flatMap(m -> m.values().stream()).mapToDouble(d -> d).sum();
-        md.para("Training time " + Clock.format(total) + " (minutes:seconds) in all, one thread (see docs/performance.md, "
+        md.para("Training time " + Clock.withUnit(total) + " in all, one thread (see docs/performance.md, "
                 + "\"Threads\"). The seed (`seeds`, e.g. `-Dseeds=0..4`) moves the model's initial weights; the data "
                 + "are the tutorial's, the same for every seed. Each dev and test set has 100 examples, so one accuracy "
                 + "moves in steps of 0.01 and a single seed's figure is noisy; the interval is Student's t over the "

@@ -100,13 +100,15 @@ public final class WordLmPages {
                 + "is " + page.trainRows() + " rows of " + page.batchSize() + " columns"
                 + (page.maxTrainTokens() > 0 ? " (a prefix of " + page.maxTrainTokens() + " tokens, for a short run)" : "")
                 + (page.maxEvalTokens() > 0 ? "; validation and test use their first " + page.maxEvalTokens() + " tokens" : "")
-                + ". Training time " + Clock.format(trainSeconds) + (Math.round(trainSeconds) >= 3600
-                        ? " (hours:minutes:seconds)" : " (minutes:seconds)") + " in all.");
+                + ". Training time " + Clock.withUnit(trainSeconds) + " in all.");
         md.image("perplexity per epoch", name + "-perplexity.png");
+        // read once: the published figures' section and the verdicts' both show the reference's seeds
+        ResultsCsv reference = page.tutorialSettings()
+                ? Comparison.readReference(page.projectDir().resolve("results"), name) : null;
         if (page.tutorialSettings() && page.published() != null) {
-            published(md, page, csv, runs);
+            published(md, page, csv, reference, runs);
         }
-        Comparison.section(md, name, csv, page.projectDir(), page.tutorialSettings());
+        Comparison.section(md, name, csv, reference, page.tutorialSettings());
         md.heading(2, "Every seed");
         List<List<String>> seedRows = new ArrayList<>();
         for (JobResult r : runs) {
@@ -148,9 +150,8 @@ public final class WordLmPages {
      * printer's, then {@link Published#others}), and how long a seed takes here: what a reader of a reproduced table
      * looks for first.
      */
-    private static void published(Markdown md, Page page, ResultsCsv csv, List<JobResult> runs) {
+    private static void published(Markdown md, Page page, ResultsCsv csv, ResultsCsv reference, List<JobResult> runs) {
         Published pub = page.published();
-        ResultsCsv reference = Comparison.readReference(page.projectDir().resolve("results"), page.name());
         Comparison.Row test = Comparison.rows(page.name(), csv, reference).stream()
                 .filter(r -> r.spec().epoch().equals("final") && r.spec().metric().equals("test_perplexity"))
                 .findFirst().orElse(null);

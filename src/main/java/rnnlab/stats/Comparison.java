@@ -104,6 +104,19 @@ public final class Comparison {
 
     /** The section, with {@code why} the experiment's known differences from the tutorial's code ("" for none). */
     static void section(Markdown md, String experiment, ResultsCsv ours, Path projectDir, boolean full, String why) {
+        section(md, experiment, ours, full ? readReference(projectDir.resolve("results"), experiment) : null, full, why);
+    }
+
+    /**
+     * The section from a reference already read ({@link #readReference}; null for none), for a page that shows the
+     * reference's figures elsewhere too.
+     */
+    public static void section(Markdown md, String experiment, ResultsCsv ours, ResultsCsv reference, boolean full) {
+        section(md, experiment, ours, reference, full, Figures.why(experiment));
+    }
+
+    private static void section(Markdown md, String experiment, ResultsCsv ours, ResultsCsv reference, boolean full,
+            String why) {
         if (Figures.of(experiment).isEmpty()) {
             return;
         }
@@ -113,7 +126,6 @@ public final class Comparison {
                     + "over seeds (`reference/`); this run has other settings, so it has none.");
             return;
         }
-        ResultsCsv reference = readReference(projectDir.resolve("results"), experiment);
         List<Row> rows = rows(experiment, ours, reference);
         md.para(Markdown.wrap(reference == null ? "No reference runs yet: `results/reference/" + experiment + ".csv` is "
                 + "made by `reference/run` (the tutorial's own PyTorch code over seeds; `reference/README.md`)."
