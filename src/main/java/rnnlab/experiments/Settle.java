@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,7 @@ import rnnlab.jobs.Workers;
 import rnnlab.stats.Comparison;
 import rnnlab.stats.SeedPlan;
 import rnnlab.stats.Seeds;
+import rnnlab.stats.Verdict;
 
 /**
  * {@code -Dexp=settle}: every figure judged at the seeds its plan gives it ({@link SeedPlan}), on both sides. It plans
@@ -163,17 +165,41 @@ public final class Settle {
     /** The plan per figure and per setting: seeds a side now and planned, core-hours still to spend, the longest job. */
     private static void print(List<Experiment> plans, Path results, PrintStream out) {
         double total = 0;
+        double openAll = 0;
+        int figuresAll = 0;
         for (Experiment e : plans) {
             out.println("== " + e.name() + " (cap " + Catalog.project().get(e.name()).seedCap() + " seeds a side; "
                     + SeedPlan.file(results, e.name()) + ")");
             Map<String, Set<Integer>> ours = seedsOf(e.ours());
             Map<String, Set<Integer>> ref = seedsOf(e.reference());
+            Map<String, Integer> perSetting = e.plan().perSetting();
+            Map<String, Verdict> verdicts = new HashMap<>();
+            Comparison.rows(e.name(), e.ours(), e.reference()).forEach(r -> verdicts.put(r.figure(), r.verdict()));
+            double open = 0;
             for (SeedPlan.Need n : e.plan().needs()) {
-                out.printf(Locale.ROOT, "   %-52s seeds now %d / %d (reference / ours; pilot %d / %d), needs %s, planned %d%n",
+                // a figure is judged at its setting's count, which may exceed its own plan
+                int planned = perSetting.get(n.setting());
+                Verdict judged = count(ref, n.setting()) >= planned && count(ours, n.setting()) >= planned
+                        ? verdicts.get(n.figure()) : null;
+                double decided = n.decidedAt(planned);
+                String outlook;
+                if (judged != null) {
+                    open += judged.outcome() == Verdict.Outcome.INCONCLUSIVE ? 1 : 0;
+                    outlook = "judged at " + planned + ": " + judged.outcome();
+                } else {
+                    open += Double.isNaN(decided) ? 1 : 1 - decided;
+                    outlook = "decided there with probability " + (Double.isNaN(decided) ? "- (no spread in the pilot)"
+                            : String.format(Locale.ROOT, "%.2f", decided));
+                }
+                out.printf(Locale.ROOT, "   %-52s seeds now %d / %d (reference / ours; pilot %d / %d), needs %s, planned %d; %s%n",
                         n.figure(), count(ref, n.setting()), count(ours, n.setting()), n.referenceSeeds(), n.oursSeeds(),
                         n.beyondCap() ? "more than " + n.cap() + " (runs at the cap)" : Integer.toString(n.needed()),
-                        n.planned());
+                        n.planned(), outlook);
             }
+            openAll += open;
+            figuresAll += e.plan().needs().size();
+            out.printf(Locale.ROOT, " likely inconclusive after the plan: about %.1f of %d figures%n", open,
+                    e.plan().needs().size());
             Map<String, Double> ourSecs = Plan.lastTrainingSeconds(e.name(), results);
             Map<String, Double> refSecs = wallSeconds(e.reference());
             for (Map.Entry<String, Integer> s : e.plan().perSetting().entrySet()) {
@@ -190,7 +216,9 @@ public final class Settle {
                                 : minutes(Math.max(mo > 0 ? so : 0, mr > 0 ? sr : 0)));
             }
         }
-        out.printf(Locale.ROOT, "settle: about %.1f core-hours in all%n", total);
+        out.printf(Locale.ROOT, "settle: about %.1f core-hours in all; about %.1f of the %d figures likely inconclusive "
+                + "after it (those judged inconclusive, and each other figure's chance of staying so by its pilot)%n", total, openAll,
+                figuresAll);
     }
 
     private static int count(Map<String, Set<Integer>> seeds, String base) {

@@ -47,6 +47,17 @@ public record SeedPlan(String experiment, List<Need> needs) {
             return needed > cap;
         }
 
+        /**
+         * The chance, by the pilot ({@link #power} with its difference and spreads, a side with one seed borrowing the
+         * other's), that the verdict is decided with {@code seeds} a side: the setting's planned count, which may
+         * exceed this figure's own. NaN when neither side has a spread.
+         */
+        public double decidedAt(int seeds) {
+            double a = Double.isNaN(sdOurs) ? sdReference : sdOurs;
+            double b = Double.isNaN(sdReference) ? sdOurs : sdReference;
+            return Double.isNaN(a) ? Double.NaN : power(difference, a * a, b * b, tolerance, seeds);
+        }
+
         /** The figure as the pages name it. */
         public String figure() {
             return new Figures.Figure(setting, epoch, metric, Double.NaN, null).label(setting);

@@ -75,6 +75,12 @@ class SettleTest {
         Settle.run(PROJECT, results, out, Main.TASK, stand, false);
         String printed = buf.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("final loss") && printed.contains("seeds now 10 / 10 (reference / ours; pilot 10 / 10)"), printed);
+        // the chance the pilot gives a decided verdict at the planned count, and the figures likely left open
+        double decided = expected.needs().get(0).decidedAt(planned);
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, ", planned %d; decided there with probability %.2f",
+                planned, decided)), printed);
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: "
+                + "about %.1f of 1 figures", 1 - decided)), printed);
         assertTrue(Files.isRegularFile(SeedPlan.file(results, name)), "the plan is kept");
         // the reference: its missing seeds 10 to planned - 1, asked once each, for its one setting
         List<Integer> asked = new ArrayList<>();
@@ -105,6 +111,14 @@ class SettleTest {
         assertTrue(java.util.Arrays.equals(plan, Files.readAllBytes(SeedPlan.file(results, name))), "not planned again");
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("seeds now " + planned + " / " + planned + " (reference / "
                 + "ours; pilot 10 / 10), needs"), buf.toString(StandardCharsets.UTF_8));
+        // with both sides at the plan, the figure's verdict in place of the pilot's chance, as its page gives it
+        rnnlab.stats.Verdict onPage = rnnlab.stats.Comparison.rows(name, ResultsCsv.read(results.resolve(name + ".csv")),
+                ResultsCsv.read(results.resolve("reference/" + name + ".csv"))).get(0).verdict();
+        assertTrue(page.contains("**" + onPage.outcome() + "**"), page);
+        String again = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(again.contains("planned " + planned + "; judged at " + planned + ": " + onPage.outcome()), again);
+        assertTrue(again.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: about %.1f of 1 "
+                + "figures", onPage.outcome() == rnnlab.stats.Verdict.Outcome.INCONCLUSIVE ? 1.0 : 0.0)), again);
         // a plain full-profile run of it afterwards keeps the planned seeds, not the file's 0-9
         int code = Main.run(new rnnlab.core.Cli(name, "full", results.toString(), java.util.Map.of()), PROJECT, out, out);
         assertEquals(0, code, buf.toString(StandardCharsets.UTF_8));

@@ -64,6 +64,29 @@ class SeedPlanTest {
         assertEquals(2, SeedPlan.needed(0.01, 0, 0, 0.05, 30), "no spread: the fewest seeds with an interval");
     }
 
+    @Test
+    void theChanceOfADecidedVerdictAtASettingsCountIsThePowerThereWithBorrowedSpreads() {
+        // the cases above: d = 0.02, sd 0.04 a side, tol 0.05: 0.803079 at 29 seeds, 0.788537 at 28
+        SeedPlan.Need n = new SeedPlan.Need("length=5", "final", "test_accuracy", 5, 5, 0.02, 0.04, 0.04, 0.05, 29, 30, 29);
+        assertEquals(0.803079, n.decidedAt(29), EPS);
+        assertEquals(0.788537, n.decidedAt(28), EPS);
+        // ours with one seed borrows the reference's sd, and the reverse: the same chance
+        assertEquals(0.803079, new SeedPlan.Need("length=5", "final", "test_accuracy", 5, 1, 0.02, 0.04, Double.NaN, 0.05,
+                29, 30, 29).decidedAt(29), EPS);
+        assertEquals(0.803079, new SeedPlan.Need("length=5", "final", "test_accuracy", 1, 5, 0.02, Double.NaN, 0.04, 0.05,
+                29, 30, 29).decidedAt(29), EPS);
+        // sd 0.06 ours and 0.02 the reference's, d = 0.12: 0.802193 at 8, 0.720491 at 7 (above)
+        SeedPlan.Need unequal = new SeedPlan.Need("length=35", "final", "test_accuracy", 5, 5, 0.12, 0.02, 0.06, 0.05, 8,
+                30, 8);
+        assertEquals(0.802193, unequal.decidedAt(8), EPS);
+        assertEquals(0.720491, unequal.decidedAt(7), EPS);
+        // no spread on either side (all seeds alike): always decided; no pilot spread at all: unknown
+        assertEquals(1, new SeedPlan.Need("length=5", "final", "best_dev_accuracy", 5, 5, 0, 0, 0, 0.05, 2, 30, 5)
+                .decidedAt(30));
+        assertTrue(Double.isNaN(new SeedPlan.Need("length=5", "final", "test_accuracy", 1, 1, 0.02, Double.NaN, Double.NaN,
+                0.05, 31, 30, 30).decidedAt(30)));
+    }
+
     private static void seeds(ResultsCsv csv, String base, String metric, double... v) {
         for (int s = 0; s < v.length; s++) {
             csv.addFinal(Seeds.setting(base, s), metric, v[s]);
