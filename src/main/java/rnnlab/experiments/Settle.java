@@ -166,6 +166,7 @@ public final class Settle {
     private static void print(List<Experiment> plans, Path results, PrintStream out) {
         double total = 0;
         double openAll = 0;
+        int unknownAll = 0;
         int figuresAll = 0;
         for (Experiment e : plans) {
             out.println("== " + e.name() + " (cap " + Catalog.project().get(e.name()).seedCap() + " seeds a side; "
@@ -173,23 +174,30 @@ public final class Settle {
             Map<String, Set<Integer>> ours = seedsOf(e.ours());
             Map<String, Set<Integer>> ref = seedsOf(e.reference());
             Map<String, Integer> perSetting = e.plan().perSetting();
-            Map<String, Verdict> verdicts = new HashMap<>();
-            Comparison.rows(e.name(), e.ours(), e.reference()).forEach(r -> verdicts.put(r.figure(), r.verdict()));
+            Map<String, Comparison.Row> rows = new HashMap<>();
+            Comparison.rows(e.name(), e.ours(), e.reference()).forEach(r -> rows.put(r.figure(), r));
             double open = 0;
+            int unknown = 0;
             for (SeedPlan.Need n : e.plan().needs()) {
                 // a figure is judged at its setting's count, which may exceed its own plan
                 int planned = perSetting.get(n.setting());
-                Verdict judged = count(ref, n.setting()) >= planned && count(ours, n.setting()) >= planned
-                        ? verdicts.get(n.figure()) : null;
-                double decided = n.decidedAt(planned);
+                Comparison.Row row = rows.get(n.figure());
+                boolean done = missing(ref.get(n.setting()), planned).isEmpty()
+                        && missing(ours.get(n.setting()), planned).isEmpty();
                 String outlook;
-                if (judged != null) {
-                    open += judged.outcome() == Verdict.Outcome.INCONCLUSIVE ? 1 : 0;
-                    outlook = "judged at " + planned + ": " + judged.outcome();
+                if (done && row != null && row.verdict() != null) {
+                    open += row.verdict().outcome() == Verdict.Outcome.INCONCLUSIVE ? 1 : 0;
+                    outlook = "judged at " + row.reference().n() + " / " + row.ours().n() + " seeds: "
+                            + row.verdict().outcome();
                 } else {
-                    open += Double.isNaN(decided) ? 1 : 1 - decided;
-                    outlook = "decided there with probability " + (Double.isNaN(decided) ? "- (no spread in the pilot)"
-                            : String.format(Locale.ROOT, "%.2f", decided));
+                    double decided = n.decidedAt(planned);
+                    if (Double.isNaN(decided)) {
+                        unknown++;
+                        outlook = "chance of a decided verdict unknown (neither side had two pilot seeds)";
+                    } else {
+                        open += 1 - decided;
+                        outlook = String.format(Locale.ROOT, "decided at %d a side with probability %.2f", planned, decided);
+                    }
                 }
                 out.printf(Locale.ROOT, "   %-52s seeds now %d / %d (reference / ours; pilot %d / %d), needs %s, planned %d; %s%n",
                         n.figure(), count(ref, n.setting()), count(ours, n.setting()), n.referenceSeeds(), n.oursSeeds(),
@@ -197,9 +205,10 @@ public final class Settle {
                         n.planned(), outlook);
             }
             openAll += open;
+            unknownAll += unknown;
             figuresAll += e.plan().needs().size();
-            out.printf(Locale.ROOT, " likely inconclusive after the plan: about %.1f of %d figures%n", open,
-                    e.plan().needs().size());
+            out.printf(Locale.ROOT, " likely inconclusive after the plan: about %.1f of its %s%s%n", open,
+                    figures(e.plan().needs().size()), unknown == 0 ? "" : "; " + unknown + " more unknown");
             Map<String, Double> ourSecs = Plan.lastTrainingSeconds(e.name(), results);
             Map<String, Double> refSecs = wallSeconds(e.reference());
             for (Map.Entry<String, Integer> s : e.plan().perSetting().entrySet()) {
@@ -216,9 +225,14 @@ public final class Settle {
                                 : minutes(Math.max(mo > 0 ? so : 0, mr > 0 ? sr : 0)));
             }
         }
-        out.printf(Locale.ROOT, "settle: about %.1f core-hours in all; about %.1f of the %d figures likely inconclusive "
-                + "after it (those judged inconclusive, and each other figure's chance of staying so by its pilot)%n", total, openAll,
-                figuresAll);
+        out.printf(Locale.ROOT, "settle: about %.1f core-hours in all; about %.1f of its %s likely inconclusive after it "
+                + "(those judged inconclusive, and each other figure's chance of staying so by its pilot)%s%n", total,
+                openAll, figures(figuresAll), unknownAll == 0 ? "" : "; " + unknownAll + " more unknown");
+    }
+
+    /** "1 planned figure", "14 planned figures": those with reference values, the only ones a plan has. */
+    private static String figures(int n) {
+        return n + (n == 1 ? " planned figure" : " planned figures");
     }
 
     private static int count(Map<String, Set<Integer>> seeds, String base) {

@@ -111,7 +111,8 @@ public final class Comparison {
      * The section from a reference already read ({@link #readReference}; null for none), for a page that shows the
      * reference's figures elsewhere too.
      */
-    public static void section(Markdown md, String experiment, ResultsCsv ours, ResultsCsv reference, boolean full) {
+    public static void sectionWithReference(Markdown md, String experiment, ResultsCsv ours, ResultsCsv reference,
+            boolean full) {
         section(md, experiment, ours, reference, full, Figures.why(experiment));
     }
 

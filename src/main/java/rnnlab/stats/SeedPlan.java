@@ -48,14 +48,14 @@ public record SeedPlan(String experiment, List<Need> needs) {
         }
 
         /**
-         * The chance, by the pilot ({@link #power} with its difference and spreads, a side with one seed borrowing the
-         * other's), that the verdict is decided with {@code seeds} a side: the setting's planned count, which may
-         * exceed this figure's own. NaN when neither side has a spread.
+         * The chance, by the pilot ({@link #power} with its difference and spreads as {@link #of} planned with them),
+         * that the verdict is decided with {@code seeds} a side: the setting's planned count, which may exceed this
+         * figure's own. NaN when neither side had two pilot seeds.
          */
         public double decidedAt(int seeds) {
-            double a = Double.isNaN(sdOurs) ? sdReference : sdOurs;
-            double b = Double.isNaN(sdReference) ? sdOurs : sdReference;
-            return Double.isNaN(a) ? Double.NaN : power(difference, a * a, b * b, tolerance, seeds);
+            double va = variance(sdOurs, sdReference);
+            return Double.isNaN(va) ? Double.NaN
+                    : power(difference, va, variance(sdReference, sdOurs), tolerance, seeds);
         }
 
         /** The figure as the pages name it. */
@@ -91,21 +91,21 @@ public record SeedPlan(String experiment, List<Need> needs) {
             Summary sb = Summary.of(b);
             double tol = t.on(sb.mean());
             double diff = sa.mean() - sb.mean();
-            double va = spread(sa, sb);
-            double vb = spread(sb, sa);
-            int need = Double.isNaN(va) ? cap + 1 : needed(diff, va, vb, tol, cap);
+            double sdOurs = a.length > 1 ? sa.sd() : Double.NaN;
+            double sdReference = b.length > 1 ? sb.sd() : Double.NaN;
+            double va = variance(sdOurs, sdReference);
+            int need = Double.isNaN(va) ? cap + 1 : needed(diff, va, variance(sdReference, sdOurs), tol, cap);
             int have = Math.max(a.length, b.length);
-            needs.add(new Need(p.base(), p.spec().epoch(), p.spec().metric(), b.length, a.length, diff,
-                    b.length > 1 ? sb.sd() : Double.NaN, a.length > 1 ? sa.sd() : Double.NaN, tol, need, cap,
-                    Math.max(have, Math.min(need, cap))));
+            needs.add(new Need(p.base(), p.spec().epoch(), p.spec().metric(), b.length, a.length, diff, sdReference,
+                    sdOurs, tol, need, cap, Math.max(have, Math.min(need, cap))));
         }
         return new SeedPlan(experiment, List.copyOf(needs));
     }
 
-    /** A side's variance on the compared scale; the other side's when it has a single seed; NaN when neither has two. */
-    private static double spread(Summary side, Summary other) {
-        double sd = side.n() > 1 ? side.sd() : other.n() > 1 ? other.sd() : Double.NaN;
-        return sd * sd;
+    /** A side's variance on the compared scale from its sd; the other side's where it had one seed (NaN); NaN for neither. */
+    private static double variance(double sd, double otherSd) {
+        double s = Double.isNaN(sd) ? otherSd : sd;
+        return s * s;
     }
 
     /**

@@ -77,10 +77,10 @@ class SettleTest {
         assertTrue(printed.contains("final loss") && printed.contains("seeds now 10 / 10 (reference / ours; pilot 10 / 10)"), printed);
         // the chance the pilot gives a decided verdict at the planned count, and the figures likely left open
         double decided = expected.needs().get(0).decidedAt(planned);
-        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, ", planned %d; decided there with probability %.2f",
-                planned, decided)), printed);
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, ", planned %d; decided at %d a side with "
+                + "probability %.2f", planned, planned, decided)), printed);
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: "
-                + "about %.1f of 1 figures", 1 - decided)), printed);
+                + "about %.1f of its 1 planned figure%n", 1 - decided)), printed);
         assertTrue(Files.isRegularFile(SeedPlan.file(results, name)), "the plan is kept");
         // the reference: its missing seeds 10 to planned - 1, asked once each, for its one setting
         List<Integer> asked = new ArrayList<>();
@@ -114,15 +114,63 @@ class SettleTest {
         // with both sides at the plan, the figure's verdict in place of the pilot's chance, as its page gives it
         rnnlab.stats.Verdict onPage = rnnlab.stats.Comparison.rows(name, ResultsCsv.read(results.resolve(name + ".csv")),
                 ResultsCsv.read(results.resolve("reference/" + name + ".csv"))).get(0).verdict();
-        assertTrue(page.contains("**" + onPage.outcome() + "**"), page);
+        String cell = page.lines().filter(l -> l.startsWith("| final loss |")).findFirst().orElseThrow();
+        assertTrue(cell.contains("| **" + onPage.outcome() + "**"), cell);
         String again = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(again.contains("planned " + planned + "; judged at " + planned + ": " + onPage.outcome()), again);
-        assertTrue(again.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: about %.1f of 1 "
-                + "figures", onPage.outcome() == rnnlab.stats.Verdict.Outcome.INCONCLUSIVE ? 1.0 : 0.0)), again);
+        assertTrue(again.contains("planned " + planned + "; judged at " + planned + " / " + planned + " seeds: "
+                + onPage.outcome()), again);
+        assertTrue(again.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: about %.1f of "
+                + "its 1 planned figure%n", onPage.outcome() == rnnlab.stats.Verdict.Outcome.INCONCLUSIVE ? 1.0 : 0.0)), again);
         // a plain full-profile run of it afterwards keeps the planned seeds, not the file's 0-9
         int code = Main.run(new rnnlab.core.Cli(name, "full", results.toString(), java.util.Map.of()), PROJECT, out, out);
         assertEquals(0, code, buf.toString(StandardCharsets.UTF_8));
         assertEquals(planned, Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("all").size());
+    }
+
+    /** {@code -Dexp=settle -Dsettle=NAME -Dsettle_dry=true} on a results folder: what it printed; it launches nothing. */
+    private static String dryRun(String name, Path results) {
+        System.setProperty("settle", name);
+        System.setProperty("settle_dry", "true");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Settle.run(PROJECT, results, new PrintStream(buf, true, StandardCharsets.UTF_8), Main.TASK,
+                (d, a, o) -> {
+                    throw new AssertionError("a dry run launches nothing");
+                }, false);
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aFiguresChanceIsAtItsSettingsCountNotItsOwn(@TempDir Path results) throws Exception {
+        // JayChouRnn's sequential setting, five seeds a side: at epoch 50 the seeds spread about 10% with the means
+        // alike (beyond the cap of 30); at epoch 100 log sds 0.02324 and 0.01961, difference -0.00237, tolerance
+        // log 1.05: by scipy's quantiles 0.7890 at 5 seeds, 0.9037 at 6 (needs 6), 1.0000 at 30
+        String name = "JayChouRnn";
+        Files.createDirectories(results.resolve("reference"));
+        double[][] ours = {{10, 11, 12, 9, 10.5}, {1.26, 1.30, 1.34, 1.285, 1.315}};
+        double[][] ref = {{10.2, 10.8, 11.5, 9.4, 10.1}, {1.315, 1.275, 1.30, 1.34, 1.285}};
+        for (int side = 0; side < 2; side++) {
+            List<String> rows = new ArrayList<>(List.of("setting,epoch,metric,value"));
+            for (int s = 0; s < 5; s++) {
+                rows.add("sampling=sequential;seed=" + s + ",50,perplexity," + (side == 0 ? ours : ref)[0][s]);
+                rows.add("sampling=sequential;seed=" + s + ",100,perplexity," + (side == 0 ? ours : ref)[1][s]);
+            }
+            Files.write(results.resolve((side == 0 ? "" : "reference/") + name + ".csv"), rows);
+        }
+        SeedPlan plan = SeedPlan.of(name, ResultsCsv.read(results.resolve(name + ".csv")),
+                ResultsCsv.read(results.resolve("reference/" + name + ".csv")));
+        SeedPlan.Need at50 = plan.needs().stream().filter(n -> n.epoch().equals("50")).findFirst().orElseThrow();
+        SeedPlan.Need at100 = plan.needs().stream().filter(n -> n.epoch().equals("100")).findFirst().orElseThrow();
+        assertTrue(at50.beyondCap() && at50.planned() == 30, at50.toString());
+        assertEquals(6, at100.needed());
+        assertEquals(6, at100.planned());
+        assertEquals(0.9037, at100.decidedAt(6), 1e-4);
+        String printed = dryRun(name, results);
+        // epoch 100 is judged with the setting's 30 seeds a side, so its chance is at 30 (1.00), not at its own 6 (0.90)
+        assertTrue(printed.contains("needs 6, planned 6; decided at 30 a side with probability 1.00"), printed);
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "needs more than 30 (runs at the cap), planned 30; "
+                + "decided at 30 a side with probability %.2f", at50.decidedAt(30))), printed);
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: about %.1f "
+                + "of its 2 planned figures%n", 2 - at50.decidedAt(30) - at100.decidedAt(30))), printed);
     }
 
     @Test
@@ -131,14 +179,7 @@ class SettleTest {
         Files.createDirectories(results.resolve("reference"));
         Files.copy(PROJECT.resolve("results/" + name + ".csv"), results.resolve(name + ".csv"));
         Files.copy(PROJECT.resolve("results/reference/" + name + ".csv"), results.resolve("reference/" + name + ".csv"));
-        System.setProperty("settle", name);
-        System.setProperty("settle_dry", "true");
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Settle.run(PROJECT, results, new PrintStream(buf, true, StandardCharsets.UTF_8), Main.TASK,
-                (d, a, o) -> {
-                    throw new AssertionError("a dry run launches nothing");
-                }, false);
-        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("== " + name));
+        assertTrue(dryRun(name, results).contains("== " + name));
         assertTrue(!Files.exists(SeedPlan.file(results, name)), "a dry run keeps no plan");
         System.setProperty("settle", "Nope");
         UserError e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK,

@@ -142,6 +142,17 @@ class SeedPlanTest {
                 && n.metric().equals("best_dev_accuracy")).findFirst().orElseThrow();
         assertEquals(2, dev5.needed());
         assertEquals(5, dev5.planned(), "never fewer than the seeds it has");
+        // the chance each figure reports is the power its plan was made with: at its need, and not one seed before
+        for (SeedPlan.Need n : plan.needs()) {
+            if (!n.beyondCap()) {
+                assertTrue(n.decidedAt(n.needed()) >= SeedPlan.POWER, n.toString());
+                if (n.needed() > 2) {
+                    assertTrue(n.decidedAt(n.needed() - 1) < SeedPlan.POWER, n.toString());
+                }
+            } else {
+                assertTrue(n.decidedAt(n.cap()) < SeedPlan.POWER, n.toString());
+            }
+        }
     }
 
     @Test
