@@ -201,7 +201,8 @@ public final class Settle {
                 }
                 out.printf(Locale.ROOT, "   %-52s seeds now %d / %d (reference / ours; pilot %d / %d), needs %s, planned %d; %s%n",
                         n.figure(), count(ref, n.setting()), count(ours, n.setting()), n.referenceSeeds(), n.oursSeeds(),
-                        n.beyondCap() ? "more than " + n.cap() + " (runs at the cap)" : Integer.toString(n.needed()),
+                        n.beyondCap() ? "more than " + n.cap() + " (runs at the cap; " + uncapped(n) + ")"
+                                : Integer.toString(n.needed()),
                         n.planned(), outlook);
             }
             openAll += open;
@@ -228,6 +229,15 @@ public final class Settle {
         out.printf(Locale.ROOT, "settle: about %.1f core-hours in all; about %.1f of its %s likely inconclusive after it "
                 + "(those judged inconclusive, and each other figure's chance of staying so by its pilot)%s%n", total,
                 openAll, figures(figuresAll), unknownAll == 0 ? "" : "; " + unknownAll + " more unknown");
+    }
+
+    /** The most seeds a side the plan looks at past a cap: beyond it a figure's need is "more than". */
+    static final int UNCAPPED_LIMIT = 1000;
+
+    /** What a figure beyond its cap would need: "about 140 without it", or "more than 1000 without it". */
+    private static String uncapped(SeedPlan.Need n) {
+        int without = n.neededWithout(UNCAPPED_LIMIT);
+        return without > UNCAPPED_LIMIT ? "more than " + UNCAPPED_LIMIT + " without it" : "about " + without + " without it";
     }
 
     /** "1 planned figure", "14 planned figures": those with reference values, the only ones a plan has. */

@@ -58,6 +58,16 @@ public record SeedPlan(String experiment, List<Need> needs) {
                     : power(difference, va, variance(sdReference, sdOurs), tolerance, seeds);
         }
 
+        /**
+         * The seeds a side the pilot says it would need with no cap, up to {@code limit} ({@code limit + 1}: more;
+         * also when neither side had two pilot seeds): what a figure beyond its cap would cost to settle.
+         */
+        public int neededWithout(int limit) {
+            double va = variance(sdOurs, sdReference);
+            return Double.isNaN(va) ? limit + 1
+                    : SeedPlan.needed(difference, va, variance(sdReference, sdOurs), tolerance, limit);
+        }
+
         /** The figure as the pages name it. */
         public String figure() {
             return new Figures.Figure(setting, epoch, metric, Double.NaN, null).label(setting);

@@ -128,7 +128,7 @@ class SettleTest {
     }
 
     /** {@code -Dexp=settle -Dsettle=NAME -Dsettle_dry=true} on a results folder: what it printed; it launches nothing. */
-    private static String dryRun(String name, Path results) {
+    private static String dryRun(String name, Path results) throws Exception {
         System.setProperty("settle", name);
         System.setProperty("settle_dry", "true");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -167,7 +167,12 @@ class SettleTest {
         String printed = dryRun(name, results);
         // epoch 100 is judged with the setting's 30 seeds a side, so its chance is at 30 (1.00), not at its own 6 (0.90)
         assertTrue(printed.contains("needs 6, planned 6; decided at 30 a side with probability 1.00"), printed);
-        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "needs more than 30 (runs at the cap), planned 30; "
+        // epoch 50: log sds 0.10728 and 0.07576, difference 0.00729: by scipy 0.7949 at 84 seeds, 0.8008 at 85
+        assertEquals(85, at50.neededWithout(1000));
+        assertEquals(85, at50.neededWithout(85));
+        assertEquals(85, at50.neededWithout(84), "beyond the limit: the limit + 1");
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "needs more than 30 (runs at the cap; about 85 "
+                + "without it), planned 30; "
                 + "decided at 30 a side with probability %.2f", at50.decidedAt(30))), printed);
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: about %.1f "
                 + "of its 2 planned figures%n", 2 - at50.decidedAt(30) - at100.decidedAt(30))), printed);

@@ -80,6 +80,14 @@ class SeedPlanTest {
                 30, 8);
         assertEquals(0.802193, unequal.decidedAt(8), EPS);
         assertEquals(0.720491, unequal.decidedAt(7), EPS);
+        // without a cap: the same rule, further; the difference on the tolerance's edge never reaches 80%
+        assertEquals(29, n.neededWithout(1000));
+        assertEquals(29, new SeedPlan.Need("length=10", "final", "test_accuracy", 5, 5, 0.02, 0.04, 0.04, 0.05, 31, 28, 28)
+                .neededWithout(1000), "the figure's own cap plays no part");
+        assertEquals(1001, new SeedPlan.Need("length=10", "final", "test_accuracy", 5, 5, 0.05, 0.05, 0.05, 0.05, 31, 30, 30)
+                .neededWithout(1000));
+        assertEquals(101, new SeedPlan.Need("length=10", "final", "test_accuracy", 1, 1, 0.02, Double.NaN, Double.NaN, 0.05,
+                31, 30, 30).neededWithout(100), "no pilot spread: more than any limit");
         // no spread on either side (all seeds alike): always decided; no pilot spread at all: unknown
         assertEquals(1, new SeedPlan.Need("length=5", "final", "best_dev_accuracy", 5, 5, 0, 0, 0, 0.05, 2, 30, 5)
                 .decidedAt(30));
