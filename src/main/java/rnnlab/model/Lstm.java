@@ -17,7 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (fan-in n, fan-out nIn + n; forget-gate bias 1) are those of DL4J's {@code LSTM}, so the two are
  * interchangeable: a test checks they compute the same outputs and gradients. With
  * {@link RecurrentConf.Builder#twoBiases two biases} it is PyTorch's {@code nn.LSTM} (b_ih and b_hh; the gate order
- * stays DL4J's), and bh starts at zero.
+ * stays DL4J's), and bh starts at zero. A model may draw every parameter afresh after this (the word models,
+ * {@code rnnlab.lm.WordRnnModel}, draw all of them uniformly as the PTB course and Zaremba et al. do, so their
+ * forget-gate biases do not start at 1).
  */
 public class Lstm extends RecurrentConf {
     private double forgetGateBiasInit = 1.0;
