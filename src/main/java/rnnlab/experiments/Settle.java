@@ -212,7 +212,7 @@ public final class Settle {
                     figures(e.plan().needs().size()), unknown == 0 ? "" : "; " + unknown + " more unknown");
             Map<String, Double> ourSecs = Plan.lastTrainingSeconds(e.name(), results);
             Map<String, Double> refSecs = wallSeconds(e.reference());
-            for (Map.Entry<String, Integer> s : e.plan().perSetting().entrySet()) {
+            for (Map.Entry<String, Integer> s : perSetting.entrySet()) {
                 String base = s.getKey();
                 int planned = s.getValue();
                 int mo = missing(ours.get(base), planned).size();

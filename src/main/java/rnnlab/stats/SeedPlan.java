@@ -63,9 +63,7 @@ public record SeedPlan(String experiment, List<Need> needs) {
          * also when neither side had two pilot seeds): what a figure beyond its cap would cost to settle.
          */
         public int neededWithout(int limit) {
-            double va = variance(sdOurs, sdReference);
-            return Double.isNaN(va) ? limit + 1
-                    : SeedPlan.needed(difference, va, variance(sdReference, sdOurs), tolerance, limit);
+            return neededBySds(difference, sdOurs, sdReference, tolerance, limit);
         }
 
         /** The figure as the pages name it. */
@@ -103,13 +101,18 @@ public record SeedPlan(String experiment, List<Need> needs) {
             double diff = sa.mean() - sb.mean();
             double sdOurs = a.length > 1 ? sa.sd() : Double.NaN;
             double sdReference = b.length > 1 ? sb.sd() : Double.NaN;
-            double va = variance(sdOurs, sdReference);
-            int need = Double.isNaN(va) ? cap + 1 : needed(diff, va, variance(sdReference, sdOurs), tol, cap);
+            int need = neededBySds(diff, sdOurs, sdReference, tol, cap);
             int have = Math.max(a.length, b.length);
             needs.add(new Need(p.base(), p.spec().epoch(), p.spec().metric(), b.length, a.length, diff, sdReference,
                     sdOurs, tol, need, cap, Math.max(have, Math.min(need, cap))));
         }
         return new SeedPlan(experiment, List.copyOf(needs));
+    }
+
+    /** {@link #needed} from the sides' sds as a plan keeps them ({@link #variance}); {@code limit + 1} for neither. */
+    private static int neededBySds(double diff, double sdOurs, double sdReference, double tol, int limit) {
+        double va = variance(sdOurs, sdReference);
+        return Double.isNaN(va) ? limit + 1 : needed(diff, va, variance(sdReference, sdOurs), tol, limit);
     }
 
     /** A side's variance on the compared scale from its sd; the other side's where it had one seed (NaN); NaN for neither. */
