@@ -146,9 +146,13 @@ public final class Comparison {
             md.para(Markdown.wrap("Seeds that failed outright. " + FAILURE_RULE, WIDTH));
             md.table(failureHeader(false), failed.stream().map(r -> failureCells(r, null)).toList());
         }
-        if (!why.isEmpty() && rows.stream().anyMatch(r -> r.verdict() != null
-                && r.verdict().outcome() == Verdict.Outcome.DIFFERS)) {
-            md.para(Markdown.wrap("Known differences from the tutorial's code: " + why, WIDTH));
+        if (rows.stream().anyMatch(r -> r.verdict() != null && r.verdict().outcome() == Verdict.Outcome.DIFFERS)) {
+            // a figure that differs is a finding: its cause, or that none was found and what was tried, goes with it
+            md.para(Markdown.wrap(why.isEmpty()
+                    ? "**No cause is named yet** for the figures that differ: what explains them (a difference of "
+                            + "code or settings), or what was tried without finding one, belongs in `about.differences` "
+                            + "of `experiments/" + experiment + ".properties`, which this page quotes."
+                    : "Known differences from the tutorial's code: " + why, WIDTH));
         }
     }
 

@@ -51,4 +51,35 @@ class CommittedVerdictsTest {
         assertTrue(reproduced > 0, "the committed results have reproduced figures to check");
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
     }
+
+    /**
+     * A committed figure that differs from the tutorial's code has its cause investigated on its page: the
+     * experiment's {@code about.differences} names it (or says what was tried without finding one), and the committed
+     * page quotes it.
+     */
+    @Test
+    void everyCommittedFigureThatDiffersHasItsCauseOnItsPage() throws Exception {
+        Path results = Path.of("results");
+        List<String> unexplained = new ArrayList<>();
+        for (Catalog.Facts e : Catalog.project().all().values()) {
+            Path csv = results.resolve(e.name() + ".csv");
+            ResultsCsv reference = Comparison.readReference(results, e.name());
+            if (reference == null || !Files.isRegularFile(csv)) {
+                continue;
+            }
+            List<String> differing = Comparison.rows(e.name(), ResultsCsv.read(csv), reference).stream()
+                    .filter(r -> r.verdict() != null && r.verdict().outcome() == Verdict.Outcome.DIFFERS)
+                    .map(Comparison.Row::figure).toList();
+            if (differing.isEmpty()) {
+                continue;
+            }
+            String page = Files.readString(results.resolve(e.name() + ".md"));
+            if (e.differences().isBlank()) {
+                unexplained.add(e.name() + " " + differing + ": no about.differences");
+            } else if (!page.replaceAll("\\s+", " ").contains(e.differences().replaceAll("\\s+", " "))) {
+                unexplained.add(e.name() + " " + differing + ": its page does not quote its about.differences");
+            }
+        }
+        assertTrue(unexplained.isEmpty(), String.join("\n", unexplained));
+    }
 }
