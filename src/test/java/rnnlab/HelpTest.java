@@ -34,6 +34,14 @@ class HelpTest {
         }
     }
 
+    /** docs/options.md's table of run-time options has a row for each listed option and none for another. */
+    @Test
+    void theOptionsPagesTableHasARowForEachListedOption() throws Exception {
+        List<String> rows = java.nio.file.Files.readAllLines(Path.of("docs/options.md")).stream()
+                .filter(l -> l.startsWith("| `-D")).map(l -> l.substring(5, l.indexOf('`', 5))).toList();
+        assertEquals(Options.LISTED.stream().map(Options.Option::key).sorted().toList(), rows.stream().sorted().toList());
+    }
+
     @Test
     void anExperimentsHelpListsItsKeysWithTheirFullAndQuickValues() {
         System.setProperty("help", "true");

@@ -19,7 +19,7 @@ public record ConfiguredRun(Run run, Experiment.Configured configured) {
         if (UserCorpus.given() != null && !experiment.readsCorpus()) {
             throw new UserError("-Dcorpus=FILE is for the character language models (JayChouRnn, JayChouGru, JayChouLstm, "
                     + "JayChouDeepLstm, JayChouBiGru, JayChouRnnScratch, TimeMachineRnnScratch) and the word language "
-                    + "models (PtbWordRnn, PtbWordLstm); " + name + " trains on its own data");
+                    + "models (PtbWordRnn, PtbWordLstm, PtbZarembaSmall, PtbZarembaMedium); " + name + " trains on its own data");
         }
         Config config = Config.load(projectDir.resolve("experiments"), name, profile, overrides);
         Experiment.Configured configured = experiment.configure(config);

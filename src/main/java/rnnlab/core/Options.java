@@ -62,7 +62,7 @@ public final class Options {
             "../shared/datasets beside the project, else $RNNLAB_DATASETS_MIRROR", "folders searched for the corpora "
                     + "before datasets/cache/");
     public static final Option CORPUS = new Option("corpus", "FILE", "none (the tutorial's corpus)",
-            "the character models (JayChou*, TimeMachineRnnScratch) and the word models (PtbWordRnn, PtbWordLstm) train on "
+            "the character models (JayChou*, TimeMachineRnnScratch) and the word models (PtbWordRnn, PtbWordLstm, PtbZaremba*) train on "
                     + "this UTF-8 text instead, its vocabulary its own characters or words (results/custom/)");
     public static final Option HELDOUT_SHARE = new Option("heldout_share", "SHARE", "0.1",
             "with -Dcorpus: the share of the text, at its end, held out for the held-out perplexity");

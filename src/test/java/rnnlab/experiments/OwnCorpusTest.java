@@ -155,6 +155,23 @@ class OwnCorpusTest {
         }
     }
 
+    /** The refusal names exactly the experiments that read a text of one's own, no more and no fewer. */
+    @Test
+    void theRefusalNamesEveryExperimentThatTakesACorpus(@TempDir Path tmp) throws Exception {
+        Path fine = Files.writeString(tmp.resolve("fine.txt"), text(700));
+        Outcome r = run("DigitSumSrn", tmp.resolve("out").toString(), fine.toString(), null, Map.of());
+        assertEquals(2, r.code(), r.err());
+        String named = r.err().substring(0, r.err().indexOf("; DigitSumSrn trains on its own data")); // the list
+        int readers = 0;
+        for (String name : rnnlab.core.Catalog.project().all().keySet()) {
+            boolean reads = Experiments.create(name).readsCorpus();
+            readers += reads ? 1 : 0;
+            assertEquals(reads, java.util.regex.Pattern.compile("\\b" + name + "\\b").matcher(named).find(),
+                    name + (reads ? " takes -Dcorpus but is not named in: " : " is named but refuses it: ") + r.err());
+        }
+        assertTrue(readers >= 11, "the seven character and four word models take -Dcorpus: " + readers);
+    }
+
     /** A word model's tiny settings: a run of seconds. */
     static final Map<String, String> WORDS_SMALL = kv("epochs", "1", "hidden_size", "8", "batch_size", "2", "num_steps",
             "5", "gen_len", "4", "gen_samples", "1", "max_train_tokens", "0", "max_eval_tokens", "0");
