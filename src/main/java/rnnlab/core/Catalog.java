@@ -38,6 +38,8 @@ import java.util.stream.Stream;
  * about.differences=what is known to make the figures differ from the tutorial's code's
  * about.control=KEY=VALUE;KEY=VALUE | DESCRIPTION    (a negative control: a deliberately wrong variant)
  * about.seed_cap=N    the most seeds a side -Dexp=settle plans for (a whole number from 2; required with figures)
+ * about.settle_by_default=true or false   whether -Dexp=settle plans it unless -Dsettle names it (default true;
+ *                      false where a seed costs hours, so that settling every verdict never starts days of runs)
  * </pre>
  *
  * A figure: the base setting it is compared at ({@code *}: every base setting the CSV has), the epoch ({@code final}
@@ -55,15 +57,13 @@ public final class Catalog {
     /** The tolerance kinds a figure may name (their values are {@code rnnlab.stats.Figures}'). */
     public static final List<String> TOLERANCES = List.of("accuracy", "perplexity", "loss");
 
-    /** One experiment's facts. {@code differences} is "" when none are known. */
+    /**
+     * One experiment's facts. {@code differences} is "" when none are known; {@code seedCap} 0 without figures;
+     * {@code settledByDefault} whether {@code -Dexp=settle} plans it when {@code -Dsettle} names none.
+     */
     public record Facts(String name, String description, String tutorial, int order, Optional<Headline> headline,
             Optional<Objective> objective, List<Figure> figures, String differences, Optional<Control> control,
-            int seedCap) {
-        /** Facts without a seed cap (0): an experiment without figures to settle. */
-        public Facts(String name, String description, String tutorial, int order, Optional<Headline> headline,
-                Optional<Objective> objective, List<Figure> figures, String differences, Optional<Control> control) {
-            this(name, description, tutorial, order, headline, objective, figures, differences, control, 0);
-        }
+            int seedCap, boolean settledByDefault) {
     }
 
     /** A negative control: overrides that make the model wrong on purpose, in the order given, and what they do. */
@@ -97,7 +97,8 @@ public final class Catalog {
     }
 
     private static final Set<String> KEYS = Set.of("description", "tutorial", "order", "headline.published",
-            "headline.metric", "objective.metric", "objective.direction", "objective.description", "differences", "control", "seed_cap");
+            "headline.metric", "objective.metric", "objective.direction", "objective.description", "differences", "control", "seed_cap",
+            "settle_by_default");
 
     private static volatile Catalog project;
 
@@ -222,7 +223,20 @@ public final class Catalog {
         Optional<Control> control = about.containsKey("control")
                 ? Optional.of(control(name, fileEntries, about.get("control"))) : Optional.empty();
         return new Facts(name, description, tutorial, order, headline, objective, List.copyOf(figures.values()),
-                about.getOrDefault("differences", ""), control, seedCap(file, about.get("seed_cap"), !figures.isEmpty()));
+                about.getOrDefault("differences", ""), control, seedCap(file, about.get("seed_cap"), !figures.isEmpty()),
+                settledByDefault(file, about.get("settle_by_default")));
+    }
+
+    /** {@code about.settle_by_default}: true (the default) or false. */
+    private static boolean settledByDefault(String file, String value) {
+        if (value == null || value.equals("true")) {
+            return true;
+        }
+        if (value.equals("false")) {
+            return false;
+        }
+        throw new UserError(file + ": about.settle_by_default='" + value + "'; expected true or false (whether "
+                + "-Dexp=settle plans it unless -Dsettle names it)");
     }
 
     /** {@code KEY=VALUE;... | DESCRIPTION}, each key one the file defines (checked as {@link Config} checks overrides). */

@@ -78,7 +78,12 @@ public final class Settle {
             boolean inTask) throws Exception {
         boolean dry = dry();
         List<Experiment> plans = new ArrayList<>();
-        for (String name : names(Options.SETTLE.given())) {
+        String given = Options.SETTLE.given();
+        for (String name : leftOutUnlessNamed(given)) {
+            out.println("rnnlab: settle: " + name + " is left out unless named (a seed costs hours: "
+                    + "about.settle_by_default=false); -Dsettle=" + name + " plans it");
+        }
+        for (String name : names(given)) {
             ResultsCsv ours = read(results.resolve(name + ".csv"));
             ResultsCsv ref = Comparison.readReference(results, name);
             if (ours == null || ref == null) {
@@ -106,12 +111,15 @@ public final class Settle {
         }
     }
 
-    /** {@code -Dsettle=NAME[,NAME]}: those experiments, each one with figures; none given: every one that has. */
+    /**
+     * {@code -Dsettle=NAME[,NAME]}: those experiments, each one with figures; none given (or {@code all}): every one
+     * that has figures and is settled by default ({@code about.settle_by_default}).
+     */
     static List<String> names(String given) {
         List<String> withFigures = Catalog.project().all().values().stream().filter(f -> !f.figures().isEmpty())
                 .map(Catalog.Facts::name).toList();
-        if (given == null || given.isBlank() || given.trim().equals("all")) {
-            return withFigures;
+        if (namesNone(given)) {
+            return withFigures.stream().filter(n -> Catalog.project().get(n).settledByDefault()).toList();
         }
         List<String> names = Experiments.named(given.trim());
         for (String n : names) {
@@ -121,6 +129,16 @@ public final class Settle {
             }
         }
         return names;
+    }
+
+    /** The experiments with figures that {@link #names} leaves out because {@code given} names none. */
+    static List<String> leftOutUnlessNamed(String given) {
+        return !namesNone(given) ? List.of() : Catalog.project().all().values().stream()
+                .filter(f -> !f.figures().isEmpty() && !f.settledByDefault()).map(Catalog.Facts::name).toList();
+    }
+
+    private static boolean namesNone(String given) {
+        return given == null || given.isBlank() || given.trim().equals("all");
     }
 
     private static boolean dry() {

@@ -60,6 +60,7 @@ class CatalogTest {
                 "by N as a number; * is every setting; - printed nothing");
         assertEquals("Known, and said over two lines.", toy.differences());
         assertEquals(12, toy.seedCap());
+        assertTrue(toy.settledByDefault(), "settled by default unless the file says otherwise");
         Catalog.Facts first = c.get("First");
         assertEquals(0, first.seedCap(), "no figures, no cap");
         assertTrue(first.headline().isEmpty() && first.objective().isEmpty() && first.figures().isEmpty());
@@ -88,6 +89,7 @@ class CatalogTest {
             {"about.objective.direction=sideways", "about.objective.direction='sideways'; expected lower or higher"},
             {"about.seed_cap=1", "about.seed_cap='1'; expected a whole number from 2"},
             {"about.seed_cap=many", "about.seed_cap='many'; expected a whole number from 2"},
+            {"about.settle_by_default=no", "about.settle_by_default='no'; expected true or false"},
         };
         for (String[] b : bad) {
             String text = FACTS.replace("about.objective.direction=lower\n", "")
@@ -99,6 +101,8 @@ class CatalogTest {
             assertTrue(e.getMessage().contains(b[1]), b[1] + " not in: " + e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
+        write(tmp, "Toy", FACTS + "about.settle_by_default=false\n");
+        assertFalse(Catalog.load(tmp).get("Toy").settledByDefault());
         write(tmp, "Toy", FACTS.replace("about.seed_cap=12\n", ""));
         assertTrue(assertThrows(UserError.class, () -> Catalog.load(tmp)).getMessage()
                 .startsWith("experiments/Toy.properties: about.seed_cap is missing; an experiment with figures"));
@@ -125,6 +129,9 @@ class CatalogTest {
         // the caps of issue 29: 30 seeds a side where a seed costs seconds to minutes, 5 for the PTB models
         c.all().values().stream().filter(f -> !f.figures().isEmpty()).forEach(f -> assertEquals(
                 f.name().startsWith("Ptb") ? 5 : 30, f.seedCap(), f.name()));
+        // settling every verdict plans all but the one whose seed costs hours a side
+        assertEquals(List.of("PtbZarembaMedium"), c.all().values().stream().filter(f -> !f.settledByDefault())
+                .map(Catalog.Facts::name).toList());
         assertEquals("perplexity 1.017 (160 epochs)", c.get("JayChouLstm").headline().orElseThrow().published());
         assertEquals(List.of("DigitSumSrn", "DigitSumLstm", "TimeMachineRnnScratch", "JayChouRnnScratch", "JayChouRnn",
                 "JayChouGru", "JayChouLstm", "JayChouDeepLstm", "JayChouBiGru", "PtbWordRnn", "PtbWordLstm",

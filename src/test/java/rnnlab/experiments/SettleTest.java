@@ -178,6 +178,28 @@ class SettleTest {
                 + "of its 2 planned figures%n", 2 - at50.decidedAt(30) - at100.decidedAt(30))), printed);
     }
 
+    /**
+     * An experiment whose seed costs hours (about.settle_by_default=false: the Zaremba medium model) is planned only
+     * when named; settling every verdict says so in a line and plans the rest.
+     */
+    @Test
+    void anExperimentSettledOnlyWhenNamedIsLeftOutOfAllAndSaidSo(@TempDir Path results) throws Exception {
+        assertEquals(List.of("PtbZarembaMedium"), Settle.leftOutUnlessNamed(null));
+        assertEquals(List.of("PtbZarembaMedium"), Settle.leftOutUnlessNamed("all"));
+        assertEquals(List.of(), Settle.leftOutUnlessNamed("PtbZarembaSmall"));
+        List<String> every = Settle.names(null);
+        assertEquals(every, Settle.names("all"));
+        assertTrue(!every.contains("PtbZarembaMedium") && every.contains("PtbZarembaSmall")
+                && every.contains("DigitSumSrn") && every.contains("HelloOhlolRnn"), every.toString());
+        assertEquals(List.of("PtbZarembaMedium"), Settle.names("PtbZarembaMedium"));
+        String printed = dryRun("all", results); // nothing in results/: each one left out, each in one line
+        assertTrue(printed.contains("rnnlab: settle: PtbZarembaMedium is left out unless named (a seed costs hours: "
+                + "about.settle_by_default=false); -Dsettle=PtbZarembaMedium plans it\n"), printed);
+        assertTrue(printed.contains("rnnlab: settle: DigitSumSrn has no results/DigitSumSrn.csv"), printed);
+        assertTrue(!printed.contains("PtbZarembaMedium has no"), printed);
+        assertTrue(dryRun("PtbZarembaMedium", results).contains("PtbZarembaMedium has no results/PtbZarembaMedium.csv"));
+    }
+
     @Test
     void aDryRunKeepsNothingAndABadNameIsOneLine(@TempDir Path results) throws Exception {
         String name = "HelloOhlolRnn";
