@@ -3,6 +3,7 @@ package rnnlab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +35,25 @@ class HelpTest {
         }
     }
 
-    /** docs/options.md's table of run-time options has a row for each listed option and none for another. */
+    /**
+     * docs/options.md's table of run-time options has a row for each listed option and none for another, each with
+     * the option's default and what it takes (the page may say more of the values: "N, from 1" for N).
+     */
     @Test
-    void theOptionsPagesTableHasARowForEachListedOption() throws Exception {
-        List<String> rows = java.nio.file.Files.readAllLines(Path.of("docs/options.md")).stream()
-                .filter(l -> l.startsWith("| `-D")).map(l -> l.substring(5, l.indexOf('`', 5))).toList();
-        assertEquals(Options.LISTED.stream().map(Options.Option::key).sorted().toList(), rows.stream().sorted().toList());
+    void theOptionsPagesTableHasARowForEachListedOptionWithItsDefault() throws Exception {
+        Map<String, String[]> rows = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(Path.of("docs/options.md"))) {
+            if (line.startsWith("| `-D")) {
+                String[] cells = line.substring(1).split(" \\| ");
+                rows.put(cells[0].strip().substring(3, cells[0].strip().length() - 1), cells);
+            }
+        }
+        assertEquals(Options.LISTED.stream().map(Options.Option::key).sorted().toList(), List.copyOf(rows.keySet()));
+        for (Options.Option o : Options.LISTED) {
+            String[] cells = rows.get(o.key());
+            assertTrue(cells[1].strip().startsWith(o.takes()), o.key() + " takes " + o.takes() + ": " + cells[1]);
+            assertEquals(o.byDefault(), cells[2].strip(), o.key());
+        }
     }
 
     @Test

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * about.differences=what is known to make the figures differ from the tutorial's code's
  * about.control=KEY=VALUE;KEY=VALUE | DESCRIPTION    (a negative control: a deliberately wrong variant)
  * about.seed_cap=N    the most seeds a side -Dexp=settle plans for (a whole number from 2; required with figures)
- * about.settle_by_default=true or false   whether -Dexp=settle plans it unless -Dsettle names it (default true;
+ * about.settle_by_default=true or false   whether -Dexp=settle plans it when -Dsettle names none (default true;
  *                      false where a seed costs hours, so that settling every verdict never starts days of runs)
  * </pre>
  *
@@ -236,7 +236,7 @@ public final class Catalog {
             return false;
         }
         throw new UserError(file + ": about.settle_by_default='" + value + "'; expected true or false (whether "
-                + "-Dexp=settle plans it unless -Dsettle names it)");
+                + "-Dexp=settle plans it when -Dsettle names none)");
     }
 
     /** {@code KEY=VALUE;... | DESCRIPTION}, each key one the file defines (checked as {@link Config} checks overrides). */

@@ -71,7 +71,8 @@ public final class Options {
     public static final Option CONTROL = new Option("control", "true or false", "false",
             "true: run the experiment's negative control (its about.control settings, deliberately wrong) into "
                     + "results/controls/, which the scoreboard judges against the tutorial's code (docs/statistics.md)");
-    public static final Option SETTLE = new Option("settle", "NAME[,NAME]", "every experiment with tutorial figures",
+    public static final Option SETTLE = new Option("settle", "NAME[,NAME]",
+            "every experiment with tutorial figures but those whose about.settle_by_default is false",
             "with -Dexp=settle: the experiments whose seeds it plans and runs (docs/statistics.md)");
     public static final Option SETTLE_DRY = new Option("settle_dry", "true or false", "false",
             "with -Dexp=settle: true prints the plan alone, running and keeping nothing");

@@ -45,7 +45,8 @@ import rnnlab.stats.Verdict;
  * runs) and ours through the usual jobs (every finished job reused), into {@code results/} beside the committed
  * full-profile runs; the pages and the scoreboard are rewritten as each experiment's jobs end. Stopped at any
  * point, the same command goes on. {@code -Dsettle=NAME[,NAME]} names the experiments (default: every one with
- * tutorial figures), {@code -Dsettle_dry=true} prints the plan alone and keeps nothing.
+ * tutorial figures whose {@code about.settle_by_default} is not false), {@code -Dsettle_dry=true} prints the plan
+ * alone and keeps nothing.
  */
 public final class Settle {
     /** Runs the tutorial's code for some seeds and settings ({@code reference/run}'s arguments); returns its status. */
@@ -80,8 +81,8 @@ public final class Settle {
         List<Experiment> plans = new ArrayList<>();
         String given = Options.SETTLE.given();
         for (String name : leftOutUnlessNamed(given)) {
-            out.println("rnnlab: settle: " + name + " is left out unless named (a seed costs hours: "
-                    + "about.settle_by_default=false); -Dsettle=" + name + " plans it");
+            out.println("rnnlab: settle: " + name + " is left out unless named (its about.settle_by_default=false); "
+                    + "-Dsettle=" + name + " plans it");
         }
         for (String name : names(given)) {
             ResultsCsv ours = read(results.resolve(name + ".csv"));

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import rnnlab.Main;
+import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.ResultsCsv;
@@ -163,13 +165,13 @@ class OwnCorpusTest {
         assertEquals(2, r.code(), r.err());
         String named = r.err().substring(0, r.err().indexOf("; DigitSumSrn trains on its own data")); // the list
         int readers = 0;
-        for (String name : rnnlab.core.Catalog.project().all().keySet()) {
+        for (String name : Catalog.project().all().keySet()) {
             boolean reads = Experiments.create(name).readsCorpus();
             readers += reads ? 1 : 0;
-            assertEquals(reads, java.util.regex.Pattern.compile("\\b" + name + "\\b").matcher(named).find(),
+            assertEquals(reads, Pattern.compile("\\b" + name + "\\b").matcher(named).find(),
                     name + (reads ? " takes -Dcorpus but is not named in: " : " is named but refuses it: ") + r.err());
         }
-        assertTrue(readers >= 11, "the seven character and four word models take -Dcorpus: " + readers);
+        assertEquals(11, readers, "the seven character and four word models take -Dcorpus");
     }
 
     /** A word model's tiny settings: a run of seconds. */

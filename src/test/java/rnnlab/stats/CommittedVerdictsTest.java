@@ -55,7 +55,7 @@ class CommittedVerdictsTest {
     /**
      * A committed figure that differs from the tutorial's code has its cause investigated on its page: the
      * experiment's {@code about.differences} names it (or says what was tried without finding one), and the committed
-     * page quotes it.
+     * page quotes it. No committed figure differs yet: a guard for the ones settling may find.
      */
     @Test
     void everyCommittedFigureThatDiffersHasItsCauseOnItsPage() throws Exception {
