@@ -64,11 +64,11 @@ public final class Checkpoint {
     }
 
     /**
-     * {@code -Dcheckpoint_every=SECONDS}: how often a long epoch writes a checkpoint inside it (default 300); a value
-     * that is not a number of seconds from 0 ends in one line.
+     * {@code -Dcheckpoint_every=SECONDS}: how often a long epoch writes a checkpoint inside it; a value that is not a
+     * number of seconds from 0 ends in one line.
      */
     public static double every() {
-        String v = Options.CHECKPOINT_EVERY.or("300").trim();
+        String v = Options.CHECKPOINT_EVERY.or(Options.CHECKPOINT_EVERY.byDefault()).trim();
         try {
             double s = Double.parseDouble(v);
             if (s >= 0 && Double.isFinite(s)) {
@@ -78,12 +78,7 @@ public final class Checkpoint {
             // below
         }
         throw new UserError("Invalid value for 'checkpoint_every': '" + v + "'; expected seconds between checkpoints "
-                + "within an epoch, 0 or more (default 300)");
-    }
-
-    /** True when {@code -Dfresh=true} asks to start over. */
-    public static boolean fresh() {
-        return Options.fresh();
+                + "within an epoch, 0 or more (default " + Options.CHECKPOINT_EVERY.byDefault() + ")");
     }
 
     /** The checkpoint of one setting of a run. */

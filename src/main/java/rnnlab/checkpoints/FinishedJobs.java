@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 import rnnlab.core.AtomicFiles;
-import rnnlab.core.OneLine;
 import rnnlab.core.JobResult;
+import rnnlab.core.OneLine;
+import rnnlab.core.Options;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.Run;
 import rnnlab.kernels.BlasCore;
@@ -90,7 +91,7 @@ public final class FinishedJobs {
      */
     public static Optional<JobResult> read(Run run, String setting, boolean forPages, Consumer<String> say) {
         Path f = file(run, setting);
-        if ((Checkpoint.fresh() && !forPages) || !Files.isRegularFile(f)) {
+        if ((Options.FRESH.bool() && !forPages) || !Files.isRegularFile(f)) {
             return Optional.empty();
         }
         try {

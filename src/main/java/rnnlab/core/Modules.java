@@ -54,15 +54,6 @@ public final class Modules {
                 "ui".equals(exp) || Options.UI_WAIT.bool(), projectDir, out);
     }
 
-    /** Whether this build has {@code module}. */
-    public static boolean present(Module module) {
-        try {
-            Class.forName(module.className());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
 
     /**
      * Calls {@code module}'s static {@code method} with {@code args} of {@code types}; absent, a one-line error that

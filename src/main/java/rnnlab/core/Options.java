@@ -1,6 +1,7 @@
 package rnnlab.core;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every run-time option of the suite, declared once: its key, what it takes, its default and what it does (what the
@@ -15,9 +16,50 @@ public final class Options {
             return System.getProperty(key);
         }
 
-        /** The value given, or {@code byDefault} when none was. */
+        /** The value given, or {@code fallback} when none was. */
         public String or(String fallback) {
             return System.getProperty(key, fallback);
+        }
+
+        /**
+         * A whole number from {@code given} (a command's options, by key), {@code byDefault} when absent (a whole
+         * number, for such an option); one outside [min, max] is refused in one line.
+         */
+        public int integer(Map<String, String> given, int min, int max) {
+            return integer(given, Integer.parseInt(byDefault), min, max);
+        }
+
+        /** {@link #integer(Map, int, int)} for an option whose default depends on the run: {@code fallback}. */
+        public int integer(Map<String, String> given, int fallback, int min, int max) {
+            String v = given.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v.trim());
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UserError("Invalid value for -D" + key + ": '" + v + "'; expected a whole number from " + min
+                    + " to " + max);
+        }
+
+        /** A number from {@code given}, {@code byDefault} when absent; one outside [min, max] is refused in one line. */
+        public double real(Map<String, String> given, double min, double max) {
+            String v = given.getOrDefault(key, byDefault);
+            try {
+                double d = Double.parseDouble(v.trim());
+                if (d >= min && d <= max) {
+                    return d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UserError("Invalid value for -D" + key + ": '" + v + "'; expected a number from " + min + " to "
+                    + max);
         }
 
         /** A true-or-false option, false when not given; anything else is refused in one line. */
@@ -87,7 +129,13 @@ public final class Options {
 
     public static final Option SEARCH = new Option("search", "random or grid", "none",
             "search the experiment's hyperparameters over its search.* ranges (Arbiter), judged by its objective");
-    public static final Option CANDIDATES = new Option("candidates", "N", "20 (random); the whole grid (grid)",
+    /** A random search's candidates unless {@code -Dcandidates} says otherwise. */
+    public static final int RANDOM_CANDIDATES = 20;
+    /** Successive halving's rungs unless {@code -Dhalving_rungs} says otherwise (fewer where the epochs allow fewer). */
+    public static final int HALVING_RUNGS_AT_MOST = 3;
+    // the schedule's defaults (3 search seeds, eta 3, 3 rungs, the best 1 confirmed on 10 seeds) are chosen so that a
+    // search costs at most about 1.5x a single-seed one (docs/search.md)
+    public static final Option CANDIDATES = new Option("candidates", "N", RANDOM_CANDIDATES + " (random); the whole grid (grid)",
             "candidates a search runs, after the experiment's own settings");
     public static final Option SEARCH_MINUTES = new Option("search_minutes", "MINUTES", "none",
             "stop starting candidates after this long");
@@ -97,7 +145,8 @@ public final class Options {
             "seeds a candidate that reaches the search's last rung runs on; ranked by their mean");
     public static final Option HALVING_ETA = new Option("halving_eta", "N", "3",
             "successive halving's reduction factor: the best 1/N of a rung go on, each rung N times longer");
-    public static final Option HALVING_RUNGS = new Option("halving_rungs", "N", "3, or as many as the epochs allow",
+    public static final Option HALVING_RUNGS = new Option("halving_rungs", "N",
+            HALVING_RUNGS_AT_MOST + ", or as many as the epochs allow",
             "successive halving's rungs; 1: every candidate runs the whole length on -Dsearch_seeds seeds");
     public static final Option CONFIRM_TOP = new Option("confirm_top", "N", "1",
             "the best candidates re-run on new seeds beside the experiment's own settings");
@@ -152,11 +201,6 @@ public final class Options {
                     : String.format("  %s%n  %-28s%s%n", flag, "", does));
         }
         return sb.toString();
-    }
-
-    /** {@code -Dfresh=true}: start over. */
-    public static boolean fresh() {
-        return FRESH.bool();
     }
 
     /** Every system property: what {@link Cli} reads the user's command line from. */

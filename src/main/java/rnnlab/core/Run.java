@@ -33,11 +33,6 @@ public record Run(String name, Config config, Path projectDir, Path outDir, JobS
         return outDir.resolve(fileName);
     }
 
-    /** Gitignored scratch space for checkpoints, per experiment. */
-    public Path checkpointDir() {
-        return projectDir.resolve("checkpoints").resolve(name);
-    }
-
     public Path datasetsDir() {
         return projectDir.resolve("datasets");
     }

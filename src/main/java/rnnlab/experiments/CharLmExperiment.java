@@ -123,7 +123,7 @@ abstract class CharLmExperiment implements Experiment {
         Plan plan = plan(c, common);
         UserCorpus source = UserCorpus.given();
         if (source != null && Options.MIN_COUNT.given() != null) {
-            throw new UserError("-Dmin_count applies to the word models (PtbWordRnn, PtbWordLstm); " + name
+            throw new UserError("-Dmin_count applies to the word models (the Ptb* experiments); " + name
                     + "'s vocabulary is every character of its training text");
         }
         Own own = null;

@@ -13,6 +13,7 @@ import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.core.JobResult;
 import rnnlab.core.JobScope;
+import rnnlab.core.Options;
 import rnnlab.core.Run;
 import rnnlab.train.EpochTraining;
 
@@ -128,7 +129,7 @@ public final class JobRun {
     /** A fresh job, restored from its checkpoint unless {@code -Dfresh=true} or the checkpoint cannot be used. */
     private Job restoreOrStart(String setting, Start start, Path file, String key) throws IOException {
         Job job = start.start();
-        if (Checkpoint.fresh()) {
+        if (Options.FRESH.bool()) {
             return job;
         }
         byte[] saved = Checkpoint.read(file, key, msg -> log.info("{} {}: {}", run.name(), setting, msg)).orElse(null);

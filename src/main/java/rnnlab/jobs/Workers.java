@@ -128,16 +128,8 @@ public final class Workers {
 
     /**
      * Runs every job, {@code n} at a time, the longest first by {@code estimate} (seconds, 0 when unknown), so that no
-     * long job is left to run alone at the end; returns their outcomes in the jobs' order.
-     */
-    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
-            ToDoubleFunction<Job> estimate) throws InterruptedException {
-        return run(jobs, n, out, err, task, estimate, o -> { });
-    }
-
-    /**
-     * {@link #run(List, int, PrintStream, PrintStream, Task, java.util.function.ToDoubleFunction)}, calling {@code finished}
-     * with each job's outcome as it ends (on the thread that ran it), while the other jobs go on.
+     * long job is left to run alone at the end, calling {@code finished} with each job's outcome as it ends (on the
+     * thread that ran it) while the other jobs go on; returns their outcomes in the jobs' order.
      */
     public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
             ToDoubleFunction<Job> estimate, Consumer<Outcome> finished)
@@ -163,11 +155,6 @@ public final class Workers {
      * the next job as they finish one; returns their outcomes in the jobs' order. A worker that dies (its job took it
      * down) fails that job and is replaced for the rest.
      */
-    public static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task)
-            throws InterruptedException {
-        return run(jobs, n, out, err, task, o -> { });
-    }
-
     private static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
             Consumer<Outcome> finished) throws InterruptedException {
         ConcurrentLinkedQueue<Integer> next = new ConcurrentLinkedQueue<>();

@@ -47,12 +47,6 @@ public abstract class RecurrentConf extends BaseRecurrentLayer {
         this.inputIds = inputIds;
     }
 
-    /** {@link #setInputIds}, fluently. */
-    public RecurrentConf inputIds(boolean ids) {
-        setInputIds(ids);
-        return this;
-    }
-
     /** False in a configuration saved before the layers had a second bias: such a model loads as it was. */
     private boolean twoBiases;
 

@@ -68,10 +68,10 @@ public final class ModelCommands {
         if (prefix == null || prefix.isEmpty()) {
             throw new UserError("Generate needs -Dprefix=TEXT, the text to continue");
         }
-        int len = integer(o, "len", 50, 0, 100_000);
-        double temperature = real(o, "temperature", 0, 0, 100);
-        int samples = integer(o, "samples", 1, 1, 1000);
-        long seed = integer(o, "seed", 0, 0, Integer.MAX_VALUE);
+        int len = Options.LEN.integer(o, 0, 100_000);
+        double temperature = Options.TEMPERATURE.real(o, 0, 100);
+        int samples = Options.SAMPLES.integer(o, 1, 1000);
+        long seed = Options.SEED.integer(o, 0, Integer.MAX_VALUE);
         Tokens t = new Tokens(m);
         int[] ids = t.encode(prefix);
         if (ids.length == 0 || Arrays.stream(ids).noneMatch(t::known)) {
@@ -207,37 +207,5 @@ public final class ModelCommands {
             }
             return sb.toString();
         }
-    }
-
-    private static int integer(Map<String, String> o, String key, int dflt, int min, int max) {
-        String v = o.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new UserError("Invalid value for '" + key + "': '" + v + "'; expected a whole number from " + min + " to " + max);
-    }
-
-    private static double real(Map<String, String> o, String key, double dflt, double min, double max) {
-        String v = o.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (d >= min && d <= max) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new UserError("Invalid value for '" + key + "': '" + v + "'; expected a number from " + min + " to " + max);
     }
 }

@@ -26,6 +26,7 @@ import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
 import rnnlab.core.Config;
 import rnnlab.core.ConfiguredRun;
+import rnnlab.core.Options;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
@@ -53,13 +54,6 @@ import rnnlab.report.Scoreboard;
 public final class Search {
     private static final Logger log = LoggerFactory.getLogger(Search.class);
     private static final Logger trace = LoggerFactory.getLogger("rnnlab.trace");
-
-    /** The schedule's defaults, chosen so that a search costs at most about 1.5x a single-seed one (docs/search.md). */
-    static final int SEARCH_SEEDS = 3;
-    static final int ETA = 3;
-    static final int RUNGS = 3;
-    static final int CONFIRM_TOP = 1;
-    static final int CONFIRM_SEEDS = 10;
 
     private final Catalog.Facts entry;
     private final Path projectDir;
@@ -136,16 +130,16 @@ public final class Search {
         String generatorText;
         int candidates;
         if (grid) {
-            int points = integer(opts, "grid_points", 3, 2, 100);
+            int points = Options.GRID_POINTS.integer(opts, 2, 100);
             GridSearchCandidateGenerator g = new GridSearchCandidateGenerator(space, points,
                     GridSearchCandidateGenerator.Mode.Sequential, null);
-            candidates = integer(opts, "candidates", g.getTotalNumCandidates(), 1, g.getTotalNumCandidates());
+            candidates = Options.CANDIDATES.integer(opts, g.getTotalNumCandidates(), 1, g.getTotalNumCandidates());
             generator = g;
             generatorText = "`GridSearchCandidateGenerator` (" + points + " points per numeric range, "
                     + g.getTotalNumCandidates() + " in the grid, in order)";
         } else {
-            long seed = integer(opts, "search_seed", 0, 0, Integer.MAX_VALUE);
-            candidates = integer(opts, "candidates", 20, 1, 100_000);
+            long seed = Options.SEARCH_SEED.integer(opts, 0, Integer.MAX_VALUE);
+            candidates = Options.CANDIDATES.integer(opts, Options.RANDOM_CANDIDATES, 1, 100_000);
             RandomSearchGenerator g = new RandomSearchGenerator(space, null);
             g.setRngSeed(seed);
             generator = g;
@@ -163,11 +157,11 @@ public final class Search {
                         + "'; expected a number of minutes above 0");
             }
         }
-        int seeds = integer(opts, "search_seeds", SEARCH_SEEDS, 1, 100);
-        int eta = integer(opts, "halving_eta", ETA, 2, 100);
-        int[] confirm = {integer(opts, "confirm_top", CONFIRM_TOP, 1, candidates),
-            integer(opts, "confirm_seeds", CONFIRM_SEEDS, 2, 1000)};
-        Integer rungsGiven = opts.containsKey("halving_rungs") ? integer(opts, "halving_rungs", RUNGS, 1, 100) : null;
+        int seeds = Options.SEARCH_SEEDS.integer(opts, 1, 100);
+        int eta = Options.HALVING_ETA.integer(opts, 2, 100);
+        int[] confirm = {Options.CONFIRM_TOP.integer(opts, 1, candidates), Options.CONFIRM_SEEDS.integer(opts, 2, 1000)};
+        Integer rungsGiven = opts.containsKey(Options.HALVING_RUNGS.key())
+                ? Options.HALVING_RUNGS.integer(opts, Options.HALVING_RUNGS_AT_MOST, 1, 100) : null;
 
         String title = title(entry.name(), cli.profile(), cli.overrides());
         Path resultsDir = out != null ? Path.of(out) : projectDir.resolve("results");
@@ -176,7 +170,7 @@ public final class Search {
         Experiments.prepare(entry.name(), projectDir, cli.profile(), cli.overrides(), searchDir.toString());
         Path workDir = (out != null ? Path.of(out) : projectDir).resolve("runs").resolve("search").resolve(title);
         int epochs = Integer.parseInt(config.values().get("epochs").strip()); // valid: prepare read it
-        int rungCount = rungsGiven != null ? rungsGiven : Math.min(RUNGS, Halving.mostRungs(epochs, eta));
+        int rungCount = rungsGiven != null ? rungsGiven : Math.min(Options.HALVING_RUNGS_AT_MOST, Halving.mostRungs(epochs, eta));
         Halving halving = new Halving(Halving.rungs(epochs, eta, rungCount, seeds), eta, objective.metric(),
                 objective.minimize());
         Map<String, String> own = new LinkedHashMap<>();
@@ -222,23 +216,6 @@ public final class Search {
         return sb.toString().replaceAll("[^A-Za-z0-9._=-]", "-");
     }
 
-    private static int integer(Map<String, String> opts, String key, int dflt, int min, int max) {
-        String v = opts.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UserError("Invalid value for -D" + key + ": '" + v + "'; expected a whole number from " + min
-                + " to " + max);
-    }
-
     /** One job: a candidate (-1: the experiment's own settings) on one seed for some epochs, in its own folder. */
     record Work(int candidate, Map<String, String> values, int rung, int epochs, int seed) {
         String folder() {
@@ -253,7 +230,7 @@ public final class Search {
      * {@code -Dfresh=true} starts it over.
      */
     public void run() throws IOException {
-        if (Checkpoint.fresh()) {
+        if (Options.FRESH.bool()) {
             deleteTree(workDir);
         }
         int jobs = Workers.requested();

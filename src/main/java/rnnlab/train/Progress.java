@@ -35,8 +35,4 @@ public final class Progress {
         log.info("{} epoch {}/{} step {}/{} loss {} elapsed {} remaining {}", label, epoch + 1, epochs, step + 1,
                 totalSteps, String.format("%.5f", loss), Clock.format(elapsed), Clock.format(remaining));
     }
-
-    public double elapsedSeconds() {
-        return (System.nanoTime() - start) / 1e9;
-    }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Config;
 import rnnlab.core.Faults;
+import rnnlab.core.Options;
 import rnnlab.core.Run;
 import rnnlab.core.UserError;
 
@@ -362,15 +363,15 @@ class CheckpointTest {
 
     @Test
     void freshIsTrueOnlyWhenAsked() {
-        assertFalse(Checkpoint.fresh());
+        assertFalse(Options.FRESH.bool());
         System.setProperty("fresh", "true");
-        assertTrue(Checkpoint.fresh());
+        assertTrue(Options.FRESH.bool());
         System.setProperty("fresh", "false");
-        assertFalse(Checkpoint.fresh());
+        assertFalse(Options.FRESH.bool());
         // anything but true or false is a mistake said in one line, not a silent false
         System.setProperty("fresh", "no");
         assertEquals("Invalid value for 'fresh': 'no'; expected true or false",
-                assertThrows(UserError.class, Checkpoint::fresh).getMessage());
+                assertThrows(UserError.class, Options.FRESH::bool).getMessage());
     }
 
     @Test

@@ -126,7 +126,7 @@ class ModelCommandsTest {
         assertOneLine(run("Generate", null, kv("model", foreign.toString(), "prefix", "分开")), "not an rnnlab model");
         assertOneLine(run("Generate", null, kv("model", m, "prefix", "§¶")), "no token the model knows");
         assertOneLine(run("Generate", null, kv("model", m)), "-Dprefix=TEXT");
-        assertOneLine(run("Generate", null, kv("model", m, "prefix", "分开", "len", "-1")), "'len'");
+        assertOneLine(run("Generate", null, kv("model", m, "prefix", "分开", "len", "-1")), "-Dlen: '-1'");
         assertOneLine(run("Generate", null, kv("model", m, "prefix", "分开", "lenght", "5")), "Unknown option 'lenght'");
         assertOneLine(run("Evaluate", null, kv("model", m, "text", empty.toString())), "holds no token");
         assertOneLine(run("Evaluate", null, kv("model", m, "text", dir.resolve("nope.txt").toString())), "cannot read");
