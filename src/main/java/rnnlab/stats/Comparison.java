@@ -11,6 +11,7 @@ import java.util.Set;
 import rnnlab.core.Config;
 import rnnlab.core.Markdown;
 import rnnlab.core.ResultsCsv;
+import rnnlab.data.DigitSumData;
 
 /**
  * Every figure of {@link Figures} for one experiment: the tutorial's printed value, the reference's summary over
@@ -175,22 +176,33 @@ public final class Comparison {
             + "(~N seeds) is about how many seeds a side would likely settle it, (>" + Verdict.MAX_SEEDS + " seeds) that "
             + "more than " + Verdict.MAX_SEEDS + " would be needed, (single seed) that a side has one seed and so no "
             + "interval yet, (at N seeds) that both sides have the experiment's cap of seeds (`-Dexp=settle`'s "
-            + "plan goes no further) and the seeds still spread too wide to decide. Each figure is compared on its own scale. Accuracies: as they are, within \u00b10.05. "
-            + "Losses: as ratios, within \u00b110%. Perplexities: as cross-entropies (nats per token, the log "
-            + "perplexity), within log 1.05 (5% in perplexity) or a quarter of the reference's mean cross-entropy, "
-            + "whichever is smaller: below 0.195 nats (perplexity 1.22), where a model has all but memorised its text, "
-            + "5% would exceed the whole cross-entropy, so the quarter applies there (the **memorisation regime**) and "
-            + "a model with twice the reference's cross-entropy is never reproduced. Perplexities are averaged over "
+            + "plan goes no further) and the seeds still spread too wide to decide. Each figure is compared on its own scale. Accuracies: as they are, within \u00b1"
+            + Markdown.f(Figures.ACCURACY.amount(), 2) + ". Losses: as ratios, within \u00b1"
+            + Markdown.f(100 * Figures.LOSS.amount(), 0) + "%. Perplexities: as cross-entropies (nats per token, the log "
+            + "perplexity), within log " + Markdown.f(1 + Figures.PERPLEXITY.amount(), 2) + " ("
+            + Markdown.f(100 * Figures.PERPLEXITY.amount(), 0) + "% in perplexity) or "
+            + shareInWords(Figures.PERPLEXITY.share()) + " of the reference's mean cross-entropy, whichever is smaller: "
+            + "below " + Markdown.f(Figures.memorisationBelow(), 3) + " nats (perplexity "
+            + Markdown.f(Math.exp(Figures.memorisationBelow()), 2) + "), where a model has all but memorised its text, "
+            + Markdown.f(100 * Figures.PERPLEXITY.amount(), 0) + "% would exceed the whole cross-entropy, so the "
+            + shareInWords(Figures.PERPLEXITY.share()).replace("a ", "") + " applies there (the **memorisation regime**) "
+            + "and a model with twice the reference's cross-entropy is never reproduced. Perplexities are averaged over "
             + "seeds as mean losses (the mean is exp of the mean cross-entropy, and so are the interval's ends). An "
             + "interval of a mean is Student's t interval truncated to the figure's range (no perplexity below 1, no "
             + "accuracy outside [0, 1], no loss below 0); a cut removes only values the mean cannot take. Square "
             + "brackets are always a 95% interval; a\u2013b is the seeds' own minimum to maximum.";
 
+    /** A tolerance's share of the reference's figure in words: "a quarter", or a percentage. */
+    static String shareInWords(double share) {
+        return share == 0.25 ? "a quarter" : Markdown.f(100 * share, 0) + "%";
+    }
+
     /** When a seed counts as failed, and what the failures table says. */
     public static final String FAILURE_RULE = "A seed **failed** outright when its perplexity or loss exceeds "
             + Markdown.f(Figures.FAILURE_FACTOR, 0) + " times the median of both sides' seeds pooled (a learning "
             + "seed's spread never reaches that; a seed stuck on the plateau of character frequencies does), or when "
-            + "its accuracy is at or below chance (1/19: DigitSum's label is one of 19 sums). Where any seed failed, "
+            + "its accuracy is at or below chance (1/" + DigitSumData.NUM_CLASSES + ": DigitSum's label is one of "
+            + DigitSumData.NUM_CLASSES + " sums). Where any seed failed, "
             + "the failures table gives each side's count, Fisher's exact test (two-sided) of whether the two sides "
             + "fail equally often, and the verdict on the seeds that learnt.";
 

@@ -3,6 +3,7 @@ package rnnlab.stats;
 import java.util.List;
 
 import rnnlab.core.Catalog;
+import rnnlab.data.DigitSumData;
 import rnnlab.stats.Verdict.Tolerance;
 
 /**
@@ -43,6 +44,14 @@ public final class Figures {
      * its text; with it, a model with twice the reference's cross-entropy is never "reproduced".
      */
     public static final Tolerance PERPLEXITY = Tolerance.crossEntropy(0.05, 0.25);
+    /**
+     * The cross-entropy (nats) below which {@link #PERPLEXITY}'s share of the reference's figure is the smaller bound:
+     * the memorisation regime.
+     */
+    public static double memorisationBelow() {
+        return Math.log1p(PERPLEXITY.amount()) / PERPLEXITY.share();
+    }
+
     /** 'hello' -> 'ohlol''s final loss: 10% relative (compared in log space). */
     public static final Tolerance LOSS = Tolerance.relative(0.10);
 
@@ -59,7 +68,7 @@ public final class Figures {
      * whose label is one of the 19 sums 0-18: guessing gets 1/19. A low accuracy above chance is not a failure
      * but the figure itself (the task is meant to defeat a simple network at long lengths).
      */
-    public static final double CHANCE = 1.0 / 19;
+    public static final double CHANCE = 1.0 / DigitSumData.NUM_CLASSES;
 
     private Figures() {
     }

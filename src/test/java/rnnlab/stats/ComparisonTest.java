@@ -273,6 +273,23 @@ class ComparisonTest {
         assertTrue(empty.text().endsWith("No run has reached the figures the tutorial printed yet.\n\n"), empty.text());
     }
 
+    /** The rules the pages print are written from the tolerances' constants, as computed by hand here. */
+    @Test
+    void theRulesStateTheTolerancesTheVerdictsUse() {
+        // ln(1.05) = 0.048790; / 0.25 = 0.195161 nats; exp(0.195161) = 1.2155
+        assertEquals(0.195161, Figures.memorisationBelow(), 1e-6);
+        assertEquals("a quarter", Comparison.shareInWords(0.25));
+        assertEquals("10%", Comparison.shareInWords(0.1));
+        assertTrue(Comparison.VERDICT_RULE.contains("Accuracies: as they are, within \u00b10.05. Losses: as ratios, "
+                + "within \u00b110%. Perplexities: as cross-entropies (nats per token, the log perplexity), within log "
+                + "1.05 (5% in perplexity) or a quarter of the reference's mean cross-entropy, whichever is smaller: "
+                + "below 0.195 nats (perplexity 1.22), where a model has all but memorised its text, 5% would exceed "
+                + "the whole cross-entropy, so the quarter applies there"), Comparison.VERDICT_RULE);
+        assertTrue(Comparison.FAILURE_RULE.contains("at or below chance (1/19: DigitSum's label is one of 19 sums)"),
+                Comparison.FAILURE_RULE);
+        assertEquals(1.0 / 19, Figures.CHANCE);
+    }
+
     @Test
     void knownDifferencesAreNamedPerExperiment() {
         assertEquals("", Figures.why("JayChouGru")); // its GRU is nn.GRU's form now
