@@ -64,8 +64,8 @@ abstract class CharLmExperiment implements Experiment {
     private final String name;
     private final Corpus corpus;
 
-    CharLmExperiment(String name, Corpus corpus) {
-        this.name = name;
+    CharLmExperiment(Corpus corpus) {
+        this.name = getClass().getSimpleName(); // the experiment's name is its class's (Experiments.create)
         this.corpus = corpus;
     }
 

@@ -48,9 +48,9 @@ abstract class DigitSumExperiment implements Experiment {
     private final Cell cell;
     private final String name;
 
-    DigitSumExperiment(Cell cell, String name) {
+    DigitSumExperiment(Cell cell) {
         this.cell = cell;
-        this.name = name;
+        this.name = getClass().getSimpleName(); // the experiment's name is its class's (Experiments.create)
     }
 
     /** A sentence for the results page: what recurrent layer this is. */

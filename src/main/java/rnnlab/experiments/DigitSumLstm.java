@@ -5,7 +5,7 @@ import rnnlab.model.SequenceClassifier.Cell;
 /** The DigitSum memory task with an LSTM in place of the SRN, all else equal. */
 public final class DigitSumLstm extends DigitSumExperiment {
     public DigitSumLstm() {
-        super(Cell.LSTM, "DigitSumLstm");
+        super(Cell.LSTM);
     }
 
     @Override

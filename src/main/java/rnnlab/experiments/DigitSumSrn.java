@@ -5,7 +5,7 @@ import rnnlab.model.SequenceClassifier.Cell;
 /** NNDL 6.1 as the tutorial runs it: the hand-written SRN, H_t = tanh(X_t W + H_{t-1} U + b). */
 public final class DigitSumSrn extends DigitSumExperiment {
     public DigitSumSrn() {
-        super(Cell.SRN, "DigitSumSrn");
+        super(Cell.SRN);
     }
 
     @Override

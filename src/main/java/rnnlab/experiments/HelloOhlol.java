@@ -36,8 +36,8 @@ abstract class HelloOhlol implements Experiment {
 
     private final String name;
 
-    HelloOhlol(String name) {
-        this.name = name;
+    HelloOhlol() {
+        this.name = getClass().getSimpleName(); // the experiment's name is its class's (Experiments.create)
     }
 
     /** Trains from the start {@code seed} draws; returns every epoch. */

@@ -25,10 +25,6 @@ import rnnlab.stats.Seeds;
 
 /** The tutorial's RNN-layer model: one whole-sequence RNN(4 -> 4), mean cross-entropy over the 5 steps. */
 public final class HelloOhlolRnn extends HelloOhlol {
-    public HelloOhlolRnn() {
-        super("HelloOhlolRnn");
-    }
-
     /**
      * The layer network, starting from the function {@code cell} computes: weights transposed, the cell's biases as
      * the layer's (the project's layer has as many as the cell; DL4J's stock one has one, their sum).

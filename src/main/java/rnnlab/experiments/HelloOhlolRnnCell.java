@@ -13,10 +13,6 @@ import rnnlab.stats.Seeds;
 
 /** The tutorial's RNNCell model: a loop over the 5 steps carrying the hidden state, loss summed. */
 public final class HelloOhlolRnnCell extends HelloOhlol {
-    public HelloOhlolRnnCell() {
-        super("HelloOhlolRnnCell");
-    }
-
     @Override
     boolean hasBiasesKey() {
         return true;

@@ -5,7 +5,7 @@ import rnnlab.lm.CharRnnModel;
 /** d2l-zh's bidirectional GRU on the Jay Chou lyrics: 128 per direction, Adam lr 1e-2, 160 epochs (a flawed language model, kept as the tutorial has it). */
 public final class JayChouBiGru extends JayChouConcise {
     public JayChouBiGru() {
-        super("JayChouBiGru", CharRnnModel.Cell.GRU, 1, true);
+        super(CharRnnModel.Cell.GRU, 1, true);
     }
 
     @Override

@@ -21,8 +21,8 @@ abstract class JayChouConcise extends CharLmExperiment {
     private final int layers;
     private final boolean bidirectional;
 
-    JayChouConcise(String name, CharRnnModel.Cell cell, int layers, boolean bidirectional) {
-        super(name, Corpus.JAY_CHOU);
+    JayChouConcise(CharRnnModel.Cell cell, int layers, boolean bidirectional) {
+        super(Corpus.JAY_CHOU);
         this.cell = cell;
         this.layers = layers;
         this.bidirectional = bidirectional;

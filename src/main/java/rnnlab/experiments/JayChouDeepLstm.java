@@ -5,7 +5,7 @@ import rnnlab.lm.CharRnnModel;
 /** d2l-zh's deep RNN on the Jay Chou lyrics: a 2-layer LSTM of 256, Adam lr 1e-2, 160 epochs. */
 public final class JayChouDeepLstm extends JayChouConcise {
     public JayChouDeepLstm() {
-        super("JayChouDeepLstm", CharRnnModel.Cell.LSTM, 2, false);
+        super(CharRnnModel.Cell.LSTM, 2, false);
     }
 
     @Override

@@ -5,7 +5,7 @@ import rnnlab.lm.CharRnnModel;
 /** d2l-zh's concise GRU on the Jay Chou lyrics: one layer of 256, Adam lr 1e-2, 160 epochs. */
 public final class JayChouGru extends JayChouConcise {
     public JayChouGru() {
-        super("JayChouGru", CharRnnModel.Cell.GRU, 1, false);
+        super(CharRnnModel.Cell.GRU, 1, false);
     }
 
     @Override

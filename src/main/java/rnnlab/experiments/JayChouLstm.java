@@ -5,7 +5,7 @@ import rnnlab.lm.CharRnnModel;
 /** d2l-zh's concise LSTM on the Jay Chou lyrics: one layer of 256, Adam lr 1e-2, 160 epochs. */
 public final class JayChouLstm extends JayChouConcise {
     public JayChouLstm() {
-        super("JayChouLstm", CharRnnModel.Cell.LSTM, 1, false);
+        super(CharRnnModel.Cell.LSTM, 1, false);
     }
 
     @Override

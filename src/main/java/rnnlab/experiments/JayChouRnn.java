@@ -5,7 +5,7 @@ import rnnlab.lm.CharRnnModel;
 /** d2l-zh's concise RNN on the Jay Chou lyrics: one tanh layer of 256, Adam lr 1e-3, 250 epochs. */
 public final class JayChouRnn extends JayChouConcise {
     public JayChouRnn() {
-        super("JayChouRnn", CharRnnModel.Cell.RNN, 1, false);
+        super(CharRnnModel.Cell.RNN, 1, false);
     }
 
     @Override

@@ -14,7 +14,7 @@ import rnnlab.core.Markdown;
  */
 public final class JayChouRnnScratch extends CharLmExperiment {
     public JayChouRnnScratch() {
-        super("JayChouRnnScratch", Corpus.JAY_CHOU);
+        super(Corpus.JAY_CHOU);
     }
 
     @Override

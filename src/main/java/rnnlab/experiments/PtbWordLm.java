@@ -47,12 +47,12 @@ abstract class PtbWordLm implements Experiment {
     /** The seeds' base setting, {@code model=...}. */
     private final String model;
 
-    PtbWordLm(String name, WordRnnModel.Cell cell) {
-        this(name, cell, cell.name().toLowerCase(java.util.Locale.ROOT));
+    PtbWordLm(WordRnnModel.Cell cell) {
+        this(cell, cell.name().toLowerCase(java.util.Locale.ROOT));
     }
 
-    PtbWordLm(String name, WordRnnModel.Cell cell, String model) {
-        this.name = name;
+    PtbWordLm(WordRnnModel.Cell cell, String model) {
+        this.name = getClass().getSimpleName(); // the experiment's name is its class's (Experiments.create)
         this.cell = cell;
         this.model = model;
     }

@@ -8,7 +8,7 @@ import rnnlab.lm.WordRnnModel;
 /** The Penn Treebank course's LSTM: Embedding(10000, 300), LSTM(300), Linear(300, 10000), 8 epochs. */
 public final class PtbWordLstm extends PtbWordLm {
     public PtbWordLstm() {
-        super("PtbWordLstm", WordRnnModel.Cell.LSTM);
+        super(WordRnnModel.Cell.LSTM);
     }
 
     @Override

@@ -5,7 +5,7 @@ import rnnlab.lm.WordRnnModel;
 /** The Penn Treebank course's RNN: Embedding(10000, 150), tanh RNN(150), Linear(150, 10000), 10 epochs. */
 public final class PtbWordRnn extends PtbWordLm {
     public PtbWordRnn() {
-        super("PtbWordRnn", WordRnnModel.Cell.RNN);
+        super(WordRnnModel.Cell.RNN);
     }
 
     @Override

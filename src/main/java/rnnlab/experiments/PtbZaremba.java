@@ -19,8 +19,8 @@ abstract class PtbZaremba extends PtbWordLm {
     private final double tensorFlow;
     private final String size;
 
-    PtbZaremba(String name, String size, double tensorFlow) {
-        super(name, WordRnnModel.Cell.LSTM, size);
+    PtbZaremba(String size, double tensorFlow) {
+        super(WordRnnModel.Cell.LSTM, size);
         this.size = size;
         this.tensorFlow = tensorFlow;
     }

@@ -6,7 +6,7 @@ package rnnlab.experiments;
  */
 public final class PtbZarembaMedium extends PtbZaremba {
     public PtbZarembaMedium() {
-        super("PtbZarembaMedium", "medium", 82.07);
+        super("medium", 82.07);
     }
 
     @Override

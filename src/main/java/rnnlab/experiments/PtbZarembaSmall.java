@@ -3,7 +3,7 @@ package rnnlab.experiments;
 /** Zaremba et al.'s non-regularised small LSTM: 2 x 200, init +-0.1, 20 steps, lr 1 halved after epoch 4, 13 epochs. */
 public final class PtbZarembaSmall extends PtbZaremba {
     public PtbZarembaSmall() {
-        super("PtbZarembaSmall", "small", 115.91);
+        super("small", 115.91);
     }
 
     @Override

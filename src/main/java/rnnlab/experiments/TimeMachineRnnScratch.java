@@ -9,7 +9,7 @@ import rnnlab.data.CharLmIterator;
  */
 public final class TimeMachineRnnScratch extends CharLmExperiment {
     public TimeMachineRnnScratch() {
-        super("TimeMachineRnnScratch", Corpus.TIME_MACHINE);
+        super(Corpus.TIME_MACHINE);
     }
 
     @Override
