@@ -17,6 +17,7 @@ import rnnlab.checkpoints.Checkpoint;
 import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
+import rnnlab.core.Command;
 import rnnlab.core.Config;
 import rnnlab.core.ConfiguredRun;
 import rnnlab.core.JobScope;
@@ -99,11 +100,12 @@ public final class Main {
     private static void dispatch(Cli cli, Path projectDir, PrintStream out, boolean inTask) throws Exception {
         String exp = cli.exp();
         Path results = cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results");
-        if (Options.HELP.given() != null && exp != null && !exp.isBlank() && !exp.equals("help")) {
+        Command command = Command.of(exp).orElse(null);
+        if (Options.HELP.given() != null && exp != null && !exp.isBlank() && command != Command.HELP) {
             Experiments.help(Catalog.project().get(exp).name(), projectDir, out);
             return;
         }
-        if (Options.HELP.given() != null || "help".equals(exp)) {
+        if (Options.HELP.given() != null || command == Command.HELP) {
             Experiments.help(out);
             return;
         }
@@ -114,24 +116,23 @@ public final class Main {
         Options.FRESH.bool();
         Options.UI_WAIT.bool();
         boolean pagesOnly = Options.PAGES_ONLY.bool();
-        if (pagesOnly && (List.of("ui", "list", "scoreboard", "settle", "StockLayers").contains(exp)
-                || ModelCommands.NAMES.contains(exp) || !cli.searchOptions().isEmpty())) {
+        if (pagesOnly && ((command != null && command != Command.ALL) || !cli.searchOptions().isEmpty())) {
             throw new UserError("-Dpages_only=true writes experiments' pages from their finished jobs; it does not apply to "
                     + (cli.searchOptions().isEmpty() ? "-Dexp=" + exp : "a search (-Dsearch)") + "; give -Dexp=NAME[,NAME] or all");
         }
-        switch (exp) {
-            case "ui" -> {
+        switch (command == null ? Command.ALL : command) {
+            case UI -> {
                 return; // the stored runs are served until Ctrl-C (rnnlab.ui.TrainingUi)
             }
-            case "list" -> {
+            case LIST -> {
                 Experiments.list(out);
                 return;
             }
-            case "scoreboard" -> {
+            case SCOREBOARD -> {
                 Experiments.scoreboards(results, out);
                 return;
             }
-            case "settle" -> {
+            case SETTLE -> {
                 Threads.applyFromSystemProperty();
                 Settle.run(projectDir, results, out, TASK, Settle.SCRIPT, inTask);
                 return;
@@ -143,11 +144,11 @@ public final class Main {
         Threads.applyFromSystemProperty();
         Gemm.parse(Options.GEMM.given());
         Checkpoint.every();
-        if (ModelCommands.NAMES.contains(exp)) {
+        if (command == Command.GENERATE || command == Command.EVALUATE) {
             ModelCommands.run(exp, cli.overrides(), out); // a saved model's tools take only their own options
             return;
         }
-        if (exp.equals("StockLayers")) {
+        if (command == Command.STOCK_LAYERS) {
             StockLayers.run(projectDir, results);
             return;
         }

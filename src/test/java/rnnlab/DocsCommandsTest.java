@@ -35,7 +35,8 @@ import rnnlab.saved.ModelCommands;
  */
 class DocsCommandsTest {
     /** Commands {@code -Dexp} takes besides experiment names. */
-    static final Set<String> COMMANDS = Set.of("all", "list", "scoreboard", "settle", "help", "Generate", "Evaluate", "StockLayers", "ui");
+    static final Set<String> COMMANDS = java.util.Arrays.stream(rnnlab.core.Command.values())
+            .map(rnnlab.core.Command::word).collect(java.util.stream.Collectors.toSet());
     /** Words that stand for a value the reader supplies. */
     static final Set<String> PLACEHOLDERS = Set.of("KEY", "FILE", "NAME", "NAME,NAME", "TEXT", "DIR", "N", "PORT", "...");
     /** A command: from {@code mvn} to the end of its line, a closing backquote, a comment or a table cell's end. */

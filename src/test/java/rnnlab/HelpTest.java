@@ -30,9 +30,10 @@ class HelpTest {
         for (String name : Catalog.project().all().keySet()) {
             assertTrue(r.out().contains("\n" + name + " "), name);
         }
-        for (String command : List.of("list", "all", "scoreboard", "help", "Generate", "Evaluate", "StockLayers", "ui")) {
-            assertTrue(r.out().contains("\n  " + command + " "), command);
+        for (rnnlab.core.Command command : rnnlab.core.Command.values()) {
+            assertTrue(r.out().contains("\n  " + command.word() + " "), command.word());
         }
+        assertTrue(r.out().contains("\n  settle       plan each figure's seeds"), "the commands' descriptions line up");
     }
 
     /**
@@ -54,6 +55,19 @@ class HelpTest {
             assertTrue(cells[1].strip().startsWith(o.takes()), o.key() + " takes " + o.takes() + ": " + cells[1]);
             assertEquals(o.byDefault(), cells[2].strip(), o.key());
         }
+    }
+
+    /** No -Dexp: one line naming every experiment and every command. */
+    @Test
+    void noExperimentNamesEveryExperimentAndCommand() {
+        MainTest.Outcome r = MainTest.run(null, "full", null, Map.of());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        for (String name : Catalog.project().all().keySet()) {
+            assertTrue(r.err().contains(name), name);
+        }
+        assertTrue(r.err().contains("-Dexp=COMMAND (one of list, all, scoreboard, settle, help, Generate, Evaluate, "
+                + "StockLayers, ui; -Dexp=help says what each does)"), r.err());
     }
 
     @Test

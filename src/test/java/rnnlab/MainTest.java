@@ -192,7 +192,7 @@ class MainTest {
     void noExperimentAndUnknownExperiment() {
         assertOneLineError(run(null, "full", null, Map.of()), "-Dexp=NAME", "DigitSumSrn");
         assertOneLineError(run("DigitSum", "full", null, Map.of()), "Unknown experiment 'DigitSum'",
-                "DigitSumSrn, DigitSumLstm, TimeMachineRnnScratch", "ShapesTour, Bench, list, all");
+                "DigitSumSrn, DigitSumLstm, TimeMachineRnnScratch", "ShapesTour, Bench (-Dexp=help lists the commands too)");
     }
 
     @ParameterizedTest

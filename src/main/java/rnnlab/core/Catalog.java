@@ -384,7 +384,7 @@ public final class Catalog {
         Facts f = facts.get(name);
         if (f == null) {
             throw new UserError("Unknown experiment '" + name + "'; valid: " + String.join(", ", facts.keySet())
-                    + ", list, all, scoreboard");
+                    + " (-Dexp=help lists the commands too)");
         }
         return f;
     }

@@ -45,13 +45,13 @@ public final class Modules {
      */
     public static AutoCloseable openUi(String exp, Path projectDir, PrintStream out) throws Exception {
         String port = Options.UI.given();
-        if (port == null && !"ui".equals(exp)) {
+        if (port == null && !Command.UI.word().equals(exp)) {
             return () -> { };
         }
         String p = port == null ? "9000" : port;
         return (AutoCloseable) call(UI, "-Dui", "mvn -Pui -q exec:java -Dexp=" + exp + " -Dui=" + p, "open",
                 new Class<?>[] {String.class, String.class, boolean.class, Path.class, PrintStream.class}, exp, p,
-                "ui".equals(exp) || Options.UI_WAIT.bool(), projectDir, out);
+                Command.UI.word().equals(exp) || Options.UI_WAIT.bool(), projectDir, out);
     }
 
 

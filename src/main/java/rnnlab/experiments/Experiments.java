@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import rnnlab.core.Catalog;
+import rnnlab.core.Command;
 import rnnlab.core.Config;
 import rnnlab.core.ConfiguredRun;
 import rnnlab.core.Experiment;
@@ -64,9 +65,8 @@ public final class Experiments {
     /** The error when no {@code -Dexp} is given: what can be. */
     public static UserError noneGiven() {
         return new UserError("No experiment given; run one with -Dexp=NAME (NAME one of "
-                + String.join(", ", Catalog.project().all().keySet()) + "), or -Dexp=help, -Dexp=list, -Dexp=all, "
-                + "-Dexp=scoreboard or -Dexp=settle; -Dexp=Generate or -Dexp=Evaluate with -Dmodel=FILE use a saved model, "
-                + "-Dexp=StockLayers compares the project's layers with DL4J's");
+                + String.join(", ", Catalog.project().all().keySet()) + "), or a command with -Dexp=COMMAND (one of "
+                + Command.words() + "; -Dexp=help says what each does)");
     }
 
     /** {@code -Dexp=list}: each experiment and its description, one a line. */
@@ -102,15 +102,9 @@ public final class Experiments {
         list(out);
         out.println();
         out.println("Commands (-Dexp=...):");
-        out.println("  list         the experiments, one a line");
-        out.println("  all          every experiment, in this order");
-        out.println("  scoreboard   results/README.md and the plots rebuilt from the CSVs, training nothing");
-        out.println("  settle       plan each figure's seeds from the committed ones, then run both sides' (-Dsettle, -Dsettle_dry)");
-        out.println("  help         this listing; -Dexp=NAME -Dhelp: an experiment's own settings");
-        out.println("  Generate     continue a text with a saved model (-Dmodel=FILE -Dprefix=TEXT)");
-        out.println("  Evaluate     a saved model's perplexity on a text (-Dmodel=FILE -Dtext=FILE)");
-        out.println("  StockLayers  the experiments on the project's layers and on DL4J's, side by side");
-        out.println("  ui           DL4J's training UI on the stored runs (mvn -Pui)");
+        for (Command c : Command.values()) {
+            out.printf("  %-13s%s%n", c.word(), c.does());
+        }
         out.println();
         out.println("Run-time options:");
         out.print(Options.listing(Options.LISTED));

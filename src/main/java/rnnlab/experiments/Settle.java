@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;
+import rnnlab.core.Command;
 import rnnlab.core.ConfiguredRun;
 import rnnlab.core.JobScope;
 import rnnlab.core.Options;
@@ -105,7 +106,7 @@ public final class Settle {
         }
         int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
         if (atOnce > 1) {
-            Jobs.run(new Cli("settle", "full", results.toString(), Map.of()), prepared, atOnce, Jobs.Runner.LOCAL, out,
+            Jobs.run(new Cli(Command.SETTLE.word(), "full", results.toString(), Map.of()), prepared, atOnce, Jobs.Runner.LOCAL, out,
                     task);
         } else {
             Jobs.runHere(prepared, inTask);

@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 
-import rnnlab.core.RandomStreams;
+import rnnlab.core.Command;
 import rnnlab.core.Options;
+import rnnlab.core.RandomStreams;
 import rnnlab.core.UserError;
 import rnnlab.data.CharCorpus;
 import rnnlab.data.CharLmIterator;
@@ -35,9 +36,9 @@ import rnnlab.train.LmTrainer;
  * (the same layout and the same unknown-token policy). Both write nothing.
  */
 public final class ModelCommands {
-    public static final List<String> NAMES = List.of("Generate", "Evaluate");
-    private static final Map<String, List<String>> OPTIONS = Map.of(
-            "Generate", Options.keys(Options.GENERATE_OPTIONS), "Evaluate", Options.keys(Options.EVALUATE_OPTIONS));
+    public static final List<String> NAMES = List.of(Command.GENERATE.word(), Command.EVALUATE.word());
+    private static final Map<String, List<String>> OPTIONS = Map.of(Command.GENERATE.word(),
+            Options.keys(Options.GENERATE_OPTIONS), Command.EVALUATE.word(), Options.keys(Options.EVALUATE_OPTIONS));
     private static final Pattern NON_LETTERS = Pattern.compile("[^A-Za-z]+");
 
     private ModelCommands() {
@@ -56,7 +57,7 @@ public final class ModelCommands {
             throw new UserError(name + " needs -Dmodel=FILE, a zip a language-model run saved under models/");
         }
         SavedModel saved = SavedModel.read(Path.of(model));
-        if (name.equals("Generate")) {
+        if (name.equals(Command.GENERATE.word())) {
             generate(saved, options, out);
         } else {
             evaluate(saved, options, out);

@@ -67,7 +67,8 @@ class CatalogTest {
         assertEquals("", first.differences());
         assertEquals(List.of("Toy"), c.searchable());
         UserError unknown = assertThrows(UserError.class, () -> c.get("Nope"));
-        assertEquals("Unknown experiment 'Nope'; valid: First, Toy, list, all, scoreboard", unknown.getMessage());
+        assertEquals("Unknown experiment 'Nope'; valid: First, Toy (-Dexp=help lists the commands too)",
+                unknown.getMessage());
         assertFalse(c.find("Nope").isPresent());
         // the settings read the same file and leave the facts aside
         Config config = Config.load(tmp, "Toy", "full", Map.of());

@@ -28,6 +28,7 @@ import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
+import rnnlab.core.Command;
 import rnnlab.core.UserError;
 import rnnlab.model.TrainingHooks;
 
@@ -57,7 +58,7 @@ public final class TrainingUi {
         Files.createDirectories(dir);
         List<Path> stored = new ArrayList<>();
         FileStatsStorage storage = null;
-        if (experiment.equals("ui")) {
+        if (experiment.equals(Command.UI.word())) {
             try (Stream<Path> s = Files.list(dir)) {
                 s.filter(f -> f.toString().endsWith(".dl4j")).sorted().forEach(stored::add);
             }
