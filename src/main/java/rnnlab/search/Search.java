@@ -30,6 +30,7 @@ import rnnlab.core.Options;
 import rnnlab.core.ResultsCsv;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Experiments;
+import rnnlab.jobs.Jobs;
 import rnnlab.jobs.Task;
 import rnnlab.jobs.Workers;
 import rnnlab.report.Scoreboard;
@@ -107,6 +108,11 @@ public final class Search {
         Catalog.Objective objective = entry.objective().orElseThrow(() -> new UserError(
                 entry.name() + " cannot be searched: it trains nothing to score; searchable experiments: "
                         + String.join(", ", Catalog.project().searchable())));
+        if (Jobs.runner(false) != Jobs.Runner.LOCAL) {
+            // its rungs promote candidates as results arrive, which the local workers' pool serves, job by job
+            throw new UserError("A search runs its candidates on this machine's worker JVMs (-Djobs=N); -Drunner=spark "
+                    + "runs experiments' jobs, not a search's: drop -Drunner");
+        }
         boolean grid = method.equals("grid");
         if (!grid && opts.containsKey("grid_points")) {
             throw new UserError("-Dgrid_points applies to -Dsearch=grid only");

@@ -229,6 +229,25 @@ class SearchTest {
         assertFalse(Files.exists(out), "nothing is written on bad input");
     }
 
+    /** A search runs on the local workers: -Drunner=spark (or a runner that is none) is refused, not ignored. */
+    @Test
+    void aSearchRefusesASparkRunnerInOneLine(@TempDir Path tmp) {
+        Path out = tmp.resolve("out");
+        for (String runner : List.of("spark", "yarn")) {
+            System.setProperty("runner", runner);
+            try {
+                Outcome r = run(here(), "HelloOhlolRnn", Map.of(), kv("search", "random"), out);
+                assertEquals(2, r.code(), r.err());
+                assertEquals(1, r.err().lines().count(), r.err());
+                assertTrue(r.err().contains(runner.equals("spark") ? "-Drunner=spark runs experiments' jobs, not a "
+                        + "search's" : "Invalid value for 'runner': 'yarn'"), r.err());
+                assertFalse(Files.exists(out), "nothing is written on bad input");
+            } finally {
+                System.clearProperty("runner");
+            }
+        }
+    }
+
     @Test
     void fixingASearchedKeyOrAnInvalidSettingStopsBeforeAnyRun(@TempDir Path tmp) {
         Path out = tmp.resolve("out");
