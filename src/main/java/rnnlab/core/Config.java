@@ -144,14 +144,24 @@ public final class Config {
 
     /**
      * The sentence a results page states its settings in: "Settings (`quick` profile, overrides {...}):
-     * `key=value`, ...".
+     * `key=value`, ...". A page's prose describes the published settings (the full profile's); outside it the
+     * sentence says these replace them, so that a short run's page does not read as the published one.
      */
     public String settingsSentence() {
         StringBuilder sb = new StringBuilder();
         values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(k).append('=').append(v)
                 .append('`'));
-        return "Settings (`" + profile + "` profile" + (overrides.isEmpty() ? "" : ", overrides " + overrides) + "): "
-                + sb + ".";
+        return "Settings (`" + profile + "` profile" + (overrides.isEmpty() ? "" : ", overrides " + overrides)
+                + (published() ? "" : "; where they differ from the published settings described above, "
+                        + "this run used these") + "): " + sb + ".";
+    }
+
+    /**
+     * Whether these are the published settings (the tutorial's, the paper's): the full profile, overridden at most
+     * in its seeds or its recurrent layers' implementation, which change no setting the tutorial states.
+     */
+    public boolean published() {
+        return profile.equals("full") && Set.of("seeds", "layers").containsAll(overrides.keySet());
     }
 
     /** Every key and its resolved value, sorted by key. */

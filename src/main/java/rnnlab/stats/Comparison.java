@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import rnnlab.core.Config;
 import rnnlab.core.Markdown;
@@ -165,8 +164,7 @@ public final class Comparison {
      * most in its seeds or its recurrent layers' implementation.
      */
     public static boolean tutorialSettings(Config config) {
-        return config.profile().equals("full")
-                && Set.of("seeds", "layers").containsAll(config.overrides().keySet());
+        return config.published();
     }
 
     /** How a verdict is reached, for the pages and the scoreboard. */

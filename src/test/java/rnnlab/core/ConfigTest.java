@@ -23,6 +23,22 @@ class ConfigTest {
         assertEquals(Map.of("epochs", "7", "lengths", "5, 35"), c.overrides());
     }
 
+    /** A page's settings sentence; outside the full profile it says these, not the published ones, ran. */
+    @Test
+    void theSettingsSentenceSaysWhenTheRunIsNotThePublishedOne() {
+        assertEquals("Settings (`full` profile): `epochs=500`, `lengths=10,15`, `lr=0.001`.",
+                Config.of("X", "full", FILE, Map.of()).settingsSentence());
+        assertEquals("Settings (`full` profile, overrides {seeds=0..9}): `epochs=500`, `lengths=10,15`, `lr=0.001`, "
+                + "`seeds=0..9`.", Config.of("X", "full", Map.of("epochs", "500", "lr", "0.001", "lengths", "10,15",
+                        "seeds", "0..4"), Map.of("seeds", "0..9")).settingsSentence());
+        assertEquals("Settings (`full` profile, overrides {lr=0.01}; where they differ from the published settings "
+                + "described above, this run used these): `epochs=500`, `lengths=10,15`, `lr=0.01`.",
+                Config.of("X", "full", FILE, Map.of("lr", "0.01")).settingsSentence());
+        assertEquals("Settings (`quick` profile; where they differ from the published settings described above, this "
+                + "run used these): `epochs=20`, `lengths=10,15`, `lr=0.001`.",
+                Config.of("X", "quick", FILE, Map.of()).settingsSentence());
+    }
+
     @Test
     void unknownKeyAndProfileNameTheValidChoices() {
         UserError key = assertThrows(UserError.class, () -> Config.of("X", "full", FILE, Map.of("epoch", "3")));
