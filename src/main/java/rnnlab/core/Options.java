@@ -79,7 +79,7 @@ public final class Options {
     public static final Option OUT = new Option("out", "DIR", "results/, results/quick/ or results/custom/",
             "where the tables, pages and plots go");
     public static final Option JOBS = new Option("jobs", "N", "one per core, as many as fit in memory at 3 GB each",
-            "jobs (one setting and seed each) run at once, on worker JVMs");
+            "jobs (a setting and seed each, or an experiment that runs as one) run at once, on worker JVMs");
     public static final Option RUNNER = new Option("runner", "local or spark", "local",
             "local: worker JVMs on this machine; spark: Apache Spark tasks (mvn -Pspark)");
     public static final Option SPARK_MASTER = new Option("spark.master", "URL", "local[2]",

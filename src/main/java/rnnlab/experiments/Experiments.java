@@ -86,7 +86,7 @@ public final class Experiments {
             if (Files.isDirectory(dir)) {
                 Scoreboard.write(dir);
                 out.println("wrote " + dir.resolve("README.md"));
-                for (Path png : PerplexityPlots.perplexityPlots(dir)) {
+                for (Path png : RedrawnPlots.redrawAll(dir)) {
                     out.println("redrew " + png);
                 }
             }

@@ -72,14 +72,14 @@ public final class Settle {
     }
 
     /** One experiment's plan with what is there now on each side. */
-    private record Experiment(String name, SeedPlan plan, ResultsCsv ours, ResultsCsv reference) {
+    private record Planned(String name, SeedPlan plan, ResultsCsv ours, ResultsCsv reference) {
     }
 
     /** {@code -Dexp=settle}: plan, print, then run both sides' missing seeds (not with {@code -Dsettle_dry=true}). */
     public static void run(Path projectDir, Path results, PrintStream out, Task task, Reference reference,
             boolean inTask) throws Exception {
         boolean dry = dry();
-        List<Experiment> plans = new ArrayList<>();
+        List<Planned> plans = new ArrayList<>();
         String given = Options.SETTLE.given();
         for (String name : leftOutUnlessNamed(given)) {
             out.println("rnnlab: settle: " + name + " is left out unless named (its about.settle_by_default=false); "
@@ -93,7 +93,7 @@ public final class Settle {
                         : "results/reference/" + name + ".csv") + " to plan from (run it first); left out");
                 continue;
             }
-            plans.add(new Experiment(name, SeedPlan.planned(results, name, ours, ref, !dry), ours, ref));
+            plans.add(new Planned(name, SeedPlan.planned(results, name, ours, ref, !dry), ours, ref));
         }
         print(plans, results, out);
         if (dry || plans.isEmpty()) {
@@ -101,7 +101,7 @@ public final class Settle {
         }
         runReference(plans, projectDir, results, out, reference);
         List<ConfiguredRun> prepared = new ArrayList<>();
-        for (Experiment e : plans) {
+        for (Planned e : plans) {
             prepared.add(prepare(e, projectDir, results));
         }
         int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
@@ -183,12 +183,12 @@ public final class Settle {
     }
 
     /** The plan per figure and per setting: seeds a side now and planned, core-hours still to spend, the longest job. */
-    private static void print(List<Experiment> plans, Path results, PrintStream out) {
+    private static void print(List<Planned> plans, Path results, PrintStream out) {
         double total = 0;
         double openAll = 0;
         int unknownAll = 0;
         int figuresAll = 0;
-        for (Experiment e : plans) {
+        for (Planned e : plans) {
             out.println("== " + e.name() + " (cap " + Catalog.project().get(e.name()).seedCap() + " seeds a side; "
                     + SeedPlan.file(results, e.name()) + ")");
             Map<String, Set<Integer>> ours = seedsOf(e.ours());
@@ -278,11 +278,11 @@ public final class Settle {
      * The reference's missing seeds, {@code -Djobs} processes at once: the settings that lack the same seeds share
      * processes, each a contiguous share of those seeds ({@code reference/run --seeds ... --only NAME --bases ...}).
      */
-    private static void runReference(List<Experiment> plans, Path projectDir, Path results, PrintStream out,
+    private static void runReference(List<Planned> plans, Path projectDir, Path results, PrintStream out,
             Reference reference) throws Exception {
         int cores = Workers.requested();
         List<List<String>> calls = new ArrayList<>();
-        for (Experiment e : plans) {
+        for (Planned e : plans) {
             Map<String, Set<Integer>> have = seedsOf(e.reference());
             Map<List<Integer>, List<String>> bySeeds = new LinkedHashMap<>();
             e.plan().perSetting().forEach((base, planned) -> {
@@ -335,7 +335,7 @@ public final class Settle {
      * kept plan. Nothing is planned here: only a plan {@code -Dexp=settle} wrote is followed.
      */
     public static Optional<ConfiguredRun> keptPlan(String name, Path projectDir, Path results) {
-        return SeedPlan.read(results, name).map(plan -> prepare(new Experiment(name, plan, null, null), projectDir,
+        return SeedPlan.read(results, name).map(plan -> prepare(new Planned(name, plan, null, null), projectDir,
                 results));
     }
 
@@ -344,7 +344,7 @@ public final class Settle {
      * beside the committed runs (a seeds-only change keeps the finished jobs' keys, so every one is reused), its jobs
      * those of the committed seeds and, per base setting, seeds 0 to its planned count less one.
      */
-    static ConfiguredRun prepare(Experiment e, Path projectDir, Path results) {
+    static ConfiguredRun prepare(Planned e, Path projectDir, Path results) {
         int most = e.plan().perSetting().values().stream().mapToInt(Integer::intValue).max().orElse(0);
         ConfiguredRun committed = Experiments.prepare(e.name(), projectDir, "full", Map.of(), results.toString());
         Set<String> jobs = new LinkedHashSet<>(committed.configured().jobs());

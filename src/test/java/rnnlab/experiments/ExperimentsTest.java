@@ -34,8 +34,8 @@ class ExperimentsTest {
                 c.assertAllRead();
             }
         }
-        UserError unknown = assertThrows(UserError.class, () -> Experiments.create("PerplexityPlots"));
-        assertTrue(unknown.getMessage().startsWith("Unknown experiment 'PerplexityPlots'; valid: DigitSumSrn, DigitSumLstm"));
+        UserError unknown = assertThrows(UserError.class, () -> Experiments.create("RedrawnPlots"));
+        assertTrue(unknown.getMessage().startsWith("Unknown experiment 'RedrawnPlots'; valid: DigitSumSrn, DigitSumLstm"));
     }
 
     /** What stats/Figures held. */

@@ -14,18 +14,19 @@ import rnnlab.report.HelloPlot;
 import rnnlab.report.WordLmPages;
 
 /**
- * Redraws the language models' perplexity plots of a results folder from their CSVs alone ({@code -Dexp=scoreboard}),
- * with the same code their runs draw them with: a plot's look can change without retraining.
+ * Redraws the plots of a results folder (perplexities, DigitSum's accuracies and losses, the 'hello' losses) from
+ * their CSVs alone ({@code -Dexp=scoreboard}), with the same code their runs draw them with: a plot's look can change
+ * without retraining.
  */
-public final class PerplexityPlots {
-    private PerplexityPlots() {
+public final class RedrawnPlots {
+    private RedrawnPlots() {
     }
 
     /**
      * Redraws every plot whose CSV is in {@code dir} (perplexity, DigitSum accuracy and loss, 'hello' loss); returns
      * the files drawn (for DigitSum, its accuracy plot stands for its loss plots too).
      */
-    public static List<Path> perplexityPlots(Path dir) {
+    public static List<Path> redrawAll(Path dir) {
         List<Path> drawn = new ArrayList<>();
         for (Catalog.Facts e : Catalog.project().all().values()) {
             Path csv = dir.resolve(e.name() + ".csv");
