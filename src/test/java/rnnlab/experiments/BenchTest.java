@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import rnnlab.core.Config;
 import rnnlab.core.UserError;
 import rnnlab.experiments.Bench.Model;
 import rnnlab.lm.NetLanguageModel;
@@ -27,6 +29,37 @@ class BenchTest {
         assertEquals(3 * (144 + 60), new Model("t", "lstm", 10, 3, 1, false, 2, 5, 3).flopsPerToken(), 0);
         // two layers, E = H = 4, V = 10: 2 x 2 * 4 (16 + 16) + 2 * 4 * 10 = 512 + 80
         assertEquals(3 * (512 + 80), new Model("t", "lstm", 10, 4, 2, false, 2, 5, 4).flopsPerToken(), 0);
+    }
+
+    /**
+     * Each Bench model that stands for an experiment has that experiment's full-profile shape (hidden size, batch,
+     * steps; DigitSum's steps its longest length; layers where the file states them), read from its file.
+     */
+    @Test
+    void eachModelHasItsExperimentsShape() {
+        Map<String, String> experimentOf = Map.ofEntries(Map.entry("timemachine-rnn-h512", "TimeMachineRnnScratch"),
+                Map.entry("jaychou-rnn-h256", "JayChouRnn"), Map.entry("jaychou-gru-h256", "JayChouGru"),
+                Map.entry("jaychou-lstm-h256", "JayChouLstm"), Map.entry("jaychou-lstm2-h256", "JayChouDeepLstm"),
+                Map.entry("jaychou-bigru-h128", "JayChouBiGru"), Map.entry("ptb-rnn-h150", "PtbWordRnn"),
+                Map.entry("digitsum-srn-h32-len35", "DigitSumSrn"), Map.entry("ptb-lstm-h300", "PtbWordLstm"),
+                Map.entry("ptb-lstm2-h200", "PtbZarembaSmall"), Map.entry("ptb-lstm2-h650", "PtbZarembaMedium"));
+        for (Model m : Bench.MODELS) {
+            String name = experimentOf.get(m.name());
+            if (name == null) {
+                continue; // the Time Machine GRU and LSTM: the peers' models beyond the experiments
+            }
+            Map<String, String> v = Config.load(Path.of("experiments"), name, "full", Map.of())
+                    .values();
+            assertEquals(v.get("hidden_size"), String.valueOf(m.hidden()), m.name());
+            assertEquals(v.get("batch_size"), String.valueOf(m.batch()), m.name());
+            String steps = v.containsKey("num_steps") ? v.get("num_steps")
+                    : v.get("lengths").substring(v.get("lengths").lastIndexOf(',') + 1);
+            assertEquals(steps, String.valueOf(m.steps()), m.name());
+            if (v.containsKey("num_layers")) {
+                assertEquals(v.get("num_layers"), String.valueOf(m.layers()), m.name());
+            }
+        }
+        assertEquals(13, Bench.MODELS.size());
     }
 
     @Test
