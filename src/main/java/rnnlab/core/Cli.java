@@ -24,10 +24,8 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
     public static final List<String> SEARCH_KEYS = Options.keys(Options.SEARCH_OPTIONS);
 
     /**
-     * Keys the suite itself reads as system properties where they are used (everything else is an experiment
-     * override): threads (rnnlab.core.Threads), jobs and runner (rnnlab.Main), units (the settings a worker runs,
-     * rnnlab.core.JobScope), fresh, checkpoints and checkpoint_every (rnnlab.checkpoints; seconds between checkpoints
-     * within an epoch), ui and ui.wait (DL4J's training UI), gemm (the kernels' matrix products, rnnlab.kernels.Gemm).
+     * Keys the suite itself reads as system properties where they are used, never an experiment's override: those
+     * {@link Options#RUNTIME_KEYS} declares.
      */
     public static final List<String> RUNTIME_KEYS = Options.RUNTIME_KEYS;
 
