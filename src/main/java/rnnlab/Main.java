@@ -203,13 +203,7 @@ public final class Main {
             Jobs.runHere(finished, inTask);
             return;
         }
-        int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
-        Jobs.Runner runner = Jobs.runner(inTask);
-        if (atOnce > 1 || runner == Jobs.Runner.SPARK) {
-            Jobs.run(cli, prepared, atOnce, runner, out, TASK);
-        } else {
-            Jobs.runHere(prepared, inTask);
-        }
+        Jobs.run(prepared, Jobs.runner(inTask), out, TASK, inTask);
     }
 
     /** {@code -Dcontrol}: true or false, anything else refused in one line. */

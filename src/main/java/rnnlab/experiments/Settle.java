@@ -23,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import rnnlab.core.Catalog;
-import rnnlab.core.Cli;
-import rnnlab.core.Command;
 import rnnlab.core.ConfiguredRun;
 import rnnlab.core.JobScope;
 import rnnlab.core.Options;
@@ -104,13 +102,7 @@ public final class Settle {
         for (Planned e : plans) {
             prepared.add(prepare(e, projectDir, results));
         }
-        int atOnce = Jobs.atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
-        if (atOnce > 1) {
-            Jobs.run(new Cli(Command.SETTLE.word(), "full", results.toString(), Map.of()), prepared, atOnce, Jobs.Runner.LOCAL, out,
-                    task);
-        } else {
-            Jobs.runHere(prepared, inTask);
-        }
+        Jobs.run(prepared, Jobs.Runner.LOCAL, out, task, inTask); // on this machine's workers, as the reference
     }
 
     /**

@@ -94,8 +94,22 @@ public final class Jobs {
         }
     }
 
+    /**
+     * Runs {@code prepared}: on worker JVMs or as {@code runner}'s tasks when more than one job can run at once
+     * ({@link #atOnce}) or the runner is Spark, else one after another in this JVM ({@link #runHere}).
+     */
+    public static void run(List<ConfiguredRun> prepared, Runner runner, PrintStream out, Task task, boolean inTask)
+            throws Exception {
+        int atOnce = atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
+        if (atOnce > 1 || runner == Runner.SPARK) {
+            runJobs(prepared, atOnce, runner, out, task);
+        } else {
+            runHere(prepared, inTask);
+        }
+    }
+
     /** Runs {@code prepared}'s jobs, {@code atOnce} at a time, each through {@code task}; see the class comment. */
-    public static void run(Cli cli, List<ConfiguredRun> prepared, int atOnce, Runner runner, PrintStream out, Task task)
+    private static void runJobs(List<ConfiguredRun> prepared, int atOnce, Runner runner, PrintStream out, Task task)
             throws Exception {
         Path projectDir = prepared.get(0).run().projectDir();
         List<Workers.Job> list = new ArrayList<>();
@@ -107,7 +121,7 @@ public final class Jobs {
         int reused = 0;
         for (ConfiguredRun p : prepared) {
             // the run's own overrides (a settle run's seeds are its own, not the command line's)
-            Map<String, String> props = Workers.jobProperties(p.run().name(), cli.profile(), p.run().outDir(),
+            Map<String, String> props = Workers.jobProperties(p.run().name(), p.run().config().profile(), p.run().outDir(),
                     p.run().config().overrides());
             List<String> jobs = p.configured().jobs().stream().filter(p.run().scope()::inPlan).toList();
             Map<String, Double> secs = Plan.lastTrainingSeconds(p.run().name(), p.run().outDir());
@@ -147,7 +161,7 @@ public final class Jobs {
         Set<ConfiguredRun> written = Collections.newSetFromMap(new ConcurrentHashMap<>());
         Consumer<ConfiguredRun> writeEarly = p -> {
             written.add(p);
-            pagesEarly.execute(() -> writePages(p, cli, projectDir, out, failed, task));
+            pagesEarly.execute(() -> writePages(p, projectDir, out, failed, task));
         };
         List<Workers.Outcome> outcomes;
         if (list.isEmpty()) {
@@ -179,7 +193,7 @@ public final class Jobs {
         }
         for (ConfiguredRun p : assemble) {
             if (!written.contains(p)) {
-                writePages(p, cli, projectDir, out, failed, task);
+                writePages(p, projectDir, out, failed, task);
             }
         }
         Set<Path> dirs = new LinkedHashSet<>();
@@ -194,9 +208,9 @@ public final class Jobs {
     }
 
     /** The pass that writes a split experiment's pages from its jobs' results (or trains a job that failed). */
-    private static void writePages(ConfiguredRun p, Cli cli, Path projectDir, PrintStream out, List<String> failed, Task task) {
+    private static void writePages(ConfiguredRun p, Path projectDir, PrintStream out, List<String> failed, Task task) {
         out.println("rnnlab: " + p.run().name() + ": writing its pages from its jobs' results");
-        Cli pages = new Cli(p.run().name(), cli.profile(), p.run().outDir().toString(), p.run().config().overrides(),
+        Cli pages = new Cli(p.run().name(), p.run().config().profile(), p.run().outDir().toString(), p.run().config().overrides(),
                 Map.of(), p.run().scope().pages());
         try {
             if (task.run(pages, projectDir, out, System.err) != 0) {
