@@ -69,7 +69,7 @@ public final class Main {
         if (!ChildJvm.isChild()) {
             // the work runs in a JVM of its own, whose environment carries the BLAS core type (rnnlab.kernels.BlasCore)
             System.exit(ChildJvm.runProgram(Main.class.getName(),
-                    "spark".equals(Options.RUNNER.given()) ? Modules.SPARK_JVM_FLAGS : List.of()));
+                    "spark".equals(Options.RUNNER.or("").trim()) ? Modules.SPARK_JVM_FLAGS : List.of()));
         }
         ChildJvm.watchParent();
         int code = run(Cli.fromEnvironment(), Path.of("").toAbsolutePath(), System.out, System.err);

@@ -54,7 +54,6 @@ public final class Modules {
                 Command.UI.word().equals(exp) || Options.UI_WAIT.bool(), projectDir, out);
     }
 
-
     /**
      * Calls {@code module}'s static {@code method} with {@code args} of {@code types}; absent, a one-line error that
      * {@code option} needs it and how to build it ({@code command}, the user's command with the profile).

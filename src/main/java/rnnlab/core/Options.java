@@ -26,7 +26,12 @@ public final class Options {
          * number, for such an option); one outside [min, max] is refused in one line.
          */
         public int integer(Map<String, String> given, int min, int max) {
-            return integer(given, Integer.parseInt(byDefault), min, max);
+            try {
+                return integer(given, Integer.parseInt(byDefault), min, max);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("-D" + key + "'s default '" + byDefault + "' depends on the run: read it "
+                        + "with the fallback the run gives", e);
+            }
         }
 
         /** {@link #integer(Map, int, int)} for an option whose default depends on the run: {@code fallback}. */

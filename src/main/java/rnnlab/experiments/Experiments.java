@@ -78,8 +78,8 @@ public final class Experiments {
     }
 
     /**
-     * {@code -Dexp=scoreboard}: the scoreboards of {@code results} and {@code results/quick} and their perplexity
-     * plots rebuilt from the CSVs, without running anything.
+     * {@code -Dexp=scoreboard}: the scoreboards of {@code results} and {@code results/quick} and their plots
+     * (perplexities, DigitSum's accuracies and losses, the 'hello' losses) rebuilt from the CSVs, running nothing.
      */
     public static void scoreboards(Path results, PrintStream out) {
         for (Path dir : List.of(results, results.resolve("quick"))) {

@@ -77,6 +77,10 @@ public final class Settle {
     public static void run(Path projectDir, Path results, PrintStream out, Task task, Reference reference,
             boolean inTask) throws Exception {
         boolean dry = dry();
+        if (Jobs.runner(inTask) != Jobs.Runner.LOCAL) {
+            throw new UserError("-Dexp=settle runs both sides' seeds on this machine, ours on its worker JVMs (-Djobs=N) "
+                    + "beside the reference's processes; -Drunner=spark runs experiments' jobs: drop -Drunner");
+        }
         List<Planned> plans = new ArrayList<>();
         String given = Options.SETTLE.given();
         for (String name : leftOutUnlessNamed(given)) {

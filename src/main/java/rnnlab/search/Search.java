@@ -20,7 +20,6 @@ import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import rnnlab.checkpoints.Checkpoint;
 import rnnlab.core.AtomicFiles;
 import rnnlab.core.Catalog;
 import rnnlab.core.Cli;

@@ -1,6 +1,7 @@
 package rnnlab.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ class ModulesTest {
     @Test
     void sparksJvmFlagsAreThePomsSparkOpens() throws Exception {
         Matcher m = Pattern.compile("<spark.opens>([^<]*)</spark.opens>").matcher(Files.readString(Path.of("pom.xml")));
-        assertEquals(true, m.find(), "pom.xml has a spark.opens property");
+        assertTrue(m.find(), "pom.xml has a spark.opens property");
         assertEquals(List.of(m.group(1).strip().split("\\s+")), Modules.SPARK_JVM_FLAGS);
     }
 }

@@ -28,6 +28,8 @@ class OptionsTest {
                 assertThrows(UserError.class, () -> Options.TEMPERATURE.real(Map.of("temperature", "101"), 0, 100))
                         .getMessage());
         // a run-dependent default is written as words, so it has no whole number to fall back to
-        assertThrows(NumberFormatException.class, () -> Options.CANDIDATES.integer(none, 1, 100));
+        assertEquals("-Dcandidates's default '20 (random); the whole grid (grid)' depends on the run: read it with the "
+                + "fallback the run gives", assertThrows(IllegalStateException.class,
+                        () -> Options.CANDIDATES.integer(none, 1, 100)).getMessage());
     }
 }

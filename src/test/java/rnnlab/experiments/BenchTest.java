@@ -60,6 +60,9 @@ class BenchTest {
             }
         }
         assertEquals(13, Bench.MODELS.size());
+        for (String model : experimentOf.keySet()) {
+            assertEquals(1, Bench.MODELS.stream().filter(m -> m.name().equals(model)).count(), model + " is a Bench model");
+        }
     }
 
     @Test

@@ -37,6 +37,7 @@ class SettleTest {
         System.clearProperty("settle");
         System.clearProperty("settle_dry");
         System.clearProperty("jobs");
+        System.clearProperty("runner");
     }
 
     @Test
@@ -215,6 +216,13 @@ class SettleTest {
         System.setProperty("settle", "Bench");
         e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
         assertTrue(e.getMessage().startsWith("Bench has no tutorial figures to settle"), e.getMessage());
+        System.setProperty("runner", "spark");
+        e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
+        assertTrue(e.getMessage().contains("-Drunner=spark runs experiments' jobs: drop -Drunner"), e.getMessage());
+        System.setProperty("runner", "yarn");
+        e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
+        assertTrue(e.getMessage().startsWith("Invalid value for 'runner': 'yarn'"), e.getMessage());
+        System.clearProperty("runner");
         System.setProperty("settle", name);
         System.setProperty("settle_dry", "maybe");
         e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
