@@ -48,7 +48,7 @@ public final class Modules {
         if (port == null && !Command.UI.word().equals(exp)) {
             return () -> { };
         }
-        String p = port == null ? "9000" : port;
+        String p = port == null ? Options.UI_COMMAND_PORT : port;
         return (AutoCloseable) call(UI, "-Dui", "mvn -Pui -q exec:java -Dexp=" + exp + " -Dui=" + p, "open",
                 new Class<?>[] {String.class, String.class, boolean.class, Path.class, PrintStream.class}, exp, p,
                 Command.UI.word().equals(exp) || Options.UI_WAIT.bool(), projectDir, out);

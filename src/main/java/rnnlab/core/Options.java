@@ -99,7 +99,9 @@ public final class Options {
             "where jobs keep their training state (a shared folder on a cluster)");
     public static final Option CHECKPOINT_EVERY = new Option("checkpoint_every", "SECONDS", "300",
             "how often a long epoch writes a checkpoint inside it");
-    public static final Option UI = new Option("ui", "PORT", "none",
+    /** The port {@code -Dexp=ui} serves the stored runs on unless {@code -Dui} says otherwise: DL4J's own default. */
+    public static final String UI_COMMAND_PORT = "9000";
+    public static final Option UI = new Option("ui", "PORT", "none (-Dexp=ui: " + UI_COMMAND_PORT + ")",
             "DL4J's training UI watches the run at http://localhost:PORT (mvn -Pui)");
     public static final Option UI_WAIT = new Option("ui.wait", "true or false", "false",
             "true: the UI keeps serving after the run, until Ctrl-C");
