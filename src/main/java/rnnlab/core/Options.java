@@ -92,7 +92,7 @@ public final class Options {
     public static final Option SPARK_SECRET = new Option("spark.secret", "FILE", "none",
             "under -Drunner=spark, a file holding the cluster's shared secret (spark.authenticate; bin/cluster)");
     public static final Option THREADS = new Option("threads", "N or default", "1 (the PTB models: their share of the cores)",
-            "native threads a job uses; default: DL4J's own choice");
+            "native threads a job uses; the word default leaves DL4J's own choice");
     public static final Option FRESH = new Option("fresh", "true or false", "false",
             "true: ignore checkpoints and finished jobs, and train everything again");
     public static final Option CHECKPOINTS = new Option("checkpoints", "DIR", "checkpoints/",
@@ -101,7 +101,7 @@ public final class Options {
             "how often a long epoch writes a checkpoint inside it");
     /** The port {@code -Dexp=ui} serves the stored runs on unless {@code -Dui} says otherwise: DL4J's own default. */
     public static final String UI_COMMAND_PORT = "9000";
-    public static final Option UI = new Option("ui", "PORT", "none (-Dexp=ui: " + UI_COMMAND_PORT + ")",
+    public static final Option UI = new Option("ui", "PORT", "none; " + UI_COMMAND_PORT + " with -Dexp=ui",
             "DL4J's training UI watches the run at http://localhost:PORT (mvn -Pui)");
     public static final Option UI_WAIT = new Option("ui.wait", "true or false", "false",
             "true: the UI keeps serving after the run, until Ctrl-C");
