@@ -168,7 +168,15 @@ public final class Comparison {
     }
 
     /** How a verdict is reached, for the pages and the scoreboard. */
-    public static final String VERDICT_RULE = "A verdict compares the 95% interval of the difference between our mean "
+    public static final String VERDICT_RULE = verdictRule();
+
+    /** {@link #VERDICT_RULE}, its tolerances stated from {@link Figures}' constants. */
+    private static String verdictRule() {
+        Verdict.Tolerance perplexity = Figures.PERPLEXITY;
+        String percent = Markdown.f(100 * perplexity.amount(), 0);
+        String share = shareInWords(perplexity.share());
+        double below = perplexity.memorisationBelow();
+        return "A verdict compares the 95% interval of the difference between our mean "
             + "and the reference's (Welch) with the stated tolerance: **reproduced** when the whole interval lies "
             + "inside it, **differs** when it lies wholly outside, **inconclusive** otherwise; after inconclusive, "
             + "(~N seeds) is about how many seeds a side would likely settle it, (>" + Verdict.MAX_SEEDS + " seeds) that "
@@ -177,18 +185,17 @@ public final class Comparison {
             + "plan goes no further) and the seeds still spread too wide to decide. Each figure is compared on its own scale. Accuracies: as they are, within \u00b1"
             + Markdown.f(Figures.ACCURACY.amount(), 2) + ". Losses: as ratios, within \u00b1"
             + Markdown.f(100 * Figures.LOSS.amount(), 0) + "%. Perplexities: as cross-entropies (nats per token, the log "
-            + "perplexity), within log " + Markdown.f(1 + Figures.PERPLEXITY.amount(), 2) + " ("
-            + Markdown.f(100 * Figures.PERPLEXITY.amount(), 0) + "% in perplexity) or "
-            + shareInWords(Figures.PERPLEXITY.share()) + " of the reference's mean cross-entropy, whichever is smaller: "
-            + "below " + Markdown.f(Figures.memorisationBelow(), 3) + " nats (perplexity "
-            + Markdown.f(Math.exp(Figures.memorisationBelow()), 2) + "), where a model has all but memorised its text, "
-            + Markdown.f(100 * Figures.PERPLEXITY.amount(), 0) + "% would exceed the whole cross-entropy, so the "
-            + shareInWords(Figures.PERPLEXITY.share()).replace("a ", "") + " applies there (the **memorisation regime**) "
+            + "perplexity), within log " + Markdown.f(1 + perplexity.amount(), 2) + " (" + percent + "% in perplexity) or "
+            + share + " of the reference's mean cross-entropy, whichever is smaller: below " + Markdown.f(below, 3)
+            + " nats (perplexity " + Markdown.f(Math.exp(below), 2) + "), where a model has all but memorised its text, "
+            + percent + "% would exceed the whole cross-entropy, so the "
+            + (share.startsWith("a ") ? share.substring(2) : share) + " applies there (the **memorisation regime**) "
             + "and a model with twice the reference's cross-entropy is never reproduced. Perplexities are averaged over "
             + "seeds as mean losses (the mean is exp of the mean cross-entropy, and so are the interval's ends). An "
             + "interval of a mean is Student's t interval truncated to the figure's range (no perplexity below 1, no "
             + "accuracy outside [0, 1], no loss below 0); a cut removes only values the mean cannot take. Square "
             + "brackets are always a 95% interval; a\u2013b is the seeds' own minimum to maximum.";
+    }
 
     /** A tolerance's share of the reference's figure in words: "a quarter", or a percentage. */
     static String shareInWords(double share) {

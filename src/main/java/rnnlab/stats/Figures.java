@@ -44,14 +44,6 @@ public final class Figures {
      * its text; with it, a model with twice the reference's cross-entropy is never "reproduced".
      */
     public static final Tolerance PERPLEXITY = Tolerance.crossEntropy(0.05, 0.25);
-    /**
-     * The cross-entropy (nats) below which {@link #PERPLEXITY}'s share of the reference's figure is the smaller bound:
-     * the memorisation regime.
-     */
-    public static double memorisationBelow() {
-        return Math.log1p(PERPLEXITY.amount()) / PERPLEXITY.share();
-    }
-
     /** 'hello' -> 'ohlol''s final loss: 10% relative (compared in log space). */
     public static final Tolerance LOSS = Tolerance.relative(0.10);
 

@@ -70,6 +70,14 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
             };
         }
 
+        /**
+         * The reference's mean cross-entropy below which the share is the smaller bound (the memorisation regime);
+         * NaN for the other kinds, which have none.
+         */
+        public double memorisationBelow() {
+            return kind == Kind.CROSS_ENTROPY ? Math.log1p(amount) / share : Double.NaN;
+        }
+
         /** Whether the bound on the compared scale is the cross-entropy share (the memorisation regime). */
         public boolean memorisation(double referenceMean) {
             return kind == Kind.CROSS_ENTROPY && share * referenceMean < Math.log1p(amount);

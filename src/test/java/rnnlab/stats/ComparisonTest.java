@@ -277,7 +277,9 @@ class ComparisonTest {
     @Test
     void theRulesStateTheTolerancesTheVerdictsUse() {
         // ln(1.05) = 0.048790; / 0.25 = 0.195161 nats; exp(0.195161) = 1.2155
-        assertEquals(0.195161, Figures.memorisationBelow(), 1e-6);
+        assertEquals(0.195161, Figures.PERPLEXITY.memorisationBelow(), 1e-6);
+        assertTrue(Figures.PERPLEXITY.memorisation(0.195) && !Figures.PERPLEXITY.memorisation(0.1952));
+        assertTrue(Double.isNaN(Figures.ACCURACY.memorisationBelow()) && Double.isNaN(Figures.LOSS.memorisationBelow()));
         assertEquals("a quarter", Comparison.shareInWords(0.25));
         assertEquals("10%", Comparison.shareInWords(0.1));
         assertTrue(Comparison.VERDICT_RULE.contains("Accuracies: as they are, within \u00b10.05. Losses: as ratios, "
