@@ -114,11 +114,10 @@ public final class Settle {
      * that has figures and is settled by default ({@code about.settle_by_default}).
      */
     static List<String> names(String given) {
-        List<String> withFigures = Catalog.project().all().values().stream().filter(f -> !f.figures().isEmpty())
-                .map(Catalog.Facts::name).toList();
         if (namesNone(given)) {
-            return withFigures.stream().filter(n -> Catalog.project().get(n).settledByDefault()).toList();
+            return withFigures().stream().filter(Catalog.Facts::settledByDefault).map(Catalog.Facts::name).toList();
         }
+        List<String> withFigures = withFigures().stream().map(Catalog.Facts::name).toList();
         List<String> names = Experiments.named(given.trim());
         for (String n : names) {
             if (!withFigures.contains(n)) {
@@ -131,8 +130,13 @@ public final class Settle {
 
     /** The experiments with figures that {@link #names} leaves out because {@code given} names none. */
     static List<String> leftOutUnlessNamed(String given) {
-        return !namesNone(given) ? List.of() : Catalog.project().all().values().stream()
-                .filter(f -> !f.figures().isEmpty() && !f.settledByDefault()).map(Catalog.Facts::name).toList();
+        return !namesNone(given) ? List.of()
+                : withFigures().stream().filter(f -> !f.settledByDefault()).map(Catalog.Facts::name).toList();
+    }
+
+    /** The experiments with tutorial figures, in catalog order. */
+    private static List<Catalog.Facts> withFigures() {
+        return Catalog.project().all().values().stream().filter(f -> !f.figures().isEmpty()).toList();
     }
 
     private static boolean namesNone(String given) {
