@@ -7,6 +7,7 @@ stopped at any point and started again skips the runs already in the file and re
 """
 import argparse
 import csv
+import io
 import os
 import sys
 import time
@@ -69,7 +70,8 @@ class Table:
     """results/reference/NAME.csv: the runs already there, and appending a finished run's rows at once.
 
     Several processes may fill one table at once (rnnlab's -Dexp=settle runs one a core): reading it and appending
-    to it hold an exclusive lock on NAME.csv.lock, so no run's rows interleave with another's."""
+    to it hold an exclusive lock on NAME.csv.lock, so no run's rows interleave with another's, and a run being
+    trained is claimed (running/NAME.SETTING.lock), so no two processes train it."""
 
     bases = set()  # --bases: the settings (without their seed) asked for; empty: all
 
@@ -78,40 +80,66 @@ class Table:
         self.path = os.path.join(out_dir, name + ".csv")
         self.name = name
         self.done = set()
+        self.claims = {}  # setting -> the open lock file of a run this process is training
         with self.locked():
             self.load()
 
     def locked(self):
-        import contextlib
-        import fcntl
-
-        @contextlib.contextmanager
-        def hold():
-            with open(self.path + ".lock", "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
-        return hold()
+        return locked(self.path)
 
     def load(self):
+        """Reads the runs done (call it holding the lock); a run cut off while its rows were written is dropped."""
         if os.path.exists(self.path):
             with open(self.path, newline="", encoding="utf-8") as f:
-                rows = list(csv.reader(f))
-            if not rows or rows[0] != HEADER:
+                text = f.read()
+            # a kill in the middle of a write leaves a last line without its newline: part of a row, never a row
+            whole = text[:text.rfind("\n") + 1]
+            rows = list(csv.reader(io.StringIO(whole)))
+            if rows and rows[0] != HEADER:
                 sys.exit("%s: first line is not %s; move it away and run again" % (self.path, ",".join(HEADER)))
             self.done = {r[0] for r in rows[1:] if len(r) == 4 and r[2] == "wall_seconds"}
             kept = [r for r in rows[1:] if len(r) == 4 and r[0] in self.done]
-            if len(kept) != len(rows) - 1:  # a run cut off while its rows were written: drop them
+            if len(kept) != len(rows) - 1 or whole != text or not rows:
                 with open(self.path + ".tmp", "w", encoding="utf-8") as f:
                     f.write("\n".join(",".join(r) for r in [HEADER] + kept) + "\n")
                 os.replace(self.path + ".tmp", self.path)
 
     def has(self, setting):
-        """Whether the run is done, or not asked for (--bases names others): either way, not to run now."""
+        """Whether the run is done, being run by another process, or not asked for (--bases names others): in each
+        case not to run now. Otherwise this process claims the run until it appends it or ends, so that two
+        processes (a core's each, or a second reference/run) never train the same run at once."""
         base = setting.rsplit(";seed=", 1)[0] if ";seed=" in setting else "all"
-        return setting in self.done or (bool(Table.bases) and base not in Table.bases)
+        if Table.bases and base not in Table.bases:
+            return True
+        if not self.claim(setting):
+            print("[%s] %s is being run by another process; skipped" % (self.name, setting), flush=True)
+            return True
+        with self.locked():
+            self.load()  # the file again: another process may have finished the run since this one started
+        if setting in self.done:
+            self.release(setting)
+            return True
+        return False
+
+    def claim(self, setting):
+        """An exclusive lock on running/NAME.SETTING.lock, held until release() or the process's end (a kill
+        frees it); False when another process holds it."""
+        import fcntl
+        folder = os.path.join(os.path.dirname(self.path), "running")
+        os.makedirs(folder, exist_ok=True)
+        f = open(os.path.join(folder, "%s.%s.lock" % (self.name, setting)), "w")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            return False
+        self.claims[setting] = f
+        return True
+
+    def release(self, setting):
+        f = self.claims.pop(setting, None)
+        if f:
+            f.close()
 
     def append(self, setting, rows, wall_seconds):
         """rows: (epoch, metric, value); epoch a number or 'final'. Written in one write, then flushed."""
@@ -120,6 +148,12 @@ class Table:
             lines.append("%s,%s,%s,%s" % (setting, epoch if epoch == "final" else number(epoch), metric, number(value)))
         lines.append("%s,final,wall_seconds,%s" % (setting, number(round(wall_seconds, 1))))
         with self.locked():
+            self.load()
+            if setting in self.done:  # another process finished the same run meanwhile: one row set a run
+                print("[%s] %s was finished by another process meanwhile; kept its rows" % (self.name, setting),
+                      flush=True)
+                self.release(setting)
+                return
             if not os.path.exists(self.path):
                 lines.insert(0, ",".join(HEADER))
             with open(self.path, "a", encoding="utf-8") as f:
@@ -128,6 +162,7 @@ class Table:
                 os.fsync(f.fileno())
             self.note_machine(setting)
         self.done.add(setting)
+        self.release(setting)
         print("[%s] %s done in %.1f s" % (self.name, setting, wall_seconds), flush=True)
 
 
@@ -135,9 +170,26 @@ class Table:
         """Appends (experiment, setting, machine) to machines.csv beside the tables: runs of one table may come
         from more than one CPU kind over the sittings that made it."""
         path = os.path.join(os.path.dirname(self.path), "machines.csv")
-        head = "" if os.path.exists(path) else "experiment,setting,machine\n"
-        with open(path, "a", encoding="utf-8") as f:
-            f.write('%s%s,%s,"%s"\n' % (head, self.name, setting, machine()))
+        with locked(path):  # every table's processes append here
+            head = "" if os.path.exists(path) else "experiment,setting,machine\n"
+            with open(path, "a", encoding="utf-8") as f:
+                f.write('%s%s,%s,"%s"\n' % (head, self.name, setting, machine()))
+
+
+def locked(path):
+    """An exclusive lock on PATH.lock while the with-block runs: processes of one core each share the files."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def hold():
+        with open(path + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    return hold()
 
 
 def machine():

@@ -211,13 +211,13 @@ CONCISE = {
 
 def main():
     a = common.args("0..4", __doc__)
+    names = [name for name in ["JayChouRnnScratch"] + list(CONCISE) if not a.only or name in a.only]
+    if not names:
+        return  # --only names other scripts' experiments: no corpus to load
     common.one_thread()
     corpus_indices, char_to_idx, idx_to_char, vocab_size = load_data_jay_lyrics()
     device = torch.device("cpu")
-    names = ["JayChouRnnScratch"] + list(CONCISE)
     for name in names:
-        if a.only and name not in a.only:
-            continue
         table = common.Table(a.out, name)
         for seed in a.seeds:
             runs = [("random", True), ("sequential", False)] if name == "JayChouRnnScratch" else [("sequential", False)]

@@ -143,11 +143,13 @@ def train(lstm, train_data, test_data):
 
 def main():
     a = common.args("0..2", __doc__)
+    models = [(name, lstm) for name, lstm in [("PtbWordRnn", False), ("PtbWordLstm", True)]
+              if not a.only or name in a.only]
+    if not models:
+        return  # --only names other scripts' experiments: no corpus to load
     common.one_thread()
     train_data, test_data = load_ptb()
-    for name, lstm in [("PtbWordRnn", False), ("PtbWordLstm", True)]:
-        if a.only and name not in a.only:
-            continue
+    for name, lstm in models:
         table = common.Table(a.out, name)
         for seed in a.seeds:
             setting = "model=%s;seed=%d" % ("lstm" if lstm else "rnn", seed)

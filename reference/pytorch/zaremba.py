@@ -168,6 +168,8 @@ def main():
     a = common.args("0..4", __doc__, extra)
     if (a.tokens or a.epochs) and os.path.abspath(a.out) == os.path.join(common.ROOT, "results", "reference"):
         sys.exit("--tokens and --epochs make trial runs: give them an --out folder other than results/reference")
+    if a.only and not any(name in a.only for name in CONFIGS):
+        return  # --only names other scripts' experiments: no corpus to load
     common.one_thread()
     ids = ptb.read_ptb(("train", "valid", "test"))
     if a.tokens:

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,11 +23,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import rnnlab.checkpoints.FinishedJobs;
 import rnnlab.core.Catalog;
 import rnnlab.core.ConfiguredRun;
 import rnnlab.core.JobScope;
 import rnnlab.core.Options;
 import rnnlab.core.ResultsCsv;
+import rnnlab.core.Run;
 import rnnlab.core.UserError;
 import rnnlab.jobs.Jobs;
 import rnnlab.jobs.Plan;
@@ -78,8 +81,8 @@ public final class Settle {
             boolean inTask) throws Exception {
         boolean dry = dry();
         if (Jobs.runner(inTask) != Jobs.Runner.LOCAL) {
-            throw new UserError("-Dexp=settle runs both sides' seeds on this machine, ours on its worker JVMs (-Djobs=N) "
-                    + "beside the reference's processes; -Drunner=spark runs experiments' jobs: drop -Drunner");
+            throw new UserError("-Dexp=settle runs both sides' seeds on this machine, the reference's processes and then "
+                    + "ours on its worker JVMs (-Djobs=N at a time); -Drunner=spark runs experiments' jobs: drop -Drunner");
         }
         List<Planned> plans = new ArrayList<>();
         String given = Options.SETTLE.given();
@@ -97,16 +100,22 @@ public final class Settle {
             }
             plans.add(new Planned(name, SeedPlan.planned(results, name, ours, ref, !dry), ours, ref));
         }
-        print(plans, results, out);
+        print(plans, projectDir, results, out);
         if (dry || plans.isEmpty()) {
             return;
         }
-        runReference(plans, projectDir, results, out, reference);
+        // one side at a time, each on every core: side by side they would share the cores and inflate the timings
+        // both record; ours run even when a reference run failed, which is said at the end
+        List<String> failed = runReference(plans, projectDir, out, reference);
         List<ConfiguredRun> prepared = new ArrayList<>();
         for (Planned e : plans) {
             prepared.add(prepare(e, projectDir, results));
         }
         Jobs.run(prepared, Jobs.Runner.LOCAL, out, task, inTask); // on this machine's workers, as the reference
+        if (!failed.isEmpty()) {
+            throw new UserError("reference/run failed for " + String.join("; ", failed) + " (its lines above say why; "
+                    + "ours ran); run the same command again to go on");
+        }
     }
 
     /**
@@ -183,7 +192,7 @@ public final class Settle {
     }
 
     /** The plan per figure and per setting: seeds a side now and planned, core-hours still to spend, the longest job. */
-    private static void print(List<Planned> plans, Path results, PrintStream out) {
+    private static void print(List<Planned> plans, Path projectDir, Path results, PrintStream out) {
         double total = 0;
         double openAll = 0;
         int unknownAll = 0;
@@ -191,9 +200,9 @@ public final class Settle {
         for (Planned e : plans) {
             out.println("== " + e.name() + " (cap " + Catalog.project().get(e.name()).seedCap() + " seeds a side; "
                     + SeedPlan.file(results, e.name()) + ")");
-            Map<String, Set<Integer>> ours = seedsOf(e.ours());
-            Map<String, Set<Integer>> ref = seedsOf(e.reference());
             Map<String, Integer> perSetting = e.plan().perSetting();
+            Map<String, Set<Integer>> ours = oursNow(e, projectDir, results);
+            Map<String, Set<Integer>> ref = seedsOf(e.reference());
             Map<String, Comparison.Row> rows = new HashMap<>();
             Comparison.rows(e.name(), e.ours(), e.reference()).forEach(r -> rows.put(r.figure(), r));
             double open = 0;
@@ -237,8 +246,8 @@ public final class Settle {
                 int planned = s.getValue();
                 int mo = missing(ours.get(base), planned).size();
                 int mr = missing(ref.get(base), planned).size();
-                double so = Plan.estimate(ourSecs, Seeds.setting(base, 0), 1);
-                double sr = Plan.estimate(refSecs, Seeds.setting(base, 0), 1);
+                double so = typicalSeconds(ourSecs, base);
+                double sr = typicalSeconds(refSecs, base);
                 double hours = (mo * so + mr * sr) / 3600;
                 total += hours;
                 out.printf(Locale.ROOT, " %s: %d seeds a side planned; to run %d ours, %d reference; about %.2f core-hours; "
@@ -275,15 +284,19 @@ public final class Settle {
     }
 
     /**
-     * The reference's missing seeds, {@code -Djobs} processes at once: the settings that lack the same seeds share
-     * processes, each a contiguous share of those seeds ({@code reference/run --seeds ... --only NAME --bases ...}).
+     * The reference's missing runs: per experiment, the settings that lack the same seeds in one group, and per group
+     * {@code -Djobs} processes ({@code reference/run --seeds ... --only NAME --bases ...}), each given every missing
+     * seed: the scripts claim a run before they train it, so the processes share the runs out one at a time and none
+     * is left to one process at the end. Groups whose runs take longest start first. Returns the calls that failed.
      */
-    private static void runReference(List<Planned> plans, Path projectDir, Path results, PrintStream out,
+    private static List<String> runReference(List<Planned> plans, Path projectDir, PrintStream out,
             Reference reference) throws Exception {
         int cores = Workers.requested();
         List<List<String>> calls = new ArrayList<>();
+        Map<List<String>, Double> runSeconds = new HashMap<>();
         for (Planned e : plans) {
             Map<String, Set<Integer>> have = seedsOf(e.reference());
+            Map<String, Double> secs = wallSeconds(e.reference());
             Map<List<Integer>, List<String>> bySeeds = new LinkedHashMap<>();
             e.plan().perSetting().forEach((base, planned) -> {
                 List<Integer> m = missing(have.get(base), planned);
@@ -292,24 +305,27 @@ public final class Settle {
                 }
             });
             bySeeds.forEach((seeds, bases) -> {
-                int parts = Math.min(cores, seeds.size());
-                for (int i = 0; i < parts; i++) {
-                    List<Integer> share = seeds.subList(i * seeds.size() / parts, (i + 1) * seeds.size() / parts);
-                    calls.add(List.of("--seeds", String.join(",", share.stream().map(String::valueOf).toList()),
-                            "--only", e.name(), "--bases", String.join(",", bases)));
+                List<String> call = List.of("--seeds", String.join(",", seeds.stream().map(String::valueOf).toList()),
+                        "--only", e.name(), "--bases", String.join(",", bases));
+                double longest = bases.stream().mapToDouble(b -> typicalSeconds(secs, b)).max().orElse(0);
+                for (int i = 0; i < Math.min(cores, seeds.size() * bases.size()); i++) {
+                    calls.add(call);
+                    runSeconds.put(call, longest);
                 }
             });
         }
         if (calls.isEmpty()) {
-            return;
+            return List.of();
         }
-        out.println("rnnlab: settle: the tutorial's code, " + calls.size() + " processes, " + Math.min(cores, calls.size())
-                + " at a time (reference/run; finished runs are skipped)");
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(cores, calls.size()));
+        List<List<String>> order = new ArrayList<>(calls);
+        order.sort(Comparator.comparingDouble((List<String> c) -> runSeconds.get(c)).reversed());
+        out.println("rnnlab: settle: the tutorial's code, " + order.size() + " processes, " + Math.min(cores, order.size())
+                + " at a time (reference/run; finished runs are skipped, and each run is trained by one process)");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(cores, order.size()));
         List<String> failed = Collections.synchronizedList(new ArrayList<>());
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (List<String> args : calls) {
+            for (List<String> args : order) {
                 done.add(pool.submit(() -> {
                     if (reference.run(projectDir, args, out) != 0) {
                         failed.add(String.join(" ", args));
@@ -323,10 +339,38 @@ public final class Settle {
         } finally {
             pool.shutdownNow();
         }
-        if (!failed.isEmpty()) {
-            throw new UserError("reference/run failed for " + String.join("; ", failed) + " (its lines above say why); "
-                    + "run the same command again to go on");
+        return failed;
+    }
+
+    /**
+     * Our seeds per base setting now: those in our CSV and those whose finished job is kept in {@code results/runs/}
+     * (a stopped sitting's finished jobs are there before the CSV is written again).
+     */
+    private static Map<String, Set<Integer>> oursNow(Planned e, Path projectDir, Path results) {
+        Map<String, Set<Integer>> now = seedsOf(e.ours());
+        Run run = prepare(e, projectDir, results).run();
+        e.plan().perSetting().forEach((base, planned) -> {
+            for (int s = 0; s < planned; s++) {
+                if (FinishedJobs.read(run, Seeds.setting(base, s), msg -> { }).isPresent()) {
+                    now.computeIfAbsent(base, b -> new TreeSet<>()).add(s);
+                }
+            }
+        });
+        return now;
+    }
+
+    /**
+     * A run's seconds at a base setting: the median of its seeds' (one run slowed by a shared or paused machine does
+     * not set the estimate), else {@link Plan#estimate}'s fallbacks.
+     */
+    static double typicalSeconds(Map<String, Double> secs, String base) {
+        double[] same = secs.entrySet().stream().filter(x -> Seeds.base(x.getKey()).equals(base))
+                .mapToDouble(Map.Entry::getValue).sorted().toArray();
+        if (same.length == 0) {
+            return Plan.estimate(secs, Seeds.setting(base, 0), 1);
         }
+        int m = same.length / 2;
+        return same.length % 2 == 1 ? same[m] : (same[m - 1] + same[m]) / 2;
     }
 
     /**

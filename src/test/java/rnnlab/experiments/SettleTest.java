@@ -40,17 +40,25 @@ class SettleTest {
         System.clearProperty("runner");
     }
 
-    @Test
-    void thePlanIsKeptTheReferenceAskedForItsMissingSeedsAndOursRunToThePlan(@TempDir Path results) throws Exception {
-        String name = "HelloOhlolRnnCell";
+    /**
+     * The pilot on both sides in {@code results}: the committed runs' seeds 0-9 of a 'hello' experiment; returns the
+     * reference's committed lines, every seed's.
+     */
+    private static List<String> pilotOfTen(String name, Path results) throws java.io.IOException {
         Files.createDirectories(results.resolve("reference"));
-        // the pilot on both sides: the committed runs' seeds 0-9
         List<String> committed = Files.readAllLines(PROJECT.resolve("results/" + name + ".csv"));
         Files.write(results.resolve(name + ".csv"), committed.stream()
                 .filter(l -> l.startsWith("setting") || l.matches("seed=[0-9],.*")).toList());
         List<String> all = Files.readAllLines(PROJECT.resolve("results/reference/" + name + ".csv"));
-        List<String> pilot = all.stream().filter(l -> l.startsWith("setting") || l.matches("seed=[0-9],.*")).toList();
-        Files.write(results.resolve("reference/" + name + ".csv"), pilot);
+        Files.write(results.resolve("reference/" + name + ".csv"), all.stream()
+                .filter(l -> l.startsWith("setting") || l.matches("seed=[0-9],.*")).toList());
+        return all;
+    }
+
+    @Test
+    void thePlanIsKeptTheReferenceAskedForItsMissingSeedsAndOursRunToThePlan(@TempDir Path results) throws Exception {
+        String name = "HelloOhlolRnnCell";
+        List<String> all = pilotOfTen(name, results);
         SeedPlan expected = SeedPlan.of(name, ResultsCsv.read(results.resolve(name + ".csv")),
                 ResultsCsv.read(results.resolve("reference/" + name + ".csv")));
         int planned = expected.perSetting().get("all");
@@ -126,6 +134,89 @@ class SettleTest {
         int code = Main.run(new rnnlab.core.Cli(name, "full", results.toString(), java.util.Map.of()), PROJECT, out, out);
         assertEquals(0, code, buf.toString(StandardCharsets.UTF_8));
         assertEquals(planned, Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("all").size());
+    }
+
+    /**
+     * With two cores the reference gets two processes, each given every missing seed (the scripts' claims share the
+     * runs out: ReferenceTableTest); a reference that fails does not stop ours, and the failure is one line at the end.
+     */
+    @Test
+    void bothProcessesAreGivenEveryMissingSeedAndAFailedReferenceStillRunsOurs(@TempDir Path results) throws Exception {
+        String name = "HelloOhlolRnnCell";
+        pilotOfTen(name, results);
+        System.setProperty("settle", name);
+        System.setProperty("jobs", "2");
+        List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+        UserError e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK,
+                (dir, args, out) -> {
+                    calls.add(args);
+                    return 1;
+                }, false));
+        int planned = SeedPlan.read(results, name).orElseThrow().perSetting().get("all");
+        List<String> missing = new ArrayList<>();
+        for (int s = 10; s < planned; s++) {
+            missing.add(Integer.toString(s));
+        }
+        List<String> call = List.of("--seeds", String.join(",", missing), "--only", name, "--bases", "all");
+        assertEquals(List.of(call, call), calls);
+        assertEquals("reference/run failed for " + String.join(" ", call) + "; " + String.join(" ", call) + " (its lines "
+                + "above say why; ours ran); run the same command again to go on", e.getMessage());
+        assertEquals(planned, Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("all").size(),
+                "ours ran to the plan");
+    }
+
+    /**
+     * Our seeds now count the finished jobs kept in results/runs/ (a stopped sitting's, before the CSV is written
+     * again), so the plan does not ask for them again.
+     */
+    @Test
+    void ourSeedsNowCountTheFinishedJobsKeptBeforeTheCsv(@TempDir Path results) throws Exception {
+        String name = "DigitSumSrn";
+        committedCsvs(name, results);
+        int oursNow = Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("length=5").size();
+        int refNow = Settle.seedsOf(ResultsCsv.read(results.resolve("reference/" + name + ".csv"))).get("length=5").size();
+        String before = dryRun(name, results);
+        assertTrue(before.contains("length=5, test accuracy") && before.contains("seeds now " + refNow + " / " + oursNow
+                + " (reference"), before);
+        rnnlab.core.Run run = Experiments.prepare(name, PROJECT, "full", java.util.Map.of(), results.toString()).run();
+        ResultsCsv rows = new ResultsCsv();
+        rows.addFinal("length=5;seed=" + (oursNow + 2), "test_accuracy", 0.5);
+        rnnlab.checkpoints.FinishedJobs.write(run, new rnnlab.core.JobResult("length=5;seed=" + (oursNow + 2), rows,
+                java.util.Map.of(), true));
+        String fresh = System.getProperty("fresh"); // the tests' -Dfresh=true ignores kept jobs, as it should
+        String after;
+        try {
+            System.setProperty("fresh", "false");
+            after = dryRun(name, results);
+        } finally {
+            if (fresh == null) {
+                System.clearProperty("fresh");
+            } else {
+                System.setProperty("fresh", fresh);
+            }
+        }
+        String line = after.lines().filter(l -> l.contains("length=5, test accuracy")).findFirst().orElseThrow();
+        assertTrue(line.contains("seeds now " + refNow + " / " + (oursNow + 1) + " (reference"), line);
+        String length10 = after.lines().filter(l -> l.contains("length=10, test accuracy")).findFirst().orElseThrow();
+        assertTrue(length10.contains("seeds now " + refNow + " / " + oursNow + " (reference"), length10);
+    }
+
+    @Test
+    void aSettingsRunTakesItsSeedsMedianSeconds() {
+        // seed 0 paused for most of an hour: the median of 3500, 170 and 190 is 190; an even count averages the middle two
+        assertEquals(190, Settle.typicalSeconds(java.util.Map.of("a=1;seed=0", 3500.0, "a=1;seed=1", 170.0,
+                "a=1;seed=2", 190.0, "a=2;seed=0", 5.0), "a=1"), 0);
+        assertEquals(180, Settle.typicalSeconds(java.util.Map.of("a=1;seed=0", 3500.0, "a=1;seed=1", 170.0,
+                "a=1;seed=2", 190.0, "a=1;seed=3", 10.0), "a=1"), 0);
+        // a setting with no runs: the experiment's total spread over one job (Plan.estimate's last fallback)
+        assertEquals(3505, Settle.typicalSeconds(java.util.Map.of("a=1;seed=0", 3500.0, "a=2;seed=0", 5.0), "a=3"), 0);
+    }
+
+    /** Both sides' committed CSVs of {@code name}, copied into {@code results}. */
+    private static void committedCsvs(String name, Path results) throws java.io.IOException {
+        Files.createDirectories(results.resolve("reference"));
+        Files.copy(PROJECT.resolve("results/" + name + ".csv"), results.resolve(name + ".csv"));
+        Files.copy(PROJECT.resolve("results/reference/" + name + ".csv"), results.resolve("reference/" + name + ".csv"));
     }
 
     /** {@code -Dexp=settle -Dsettle=NAME -Dsettle_dry=true} on a results folder: what it printed; it launches nothing. */
@@ -204,9 +295,7 @@ class SettleTest {
     @Test
     void aDryRunKeepsNothingAndABadNameIsOneLine(@TempDir Path results) throws Exception {
         String name = "HelloOhlolRnn";
-        Files.createDirectories(results.resolve("reference"));
-        Files.copy(PROJECT.resolve("results/" + name + ".csv"), results.resolve(name + ".csv"));
-        Files.copy(PROJECT.resolve("results/reference/" + name + ".csv"), results.resolve("reference/" + name + ".csv"));
+        committedCsvs(name, results);
         assertTrue(dryRun(name, results).contains("== " + name));
         assertTrue(!Files.exists(SeedPlan.file(results, name)), "a dry run keeps no plan");
         System.setProperty("settle", "Nope");
