@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,7 +99,14 @@ public final class Settle {
                         : "results/reference/" + name + ".csv") + " to plan from (run it first); left out");
                 continue;
             }
-            plans.add(new Planned(name, SeedPlan.planned(results, name, ours, ref, !dry), ours, ref));
+            SeedPlan plan = SeedPlan.planned(results, name, ours, ref, !dry);
+            List<String> unplanned = unplanned(plan, SeedPlan.of(name, ours, ref));
+            if (!unplanned.isEmpty()) {
+                out.println("rnnlab: settle: " + name + "'s kept plan (" + SeedPlan.file(results, name) + ") has no row for "
+                        + String.join(", ", unplanned) + ", figures it was made without; they are judged at the seeds "
+                        + "their settings get. Delete the plan to plan every figure afresh from the seeds there are now");
+            }
+            plans.add(new Planned(name, plan, ours, ref));
         }
         print(plans, projectDir, results, out);
         if (dry || plans.isEmpty()) {
@@ -116,6 +124,13 @@ public final class Settle {
             throw new UserError("reference/run failed for " + String.join("; ", failed) + " (its lines above say why; "
                     + "ours ran); run the same command again to go on");
         }
+    }
+
+    /** The figures a plan made now would have that {@code kept} has no row for (none when it is the same plan). */
+    static List<String> unplanned(SeedPlan kept, SeedPlan now) {
+        Set<String> have = new HashSet<>();
+        kept.needs().forEach(n -> have.add(n.figure()));
+        return now.needs().stream().map(SeedPlan.Need::figure).filter(f -> !have.contains(f)).toList();
     }
 
     /**
@@ -400,6 +415,9 @@ public final class Settle {
         Set<Integer> seeds = new TreeSet<>(committedSeeds(committed));
         for (int s = 0; s < most; s++) {
             seeds.add(s);
+        }
+        if (seeds.isEmpty()) {
+            return committed; // a plan with no rows (no figure had reference runs) widens nothing
         }
         return Experiments.prepare(e.name(), projectDir, "full",
                 Map.of("seeds", String.join(",", seeds.stream().map(String::valueOf).toList())), results.toString(),

@@ -201,6 +201,19 @@ class SettleTest {
         assertTrue(length10.contains("seeds now " + refNow + " / " + oursNow + " (reference"), length10);
     }
 
+    /** A kept plan without a row for a figure (added to the catalog after it was made) is said, not silently skipped. */
+    @Test
+    void aFigureTheKeptPlanLacksIsSaid(@TempDir Path results) throws Exception {
+        String name = "HelloOhlolRnn";
+        committedCsvs(name, results);
+        new SeedPlan(name, List.of()).write(results);
+        String printed = dryRun(name, results);
+        assertTrue(printed.contains("rnnlab: settle: " + name + "'s kept plan (" + SeedPlan.file(results, name) + ") has "
+                + "no row for final loss, figures it was made without"), printed);
+        Files.delete(SeedPlan.file(results, name));
+        assertTrue(!dryRun(name, results).contains("has no row for"), "a plan made now has every figure");
+    }
+
     @Test
     void aSettingsRunTakesItsSeedsMedianSeconds() {
         // seed 0 paused for most of an hour: the median of 3500, 170 and 190 is 190; an even count averages the middle two
