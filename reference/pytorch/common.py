@@ -18,16 +18,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def seeds(text):
     """'0..4' or '0,1,2' -> [0, 1, 2, 3, 4] / [0, 1, 2]."""
+    bad = argparse.ArgumentTypeError("expected seeds such as 0..4 or 0,1,2 (whole numbers from 0), got '%s'" % text)
     out = []
-    for part in text.split(","):
-        part = part.strip()
-        if ".." in part:
-            lo, hi = part.split("..")
-            out.extend(range(int(lo), int(hi) + 1))
-        elif part:
-            out.append(int(part))
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if ".." in part:
+                lo, hi = part.split("..")
+                out.extend(range(int(lo), int(hi) + 1))
+            elif part:
+                out.append(int(part))
+    except ValueError:  # 'abc', '1..2..3'
+        raise bad
     if not out or min(out) < 0:
-        raise argparse.ArgumentTypeError("expected seeds such as 0..4 or 0,1,2, got '%s'" % text)
+        raise bad
     return out
 
 

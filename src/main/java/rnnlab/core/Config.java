@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * An experiment's hyperparameters, from {@code experiments/NAME.properties}.
@@ -107,7 +108,9 @@ public final class Config {
                         + ".properties), not a setting: it cannot be overridden");
             }
             if (!values.containsKey(e.getKey())) {
+                String near = nearest(e.getKey(), Stream.concat(values.keySet().stream(), Cli.RESERVED.stream()).toList());
                 throw new UserError("Unknown key '" + e.getKey() + "' for experiment " + experiment
+                        + (near == null ? "" : " (did you mean -D" + near + "?)")
                         + "; valid keys: " + String.join(", ", values.keySet()) + " (-Dexp=" + experiment
                         + " -Dhelp lists them with their values; -Dexp=help, the run-time options)");
             }
@@ -185,6 +188,44 @@ public final class Config {
         }
         read.add(key);
         return v;
+    }
+
+    /**
+     * The one of {@code known} a mistyped {@code key} most likely meant: the closest by edit distance (insertions,
+     * deletions, substitutions), if within 2 and nearer than any other; null otherwise.
+     */
+    static String nearest(String key, List<String> known) {
+        String best = null;
+        int bestDistance = 3;
+        boolean tie = false;
+        for (String k : known) {
+            int d = editDistance(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+                tie = false;
+            } else if (d == bestDistance && !k.equals(best)) {
+                tie = true;
+            }
+        }
+        return tie ? null : best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
     }
 
     private UserError invalid(String key, String value, String expected) {
@@ -269,11 +310,11 @@ public final class Config {
             String p = part.trim();
             int dots = p.indexOf("..");
             if (dots < 0) {
-                out.add(parseInt(key, p, 0, MAX_SEED, what));
+                out.add(seed(key, v, p, what));
                 continue;
             }
-            int lo = parseInt(key, p.substring(0, dots).trim(), 0, MAX_SEED, what);
-            int hi = parseInt(key, p.substring(dots + 2).trim(), 0, MAX_SEED, what);
+            int lo = seed(key, v, p.substring(0, dots).trim(), what);
+            int hi = seed(key, v, p.substring(dots + 2).trim(), what);
             if (hi < lo || hi - lo >= 10_000) {
                 throw invalid(key, v, what + "; a range runs from a lower to a higher seed, at most 10000 of them");
             }
@@ -289,6 +330,19 @@ public final class Config {
 
     /** The largest seed {@link #seeds} takes. */
     public static final int MAX_SEED = 1_000_000_000;
+
+    /** One seed of {@link #seeds}' list {@code whole}: {@code part} as a whole number from 0 to {@link #MAX_SEED}. */
+    private int seed(String key, String whole, String part, String what) {
+        try {
+            int n = Integer.parseInt(part);
+            if (n >= 0 && n <= MAX_SEED) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, whole, what);
+    }
 
     /** A comma-separated list of choices, at least one, no repeats. */
     public List<String> choices(String key, String... allowed) {

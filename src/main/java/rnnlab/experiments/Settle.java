@@ -142,12 +142,15 @@ public final class Settle {
             return withFigures().stream().filter(Catalog.Facts::settledByDefault).map(Catalog.Facts::name).toList();
         }
         List<String> withFigures = withFigures().stream().map(Catalog.Facts::name).toList();
-        List<String> names = Experiments.named(given.trim());
-        for (String n : names) {
+        List<String> names = new ArrayList<>();
+        for (String part : given.split(",")) {
+            String n = part.trim();
             if (!withFigures.contains(n)) {
-                throw new UserError(n + " has no tutorial figures to settle (-Dsettle=NAME[,NAME]); those with some: "
+                throw new UserError((Catalog.project().all().containsKey(n) ? n + " has no tutorial figures to settle"
+                        : "Unknown experiment '" + n + "'") + " (-Dsettle=NAME[,NAME]); those with figures: "
                         + String.join(", ", withFigures));
             }
+            names.add(n);
         }
         return names;
     }

@@ -95,7 +95,8 @@ public final class ModelCommands {
         try {
             text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
-            throw new UserError("Invalid value for 'text': " + file + " is not UTF-8 text");
+            throw new UserError("Invalid value for 'text': " + file + " is not UTF-8 text (a binary file, or another "
+                    + "encoding: convert it to UTF-8)");
         } catch (IOException e) {
             throw new UserError("Invalid value for 'text': cannot read " + file + " (" + e.getMessage() + ")");
         }

@@ -100,8 +100,12 @@ public final class Search {
     public static Search of(Cli cli, Catalog.Facts entry, Path projectDir, String out, Task task) {
         Map<String, String> opts = cli.searchOptions();
         String method = opts.get("search");
-        if (method == null || !(method.equals("random") || method.equals("grid"))) {
-            throw new UserError("Invalid value for -Dsearch: '" + (method == null ? "" : method)
+        if (method == null) {
+            throw new UserError(String.join(", ", opts.keySet().stream().map(k -> "-D" + k).toList()) + " shape a search, "
+                    + "which -Dsearch=random or -Dsearch=grid starts (docs/search.md); add one, or drop them to train once");
+        }
+        if (!(method.equals("random") || method.equals("grid"))) {
+            throw new UserError("Invalid value for -Dsearch: '" + method
                     + "'; expected random or grid (with -Dcandidates, -Dsearch_minutes, -Dsearch_seed, -Dgrid_points)");
         }
         Catalog.Objective objective = entry.objective().orElseThrow(() -> new UserError(

@@ -42,10 +42,26 @@ class ConfigTest {
     @Test
     void unknownKeyAndProfileNameTheValidChoices() {
         UserError key = assertThrows(UserError.class, () -> Config.of("X", "full", FILE, Map.of("epoch", "3")));
-        assertEquals("Unknown key 'epoch' for experiment X; valid keys: epochs, lengths, lr (-Dexp=X -Dhelp lists them with "
-                + "their values; -Dexp=help, the run-time options)", key.getMessage());
+        assertEquals("Unknown key 'epoch' for experiment X (did you mean -Depochs?); valid keys: epochs, lengths, lr (-Dexp=X "
+                + "-Dhelp lists them with their values; -Dexp=help, the run-time options)", key.getMessage());
+        // a run-time option mistyped is an unknown experiment key too: the suite's own options are suggested as well
+        UserError thread = assertThrows(UserError.class, () -> Config.of("X", "full", FILE, Map.of("thread", "2")));
+        assertTrue(thread.getMessage().startsWith("Unknown key 'thread' for experiment X (did you mean -Dthreads?); "),
+                thread.getMessage());
+        UserError far = assertThrows(UserError.class, () -> Config.of("X", "full", FILE, Map.of("momentum", "0.9")));
+        assertTrue(far.getMessage().startsWith("Unknown key 'momentum' for experiment X; valid keys"), far.getMessage());
         UserError profile = assertThrows(UserError.class, () -> Config.of("X", "fast", FILE, Map.of()));
         assertTrue(profile.getMessage().contains("valid profiles: full, quick"));
+    }
+
+    @Test
+    void theNearestKeyIsWithinTwoEditsAndUnique() {
+        assertEquals("epochs", Config.nearest("epoch", List.of("epochs", "lr")));
+        assertEquals("lr", Config.nearest("lrr", List.of("epochs", "lr")));
+        assertEquals("hidden_size", Config.nearest("hiden_sise", List.of("hidden_size", "embedding_size")));
+        assertEquals(null, Config.nearest("epo", List.of("epochs")), "three edits: no guess");
+        assertEquals(null, Config.nearest("ab", List.of("ax", "xb")), "two as near: no guess");
+        assertEquals("ax", Config.nearest("ab", List.of("ax", "ax")), "one key listed twice is one key");
     }
 
     @Test
@@ -71,6 +87,11 @@ class ConfigTest {
             assertTrue(e.getMessage().startsWith("Invalid value for 'seeds'") && e.getMessage().contains("0..4"),
                     e.getMessage());
         }
+        // the whole value named once, and the range said once
+        UserError e = assertThrows(UserError.class, () -> Config.of("X", "full", file, Map.of("seeds", "0,99999999999"))
+                .seeds("seeds"));
+        assertEquals("Invalid value for 'seeds' in X (full profile): '0,99999999999'; expected seeds such as 0..4 or 0,3,7 "
+                + "(whole numbers from 0 to 1000000000, no repeats)", e.getMessage());
     }
 
     @Test

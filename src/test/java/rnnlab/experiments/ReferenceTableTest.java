@@ -32,6 +32,7 @@ class ReferenceTableTest {
     private static Process python(Path out, String code) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(python3(), "-c", "import common\n" + code);
         pb.environment().put("PYTHONPATH", PROJECT.resolve("reference/pytorch").toString());
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
         return pb.directory(out.toFile()).redirectErrorStream(true).start();
     }
 
@@ -81,6 +82,17 @@ class ReferenceTableTest {
         // killed mid-run: its claim is free, and its run still to do
         assertEquals("False\n", run(out, "t = common.Table('.', 'T')\nprint(t.has('seed=0'))\n"));
         assertTrue(Files.notExists(out.resolve("T.csv")), "nothing was appended");
+    }
+
+    @Test
+    void badSeedsSayWhatWouldBeRight(@TempDir Path out) throws Exception {
+        String said = run(out, "import argparse\nfor text in ['abc', '1..2..3', '-1', '']:\n    try:\n"
+                + "        common.seeds(text)\n    except argparse.ArgumentTypeError as e:\n        print(e)\n"
+                + "print(common.seeds('0..2,7'))\n");
+        assertEquals("expected seeds such as 0..4 or 0,1,2 (whole numbers from 0), got 'abc'\n"
+                + "expected seeds such as 0..4 or 0,1,2 (whole numbers from 0), got '1..2..3'\n"
+                + "expected seeds such as 0..4 or 0,1,2 (whole numbers from 0), got '-1'\n"
+                + "expected seeds such as 0..4 or 0,1,2 (whole numbers from 0), got ''\n[0, 1, 2, 7]\n", said);
     }
 
     @Test

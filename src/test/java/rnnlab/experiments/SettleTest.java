@@ -314,7 +314,9 @@ class SettleTest {
         System.setProperty("settle", "Nope");
         UserError e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK,
                 Settle.SCRIPT, false));
-        assertTrue(e.getMessage().startsWith("Unknown experiment 'Nope'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Unknown experiment 'Nope' (-Dsettle=NAME[,NAME]); those with figures: "
+                + "DigitSumSrn, "), e.getMessage());
+        assertTrue(!e.getMessage().contains("Bench") && !e.getMessage().contains("ShapesTour"), "only those it takes");
         System.setProperty("settle", "Bench");
         e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
         assertTrue(e.getMessage().startsWith("Bench has no tutorial figures to settle"), e.getMessage());

@@ -131,6 +131,9 @@ class ModelCommandsTest {
         assertOneLine(run("Evaluate", null, kv("model", m, "text", empty.toString())), "holds no token");
         assertOneLine(run("Evaluate", null, kv("model", m, "text", dir.resolve("nope.txt").toString())), "cannot read");
         assertOneLine(run("Evaluate", null, kv("text", empty.toString())), "-Dmodel=FILE");
+        // the model file itself is not UTF-8 text: said, with what would be right
+        assertOneLine(run("Evaluate", null, kv("model", m, "text", m)), "is not UTF-8 text (a binary file, or another "
+                + "encoding: convert it to UTF-8)");
         assertEquals(before, listing(dir), "nothing written");
     }
 

@@ -205,6 +205,7 @@ class SearchTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "HelloOhlolRnn|search=fast|Invalid value for -Dsearch: 'fast'; expected random or grid",
+        "HelloOhlolRnn|candidates=5|-Dcandidates shape a search, which -Dsearch=random or -Dsearch=grid starts",
         "ShapesTour|search=random|ShapesTour cannot be searched",
         "Bench|search=random|searchable experiments: DigitSumSrn",
         "HelloOhlolRnn|search=random,candidates=0|-Dcandidates: '0'",
