@@ -97,6 +97,7 @@ class Table:
             with open(self.path, newline="", encoding="utf-8") as f:
                 text = f.read()
             # a kill in the middle of a write leaves a last line without its newline: part of a row, never a row
+            # (it may look whole, "...,wall_seconds,1" of 12.5, so its run is dropped and trained again)
             whole = text[:text.rfind("\n") + 1]
             rows = list(csv.reader(io.StringIO(whole)))
             if rows and rows[0] != HEADER:
@@ -113,7 +114,7 @@ class Table:
         case not to run now. Otherwise this process claims the run until it appends it or ends, so that two
         processes (a core's each, or a second reference/run) never train the same run at once."""
         base = setting.rsplit(";seed=", 1)[0] if ";seed=" in setting else "all"
-        if Table.bases and base not in Table.bases:
+        if (Table.bases and base not in Table.bases) or setting in self.done:
             return True
         if not self.claim(setting):
             print("[%s] %s is being run by another process; skipped" % (self.name, setting), flush=True)

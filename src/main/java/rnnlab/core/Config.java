@@ -192,11 +192,12 @@ public final class Config {
 
     /**
      * The one of {@code known} a mistyped {@code key} most likely meant: the closest by edit distance (insertions,
-     * deletions, substitutions), if within 2 and nearer than any other; null otherwise.
+     * deletions, substitutions), if within 1 for a key of up to 5 characters or 2 for a longer one (two edits turn
+     * 'lr' into 'ui') and nearer than any other; null otherwise.
      */
     static String nearest(String key, List<String> known) {
         String best = null;
-        int bestDistance = 3;
+        int bestDistance = key.length() <= 5 ? 2 : 3;
         boolean tie = false;
         for (String k : known) {
             int d = editDistance(key, k);

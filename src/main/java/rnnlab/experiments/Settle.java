@@ -142,7 +142,7 @@ public final class Settle {
             return withFigures().stream().filter(Catalog.Facts::settledByDefault).map(Catalog.Facts::name).toList();
         }
         List<String> withFigures = withFigures().stream().map(Catalog.Facts::name).toList();
-        List<String> names = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>(); // -Dsettle=A,A is A once
         for (String part : given.split(",")) {
             String n = part.trim();
             if (!withFigures.contains(n)) {
@@ -152,7 +152,7 @@ public final class Settle {
             }
             names.add(n);
         }
-        return names;
+        return List.copyOf(names);
     }
 
     /** The experiments with figures that {@link #names} leaves out because {@code given} names none. */
@@ -220,6 +220,7 @@ public final class Settle {
                     + SeedPlan.file(results, e.name()) + ")");
             Map<String, Integer> perSetting = e.plan().perSetting();
             Map<String, Set<Integer>> ours = oursNow(e, projectDir, results);
+            Map<String, Set<Integer>> oursInCsv = seedsOf(e.ours()); // what the verdict below is read from
             Map<String, Set<Integer>> ref = seedsOf(e.reference());
             Map<String, Comparison.Row> rows = new HashMap<>();
             Comparison.rows(e.name(), e.ours(), e.reference()).forEach(r -> rows.put(r.figure(), r));
@@ -230,7 +231,7 @@ public final class Settle {
                 int planned = perSetting.get(n.setting());
                 Comparison.Row row = rows.get(n.figure());
                 boolean done = missing(ref.get(n.setting()), planned).isEmpty()
-                        && missing(ours.get(n.setting()), planned).isEmpty();
+                        && missing(oursInCsv.get(n.setting()), planned).isEmpty();
                 String outlook;
                 if (done && row != null && row.verdict() != null) {
                     open += row.verdict().outcome() == Verdict.Outcome.INCONCLUSIVE ? 1 : 0;
@@ -345,8 +346,12 @@ public final class Settle {
             List<Future<?>> done = new ArrayList<>();
             for (List<String> args : order) {
                 done.add(pool.submit(() -> {
-                    if (reference.run(projectDir, args, out) != 0) {
-                        failed.add(String.join(" ", args));
+                    try {
+                        if (reference.run(projectDir, args, out) != 0) {
+                            failed.add(String.join(" ", args));
+                        }
+                    } catch (IOException e) { // reference/run could not start: said at the end, as a failed run is
+                        failed.add(String.join(" ", args) + " (" + e.getMessage() + ")");
                     }
                     return null;
                 }));
@@ -379,16 +384,17 @@ public final class Settle {
 
     /**
      * A run's seconds at a base setting: the median of its seeds' (one run slowed by a shared or paused machine does
-     * not set the estimate), else {@link Plan#estimate}'s fallbacks.
+     * not set the estimate); a setting with none, the median of every run's; 0 when nothing is known.
      */
     static double typicalSeconds(Map<String, Double> secs, String base) {
         double[] same = secs.entrySet().stream().filter(x -> Seeds.base(x.getKey()).equals(base))
                 .mapToDouble(Map.Entry::getValue).sorted().toArray();
-        if (same.length == 0) {
-            return Plan.estimate(secs, Seeds.setting(base, 0), 1);
+        double[] runs = same.length > 0 ? same : secs.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (runs.length == 0) {
+            return 0;
         }
-        int m = same.length / 2;
-        return same.length % 2 == 1 ? same[m] : (same[m - 1] + same[m]) / 2;
+        int m = runs.length / 2;
+        return runs.length % 2 == 1 ? runs[m] : (runs[m - 1] + runs[m]) / 2;
     }
 
     /**

@@ -60,6 +60,9 @@ class ConfigTest {
         assertEquals("lr", Config.nearest("lrr", List.of("epochs", "lr")));
         assertEquals("hidden_size", Config.nearest("hiden_sise", List.of("hidden_size", "embedding_size")));
         assertEquals(null, Config.nearest("epo", List.of("epochs")), "three edits: no guess");
+        assertEquals(null, Config.nearest("lr", List.of("ui", "peer")), "a short key: two edits are no guess");
+        assertEquals(null, Config.nearest("steps", List.of("seeds")), "a key of 5: two edits are no guess");
+        assertEquals("seeds", Config.nearest("seed", List.of("seeds", "peer")));
         assertEquals(null, Config.nearest("ab", List.of("ax", "xb")), "two as near: no guess");
         assertEquals("ax", Config.nearest("ab", List.of("ax", "ax")), "one key listed twice is one key");
     }

@@ -150,6 +150,9 @@ class SettleTest {
         UserError e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK,
                 (dir, args, out) -> {
                     calls.add(args);
+                    if (calls.size() == 2) {
+                        throw new java.io.IOException("cannot start it"); // as reference/run missing would
+                    }
                     return 1;
                 }, false));
         int planned = SeedPlan.read(results, name).orElseThrow().perSetting().get("all");
@@ -159,8 +162,11 @@ class SettleTest {
         }
         List<String> call = List.of("--seeds", String.join(",", missing), "--only", name, "--bases", "all");
         assertEquals(List.of(call, call), calls);
-        assertEquals("reference/run failed for " + String.join(" ", call) + "; " + String.join(" ", call) + " (its lines "
-                + "above say why; ours ran); run the same command again to go on", e.getMessage());
+        String args = String.join(" ", call);
+        assertTrue(e.getMessage().equals("reference/run failed for " + args + "; " + args + " (cannot start it) (its lines "
+                + "above say why; ours ran); run the same command again to go on") || e.getMessage().equals("reference/run "
+                + "failed for " + args + " (cannot start it); " + args + " (its lines above say why; ours ran); run the same "
+                + "command again to go on"), e.getMessage());
         assertEquals(planned, Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("all").size(),
                 "ours ran to the plan");
     }
@@ -221,8 +227,10 @@ class SettleTest {
                 "a=1;seed=2", 190.0, "a=2;seed=0", 5.0), "a=1"), 0);
         assertEquals(180, Settle.typicalSeconds(java.util.Map.of("a=1;seed=0", 3500.0, "a=1;seed=1", 170.0,
                 "a=1;seed=2", 190.0, "a=1;seed=3", 10.0), "a=1"), 0);
-        // a setting with no runs: the experiment's total spread over one job (Plan.estimate's last fallback)
-        assertEquals(3505, Settle.typicalSeconds(java.util.Map.of("a=1;seed=0", 3500.0, "a=2;seed=0", 5.0), "a=3"), 0);
+        // a setting with no runs: the median of every run's; none at all: 0
+        assertEquals(170, Settle.typicalSeconds(java.util.Map.of("a=1;seed=0", 3500.0, "a=1;seed=1", 170.0,
+                "a=2;seed=0", 5.0), "a=3"), 0);
+        assertEquals(0, Settle.typicalSeconds(java.util.Map.of(), "a=3"), 0);
     }
 
     /** Both sides' committed CSVs of {@code name}, copied into {@code results}. */
