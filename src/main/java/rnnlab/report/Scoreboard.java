@@ -369,7 +369,8 @@ public final class Scoreboard {
         md.heading(2, "Verdicts at a glance");
         md.para(Markdown.wrap("How many of each experiment's figures ours reproduces against the tutorial's own code, "
                 + "differs from or cannot yet tell, and how many of the last are at the seed cap (both sides have the "
-                + "most seeds `-Dexp=settle` may give them: their seeds spread wider than their tolerance); each figure "
+                + "most seeds `-Dexp=settle` may give them: their seeds spread wider than their tolerance, or their "
+                + "difference lies at its edge); each figure "
                 + "is in the verdicts table below.", WIDTH));
         md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "of them at the seed cap", "figures"),
                 rows);

@@ -270,8 +270,14 @@ public final class Comparison {
         c.add(mean(r.ours(), d));
         c.addAll(judged(r.spec().tolerance(), r.verdict(), d));
         if (atCap(r)) {
-            c.set(c.size() - 1, "**inconclusive** at " + r.spec().seedCap() + " seeds: its seeds spread wider than its "
-                    + "tolerance (sd " + spread(r.reference(), r) + " reference, " + spread(r.ours(), r) + " ours)");
+            // which keeps it open: an interval wider than the tolerance fits inside it at no difference; a narrower
+            // one that straddles an edge would need the difference to move, not more seeds
+            Verdict v = r.verdict();
+            boolean wide = (v.high() - v.low()) / 2 > v.tolerance();
+            c.set(c.size() - 1, "**inconclusive** at " + r.spec().seedCap() + " seeds: " + (wide
+                    ? "its seeds spread wider than its tolerance"
+                    : "its difference lies at the tolerance's edge (its interval, narrower than the tolerance, straddles it)")
+                    + " (sd " + spread(r.reference(), r) + " reference, " + spread(r.ours(), r) + " ours)");
         }
         return c;
     }

@@ -245,5 +245,16 @@ class SeedPlanTest {
         // sd 0.2: 16.7% of 1.2, 16.0% of 1.25
         assertEquals("**inconclusive** at 3 seeds: its seeds spread wider than its tolerance (sd 16.0% reference, 16.7% "
                 + "ours)", Comparison.cells(l, null).get(6));
+        // sd 0.01 a side, difference 0.05: half-width t(0.975, 4) 2.7764 x sqrt(2 x 0.0001 / 3) = 0.0227, under the
+        // tolerance 0.05, so the interval [0.0273, 0.0727] straddles its edge: more seeds would not settle it
+        double[] near = {0.50, 0.51, 0.52};
+        double[] nearRef = {0.45, 0.46, 0.47};
+        Verdict edge = Verdict.of(near, nearRef, Figures.ACCURACY);
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, edge.outcome());
+        assertEquals(0.0227, (edge.high() - edge.low()) / 2, 1e-4);
+        Comparison.Row atEdge = new Comparison.Row("length=35, test accuracy", capped, Double.NaN,
+                Seeds.summary("test_accuracy", nearRef), Seeds.summary("test_accuracy", near), edge);
+        assertEquals("**inconclusive** at 3 seeds: its difference lies at the tolerance's edge (its interval, narrower than "
+                + "the tolerance, straddles it) (sd 0.010 reference, 0.010 ours)", Comparison.cells(atEdge, null).get(6));
     }
 }
