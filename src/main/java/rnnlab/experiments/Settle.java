@@ -282,10 +282,17 @@ public final class Settle {
     /** The most seeds a side the plan looks at past a cap: beyond it a figure's need is "more than". */
     static final int UNCAPPED_LIMIT = 1000;
 
-    /** What a figure beyond its cap would need: "about 140 without it", or "more than 1000 without it". */
+    /**
+     * What a figure beyond its cap would need ("about 140 without it", or "more than 1000 without it"), and whether its
+     * interval at the cap would be wider than its tolerance (then it cannot fit inside, whatever the difference) or
+     * narrower (then only a difference near the tolerance's edge keeps it open).
+     */
     private static String uncapped(SeedPlan.Need n) {
         int without = n.neededWithout(UNCAPPED_LIMIT);
-        return without > UNCAPPED_LIMIT ? "more than " + UNCAPPED_LIMIT + " without it" : "about " + without + " without it";
+        double half = n.halfWidthAt(n.cap());
+        return (without > UNCAPPED_LIMIT ? "more than " + UNCAPPED_LIMIT : "about " + without) + " without it"
+                + (Double.isNaN(half) ? "" : String.format(Locale.ROOT, "; at the cap its interval \u00b1%.3g, %s the "
+                        + "tolerance \u00b1%.3g", half, half > n.tolerance() ? "wider than" : "within", n.tolerance()));
     }
 
     /** "1 planned figure", "14 planned figures": those with reference values, the only ones a plan has. */

@@ -66,6 +66,16 @@ public record SeedPlan(String experiment, List<Need> needs) {
             return neededBySds(difference, sdOurs, sdReference, tolerance, limit);
         }
 
+        /**
+         * Half the width of Welch's 95% interval the pilot's spreads give with {@code seeds} a side, on the compared
+         * scale: wider than the tolerance, the interval cannot fit inside it whatever the difference. NaN when
+         * neither side had two pilot seeds.
+         */
+        public double halfWidthAt(int seeds) {
+            double va = variance(sdOurs, sdReference);
+            return Double.isNaN(va) ? Double.NaN : halfWidth(va, variance(sdReference, sdOurs), seeds);
+        }
+
         /** The figure as the pages name it. */
         public String figure() {
             return new Figures.Figure(setting, epoch, metric, Double.NaN, null).label(setting);
@@ -146,14 +156,22 @@ public record SeedPlan(String experiment, List<Need> needs) {
         if (se == 0) {
             return 1; // no spread: the interval is the difference itself, which always decides
         }
-        double df = (va + vb) * (va + vb) * (n - 1) / (va * va + vb * vb);
-        double h = Summary.t975(df) * se;
+        double h = halfWidth(va, vb, n);
         NormalDistribution z = new NormalDistribution(null, 0, 1);
         double inside = tol > h ? z.cumulativeProbability((tol - h - diff) / se)
                 - z.cumulativeProbability((-tol + h - diff) / se) : 0;
         double outside = z.cumulativeProbability((-tol - h - diff) / se)
                 + (1 - z.cumulativeProbability((tol + h - diff) / se));
         return inside + outside;
+    }
+
+    /** Half the width of Welch's 95% interval with n seeds a side of variances {@code va} and {@code vb}. */
+    static double halfWidth(double va, double vb, int n) {
+        if (va + vb == 0) {
+            return 0;
+        }
+        double df = (va + vb) * (va + vb) * (n - 1) / (va * va + vb * vb);
+        return Summary.t975(df) * Math.sqrt((va + vb) / n);
     }
 
     private static final String HEADER = "setting,epoch,metric,seeds_reference,seeds_ours,difference,sd_reference,"

@@ -284,8 +284,11 @@ class SettleTest {
         assertEquals(85, at50.neededWithout(1000));
         assertEquals(85, at50.neededWithout(85));
         assertEquals(85, at50.neededWithout(84), "beyond the limit: the limit + 1");
+        // and at the cap its interval would be +-0.0481 (scipy: t(0.975, 52.17) x sqrt((0.10728^2 + 0.07576^2) / 30)),
+        // within the tolerance log 1.05 = 0.0488: only a difference near the edge would keep it open
+        assertEquals(0.048112, at50.halfWidthAt(30), 1e-5);
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "needs more than 30 (runs at the cap; about 85 "
-                + "without it), planned 30; "
+                + "without it; at the cap its interval \u00b10.0481, within the tolerance \u00b10.0488), planned 30; "
                 + "decided at 30 a side with probability %.2f", at50.decidedAt(30))), printed);
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: about %.1f "
                 + "of its 2 planned figures%n", 2 - at50.decidedAt(30) - at100.decidedAt(30))), printed);

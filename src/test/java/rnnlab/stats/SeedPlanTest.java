@@ -214,6 +214,18 @@ class SeedPlanTest {
     }
 
     @Test
+    void theIntervalAPilotsSpreadsGiveAtACountIsWelchs() {
+        // sd 0.2 a side, 30 seeds: df = 0.08^2 x 29 / (2 x 0.04^2) = 58, t(0.975, 58) x sqrt(0.08 / 30) = 0.103368 (scipy)
+        SeedPlan.Need n = new SeedPlan.Need("length=35", "final", "test_accuracy", 5, 5, 0.01, 0.2, 0.2, 0.05, 31, 30, 30);
+        assertEquals(0.103368, n.halfWidthAt(30), 1e-6);
+        // one side with a single pilot seed borrows the other's sd; neither: unknown
+        assertEquals(0.103368, new SeedPlan.Need("a", "final", "m", 1, 5, 0.01, Double.NaN, 0.2, 0.05, 31, 30, 30)
+                .halfWidthAt(30), 1e-6);
+        assertTrue(Double.isNaN(new SeedPlan.Need("a", "final", "m", 1, 1, 0.01, Double.NaN, Double.NaN, 0.05, 31, 30, 30)
+                .halfWidthAt(30)));
+    }
+
+    @Test
     void aFigureInconclusiveAtItsCapSaysItsSeedsSpreadWiderThanItsTolerance() {
         Figures.Figure capped = new Figures.Figure("length=35", "final", "test_accuracy", Double.NaN, Figures.ACCURACY, 3);
         double[] ours = {0.2, 0.4, 0.6};
