@@ -37,6 +37,7 @@ import rnnlab.jobs.Plan;
 import rnnlab.jobs.Task;
 import rnnlab.jobs.Workers;
 import rnnlab.stats.Comparison;
+import rnnlab.stats.Failures;
 import rnnlab.stats.SeedPlan;
 import rnnlab.stats.Seeds;
 import rnnlab.stats.Verdict;
@@ -395,13 +396,9 @@ public final class Settle {
      */
     static double typicalSeconds(Map<String, Double> secs, String base) {
         double[] same = secs.entrySet().stream().filter(x -> Seeds.base(x.getKey()).equals(base))
-                .mapToDouble(Map.Entry::getValue).sorted().toArray();
-        double[] runs = same.length > 0 ? same : secs.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (runs.length == 0) {
-            return 0;
-        }
-        int m = runs.length / 2;
-        return runs.length % 2 == 1 ? runs[m] : (runs[m - 1] + runs[m]) / 2;
+                .mapToDouble(Map.Entry::getValue).toArray();
+        double[] runs = same.length > 0 ? same : secs.values().stream().mapToDouble(Double::doubleValue).toArray();
+        return runs.length == 0 ? 0 : Failures.median(runs);
     }
 
     /**

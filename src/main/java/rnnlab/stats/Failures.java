@@ -28,7 +28,7 @@ public record Failures(int oursFailed, int oursSeeds, int referenceFailed, int r
         return oursFailed + referenceFailed > 0;
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
