@@ -109,18 +109,19 @@ public final class Settle {
             }
             plans.add(new Planned(name, plan, ours, ref));
         }
-        print(plans, projectDir, results, out);
+        Map<String, ConfiguredRun> prepared = new LinkedHashMap<>(); // our side of each plan, built once
+        for (Planned e : plans) {
+            prepared.put(e.name(), prepare(e, projectDir, results));
+        }
+        print(plans, prepared, results, out);
         if (dry || plans.isEmpty()) {
             return;
         }
         // one side at a time, each on every core: side by side they would share the cores and inflate the timings
         // both record; ours run even when a reference run failed, which is said at the end
         List<String> failed = runReference(plans, projectDir, out, reference);
-        List<ConfiguredRun> prepared = new ArrayList<>();
-        for (Planned e : plans) {
-            prepared.add(prepare(e, projectDir, results));
-        }
-        Jobs.run(prepared, Jobs.Runner.LOCAL, out, task, inTask); // on this machine's workers, as the reference
+        // on this machine's workers, as the reference
+        Jobs.run(List.copyOf(prepared.values()), Jobs.Runner.LOCAL, out, task, inTask);
         if (!failed.isEmpty()) {
             throw new UserError("reference/run failed for " + String.join("; ", failed) + " (its lines above say why; "
                     + "ours ran); run the same command again to go on");
@@ -211,7 +212,7 @@ public final class Settle {
     }
 
     /** The plan per figure and per setting: seeds a side now and planned, core-hours still to spend, the longest job. */
-    private static void print(List<Planned> plans, Path projectDir, Path results, PrintStream out) {
+    private static void print(List<Planned> plans, Map<String, ConfiguredRun> prepared, Path results, PrintStream out) {
         double total = 0;
         double openAll = 0;
         int unknownAll = 0;
@@ -220,7 +221,7 @@ public final class Settle {
             out.println("== " + e.name() + " (cap " + Catalog.project().get(e.name()).seedCap() + " seeds a side; "
                     + SeedPlan.file(results, e.name()) + ")");
             Map<String, Integer> perSetting = e.plan().perSetting();
-            Map<String, Set<Integer>> ours = oursNow(e, projectDir, results);
+            Map<String, Set<Integer>> ours = oursNow(e, prepared.get(e.name()).run());
             Map<String, Set<Integer>> oursInCsv = seedsOf(e.ours()); // what the verdict below is read from
             Map<String, Set<Integer>> ref = seedsOf(e.reference());
             Map<String, Comparison.Row> rows = new HashMap<>();
@@ -377,9 +378,8 @@ public final class Settle {
      * Our seeds per base setting now: those in our CSV and those whose finished job is kept in {@code results/runs/}
      * (a stopped sitting's finished jobs are there before the CSV is written again).
      */
-    private static Map<String, Set<Integer>> oursNow(Planned e, Path projectDir, Path results) {
+    private static Map<String, Set<Integer>> oursNow(Planned e, Run run) {
         Map<String, Set<Integer>> now = seedsOf(e.ours());
-        Run run = prepare(e, projectDir, results).run();
         e.plan().perSetting().forEach((base, planned) -> {
             for (int s = 0; s < planned; s++) {
                 if (FinishedJobs.read(run, Seeds.setting(base, s), msg -> { }).isPresent()) {
