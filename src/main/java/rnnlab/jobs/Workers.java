@@ -135,7 +135,7 @@ public final class Workers {
             ToDoubleFunction<Job> estimate, Consumer<Outcome> finished)
             throws InterruptedException {
         List<Job> order = longestFirst(jobs, estimate);
-        List<Outcome> ran = run(order, n, out, err, task, finished);
+        List<Outcome> ran = runInOrder(order, n, out, err, task, estimate, finished);
         List<Outcome> outcomes = new ArrayList<>();
         for (Job j : jobs) {
             outcomes.add(ran.get(order.indexOf(j)));
@@ -155,8 +155,8 @@ public final class Workers {
      * the next job as they finish one; returns their outcomes in the jobs' order. A worker that dies (its job took it
      * down) fails that job and is replaced for the rest.
      */
-    private static List<Outcome> run(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
-            Consumer<Outcome> finished) throws InterruptedException {
+    private static List<Outcome> runInOrder(List<Job> jobs, int n, PrintStream out, PrintStream err, Task task,
+            ToDoubleFunction<Job> estimate, Consumer<Outcome> finished) throws InterruptedException {
         ConcurrentLinkedQueue<Integer> next = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < jobs.size(); i++) {
             next.add(i);
@@ -164,6 +164,9 @@ public final class Workers {
         Outcome[] outcomes = new Outcome[jobs.size()];
         long t0 = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
+        boolean[] ended = new boolean[jobs.size()];
+        double[] estimated = jobs.stream().mapToDouble(estimate).toArray();
+        double[] took = new double[jobs.size()];
         int workers = Math.max(1, Math.min(n, jobs.size()));
         List<Thread> threads = new ArrayList<>();
         try (Pool pool = new Pool(workers, out, err, task)) {
@@ -178,7 +181,12 @@ public final class Workers {
                         outcomes[i] = o;
                         int k = done.incrementAndGet();
                         double elapsed = (System.nanoTime() - t0) / 1e9;
-                        double remaining = elapsed / k * (jobs.size() - k);
+                        double remaining;
+                        synchronized (ended) {
+                            ended[i] = true;
+                            took[i] = o.seconds();
+                            remaining = remainingSeconds(estimated, ended, took, elapsed, workers);
+                        }
                         synchronized (out) {
                             out.printf("rnnlab: job %s %s in %s (worker's peak %s); %d of %d jobs, elapsed %s, remaining about %s%n",
                                     job.name(), o.exitCode() == 0 ? "finished" : "FAILED (exit " + o.exitCode() + ")",
@@ -204,9 +212,39 @@ public final class Workers {
     }
 
     /**
+     * The wall seconds the jobs not yet {@code ended} will likely take on {@code workers} workers. When every job has an
+     * estimate (its setting's last training seconds), the estimates of those left, scaled by how the ended jobs' real
+     * seconds ({@code took}) compare with theirs and shared out among the workers: a long job ending first does not make
+     * every short one look as long. Otherwise the ended jobs' mean pace over {@code elapsed}, as for equal jobs. At
+     * least one job has ended.
+     */
+    static double remainingSeconds(double[] estimated, boolean[] ended, double[] took, double elapsed, int workers) {
+        int k = 0;
+        double estimatedEnded = 0;
+        double tookEnded = 0;
+        double estimatedLeft = 0;
+        boolean allEstimated = true;
+        for (int i = 0; i < estimated.length; i++) {
+            allEstimated &= estimated[i] > 0;
+            if (ended[i]) {
+                k++;
+                estimatedEnded += estimated[i];
+                tookEnded += took[i];
+            } else {
+                estimatedLeft += estimated[i];
+            }
+        }
+        if (allEstimated && tookEnded > 0) {
+            return tookEnded / estimatedEnded * estimatedLeft / Math.max(1, workers);
+        }
+        return elapsed / k * (estimated.length - k);
+    }
+
+    /**
      * Up to {@code n} worker JVMs that callers on any thread hand jobs to ({@link #run} blocks until its job ends):
-     * what {@link #run(List, int, PrintStream, PrintStream, Task)} and a search's candidates run on. A worker is started
-     * when a job finds none idle, sized for a share of {@code n}, and kept for the next job.
+     * what {@link Workers#run(List, int, PrintStream, PrintStream, Task, ToDoubleFunction, Consumer)} and a search's
+     * candidates run on. A worker is started when a job finds none idle, sized for a share of {@code n}, and kept for
+     * the next job.
      */
     public static final class Pool implements AutoCloseable {
         private final int n;

@@ -152,6 +152,33 @@ class WorkersTest {
                 outcomes.toString());
     }
 
+    /**
+     * The remaining time printed as each job ends: by the jobs' estimates where every job has one (a settle run's
+     * 28-minute PTB jobs ending first said "remaining about 15:09:04" of thirty 1-2 minute jobs, by the mean pace),
+     * by the mean pace otherwise. Hand-computed.
+     */
+    @Test
+    void theRemainingTimeFollowsTheEstimatesOfTheJobsLeft() {
+        // two 1,680 s jobs and four of 90 s on 2 workers; the first long one took 1,704 s (1704/1680 of its estimate)
+        double[] est = {1680, 1680, 90, 90, 90, 90};
+        boolean[] ended = {true, false, false, false, false, false};
+        double[] took = {1704, 0, 0, 0, 0, 0};
+        // left: 1680 + 4 x 90 = 2040 estimated seconds, x 1704/1680, over 2 workers = 1034.571...
+        assertEquals(2040.0 * 1704 / 1680 / 2, Workers.remainingSeconds(est, ended, took, 1705, 2), 1e-9);
+        // both long ones ended, at 1,704 and 1,656 s (their sum 3,360 = their estimates'): 360 / 2 = 180
+        ended[1] = true;
+        took[1] = 1656;
+        assertEquals(180, Workers.remainingSeconds(est, ended, took, 1710, 2), 1e-9);
+        // one job without an estimate: the mean pace, 1,710 s for 2 jobs, times the 4 left = 3,420
+        est[5] = 0;
+        assertEquals(3420, Workers.remainingSeconds(est, ended, took, 1710, 2), 1e-9);
+        // everything ended: nothing left either way
+        Arrays.fill(ended, true);
+        assertEquals(0, Workers.remainingSeconds(est, ended, took, 2000, 2), 1e-9);
+        est[5] = 90;
+        assertEquals(0, Workers.remainingSeconds(est, ended, took, 2000, 2), 1e-9);
+    }
+
     static int runWith(String exp, Path out, int jobs, Map<String, String> overrides, ByteArrayOutputStream log) {
         System.setProperty("jobs", String.valueOf(jobs));
         try {
