@@ -335,7 +335,7 @@ public final class Scoreboard {
             }
             try {
                 List<Comparison.Row> figures = Comparison.rows(e.name(), ResultsCsv.read(csvFile),
-                        Comparison.readReference(dir, e.name()));
+                        Comparison.readReference(dir, e.name()), Comparison.planned(dir, e.name()));
                 if (!figures.isEmpty()) {
                     out.put(e.name(), figures);
                 }
@@ -348,15 +348,17 @@ public final class Scoreboard {
 
     /**
      * At the top: per experiment, how many of its figures each verdict has, how many of the inconclusive ones are at
-     * the seed cap (settled as far as the plan may go: their spread keeps them open), and the total.
+     * the seed cap (settled as far as the plan may go: their spread keeps them open) and at their planned seeds below
+     * it (judged once there, never re-planned), and the total.
      */
     private static void summary(Markdown md, Map<String, List<Comparison.Row>> compared) {
         List<List<String>> rows = new ArrayList<>();
-        VerdictCounts total = new VerdictCounts(new int[Verdict.Outcome.values().length], 0);
+        VerdictCounts total = new VerdictCounts(new int[Verdict.Outcome.values().length], 0, 0);
         for (Map.Entry<String, List<Comparison.Row>> e : compared.entrySet()) {
             List<Comparison.Row> figures = e.getValue();
             VerdictCounts c = new VerdictCounts(Comparison.counts(figures),
-                    (int) figures.stream().filter(Comparison::atCap).count());
+                    (int) figures.stream().filter(Comparison::atCap).count(),
+                    (int) figures.stream().filter(Comparison::atPlan).count());
             if (c.figures() > 0) {
                 rows.add(c.cells("[" + e.getKey() + "](" + e.getKey() + ".md)"));
                 total = total.plus(c);
@@ -370,15 +372,16 @@ public final class Scoreboard {
         md.para(Markdown.wrap("How many of each experiment's figures ours reproduces against the tutorial's own code, "
                 + "differs from or cannot yet tell, and how many of the last are at the seed cap (both sides have the "
                 + "most seeds `-Dexp=settle` may give them: their seeds spread wider than their tolerance, or their "
-                + "difference lies at its edge); each figure "
+                + "difference lies at its edge), and how many have the seeds their plan gave them, fewer than the cap "
+                + "(the plan is made once, before its seeds run, and never again: those stay open); each figure "
                 + "is in the verdicts table below.", WIDTH));
-        md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "of them at the seed cap", "figures"),
-                rows);
+        md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "of them at the seed cap",
+                "of them at their planned seeds, below the cap", "figures"), rows);
     }
 
     /** One row of the summary: the figures of each verdict (in {@link Verdict.Outcome}'s order) and how many of the
-     *  inconclusive ones are at the seed cap. */
-    private record VerdictCounts(int[] byOutcome, int atCap) {
+     *  inconclusive ones are at the seed cap and at their planned seeds below it. */
+    private record VerdictCounts(int[] byOutcome, int atCap, int atPlan) {
         int figures() {
             return Arrays.stream(byOutcome).sum();
         }
@@ -386,13 +389,14 @@ public final class Scoreboard {
         VerdictCounts plus(VerdictCounts o) {
             int[] sum = new int[byOutcome.length];
             Arrays.setAll(sum, i -> byOutcome[i] + o.byOutcome[i]);
-            return new VerdictCounts(sum, atCap + o.atCap);
+            return new VerdictCounts(sum, atCap + o.atCap, atPlan + o.atPlan);
         }
 
         List<String> cells(String first) {
             List<String> row = new ArrayList<>(List.of(first));
             Arrays.stream(byOutcome).forEach(n -> row.add(Integer.toString(n)));
             row.add(Integer.toString(atCap));
+            row.add(Integer.toString(atPlan));
             row.add(Integer.toString(figures()));
             return row;
         }

@@ -108,7 +108,8 @@ public final class WordLmPages {
         if (page.tutorialSettings() && page.published() != null) {
             published(md, page, csv, reference, runs);
         }
-        Comparison.sectionWithReference(md, name, csv, reference, page.tutorialSettings());
+        Comparison.sectionWithReference(md, name, csv, reference, page.tutorialSettings()
+                ? Comparison.planned(page.projectDir().resolve("results"), name) : Map.of(), page.tutorialSettings());
         md.heading(2, "Every seed");
         List<List<String>> seedRows = new ArrayList<>();
         for (JobResult r : runs) {

@@ -18,10 +18,19 @@ import rnnlab.data.DigitSumData;
  * section of a results page and the scoreboard rows that say it.
  */
 public final class Comparison {
-    /** One figure at one base setting. {@code reference} and {@code verdict} are null without reference runs. */
+    /**
+     * One figure at one base setting. {@code reference} and {@code verdict} are null without reference runs;
+     * {@code planned} is the seeds a side its setting's plan gives it ({@code results/plans/NAME.csv}; 0: no plan).
+     */
     public record Row(String figure, Figures.Figure spec, double printed, Summary reference, Summary ours,
-            Verdict verdict, Failures failures) {
-        /** A row without a count of failed seeds. */
+            Verdict verdict, Failures failures, int planned) {
+        /** A row without a plan. */
+        public Row(String figure, Figures.Figure spec, double printed, Summary reference, Summary ours, Verdict verdict,
+                Failures failures) {
+            this(figure, spec, printed, reference, ours, verdict, failures, 0);
+        }
+
+        /** A row without a count of failed seeds or a plan. */
         public Row(String figure, Figures.Figure spec, double printed, Summary reference, Summary ours, Verdict verdict) {
             this(figure, spec, printed, reference, ours, verdict, null);
         }
@@ -62,8 +71,16 @@ public final class Comparison {
         return out;
     }
 
-    /** Our figures against the reference's ({@code reference} null: ours alone). */
+    /** Our figures against the reference's ({@code reference} null: ours alone), without a plan. */
     public static List<Row> rows(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        return rows(experiment, ours, reference, Map.of());
+    }
+
+    /**
+     * Our figures against the reference's, each with the seeds a side its setting's plan gives it ({@code planned}:
+     * {@link SeedPlan#perSetting}; a setting not in it has no plan).
+     */
+    public static List<Row> rows(String experiment, ResultsCsv ours, ResultsCsv reference, Map<String, Integer> planned) {
         List<Row> out = new ArrayList<>();
         for (Paired p : paired(experiment, ours, reference)) {
             Figures.Figure f = p.spec();
@@ -72,13 +89,22 @@ public final class Comparison {
             Summary os = Seeds.summary(f.metric(), ov);
             Summary rs = rv.length == 0 ? null : Seeds.summary(f.metric(), rv);
             Verdict v = rv.length == 0 ? null : Verdict.of(ov, rv, f.tolerance());
-            out.add(new Row(f.label(p.base()), f, f.printed(), rs, os, v, rv.length == 0 ? null : Failures.of(f, ov, rv)));
+            out.add(new Row(f.label(p.base()), f, f.printed(), rs, os, v, rv.length == 0 ? null : Failures.of(f, ov, rv),
+                    planned.getOrDefault(p.base(), 0)));
         }
         return out;
     }
 
     private static double[] values(Map<Integer, Double> bySeed) {
         return bySeed == null ? new double[0] : bySeed.values().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * Each base setting's planned seeds a side from the experiment's kept plan in {@code resultsDir}
+     * ({@link SeedPlan#read}); empty without one.
+     */
+    public static Map<String, Integer> planned(Path resultsDir, String experiment) {
+        return SeedPlan.read(resultsDir, experiment).map(SeedPlan::perSetting).orElse(Map.of());
     }
 
     /** Reads the reference CSV if there is one; null if there is none or it cannot be read. */
@@ -104,20 +130,22 @@ public final class Comparison {
 
     /** The section, with {@code why} the experiment's known differences from the tutorial's code ("" for none). */
     static void section(Markdown md, String experiment, ResultsCsv ours, Path projectDir, boolean full, String why) {
-        section(md, experiment, ours, full ? readReference(projectDir.resolve("results"), experiment) : null, full, why);
+        Path results = projectDir.resolve("results");
+        section(md, experiment, ours, full ? readReference(results, experiment) : null,
+                full ? planned(results, experiment) : Map.of(), full, why);
     }
 
     /**
      * The section from a reference already read ({@link #readReference}; null for none), for a page that shows the
-     * reference's figures elsewhere too.
+     * reference's figures elsewhere too; {@code planned} as {@link #planned} gives it.
      */
     public static void sectionWithReference(Markdown md, String experiment, ResultsCsv ours, ResultsCsv reference,
-            boolean full) {
-        section(md, experiment, ours, reference, full, Figures.why(experiment));
+            Map<String, Integer> planned, boolean full) {
+        section(md, experiment, ours, reference, planned, full, Figures.why(experiment));
     }
 
-    private static void section(Markdown md, String experiment, ResultsCsv ours, ResultsCsv reference, boolean full,
-            String why) {
+    private static void section(Markdown md, String experiment, ResultsCsv ours, ResultsCsv reference,
+            Map<String, Integer> planned, boolean full, String why) {
         if (Figures.of(experiment).isEmpty()) {
             return;
         }
@@ -127,7 +155,7 @@ public final class Comparison {
                     + "over seeds (`reference/`); this run has other settings, so it has none.");
             return;
         }
-        List<Row> rows = rows(experiment, ours, reference);
+        List<Row> rows = rows(experiment, ours, reference, planned);
         md.para(Markdown.wrap(reference == null ? "No reference runs yet: `results/reference/" + experiment + ".csv` is "
                 + "made by `reference/run` (the tutorial's own PyTorch code over seeds; `reference/README.md`)."
                 : "The reference is the tutorial's own PyTorch code, run over seeds on the machines that ran ours "
@@ -182,7 +210,10 @@ public final class Comparison {
             + "(~N seeds) is about how many seeds a side would likely settle it, (>" + Verdict.MAX_SEEDS + " seeds) that "
             + "more than " + Verdict.MAX_SEEDS + " would be needed, (single seed) that a side has one seed and so no "
             + "interval yet, (at N seeds) that both sides have the experiment's cap of seeds (`-Dexp=settle`'s "
-            + "plan goes no further) and the seeds still spread too wide to decide. Each figure is compared on its own scale. Accuracies: as they are, within \u00b1"
+            + "plan goes no further) and the seeds still spread too wide to decide, (at its planned N seeds) that both "
+            + "sides have the seeds the figure's plan gave it, fewer than the cap, and it stays open: the plan was made "
+            + "before those seeds ran and is not made again after seeing them, since adding seeds until an interval "
+            + "happens to fit (optional stopping) would bias the verdict. Each figure is compared on its own scale. Accuracies: as they are, within \u00b1"
             + Markdown.f(Figures.ACCURACY.amount(), 2) + ". Losses: as ratios, within \u00b1"
             + Markdown.f(100 * Figures.LOSS.amount(), 0) + "%. Perplexities: as cross-entropies (nats per token, the log "
             + "perplexity), within log " + Markdown.f(1 + perplexity.amount(), 2) + " (" + percent + "% in perplexity) or "
@@ -270,16 +301,34 @@ public final class Comparison {
         c.add(mean(r.ours(), d));
         c.addAll(judged(r.spec().tolerance(), r.verdict(), d));
         if (atCap(r)) {
-            // which keeps it open: an interval wider than the tolerance fits inside it at no difference; a narrower
-            // one that straddles an edge would need the difference to move, not more seeds
-            Verdict v = r.verdict();
-            boolean wide = (v.high() - v.low()) / 2 > v.tolerance();
-            c.set(c.size() - 1, "**inconclusive** at " + r.spec().seedCap() + " seeds: " + (wide
-                    ? "its seeds spread wider than its tolerance"
-                    : "its difference lies at the tolerance's edge (its interval, narrower than the tolerance, straddles it)")
-                    + " (sd " + spread(r.reference(), r) + " reference, " + spread(r.ours(), r) + " ours)");
+            c.set(c.size() - 1, "**inconclusive** at " + r.spec().seedCap() + " seeds: " + whyOpen(r));
+        } else if (atPlan(r)) {
+            c.set(c.size() - 1, "**inconclusive** at its planned " + r.planned() + " seeds (the plan gives it no "
+                    + "more): " + whyOpen(r));
         }
         return c;
+    }
+
+    /**
+     * What keeps a row open at its final count: an interval wider than the tolerance fits inside it at no
+     * difference; a narrower one that straddles an edge would need the difference to move, not more seeds.
+     */
+    private static String whyOpen(Row r) {
+        Verdict v = r.verdict();
+        boolean wide = (v.high() - v.low()) / 2 > v.tolerance();
+        return (wide ? "its seeds spread wider than its tolerance"
+                : "its difference lies at the tolerance's edge (its interval, narrower than the tolerance, straddles it)")
+                + " (sd " + spread(r.reference(), r) + " reference, " + spread(r.ours(), r) + " ours)";
+    }
+
+    /**
+     * Whether a row is inconclusive with both sides at the seeds its plan gave it, fewer than its cap
+     * ({@link #atCap} otherwise): judged once, there, it stays open, since the plan is never made again.
+     */
+    public static boolean atPlan(Row r) {
+        return r.planned() > 0 && r.planned() < r.spec().seedCap() && r.verdict() != null
+                && r.verdict().outcome() == Verdict.Outcome.INCONCLUSIVE && r.reference().n() >= r.planned()
+                && r.ours().n() >= r.planned();
     }
 
     /**

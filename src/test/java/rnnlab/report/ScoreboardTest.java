@@ -175,11 +175,11 @@ class ScoreboardTest {
         Scoreboard.write(dir);
         String board = Files.readString(dir.resolve("README.md"));
         assertTrue(board.contains("""
-                | experiment | reproduced | differs | inconclusive | of them at the seed cap | figures |
-                |---|---|---|---|---|---|
-                | [HelloOhlolRnnCell](HelloOhlolRnnCell.md) | 1 | 0 | 0 | 0 | 1 |
-                | [HelloOhlolRnn](HelloOhlolRnn.md) | 0 | 0 | 1 | 0 | 1 |
-                | **total** | 1 | 0 | 1 | 0 | 2 |
+                | experiment | reproduced | differs | inconclusive | of them at the seed cap | of them at their planned seeds, below the cap | figures |
+                |---|---|---|---|---|---|---|
+                | [HelloOhlolRnnCell](HelloOhlolRnnCell.md) | 1 | 0 | 0 | 0 | 0 | 1 |
+                | [HelloOhlolRnn](HelloOhlolRnn.md) | 0 | 0 | 1 | 0 | 0 | 1 |
+                | **total** | 1 | 0 | 1 | 0 | 0 | 2 |
                 """), board);
         assertTrue(board.indexOf("## Verdicts at a glance") < board.indexOf("## Headline figures"), "at the top");
         // the control: 2 x loss + 1, mean 4.896, sd 0.0792, 4.896 -+ 2.776 x 0.0792 / sqrt 5; the reference 1.958,
@@ -199,21 +199,45 @@ class ScoreboardTest {
 
         // HelloOhlolRnn at its cap of 30 seeds a side, the seeds alternating 1 and 3 (sd of the log 0.56): the
         // difference's interval (about +-0.29 in log) is wider than the 10% tolerance, so it stays open at the cap
-        ResultsCsv rnn = new ResultsCsv();
-        ResultsCsv rnnRef = new ResultsCsv();
-        for (int s = 0; s < 30; s++) {
-            rnn.addFinal("seed=" + s, "final_loss", s % 2 == 0 ? 1.0 : 3.0);
-            rnnRef.addFinal("seed=" + s, "final_loss", s % 2 == 0 ? 3.0 : 1.0);
-        }
-        rnn.write(dir.resolve("HelloOhlolRnn.csv"));
-        rnnRef.write(dir.resolve("reference/HelloOhlolRnn.csv"));
+        alternatingHelloLosses(dir, 30);
         Scoreboard.write(dir);
         board = Files.readString(dir.resolve("README.md"));
         assertTrue(board.contains("""
-                | [HelloOhlolRnn](HelloOhlolRnn.md) | 0 | 0 | 1 | 1 | 1 |
-                | **total** | 1 | 0 | 1 | 1 | 2 |
+                | [HelloOhlolRnn](HelloOhlolRnn.md) | 0 | 0 | 1 | 1 | 0 | 1 |
+                | **total** | 1 | 0 | 1 | 1 | 0 | 2 |
                 """), board);
         assertTrue(board.contains("**inconclusive** at 30 seeds: its seeds spread wider than its tolerance"), board);
+
+        // the same figure at 6 seeds a side with a kept plan of 6 (below the cap): judged once there, it stays open
+        // and says so, counted apart from the cap
+        alternatingHelloLosses(dir, 6);
+        Scoreboard.write(dir);
+        board = Files.readString(dir.resolve("README.md"));
+        assertTrue(board.contains("| [HelloOhlolRnn](HelloOhlolRnn.md) | 0 | 0 | 1 | 0 | 0 | 1 |"), "no plan yet: " + board);
+        Files.createDirectories(dir.resolve("plans"));
+        Files.writeString(dir.resolve("plans/HelloOhlolRnn.csv"), "setting,epoch,metric,seeds_reference,seeds_ours,"
+                + "difference,sd_reference,sd_ours,tolerance,needed,cap,planned\n"
+                + "all,final,final_loss,5,5,0,0.5,0.5,0.0953,31,30,6\n");
+        Scoreboard.write(dir);
+        board = Files.readString(dir.resolve("README.md"));
+        assertTrue(board.contains("""
+                | [HelloOhlolRnn](HelloOhlolRnn.md) | 0 | 0 | 1 | 0 | 1 | 1 |
+                | **total** | 1 | 0 | 1 | 0 | 1 | 2 |
+                """), board);
+        assertTrue(board.contains("**inconclusive** at its planned 6 seeds (the plan gives it no more): its seeds spread "
+                + "wider than its tolerance"), board);
+    }
+
+    /** HelloOhlolRnn's final loss at {@code seeds} a side, alternating 1 and 3 on ours, 3 and 1 on the reference. */
+    private static void alternatingHelloLosses(Path dir, int seeds) throws Exception {
+        ResultsCsv ours = new ResultsCsv();
+        ResultsCsv reference = new ResultsCsv();
+        for (int s = 0; s < seeds; s++) {
+            ours.addFinal("seed=" + s, "final_loss", s % 2 == 0 ? 1.0 : 3.0);
+            reference.addFinal("seed=" + s, "final_loss", s % 2 == 0 ? 3.0 : 1.0);
+        }
+        ours.write(dir.resolve("HelloOhlolRnn.csv"));
+        reference.write(dir.resolve("reference/HelloOhlolRnn.csv"));
     }
 
     @Test

@@ -269,4 +269,42 @@ class SeedPlanTest {
         assertEquals("**inconclusive** at 3 seeds: its difference lies at the tolerance's edge (its interval, narrower than "
                 + "the tolerance, straddles it) (sd 0.010 reference, 0.010 ours)", Comparison.cells(atEdge, null).get(6));
     }
+
+    @Test
+    void aFigureInconclusiveAtItsPlannedCountBelowTheCapSaysSoAndNeverAsksForMore() {
+        Figures.Figure capped = new Figures.Figure("length=35", "final", "test_accuracy", Double.NaN, Figures.ACCURACY, 30);
+        double[] ours = {0.2, 0.4, 0.6};
+        double[] ref = {0.25, 0.45, 0.65};
+        Verdict v = Verdict.of(ours, ref, Figures.ACCURACY); // inconclusive, as above
+        Summary r = Seeds.summary("test_accuracy", ref);
+        Summary o = Seeds.summary("test_accuracy", ours);
+        Comparison.Row atPlan = new Comparison.Row("f", capped, Double.NaN, r, o, v, null, 3);
+        assertTrue(Comparison.atPlan(atPlan));
+        assertFalse(Comparison.atCap(atPlan));
+        assertEquals("**inconclusive** at its planned 3 seeds (the plan gives it no more): its seeds spread wider than "
+                + "its tolerance (sd 0.200 reference, 0.200 ours)", Comparison.cells(atPlan, null).get(6));
+        // a plan of 4: not there yet, so the usual estimate of seeds (a difference at the tolerance's edge: >100)
+        Comparison.Row short1 = new Comparison.Row("f", capped, Double.NaN, r, o, v, null, 4);
+        assertFalse(Comparison.atPlan(short1));
+        assertEquals("**inconclusive** (>100 seeds)", Comparison.cells(short1, null).get(6));
+        // no plan, or a plan at the cap (that is atCap's wording), or a decided verdict: not at a plan below the cap
+        assertFalse(Comparison.atPlan(new Comparison.Row("f", capped, Double.NaN, r, o, v, null, 0)));
+        Figures.Figure cap3 = new Figures.Figure("length=35", "final", "test_accuracy", Double.NaN, Figures.ACCURACY, 3);
+        assertFalse(Comparison.atPlan(new Comparison.Row("f", cap3, Double.NaN, r, o, v, null, 3)));
+        double[] tight = {0.50, 0.51, 0.52};
+        Verdict same = Verdict.of(tight, tight, Figures.ACCURACY);
+        assertEquals(Verdict.Outcome.REPRODUCED, same.outcome());
+        Summary t = Seeds.summary("test_accuracy", tight);
+        assertFalse(Comparison.atPlan(new Comparison.Row("f", capped, Double.NaN, t, t, same, null, 3)));
+        // rows take their setting's count from a plan's perSetting map
+        ResultsCsv oc = new ResultsCsv();
+        ResultsCsv rc = new ResultsCsv();
+        for (int s = 0; s < 3; s++) {
+            oc.addFinal(Seeds.setting("length=35", s), "test_accuracy", ours[s]);
+            rc.addFinal(Seeds.setting("length=35", s), "test_accuracy", ref[s]);
+        }
+        assertEquals(List.of(3), Comparison.rows("DigitSumSrn", oc, rc, Map.of("length=35", 3)).stream()
+                .map(Comparison.Row::planned).toList());
+        assertEquals(List.of(0), Comparison.rows("DigitSumSrn", oc, rc).stream().map(Comparison.Row::planned).toList());
+    }
 }
