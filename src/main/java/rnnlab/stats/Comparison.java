@@ -326,9 +326,13 @@ public final class Comparison {
      * ({@link #atCap} otherwise): judged once, there, it stays open, since the plan is never made again.
      */
     public static boolean atPlan(Row r) {
-        return r.planned() > 0 && r.planned() < r.spec().seedCap() && r.verdict() != null
-                && r.verdict().outcome() == Verdict.Outcome.INCONCLUSIVE && r.reference().n() >= r.planned()
-                && r.ours().n() >= r.planned();
+        return r.planned() < r.spec().seedCap() && openAt(r, r.planned());
+    }
+
+    /** Whether a row is inconclusive with both sides at {@code seeds} or more ({@code seeds} 0: no such count). */
+    private static boolean openAt(Row r, int seeds) {
+        return seeds > 0 && r.verdict() != null && r.verdict().outcome() == Verdict.Outcome.INCONCLUSIVE
+                && r.reference().n() >= seeds && r.ours().n() >= seeds;
     }
 
     /**
@@ -336,9 +340,7 @@ public final class Comparison {
      * seeds its plan may give it, so its spread, not a lack of seeds, keeps it open.
      */
     public static boolean atCap(Row r) {
-        int cap = r.spec().seedCap();
-        return cap > 0 && r.verdict() != null && r.verdict().outcome() == Verdict.Outcome.INCONCLUSIVE
-                && r.reference().n() >= cap && r.ours().n() >= cap;
+        return openAt(r, r.spec().seedCap());
     }
 
     /**
