@@ -1,0 +1,122 @@
+package rnnlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+import rnnlab.data.DigitSumData;
+import rnnlab.model.SequenceClassifier;
+
+/**
+ * DigitSumSrn's model, optimiser and batches are the tutorial's: started from the tutorial's model's own start (its
+ * PyTorch code, torch.manual_seed(0); src/test/resources/torch/digitsum_steps.py wrote digitsum_steps.json), the
+ * project's network takes the tutorial's first 80 Adam steps at length 25 on the same batches (an epoch's end and its
+ * half batch among them) with the same losses and ends at the same parameters, to float rounding.
+ */
+class DigitSumStepsTest {
+    static JsonNode fixture;
+
+    @BeforeAll
+    static void read() throws Exception {
+        try (InputStream in = DigitSumStepsTest.class.getResourceAsStream("/torch/digitsum_steps.json")) {
+            fixture = new ObjectMapper().readTree(in);
+        }
+    }
+
+    /** A PyTorch array of the fixture as a float matrix ([n] as [1, n]). */
+    static INDArray matrix(JsonNode node) {
+        if (!node.get(0).isArray()) {
+            double[] v = new double[node.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = node.get(i).asDouble();
+            }
+            return Nd4j.createFromArray(new double[][] {v}).castTo(DataType.FLOAT);
+        }
+        double[][] m = new double[node.size()][node.get(0).size()];
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+                m[i][j] = node.get(i).get(j).asDouble();
+            }
+        }
+        return Nd4j.createFromArray(m).castTo(DataType.FLOAT);
+    }
+
+    /** (layer, DL4J key) of each PyTorch parameter; nn.Linear's [out, in] weight is DL4J's [in, out] transposed. */
+    static final Map<String, Object[]> PARAMS = Map.of(
+            "embedding.W", new Object[] {0, "W"},
+            "rnn_model.W", new Object[] {1, "W"},
+            "rnn_model.U", new Object[] {1, "RW"},
+            "rnn_model.b", new Object[] {1, "b"},
+            "linear.weight", new Object[] {2, "W"},
+            "linear.bias", new Object[] {2, "b"});
+
+    static INDArray torchParam(JsonNode params, String name) {
+        INDArray p = matrix(params.get(name));
+        return name.equals("linear.weight") ? p.transpose().dup('c') : p;
+    }
+
+    @Test
+    void takesTheTutorialsFirstStepsFromItsStart(@TempDir Path tmp) throws Exception {
+        int length = fixture.get("length").asInt();
+        Path data = DigitSumData.ensure(tmp, DigitSumData.Spec.TUTORIAL);
+        List<DataSet> train = DigitSumData.load(data.resolve(length + "/train.txt"), length, 8);
+        MultiLayerNetwork net = SequenceClassifier.build(SequenceClassifier.Cell.SRN, 10, length, 32, 32,
+                DigitSumData.NUM_CLASSES, 0.001, 0);
+        JsonNode start = fixture.get("start");
+        assertEquals(PARAMS.keySet(), iterable(start.fieldNames()), "the tutorial's model's parameters");
+        for (Map.Entry<String, Object[]> e : PARAMS.entrySet()) {
+            INDArray ours = net.getLayer((int) e.getValue()[0]).getParam((String) e.getValue()[1]);
+            INDArray theirs = torchParam(start, e.getKey());
+            // the biases are [n] in DL4J where the tutorial's b is [1, n]: same values, same order
+            assertEquals(theirs.length(), ours.length(), e.getKey());
+            if (ours.rank() == 2) {
+                assertEquals(List.of(theirs.shape()[0], theirs.shape()[1]), List.of(ours.shape()[0], ours.shape()[1]),
+                        e.getKey());
+            }
+            ours.assign(theirs.reshape(ours.shape()));
+        }
+        JsonNode losses = fixture.get("loss");
+        JsonNode labels = fixture.get("labels");
+        for (int step = 0; step < losses.size(); step++) {
+            DataSet batch = train.get(step % train.size());
+            INDArray ourLabels = batch.getLabels().argMax(1);
+            assertEquals(labels.get(step).size(), ourLabels.length(), "step " + step + "'s batch size");
+            for (int i = 0; i < ourLabels.length(); i++) {
+                assertEquals(labels.get(step).get(i).asInt(), ourLabels.getInt(i), "step " + step + "'s label " + i);
+            }
+            net.fit(batch);
+            double expected = losses.get(step).asDouble();
+            assertEquals(expected, net.score(), 2e-6 * expected, "step " + step + "'s loss before its update");
+        }
+        JsonNode params = fixture.get("params");
+        for (Map.Entry<String, Object[]> e : PARAMS.entrySet()) {
+            INDArray ours = net.getLayer((int) e.getValue()[0]).getParam((String) e.getValue()[1]);
+            INDArray theirs = torchParam(params, e.getKey());
+            double moved = theirs.sub(torchParam(start, e.getKey())).norm2Number().doubleValue();
+            double apart = theirs.sub(ours.reshape(theirs.shape())).norm2Number().doubleValue();
+            // 80 steps of 1e-3 move each parameter far (moved); float rounding leaves ours about a millionth of that away
+            assertTrue(apart <= 2e-5 * moved, e.getKey() + ": " + apart + " from PyTorch's, which moved " + moved);
+        }
+    }
+
+    static java.util.Set<String> iterable(java.util.Iterator<String> names) {
+        java.util.Set<String> s = new java.util.TreeSet<>();
+        names.forEachRemaining(s::add);
+        return s;
+    }
+}
