@@ -179,7 +179,12 @@ class SettleTest {
     void ourSeedsNowCountTheFinishedJobsKeptBeforeTheCsv(@TempDir Path results) throws Exception {
         String name = "DigitSumSrn";
         committedCsvs(name, results);
-        int oursNow = Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("length=5").size();
+        // ours cut back to the pilot's seeds 0-4, so that a kept job lies inside the plan however far it has run
+        Path ours = results.resolve(name + ".csv");
+        Files.write(ours, Files.readAllLines(ours).stream()
+                .filter(l -> !l.matches("[^,]*;seed=([5-9]|\\d\\d+),.*")).toList());
+        int oursNow = Settle.seedsOf(ResultsCsv.read(ours)).get("length=5").size();
+        assertEquals(5, oursNow, "the pilot's seeds");
         int refNow = Settle.seedsOf(ResultsCsv.read(results.resolve("reference/" + name + ".csv"))).get("length=5").size();
         String before = dryRun(name, results);
         assertTrue(before.contains("length=5, test accuracy") && before.contains("seeds now " + refNow + " / " + oursNow
