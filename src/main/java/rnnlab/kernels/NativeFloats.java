@@ -111,7 +111,8 @@ public final class NativeFloats {
     /**
      * tanh as a rational function of degree 13/6 on inputs clamped to +-7.9053 (Eigen's vectorised float
      * tanh uses the same form), within 7 float ulps (4e-7 absolute) of the true value and exactly odd; it is
-     * exactly 1 from 7.9053 on, where PyTorch's float tanh (Sleef's, within 1 ulp) reaches 1 past 8.67. It is plain arithmetic, with no call and no branch, so that C2 turns a loop of it over
+     * exactly 1 from 7.9053 on, where PyTorch's float tanh (Sleef's, within 1 ulp) reaches 1 past 8.67. It
+     * is plain arithmetic, with no call and no branch, so that C2 turns a loop of it over
      * {@code float[]} into AVX instructions: 0.8 ns an element here, where {@code Math.exp} alone costs
      * 16 ns and {@code Math.tanh} (StrictMath's software routine) more.
      */

@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
@@ -55,10 +53,7 @@ public final class DigitSumFromTorchStarts {
             // the experiment's network (DigitSumExperiment's LengthJob), its parameters then set to the tutorial's
             MultiLayerNetwork net = SequenceClassifier.build(SequenceClassifier.Cell.SRN, 10, length, 32, 32,
                     DigitSumData.NUM_CLASSES, 0.001, seed);
-            for (Map.Entry<String, Object[]> e : DigitSumStepsTest.PARAMS.entrySet()) {
-                INDArray ours = net.getLayer((int) e.getValue()[0]).getParam((String) e.getValue()[1]);
-                ours.assign(DigitSumStepsTest.torchParam(start, e.getKey()).reshape(ours.shape()));
-            }
+            DigitSumStepsTest.loadTorchParams(net, start);
             Path best = Files.createTempFile("digitsum-best", ".zip");
             ClassifierRunner runner = new ClassifierRunner(net, train, dev, 500, 100, 0, best, "torch start " + seed);
             while (runner.epochsDone() < runner.epochs()) {

@@ -3,11 +3,8 @@ package rnnlab.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 import rnnlab.data.DigitSumData;
@@ -30,18 +27,8 @@ public final class DigitSumOwnStarts {
         for (int seed = Integer.parseInt(range[0]); seed <= Integer.parseInt(range[1]); seed++) {
             MultiLayerNetwork net = SequenceClassifier.build(SequenceClassifier.Cell.SRN, 10, 25, 32, 32,
                     DigitSumData.NUM_CLASSES, 0.001, seed);
-            Map<String, Object> params = new LinkedHashMap<>();
-            for (Map.Entry<String, Object[]> e : DigitSumStepsTest.PARAMS.entrySet()) {
-                INDArray p = net.getLayer((int) e.getValue()[0]).getParam((String) e.getValue()[1]);
-                if (e.getKey().equals("linear.weight")) {
-                    params.put(e.getKey(), p.transpose().toDoubleMatrix());
-                } else if (e.getKey().equals("linear.bias")) {
-                    params.put(e.getKey(), p.toDoubleVector());
-                } else {
-                    params.put(e.getKey(), p.reshape(p.rank() == 1 ? new long[] {1, p.length()} : p.shape()).toDoubleMatrix());
-                }
-            }
-            new ObjectMapper().writeValue(dir.resolve("seed-" + seed + ".json").toFile(), params);
+            new ObjectMapper().writeValue(dir.resolve("seed-" + seed + ".json").toFile(),
+                    DigitSumStepsTest.torchParams(net));
         }
     }
 }

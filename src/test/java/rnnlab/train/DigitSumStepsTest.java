@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,18 +60,64 @@ class DigitSumStepsTest {
         return Nd4j.createFromArray(m).castTo(DataType.FLOAT);
     }
 
-    /** (layer, DL4J key) of each PyTorch parameter; nn.Linear's [out, in] weight is DL4J's [in, out] transposed. */
-    static final Map<String, Object[]> PARAMS = Map.of(
-            "embedding.W", new Object[] {0, "W"},
-            "rnn_model.W", new Object[] {1, "W"},
-            "rnn_model.U", new Object[] {1, "RW"},
-            "rnn_model.b", new Object[] {1, "b"},
-            "linear.weight", new Object[] {2, "W"},
-            "linear.bias", new Object[] {2, "b"});
+    /** Where a PyTorch parameter lives in the project's network; nn.Linear's [out, in] weight is DL4J's [in, out]. */
+    record Slot(int layer, String key, boolean transposed) {
+    }
 
+    /** The tutorial's parameters by their PyTorch names. */
+    static final Map<String, Slot> PARAMS = Map.of(
+            "embedding.W", new Slot(0, "W", false),
+            "rnn_model.W", new Slot(1, "W", false),
+            "rnn_model.U", new Slot(1, "RW", false),
+            "rnn_model.b", new Slot(1, "b", false),
+            "linear.weight", new Slot(2, "W", true),
+            "linear.bias", new Slot(2, "b", false));
+
+    /** The network's own parameter (a view) that the PyTorch parameter {@code name} is. */
+    static INDArray ours(MultiLayerNetwork net, String name) {
+        Slot slot = PARAMS.get(name);
+        return net.getLayer(slot.layer()).getParam(slot.key());
+    }
+
+    /** The PyTorch parameter {@code name} of {@code params} in DL4J's layout. */
     static INDArray torchParam(JsonNode params, String name) {
         INDArray p = matrix(params.get(name));
-        return name.equals("linear.weight") ? p.transpose().dup('c') : p;
+        return PARAMS.get(name).transposed() ? p.transpose().dup('c') : p;
+    }
+
+    /** Sets every parameter of the network to the PyTorch model's in {@code params}, checking that their shapes agree. */
+    static void loadTorchParams(MultiLayerNetwork net, JsonNode params) {
+        assertEquals(new TreeSet<>(PARAMS.keySet()), names(params.fieldNames()), "the tutorial's model's parameters");
+        for (String name : PARAMS.keySet()) {
+            INDArray ours = ours(net, name);
+            INDArray theirs = torchParam(params, name);
+            // the biases are [n] in DL4J where the tutorial's b is [1, n]: same values, same order
+            assertEquals(theirs.length(), ours.length(), name);
+            if (ours.rank() == 2) {
+                assertEquals(List.of(theirs.shape()[0], theirs.shape()[1]), List.of(ours.shape()[0], ours.shape()[1]),
+                        name);
+            }
+            ours.assign(theirs.reshape(ours.shape()));
+        }
+    }
+
+    /**
+     * The network's parameters as the PyTorch model holds them (its names; [n] for nn.Linear's bias, [1, n] for the
+     * SRN's b, nn.Linear's weight transposed), for JSON.
+     */
+    static Map<String, Object> torchParams(MultiLayerNetwork net) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (String name : PARAMS.keySet()) {
+            INDArray p = ours(net, name);
+            if (PARAMS.get(name).transposed()) {
+                params.put(name, p.transpose().toDoubleMatrix());
+            } else if (name.equals("linear.bias")) {
+                params.put(name, p.toDoubleVector());
+            } else {
+                params.put(name, p.reshape(p.rank() == 1 ? new long[] {1, p.length()} : p.shape()).toDoubleMatrix());
+            }
+        }
+        return params;
     }
 
     @Test
@@ -78,18 +128,7 @@ class DigitSumStepsTest {
         MultiLayerNetwork net = SequenceClassifier.build(SequenceClassifier.Cell.SRN, 10, length, 32, 32,
                 DigitSumData.NUM_CLASSES, 0.001, 0);
         JsonNode start = fixture.get("start");
-        assertEquals(PARAMS.keySet(), iterable(start.fieldNames()), "the tutorial's model's parameters");
-        for (Map.Entry<String, Object[]> e : PARAMS.entrySet()) {
-            INDArray ours = net.getLayer((int) e.getValue()[0]).getParam((String) e.getValue()[1]);
-            INDArray theirs = torchParam(start, e.getKey());
-            // the biases are [n] in DL4J where the tutorial's b is [1, n]: same values, same order
-            assertEquals(theirs.length(), ours.length(), e.getKey());
-            if (ours.rank() == 2) {
-                assertEquals(List.of(theirs.shape()[0], theirs.shape()[1]), List.of(ours.shape()[0], ours.shape()[1]),
-                        e.getKey());
-            }
-            ours.assign(theirs.reshape(ours.shape()));
-        }
+        loadTorchParams(net, start);
         JsonNode losses = fixture.get("loss");
         JsonNode labels = fixture.get("labels");
         for (int step = 0; step < losses.size(); step++) {
@@ -104,19 +143,18 @@ class DigitSumStepsTest {
             assertEquals(expected, net.score(), 2e-6 * expected, "step " + step + "'s loss before its update");
         }
         JsonNode params = fixture.get("params");
-        for (Map.Entry<String, Object[]> e : PARAMS.entrySet()) {
-            INDArray ours = net.getLayer((int) e.getValue()[0]).getParam((String) e.getValue()[1]);
-            INDArray theirs = torchParam(params, e.getKey());
-            double moved = theirs.sub(torchParam(start, e.getKey())).norm2Number().doubleValue();
-            double apart = theirs.sub(ours.reshape(theirs.shape())).norm2Number().doubleValue();
+        for (String name : PARAMS.keySet()) {
+            INDArray theirs = torchParam(params, name);
+            double moved = theirs.sub(torchParam(start, name)).norm2Number().doubleValue();
+            double apart = theirs.sub(ours(net, name).reshape(theirs.shape())).norm2Number().doubleValue();
             // 80 steps of 1e-3 move each parameter far (moved); float rounding leaves ours about a millionth of that away
-            assertTrue(apart <= 2e-5 * moved, e.getKey() + ": " + apart + " from PyTorch's, which moved " + moved);
+            assertTrue(apart <= 2e-5 * moved, name + ": " + apart + " from PyTorch's, which moved " + moved);
         }
     }
 
-    static java.util.Set<String> iterable(java.util.Iterator<String> names) {
-        java.util.Set<String> s = new java.util.TreeSet<>();
-        names.forEachRemaining(s::add);
+    static Set<String> names(Iterator<String> fieldNames) {
+        Set<String> s = new TreeSet<>();
+        fieldNames.forEachRemaining(s::add);
         return s;
     }
 }
