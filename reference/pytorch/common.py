@@ -35,8 +35,10 @@ def seeds(text):
     return out
 
 
-def args(default_seeds, doc, extra=None):
-    """The scripts' common options; extra(parser), if given, adds a script's own."""
+def args(default_seeds, doc, extra=None, starts=None):
+    """The scripts' common options; extra(parser), if given, adds a script's own. starts maps the experiments whose
+    start a script can write to a function of the seed that returns the model as that run starts it; with --starts
+    the script writes those (of --only's) and exits without training."""
     p = argparse.ArgumentParser(description=doc)
     p.add_argument("--seeds", type=seeds, default=seeds(default_seeds),
                    help="seeds to run, e.g. 0..4 (default %s)" % default_seeds)
@@ -45,13 +47,36 @@ def args(default_seeds, doc, extra=None):
     p.add_argument("--only", default="", help="comma-separated experiment names to run (default: all of this script's)")
     p.add_argument("--bases", default="", help="comma-separated settings without their seed to run, e.g. "
                    "length=35,length=30 (default: all; rnnlab's -Dexp=settle plans seeds per setting)")
+    p.add_argument("--starts", action="store_true",
+                   help="write each seed's start (the model's parameters as its run begins) to starts/NAME/seed-N.json, "
+                   "for the experiments of --only that have one, instead of training")
     if extra:
         extra(p)
     a = p.parse_args()
     a.only = [s for s in a.only.split(",") if s]
     a.bases = {s for s in a.bases.split(",") if s}
     Table.bases = a.bases
+    if a.starts:
+        for name, start in (starts or {}).items():
+            if not a.only or name in a.only:
+                write_starts(name, start, a.seeds)
+        sys.exit(0)
     return a
+
+
+def write_starts(name, start, seeds):
+    """starts/NAME/seed-N.json for each seed: named_parameters() as nested lists, each file written whole or not at all
+    (rnnlab's start=tutorial loads them; rnnlab.model.TorchStart)."""
+    import json
+    folder = os.path.join(ROOT, "starts", name)
+    os.makedirs(folder, exist_ok=True)
+    for seed in seeds:
+        model = start(seed)
+        path = os.path.join(folder, "seed-%d.json" % seed)
+        with open(path + ".tmp", "w") as f:
+            json.dump({k: v.detach().tolist() for k, v in model.named_parameters()}, f)
+        os.replace(path + ".tmp", path)
+        print("%s: wrote %s" % (name, os.path.relpath(path, ROOT)))
 
 
 def one_thread():

@@ -125,6 +125,10 @@ public final class Options {
             "with -Dexp=settle: the experiments whose seeds it plans and runs (docs/statistics.md)");
     public static final Option SETTLE_DRY = new Option("settle_dry", "true or false", "false",
             "with -Dexp=settle: true prints the plan alone, running and keeping nothing");
+    public static final Option SETTLE_STARTS = new Option("settle_starts", "own or tutorial", "own",
+            "with -Dexp=settle: tutorial plans and runs ours from the tutorial's own starts (start=tutorial) into "
+                    + "results/same-starts/, each judged pair by pair against the reference's run of the same seed "
+                    + "(docs/statistics.md)");
     public static final Option PAGES_ONLY = new Option("pages_only", "true or false", "false",
             "true: write the experiment's pages from its jobs finished so far (OUT/runs/), training none: a long run's "
                     + "seeds so far");
@@ -182,13 +186,13 @@ public final class Options {
     /** The options the help listing shows, in its order. */
     public static final List<Option> LISTED = List.of(EXP, PROFILE, OUT, JOBS, RUNNER, SPARK_MASTER, SPARK_SECRET, THREADS,
             FRESH, CHECKPOINTS, CHECKPOINT_EVERY, UI, UI_WAIT, GEMM, MIRROR, CORPUS, HELDOUT_SHARE, MIN_COUNT, CONTROL, SETTLE,
-            SETTLE_DRY, PAGES_ONLY, HELP);
+            SETTLE_DRY, SETTLE_STARTS, PAGES_ONLY, HELP);
 
     /** The keys the suite itself reads at run time: never an experiment's override. */
     public static final List<String> RUNTIME_KEYS = List.of(THREADS.key(), JOBS.key(), RUNNER.key(), UNITS.key(),
             FRESH.key(), CHECKPOINTS.key(), CHECKPOINT_EVERY.key(), UI.key(), UI_WAIT.key(), GEMM.key(), CORPUS.key(),
-            HELDOUT_SHARE.key(), MIN_COUNT.key(), CONTROL.key(), SETTLE.key(), SETTLE_DRY.key(), PAGES_ONLY.key(),
-            HELP.key());
+            HELDOUT_SHARE.key(), MIN_COUNT.key(), CONTROL.key(), SETTLE.key(), SETTLE_DRY.key(), SETTLE_STARTS.key(),
+            PAGES_ONLY.key(), HELP.key());
 
     private Options() {
     }

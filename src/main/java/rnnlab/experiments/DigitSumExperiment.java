@@ -24,6 +24,7 @@ import rnnlab.jobs.JobRun;
 import rnnlab.model.Layers;
 import rnnlab.model.SequenceClassifier.Cell;
 import rnnlab.model.SequenceClassifier;
+import rnnlab.model.TorchStart;
 import rnnlab.report.DigitSumComparison;
 import rnnlab.report.DigitSumPages;
 import rnnlab.saved.SavedModel;
@@ -42,8 +43,12 @@ abstract class DigitSumExperiment implements Experiment {
 
     /** Every hyperparameter, read and validated before anything runs. */
     record Params(List<Integer> lengths, int epochs, double lr, int batchSize, int embeddingSize, int hiddenSize,
-            int evalSteps, int logSteps, List<Integer> seeds, DigitSumData.Spec data, Layers layers) {
+            int evalSteps, int logSteps, List<Integer> seeds, DigitSumData.Spec data, Layers layers,
+            boolean tutorialStart) {
     }
+
+    /** {@code start}: own (the seed's draw, as PyTorch's defaults draw) or tutorial ({@link TorchStart}'s file). */
+    static final String START = "start";
 
     private final Cell cell;
     private final String name;
@@ -74,7 +79,12 @@ abstract class DigitSumExperiment implements Experiment {
         Params p = new Params(lengths, c.integer("epochs", 1, 1_000_000), c.real("lr", 1e-12, 100),
                 c.integer("batch_size", 1, 100_000), c.integer("embedding_size", 1, 4096),
                 c.integer("hidden_size", 1, 4096), c.integer("eval_steps", 1, 1_000_000_000),
-                c.integer("log_steps", 1, 1_000_000_000), c.seeds("seeds"), data, Layers.of(c));
+                c.integer("log_steps", 1, 1_000_000_000), c.seeds("seeds"), data, Layers.of(c),
+                c.has(START) && c.choice(START, "own", "tutorial").equals("tutorial"));
+        if (p.tutorialStart() && (cell != Cell.SRN || p.layers() != Layers.PROJECT)) {
+            throw new rnnlab.core.UserError("start=tutorial loads the tutorial's SRN into the project's SRN: it needs "
+                    + "layers=project");
+        }
         List<String> jobs = new ArrayList<>();
         for (int length : p.lengths()) {
             for (int seed : p.seeds()) {
@@ -85,6 +95,17 @@ abstract class DigitSumExperiment implements Experiment {
     }
 
     private void execute(Params p, Run run) throws IOException {
+        if (p.tutorialStart()) { // every start there before any job runs
+            List<String> missing = p.seeds().stream()
+                    .filter(s -> !Files.isRegularFile(TorchStart.file(run.projectDir(), name, s))).map(String::valueOf)
+                    .toList();
+            if (!missing.isEmpty()) {
+                throw new rnnlab.core.UserError("start=tutorial trains from the tutorial's own starts, and "
+                        + TorchStart.file(run.projectDir(), name, Integer.parseInt(missing.get(0))).getParent()
+                        + " lacks seed " + String.join(", ", missing) + "; write them with reference/run --starts --only "
+                        + name + " --seeds " + String.join(",", missing) + " (needs python3-torch)");
+            }
+        }
         // data: the tutorial's splits, generated once, for every length
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
         JobScope scope = run.scope();
@@ -130,6 +151,10 @@ abstract class DigitSumExperiment implements Experiment {
             Cell built = p.layers() == Layers.PROJECT ? cell : cell == Cell.SRN ? Cell.SIMPLE_RNN : Cell.DL4J_LSTM;
             MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
                     DigitSumData.NUM_CLASSES, p.lr(), seed);
+            if (p.tutorialStart()) { // the tutorial's own start for this seed in place of ours
+                Path start = TorchStart.file(run.projectDir(), name, seed);
+                TorchStart.load(net, TorchStart.DIGITSUM_SRN, TorchStart.read(start), start.toString());
+            }
             // training: the model with the best dev accuracy kept where the language models keep theirs (rnnlab.models)
             Path best = SavedModel.file(run, setting);
             Files.createDirectories(best.getParent());

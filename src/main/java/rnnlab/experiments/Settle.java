@@ -86,6 +86,10 @@ public final class Settle {
             throw new UserError("-Dexp=settle runs both sides' seeds on this machine, the reference's processes and then "
                     + "ours on its worker JVMs (-Djobs=N at a time); -Drunner=spark runs experiments' jobs: drop -Drunner");
         }
+        if (sameStarts()) {
+            runSameStarts(projectDir, results, out, task, reference, inTask, dry);
+            return;
+        }
         List<Planned> plans = new ArrayList<>();
         String given = Options.SETTLE.given();
         for (String name : leftOutUnlessNamed(given)) {
@@ -174,6 +178,147 @@ public final class Settle {
 
     private static boolean dry() {
         return Options.SETTLE_DRY.bool();
+    }
+
+    /** {@code -Dsettle_starts}: own (the default: each side its own seeds' starts) or tutorial (the same starts). */
+    private static boolean sameStarts() {
+        String v = Options.SETTLE_STARTS.or("own").trim();
+        if (!v.equals("own") && !v.equals("tutorial")) {
+            throw new UserError("Invalid value for 'settle_starts': '" + v + "'; expected own or tutorial");
+        }
+        return v.equals("tutorial");
+    }
+
+    /** The override that starts ours from the tutorial's starts (an experiment's {@code start} key). */
+    static final Map<String, String> TUTORIAL_START = Map.of("start", "tutorial");
+
+    /** Whether an experiment can start from the tutorial's starts: its settings have the {@code start} key. */
+    static boolean hasTutorialStarts(String name, Path projectDir) {
+        return Experiments.prepare(name, projectDir, "full", Map.of(), null).run().config().has("start");
+    }
+
+    /**
+     * {@code -Dsettle_starts=tutorial}: per experiment that can start from the tutorial's starts, ours from those
+     * starts into {@code results/same-starts/}, each figure judged by its pairs ({@link Verdict#paired}) against the
+     * reference's runs of the same seeds. Its plan ({@link SeedPlan#sameStartsOf}, kept in
+     * {@code same-starts/plans/}) is made once, from a pilot of the committed seeds' pairs, which runs first; then the
+     * starts of every planned seed are written ({@code reference/run --starts}), the reference's missing seeds run,
+     * and ours. Stopped at any point, the same command goes on.
+     */
+    private static void runSameStarts(Path projectDir, Path results, PrintStream out, Task task, Reference reference,
+            boolean inTask, boolean dry) throws Exception {
+        Path dir = results.resolve(rnnlab.report.Scoreboard.SAME_STARTS);
+        String given = Options.SETTLE.given();
+        List<String> able = names(null).stream().filter(n -> hasTutorialStarts(n, projectDir)).toList();
+        List<String> names = namesNone(given) ? able : names(given);
+        for (String n : names) {
+            if (!able.contains(n)) {
+                throw new UserError(n + " cannot start from the tutorial's starts (its settings have no 'start' key); "
+                        + "-Dsettle_starts=tutorial settles " + (able.isEmpty() ? "none yet" : String.join(", ", able)));
+            }
+        }
+        List<Planned> plans = new ArrayList<>();
+        Map<String, ConfiguredRun> prepared = new LinkedHashMap<>();
+        for (String name : names) {
+            ResultsCsv ref = Comparison.readReference(results, name);
+            if (ref == null) {
+                out.println("rnnlab: settle: " + name + " has no results/reference/" + name + ".csv to pair with; left out");
+                continue;
+            }
+            Optional<SeedPlan> kept = SeedPlan.read(dir, name);
+            if (kept.isEmpty()) {
+                Planned pilot = new Planned(name, new SeedPlan(name, List.of()), null, ref);
+                ConfiguredRun run = prepare(pilot, projectDir, results, dir, TUTORIAL_START);
+                List<Integer> seeds = List.copyOf(new TreeSet<>(committedSeeds(run)));
+                out.println("== " + name + ": no same-starts plan yet (" + SeedPlan.file(dir, name) + "); the pilot first: "
+                        + "ours from the tutorial's starts at seeds " + seeds + ", every setting (the reference's runs "
+                        + "of them are there), then the plan from their pairs");
+                if (dry) {
+                    continue;
+                }
+                writeStarts(projectDir, name, seeds, reference, out);
+                Jobs.run(List.of(run), Jobs.Runner.LOCAL, out, task, inTask);
+                ResultsCsv pilotRuns = read(dir.resolve(name + ".csv"));
+                if (pilotRuns == null) {
+                    throw new UserError(name + "'s pilot wrote no " + dir.resolve(name + ".csv") + "; its lines above say "
+                            + "why; run the same command again to go on");
+                }
+                kept = Optional.of(SeedPlan.planned(dir, name, () -> SeedPlan.sameStartsOf(name, pilotRuns, ref), true));
+            }
+            Planned e = new Planned(name, kept.get(), read(dir.resolve(name + ".csv")), ref);
+            plans.add(e);
+            prepared.put(name, prepare(e, projectDir, results, dir, TUTORIAL_START));
+        }
+        printSameStarts(plans, dir, results, out);
+        if (dry || plans.isEmpty()) {
+            return;
+        }
+        for (Planned e : plans) {
+            int most = e.plan().perSetting().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            List<Integer> seeds = new ArrayList<>();
+            for (int s = 0; s < most; s++) {
+                seeds.add(s);
+            }
+            writeStarts(projectDir, e.name(), seeds, reference, out);
+        }
+        List<String> failed = runReference(plans, projectDir, out, reference);
+        Jobs.run(List.copyOf(prepared.values()), Jobs.Runner.LOCAL, out, task, inTask);
+        rnnlab.report.Scoreboard.write(results); // its same-starts verdicts
+        if (!failed.isEmpty()) {
+            throw new UserError("reference/run failed for " + String.join("; ", failed) + " (its lines above say why; "
+                    + "ours ran); run the same command again to go on");
+        }
+    }
+
+    /** The tutorial's starts of {@code seeds} that {@code starts/NAME/} lacks, written by {@code reference/run --starts}. */
+    private static void writeStarts(Path projectDir, String name, List<Integer> seeds, Reference reference,
+            PrintStream out) throws IOException, InterruptedException {
+        List<String> missing = seeds.stream().filter(s -> !Files.isRegularFile(rnnlab.model.TorchStart.file(projectDir,
+                name, s))).map(String::valueOf).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<String> args = List.of("--starts", "--only", name, "--seeds", String.join(",", missing));
+        if (reference.run(projectDir, args, out) != 0) {
+            throw new UserError("reference/run " + String.join(" ", args) + " failed (its lines above say why; it needs "
+                    + "python3-torch); nothing of ours ran");
+        }
+    }
+
+    /** The same-starts plan per figure: pairs now and planned, the outlook; per setting, what is left to run. */
+    private static void printSameStarts(List<Planned> plans, Path dir, Path results, PrintStream out) {
+        double total = 0;
+        for (Planned e : plans) {
+            out.println("== " + e.name() + " from the tutorial's starts (cap " + Catalog.project().get(e.name()).seedCap()
+                    + " pairs; " + SeedPlan.file(dir, e.name()) + ")");
+            Map<String, Integer> perSetting = e.plan().perSetting();
+            Map<String, Comparison.Row> rows = new HashMap<>();
+            if (e.ours() != null) {
+                Comparison.sameStartsRows(e.name(), e.ours(), e.reference(), perSetting).forEach(r -> rows.put(r.figure(), r));
+            }
+            for (SeedPlan.Need n : e.plan().needs()) {
+                int planned = perSetting.get(n.setting());
+                Comparison.Row row = rows.get(n.figure());
+                int pairs = row == null ? 0 : row.ours().n();
+                String outlook = row != null && pairs >= planned
+                        ? "judged at " + pairs + " pairs: " + row.verdict().outcome()
+                        : String.format(Locale.ROOT, "decided at %d pairs with probability %.2f", planned,
+                                n.decidedAt(planned));
+                out.printf(Locale.ROOT, "   %-52s pairs now %d (pilot %d), needs %s, planned %d; %s%n", n.figure(), pairs,
+                        n.oursSeeds(), n.beyondCap() ? "more than " + n.cap() + " (runs at the cap; " + uncapped(n) + ")"
+                                : Integer.toString(n.needed()), n.planned(), outlook);
+            }
+            Map<String, Set<Integer>> ours = e.ours() == null ? Map.of() : seedsOf(e.ours());
+            Map<String, Double> ourSecs = Plan.lastTrainingSeconds(e.name(), results);
+            for (Map.Entry<String, Integer> s : perSetting.entrySet()) {
+                int mo = missing(ours.get(s.getKey()), s.getValue()).size();
+                double hours = mo * typicalSeconds(ourSecs, s.getKey()) / 3600;
+                total += hours;
+                out.printf(Locale.ROOT, " %s: %d pairs planned; to run %d ours from the tutorial's starts; about %.2f "
+                        + "core-hours%n", s.getKey(), s.getValue(), mo, hours);
+            }
+        }
+        out.printf(Locale.ROOT, "settle: from the same starts, about %.1f core-hours in all%n", total);
     }
 
     private static ResultsCsv read(Path file) {
@@ -417,6 +562,14 @@ public final class Settle {
      * those of the committed seeds and, per base setting, seeds 0 to its planned count less one.
      */
     static ConfiguredRun prepare(Planned e, Path projectDir, Path results) {
+        return prepare(e, projectDir, results, results, Map.of());
+    }
+
+    /**
+     * {@link #prepare(Planned, Path, Path)} into {@code outDir} with {@code extra} overrides besides the seeds (the
+     * same-starts runs: {@code start=tutorial} into {@code results/same-starts/}); with no plan rows, the committed seeds.
+     */
+    static ConfiguredRun prepare(Planned e, Path projectDir, Path results, Path outDir, Map<String, String> extra) {
         int most = e.plan().perSetting().values().stream().mapToInt(Integer::intValue).max().orElse(0);
         ConfiguredRun committed = Experiments.prepare(e.name(), projectDir, "full", Map.of(), results.toString());
         Set<String> jobs = new LinkedHashSet<>(committed.configured().jobs());
@@ -429,11 +582,12 @@ public final class Settle {
         for (int s = 0; s < most; s++) {
             seeds.add(s);
         }
-        if (seeds.isEmpty()) {
+        if (seeds.isEmpty() && extra.isEmpty()) {
             return committed; // a plan with no rows (no figure had reference runs) widens nothing
         }
-        return Experiments.prepare(e.name(), projectDir, "full",
-                Map.of("seeds", String.join(",", seeds.stream().map(String::valueOf).toList())), results.toString(),
+        Map<String, String> overrides = new LinkedHashMap<>(extra);
+        overrides.put("seeds", String.join(",", seeds.stream().map(String::valueOf).toList()));
+        return Experiments.prepare(e.name(), projectDir, "full", overrides, outDir.toString(),
                 JobScope.ALL.planned(jobs));
     }
 

@@ -154,6 +154,7 @@ public final class Scoreboard {
             }
         }
         verdicts(compared, md);
+        sameStarts(dir, md);
         controls(dir, md);
         searches(dir, md);
         AtomicFiles.write(dir.resolve("README.md"), md.text());
@@ -400,6 +401,59 @@ public final class Scoreboard {
             row.add(Integer.toString(figures()));
             return row;
         }
+    }
+
+    /** The folder of our runs from the tutorial's starts ({@code -Dexp=settle -Dsettle_starts=tutorial}) and their plans. */
+    public static final String SAME_STARTS = "same-starts";
+
+    /**
+     * The verdicts from the same starts: per experiment with runs in {@link #SAME_STARTS}, each figure's paired verdict
+     * against the reference's runs of the same seeds, their counts first.
+     */
+    private static void sameStarts(Path dir, Markdown md) {
+        Path folder = dir.resolve(SAME_STARTS);
+        if (!Files.isDirectory(dir.resolve("reference")) || !Files.isDirectory(folder)) {
+            return;
+        }
+        List<List<String>> counts = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        VerdictCounts total = new VerdictCounts(new int[Verdict.Outcome.values().length], 0, 0);
+        for (Catalog.Facts e : Catalog.project().all().values()) {
+            Path csv = folder.resolve(e.name() + ".csv");
+            ResultsCsv reference = Comparison.readReference(dir, e.name());
+            if (Figures.of(e.name()).isEmpty() || !Files.isRegularFile(csv) || reference == null) {
+                continue;
+            }
+            List<Comparison.Row> figures;
+            try {
+                figures = Comparison.sameStartsRows(e.name(), ResultsCsv.read(csv), reference,
+                        Comparison.planned(folder, e.name()));
+            } catch (IOException | RuntimeException ex) {
+                continue; // unreadable: as if not run
+            }
+            if (figures.isEmpty()) {
+                continue;
+            }
+            VerdictCounts c = new VerdictCounts(Comparison.counts(figures),
+                    (int) figures.stream().filter(Comparison::atCap).count(),
+                    (int) figures.stream().filter(Comparison::atPlan).count());
+            counts.add(c.cells("[" + e.name() + "](" + e.name() + ".md)"));
+            total = total.plus(c);
+            rows.add(group(e.name(), Comparison.sameStartsHeader().size() - 1));
+            figures.forEach(r -> rows.add(withFirst("", Comparison.sameStartsCells(r))));
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        counts.add(total.cells("**total**"));
+        md.heading(2, "Verdicts from the same starts");
+        md.para(Markdown.wrap(Comparison.SAME_STARTS_RULE + " Our runs are in `" + SAME_STARTS + "/NAME.csv`, their "
+                + "plans in `" + SAME_STARTS + "/plans/`.", WIDTH));
+        md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "of them at the cap",
+                "of them at their planned pairs, below the cap", "figures"), counts);
+        List<String> header = new ArrayList<>(List.of("experiment"));
+        header.addAll(Comparison.sameStartsHeader());
+        md.table(header, rows);
     }
 
     /** The folder of the negative controls' runs, one CSV per experiment with a control. */

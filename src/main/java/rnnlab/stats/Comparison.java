@@ -71,6 +71,45 @@ public final class Comparison {
         return out;
     }
 
+    /**
+     * Every figure at every base setting from the same starts: ours and the reference's values at the seeds both have,
+     * in seed order, so that {@code ours[i]} and {@code reference[i]} are one start's two runs (none in common: left out).
+     */
+    static List<Paired> sameStarts(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        List<Paired> out = new ArrayList<>();
+        for (Figures.Figure f : Figures.of(experiment)) {
+            Map<String, Map<Integer, Double>> o = Seeds.values(ours, f.epoch(), f.metric());
+            Map<String, Map<Integer, Double>> r = Seeds.values(reference, f.epoch(), f.metric());
+            List<String> bases = f.setting() == null ? new ArrayList<>(o.keySet()) : List.of(f.setting());
+            for (String base : bases) {
+                Map<Integer, Double> ob = o.getOrDefault(base, Map.of());
+                Map<Integer, Double> rb = r.getOrDefault(base, Map.of());
+                List<Integer> both = ob.keySet().stream().filter(rb::containsKey).sorted().toList();
+                if (!both.isEmpty()) {
+                    out.add(new Paired(f, base, both.stream().mapToDouble(ob::get).toArray(),
+                            both.stream().mapToDouble(rb::get).toArray()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Ours from the tutorial's starts against the tutorial's code from the same starts ({@link #sameStarts}), each
+     * judged by {@link Verdict#paired}; {@code planned} as in {@link #rows(String, ResultsCsv, ResultsCsv, Map)}.
+     */
+    public static List<Row> sameStartsRows(String experiment, ResultsCsv ours, ResultsCsv reference,
+            Map<String, Integer> planned) {
+        List<Row> out = new ArrayList<>();
+        for (Paired p : sameStarts(experiment, ours, reference)) {
+            Figures.Figure f = p.spec();
+            out.add(new Row(f.label(p.base()), f, f.printed(), Seeds.summary(f.metric(), p.reference()),
+                    Seeds.summary(f.metric(), p.ours()), Verdict.paired(p.ours(), p.reference(), f.tolerance()),
+                    Failures.of(f, p.ours(), p.reference()), planned.getOrDefault(p.base(), 0)));
+        }
+        return out;
+    }
+
     /** Our figures against the reference's ({@code reference} null: ours alone), without a plan. */
     public static List<Row> rows(String experiment, ResultsCsv ours, ResultsCsv reference) {
         return rows(experiment, ours, reference, Map.of());
@@ -354,6 +393,50 @@ public final class Comparison {
             case RELATIVE -> Markdown.f(100 * s.sd() / s.mean(), 1) + "%";
             case CROSS_ENTROPY -> nats(s.sd(), r.verdict().tolerance()) + " nats";
         };
+    }
+
+    /** What the same-starts table says of its verdicts ({@link Verdict#paired}). */
+    public static final String SAME_STARTS_RULE = "Here both codes train from the same starts: a pair is one seed's "
+            + "start as the tutorial's code draws it, trained once by its code (the reference runs above) and once by "
+            + "ours (`start=tutorial`, its weights loaded from the tutorial's). The 95% interval is the paired one, "
+            + "Student's t with pairs less one degrees of freedom around the mean of the pairs' differences on the "
+            + "compared scale, and the tolerances and outcomes are those above. It answers whether our code gives the "
+            + "tutorial's figure from the tutorial's starts; that our own starts are drawn as the tutorial's are is "
+            + "checked apart (the start distributions' tests, docs/statistics.md). A start decides much of a run's "
+            + "figure whichever code trains it, so the pairs' differences spread far less than two sets of seeds. "
+            + "The pairs are planned as the seeds above are, once, from a pilot of the first pairs "
+            + "(`-Dexp=settle -Dsettle_starts=tutorial`).";
+
+    /** The same-starts table's header. */
+    public static List<String> sameStartsHeader() {
+        return List.of("figure", "pairs", "reference: mean [95% interval]", "ours from its starts: mean [95% interval]",
+                "paired difference [95% interval]", "tolerance", "verdict");
+    }
+
+    /** A same-starts row's cells ({@link #sameStartsRows}): its pairs, both means, the paired verdict. */
+    public static List<String> sameStartsCells(Row r) {
+        List<String> c = new ArrayList<>();
+        int d = decimals(r);
+        c.add(r.figure());
+        c.add(Integer.toString(r.ours().n()));
+        c.add(mean(r.reference(), d));
+        c.add(mean(r.ours(), d));
+        c.addAll(judged(r.spec().tolerance(), r.verdict(), d));
+        Verdict v = r.verdict();
+        if (atCap(r) || atPlan(r)) {
+            int n = r.ours().n();
+            // the differences' sd from the interval: half-width = t(0.975, n - 1) sd / sqrt(n)
+            double sd = (v.high() - v.low()) / 2 * Math.sqrt(n) / Summary.t975(n - 1);
+            boolean wide = (v.high() - v.low()) / 2 > v.tolerance();
+            c.set(c.size() - 1, "**inconclusive** at " + (atCap(r) ? n + " pairs (the cap)" : "its planned " + n
+                    + " pairs") + ": " + (wide ? "its pairs' differences spread wider than its tolerance"
+                            : "its difference lies at the tolerance's edge") + " (sd of the differences "
+                    + (r.spec().tolerance().kind() == Verdict.Tolerance.Kind.ABSOLUTE ? Markdown.f(sd, d + 1)
+                            : nats(sd, v.tolerance()) + (r.spec().tolerance().kind()
+                                    == Verdict.Tolerance.Kind.CROSS_ENTROPY ? " nats" : " in logarithm"))
+                    + ")");
+        }
+        return c;
     }
 
     /** The difference, tolerance and verdict cells of a verdict (null: dashes, but an absolute or relative bound). */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
 
@@ -119,6 +120,34 @@ public record SeedPlan(String experiment, List<Need> needs) {
         return new SeedPlan(experiment, List.copyOf(needs));
     }
 
+    /**
+     * The plan for judging from the same starts ({@link Verdict#paired}): from the pilot's pairs (the seeds both
+     * sides have, one start's two runs each), each figure's need by the same rule with the paired interval, which is
+     * Welch's with one side's variance the differences' and the other's none. So each {@link Need} keeps the
+     * differences' sd as {@code sdOurs} and 0 as {@code sdReference}, and both seed counts are the pilot's pairs.
+     */
+    public static SeedPlan sameStartsOf(String experiment, ResultsCsv ours, ResultsCsv reference) {
+        List<Need> needs = new ArrayList<>();
+        for (Comparison.Paired p : Comparison.sameStarts(experiment, ours, reference)) {
+            Verdict.Tolerance t = p.spec().tolerance();
+            int cap = p.spec().seedCap();
+            double[] a = Verdict.onScale(p.ours(), t);
+            double[] b = Verdict.onScale(p.reference(), t);
+            double[] d = new double[a.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = a[i] - b[i];
+            }
+            Summary sd = Summary.of(d);
+            double tol = t.on(Summary.of(b).mean());
+            double sdPairs = d.length > 1 ? sd.sd() : Double.NaN;
+            int need = neededBySds(sd.mean(), sdPairs, Double.isNaN(sdPairs) ? Double.NaN : 0, tol, cap);
+            needs.add(new Need(p.base(), p.spec().epoch(), p.spec().metric(), d.length, d.length, sd.mean(),
+                    Double.isNaN(sdPairs) ? Double.NaN : 0, sdPairs, tol, need, cap,
+                    Math.max(d.length, Math.min(need, cap))));
+        }
+        return new SeedPlan(experiment, List.copyOf(needs));
+    }
+
     /** {@link #needed} from the sides' sds as a plan keeps them ({@link #variance}); {@code limit + 1} for neither. */
     private static int neededBySds(double diff, double sdOurs, double sdReference, double tol, int limit) {
         double va = variance(sdOurs, sdReference);
@@ -225,11 +254,16 @@ public record SeedPlan(String experiment, List<Need> needs) {
      */
     public static SeedPlan planned(Path resultsDir, String experiment, ResultsCsv ours, ResultsCsv reference,
             boolean keep) {
+        return planned(resultsDir, experiment, () -> of(experiment, ours, reference), keep);
+    }
+
+    /** {@link #planned}, the plan made by {@code make} where none is kept (as {@link #sameStartsOf}). */
+    public static SeedPlan planned(Path resultsDir, String experiment, Supplier<SeedPlan> make, boolean keep) {
         Optional<SeedPlan> kept = read(resultsDir, experiment);
         if (kept.isPresent()) {
             return kept.get();
         }
-        SeedPlan plan = of(experiment, ours, reference);
+        SeedPlan plan = make.get();
         if (keep) {
             plan.write(resultsDir);
         }

@@ -117,6 +117,42 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
     }
 
     /**
+     * Ours against the reference from the same starts: {@code ours[i]} and {@code reference[i]} are one start's two runs
+     * (the same seed, its initial weights the tutorial's in both codes). The 95% interval is the paired one, the mean
+     * of the per-start differences on the compared scale plus or minus t(0.975, n - 1) times their standard error; the
+     * tolerance and the three outcomes are {@link #of}'s. A start decides much of a run's figure, whichever code trains
+     * it, so the differences spread far less than two independent sets of seeds do.
+     */
+    public static Verdict paired(double[] ours, double[] reference, Tolerance tolerance) {
+        if (ours.length != reference.length) {
+            throw new IllegalArgumentException("paired values need one of each side a start: " + ours.length + " ours, "
+                    + reference.length + " the reference's");
+        }
+        double[] a = onScale(ours, tolerance);
+        double[] b = onScale(reference, tolerance);
+        double[] d = new double[a.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        Summary sb = Summary.of(b);
+        Summary sd = Summary.of(d);
+        double tol = tolerance.on(sb.mean());
+        boolean memorisation = tolerance.memorisation(sb.mean());
+        if (d.length < 2) {
+            return new Verdict(Outcome.INCONCLUSIVE, sd.mean(), Double.NaN, Double.NaN, tol, SINGLE_SEED, memorisation);
+        }
+        double vd = sd.sd() * sd.sd();
+        double half = vd == 0 ? 0 : Summary.t975(d.length - 1) * Math.sqrt(vd / d.length);
+        double lo = sd.mean() - half;
+        double hi = sd.mean() + half;
+        Outcome o = lo >= -tol && hi <= tol ? Outcome.REPRODUCED : hi < -tol || lo > tol ? Outcome.DIFFERS
+                : Outcome.INCONCLUSIVE;
+        // Welch's with one side's variance the differences' and the other's none is the paired t (n - 1 df)
+        int seeds = o == Outcome.INCONCLUSIVE ? seedsNeeded(sd.mean(), vd, 0, tol) : 0;
+        return new Verdict(o, sd.mean(), lo, hi, tol, seeds, memorisation);
+    }
+
+    /**
      * The fewest seeds per side at which, if the means and spreads stayed as measured, the interval would clear
      * the tolerance's edge nearest to the difference; {@link #MAX_SEEDS} + 1 when even that many would not.
      */

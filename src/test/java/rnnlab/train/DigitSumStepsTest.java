@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +22,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 import rnnlab.data.DigitSumData;
 import rnnlab.model.SequenceClassifier;
+import rnnlab.model.TorchStart;
 
 /**
  * DigitSumSrn's model, optimiser and batches are the tutorial's: started from the tutorial's model's own start (its
@@ -42,63 +40,22 @@ class DigitSumStepsTest {
         }
     }
 
-    /** A PyTorch array of the fixture as a float matrix ([n] as [1, n]). */
-    static INDArray matrix(JsonNode node) {
-        if (!node.get(0).isArray()) {
-            double[] v = new double[node.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = node.get(i).asDouble();
-            }
-            return Nd4j.createFromArray(new double[][] {v}).castTo(DataType.FLOAT);
-        }
-        double[][] m = new double[node.size()][node.get(0).size()];
-        for (int i = 0; i < m.length; i++) {
-            for (int j = 0; j < m[i].length; j++) {
-                m[i][j] = node.get(i).get(j).asDouble();
-            }
-        }
-        return Nd4j.createFromArray(m).castTo(DataType.FLOAT);
-    }
-
-    /** Where a PyTorch parameter lives in the project's network; nn.Linear's [out, in] weight is DL4J's [in, out]. */
-    record Slot(int layer, String key, boolean transposed) {
-    }
-
-    /** The tutorial's parameters by their PyTorch names. */
-    static final Map<String, Slot> PARAMS = Map.of(
-            "embedding.W", new Slot(0, "W", false),
-            "rnn_model.W", new Slot(1, "W", false),
-            "rnn_model.U", new Slot(1, "RW", false),
-            "rnn_model.b", new Slot(1, "b", false),
-            "linear.weight", new Slot(2, "W", true),
-            "linear.bias", new Slot(2, "b", false));
+    /** The tutorial's parameters by their PyTorch names, where they live in the project's network. */
+    static final Map<String, TorchStart.Slot> PARAMS = TorchStart.DIGITSUM_SRN;
 
     /** The network's own parameter (a view) that the PyTorch parameter {@code name} is. */
     static INDArray ours(MultiLayerNetwork net, String name) {
-        Slot slot = PARAMS.get(name);
-        return net.getLayer(slot.layer()).getParam(slot.key());
+        return TorchStart.ours(net, PARAMS, name);
     }
 
     /** The PyTorch parameter {@code name} of {@code params} in DL4J's layout. */
     static INDArray torchParam(JsonNode params, String name) {
-        INDArray p = matrix(params.get(name));
-        return PARAMS.get(name).transposed() ? p.transpose().dup('c') : p;
+        return TorchStart.param(params, PARAMS, name);
     }
 
     /** Sets every parameter of the network to the PyTorch model's in {@code params}, checking that their shapes agree. */
     static void loadTorchParams(MultiLayerNetwork net, JsonNode params) {
-        assertEquals(new TreeSet<>(PARAMS.keySet()), names(params.fieldNames()), "the tutorial's model's parameters");
-        for (String name : PARAMS.keySet()) {
-            INDArray ours = ours(net, name);
-            INDArray theirs = torchParam(params, name);
-            // the biases are [n] in DL4J where the tutorial's b is [1, n]: same values, same order
-            assertEquals(theirs.length(), ours.length(), name);
-            if (ours.rank() == 2) {
-                assertEquals(List.of(theirs.shape()[0], theirs.shape()[1]), List.of(ours.shape()[0], ours.shape()[1]),
-                        name);
-            }
-            ours.assign(theirs.reshape(ours.shape()));
-        }
+        TorchStart.load(net, PARAMS, params, "the fixture's start");
     }
 
     /**
@@ -150,11 +107,5 @@ class DigitSumStepsTest {
             // 80 steps of 1e-3 move each parameter far (moved); float rounding leaves ours about a millionth of that away
             assertTrue(apart <= 2e-5 * moved, name + ": " + apart + " from PyTorch's, which moved " + moved);
         }
-    }
-
-    static Set<String> names(Iterator<String> fieldNames) {
-        Set<String> s = new TreeSet<>();
-        fieldNames.forEachRemaining(s::add);
-        return s;
     }
 }
