@@ -28,6 +28,7 @@ public record ConfiguredRun(Run run, Experiment.Configured configured) {
     }
 
     public void execute() throws Exception {
+        configured.check(run);
         configured.run(run);
     }
 }

@@ -27,13 +27,30 @@ public interface Experiment {
             return List.of();
         }
 
+        /**
+         * What must hold in the run's folders before any of its jobs starts (a file it reads that the settings cannot
+         * vouch for); throws {@link UserError}, run once by the launcher, not by each job's worker.
+         */
+        default void check(Run run) {
+        }
+
         /** {@code body}, whose jobs are {@code jobs}. */
         static Configured of(List<String> jobs, Configured body) {
+            return of(jobs, body, run -> { });
+        }
+
+        /** {@code body}, whose jobs are {@code jobs}, with {@code check} as its {@link #check}. */
+        static Configured of(List<String> jobs, Configured body, java.util.function.Consumer<Run> check) {
             List<String> copy = List.copyOf(jobs);
             return new Configured() {
                 @Override
                 public void run(Run run) throws Exception {
                     body.run(run);
+                }
+
+                @Override
+                public void check(Run run) {
+                    check.accept(run);
                 }
 
                 @Override

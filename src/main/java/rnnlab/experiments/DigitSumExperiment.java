@@ -91,21 +91,26 @@ abstract class DigitSumExperiment implements Experiment {
                 jobs.add(Seeds.setting("length=" + length, seed));
             }
         }
-        return Configured.of(jobs, run -> execute(p, run));
+        return Configured.of(jobs, run -> execute(p, run), run -> checkStarts(p, run));
+    }
+
+    /** With {@code start=tutorial}, every seed's start must be there before any job runs. */
+    private void checkStarts(Params p, Run run) {
+        if (!p.tutorialStart()) {
+            return;
+        }
+        List<String> missing = p.seeds().stream()
+                .filter(s -> !Files.isRegularFile(TorchStart.file(run.projectDir(), name, s))).map(String::valueOf)
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new rnnlab.core.UserError("start=tutorial trains from the tutorial's own starts, and "
+                    + TorchStart.file(run.projectDir(), name, 0).getParent() + " lacks seed " + String.join(", ", missing)
+                    + "; write them with reference/run --starts --only " + name + " --seeds " + String.join(",", missing)
+                    + " (needs python3-torch)");
+        }
     }
 
     private void execute(Params p, Run run) throws IOException {
-        if (p.tutorialStart()) { // every start there before any job runs
-            List<String> missing = p.seeds().stream()
-                    .filter(s -> !Files.isRegularFile(TorchStart.file(run.projectDir(), name, s))).map(String::valueOf)
-                    .toList();
-            if (!missing.isEmpty()) {
-                throw new rnnlab.core.UserError("start=tutorial trains from the tutorial's own starts, and "
-                        + TorchStart.file(run.projectDir(), name, Integer.parseInt(missing.get(0))).getParent()
-                        + " lacks seed " + String.join(", ", missing) + "; write them with reference/run --starts --only "
-                        + name + " --seeds " + String.join(",", missing) + " (needs python3-torch)");
-            }
-        }
         // data: the tutorial's splits, generated once, for every length
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
         JobScope scope = run.scope();

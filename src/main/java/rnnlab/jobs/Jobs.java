@@ -100,6 +100,9 @@ public final class Jobs {
      */
     public static void run(List<ConfiguredRun> prepared, Runner runner, PrintStream out, Task task, boolean inTask)
             throws Exception {
+        for (ConfiguredRun p : prepared) {
+            p.configured().check(p.run()); // here, before any job starts on any worker
+        }
         int atOnce = atOnce(prepared.stream().mapToInt(p -> Math.max(1, p.configured().jobs().size())).sum(), inTask);
         if (atOnce > 1 || runner == Runner.SPARK) {
             runJobs(prepared, atOnce, runner, out, task);

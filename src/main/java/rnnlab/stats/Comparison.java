@@ -402,7 +402,7 @@ public final class Comparison {
             + "Student's t with pairs less one degrees of freedom around the mean of the pairs' differences on the "
             + "compared scale, and the tolerances and outcomes are those above. It answers whether our code gives the "
             + "tutorial's figure from the tutorial's starts; that our own starts are drawn as the tutorial's are is "
-            + "checked apart (the start distributions' tests, docs/statistics.md). A start decides much of a run's "
+            + "checked apart (docs/statistics.md). A start decides much of a run's "
             + "figure whichever code trains it, so the pairs' differences spread far less than two sets of seeds. "
             + "The pairs are planned as the seeds above are, once, from a pilot of the first pairs "
             + "(`-Dexp=settle -Dsettle_starts=tutorial`).";
