@@ -20,6 +20,7 @@ import rnnlab.data.DataHub;
 import rnnlab.lm.LanguageModel;
 import rnnlab.lm.ScratchRnn;
 import rnnlab.model.Layers;
+import rnnlab.model.TorchStart;
 import rnnlab.saved.SavedModel;
 import rnnlab.report.CharLmPages;
 import rnnlab.core.ResultsCsv;
@@ -57,8 +58,14 @@ abstract class CharLmExperiment implements Experiment {
         LanguageModel build(int vocab, long seed);
     }
 
-    /** What a subclass adds: its sampling modes and its model. */
-    record Plan(List<Sampling> samplings, ModelFactory model) {
+    /**
+     * What a subclass adds: its sampling modes and its model, and where the tutorial's PyTorch parameters go in that
+     * model's network ({@code start=tutorial}; null: it has no such start).
+     */
+    record Plan(List<Sampling> samplings, ModelFactory model, Map<String, TorchStart.Slot> torchStart) {
+        Plan(List<Sampling> samplings, ModelFactory model) {
+            this(samplings, model, null);
+        }
     }
 
     private final String name;
@@ -148,6 +155,12 @@ abstract class CharLmExperiment implements Experiment {
             checkPrefixes(common.prefixes(), text, text.modelVocabSize());
             own = new Own(source, text, trainLength, source.sha1());
         }
+        boolean tutorialStart = c.has("start") && c.choice("start", "own", "tutorial").equals("tutorial");
+        if (tutorialStart && (plan.torchStart() == null || own != null || common.layers() != Layers.PROJECT)) {
+            throw new UserError("start=tutorial loads the tutorial's own start, which exists for its model on its corpus: "
+                    + (plan.torchStart() == null ? name + " has none" : own != null ? "drop -Dcorpus"
+                            : "it needs layers=project"));
+        }
         Common p = common;
         Own o = own;
         List<String> jobs = new ArrayList<>();
@@ -156,10 +169,24 @@ abstract class CharLmExperiment implements Experiment {
                 jobs.add(Seeds.setting("sampling=" + s.name(), seed));
             }
         }
-        return Configured.of(jobs, run -> execute(p, plan, run, o));
+        return Configured.of(jobs, run -> execute(p, plan, run, o, tutorialStart), run -> {
+            if (tutorialStart) {
+                TorchStart.requireAll(run.projectDir(), name, p.seeds());
+            }
+        });
     }
 
-    private void execute(Common p, Plan plan, Run run, Own own) throws java.io.IOException {
+    /** The seed's model: the subclass's, its parameters the tutorial's start of the seed with {@code start=tutorial}. */
+    private LanguageModel model(Plan plan, Run run, int vocab, int seed, boolean tutorialStart) {
+        LanguageModel model = plan.model().build(vocab, seed);
+        if (tutorialStart) {
+            TorchStart.loadSeed(((rnnlab.lm.NetLanguageModel) model).net(), plan.torchStart(), run.projectDir(), name,
+                    seed);
+        }
+        return model;
+    }
+
+    private void execute(Common p, Plan plan, Run run, Own own, boolean tutorialStart) throws java.io.IOException {
         // data: the corpus, its first num_tokens characters for training and the rest held out (a user's text: its
         // last heldout_share held out)
         CharCorpus text;
@@ -183,7 +210,8 @@ abstract class CharLmExperiment implements Experiment {
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);
-                jobs.run(setting, () -> new SamplingJob(p, run, own, setting, s, seed, plan.model().build(vocab, seed),
+                jobs.run(setting, () -> new SamplingJob(p, run, own, setting, s, seed, model(plan, run, vocab, seed,
+                        tutorialStart),
                         new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed), text,
                         heldOut));
             }

@@ -91,23 +91,11 @@ abstract class DigitSumExperiment implements Experiment {
                 jobs.add(Seeds.setting("length=" + length, seed));
             }
         }
-        return Configured.of(jobs, run -> execute(p, run), run -> checkStarts(p, run));
-    }
-
-    /** With {@code start=tutorial}, every seed's start must be there before any job runs. */
-    private void checkStarts(Params p, Run run) {
-        if (!p.tutorialStart()) {
-            return;
-        }
-        List<String> missing = p.seeds().stream()
-                .filter(s -> !Files.isRegularFile(TorchStart.file(run.projectDir(), name, s))).map(String::valueOf)
-                .toList();
-        if (!missing.isEmpty()) {
-            throw new rnnlab.core.UserError("start=tutorial trains from the tutorial's own starts, and "
-                    + TorchStart.file(run.projectDir(), name, 0).getParent() + " lacks seed " + String.join(", ", missing)
-                    + "; write them with reference/run --starts --only " + name + " --seeds " + String.join(",", missing)
-                    + " (needs python3-torch)");
-        }
+        return Configured.of(jobs, run -> execute(p, run), run -> {
+            if (p.tutorialStart()) {
+                TorchStart.requireAll(run.projectDir(), name, p.seeds());
+            }
+        });
     }
 
     private void execute(Params p, Run run) throws IOException {
@@ -157,8 +145,7 @@ abstract class DigitSumExperiment implements Experiment {
             MultiLayerNetwork net = SequenceClassifier.build(built, 10, length, p.embeddingSize(), p.hiddenSize(),
                     DigitSumData.NUM_CLASSES, p.lr(), seed);
             if (p.tutorialStart()) { // the tutorial's own start for this seed in place of ours
-                Path start = TorchStart.file(run.projectDir(), name, seed);
-                TorchStart.load(net, TorchStart.DIGITSUM_SRN, TorchStart.read(start), start.toString());
+                TorchStart.loadSeed(net, TorchStart.DIGITSUM_SRN, run.projectDir(), name, seed);
             }
             // training: the model with the best dev accuracy kept where the language models keep theirs (rnnlab.models)
             Path best = SavedModel.file(run, setting);

@@ -9,6 +9,7 @@ import rnnlab.lm.NetLanguageModel;
 import rnnlab.model.Layers;
 import rnnlab.model.GradientClipping;
 import rnnlab.model.TorchAdam;
+import rnnlab.model.TorchStart;
 import rnnlab.train.LmTrainer.StateReset;
 
 /**
@@ -40,7 +41,8 @@ abstract class JayChouConcise extends CharLmExperiment {
                 (vocab, seed) -> new NetLanguageModel(
                         CharRnnModel.build(p.layers(), cell, vocab, p.hidden(), layers, bidirectional,
                                 new TorchAdam(p.lr()), p.steps(), seed, true),
-                        vocab, clip ? GradientClipping.clip(theta) : null));
+                        vocab, clip ? GradientClipping.clip(theta) : null),
+                TorchStart.rnnModel(TorchStart.Gates.valueOf(cell.name()), layers, bidirectional));
     }
 
     /** The layer, for the results page. */

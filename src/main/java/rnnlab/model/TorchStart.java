@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,8 +28,56 @@ public final class TorchStart {
     private TorchStart() {
     }
 
-    /** Where a PyTorch parameter lives in the network; nn.Linear's [out, in] weight is DL4J's [in, out] (transposed). */
-    public record Slot(int layer, String key, boolean transposed) {
+    /**
+     * Where a PyTorch parameter lives in the network; nn.Linear's [out, in] weight is DL4J's [in, out] (transposed).
+     * {@code blocks} (null: as they are) reorders a recurrent parameter's gate blocks: the layer's block k holds
+     * PyTorch's block {@code blocks[k]} ({@link #gates}).
+     */
+    public record Slot(int layer, String key, boolean transposed, int[] blocks) {
+        public Slot(int layer, String key, boolean transposed) {
+            this(layer, key, transposed, null);
+        }
+    }
+
+    /** The recurrent cells whose PyTorch layers ({@code nn.RNN}, {@code nn.LSTM}, {@code nn.GRU}) have a counterpart. */
+    public enum Gates {
+        RNN, LSTM, GRU
+    }
+
+    /**
+     * For each of the project's gate blocks, the PyTorch block it holds: the project's Lstm keeps (g, f, o, i) where
+     * nn.LSTM keeps (i, f, g, o); its Gru in PyTorch's form (z, r, n) where nn.GRU keeps (r, z, n).
+     */
+    public static int[] gates(Gates cell) {
+        return switch (cell) {
+            case RNN -> new int[] {0};
+            case LSTM -> new int[] {2, 1, 3, 0};
+            case GRU -> new int[] {1, 0, 2};
+        };
+    }
+
+    /**
+     * d2l-zh's {@code RNNModel}: {@code rnn} (nn.RNN, nn.LSTM or nn.GRU with {@code layers} layers, bidirectional or
+     * not) and {@code dense} (nn.Linear), in a network of that many recurrent layers (a Bidirectional wrapper's
+     * directions prefixed f and b, as DL4J names them) and an output layer, each with the project's two biases.
+     */
+    public static Map<String, Slot> rnnModel(Gates cell, int layers, boolean bidirectional) {
+        Map<String, Slot> slots = new LinkedHashMap<>();
+        int[] blocks = gates(cell);
+        for (int l = 0; l < layers; l++) {
+            for (String direction : bidirectional ? List.of("", "_reverse") : List.of("")) {
+                String prefix = !bidirectional ? "" : direction.isEmpty() ? "f" : "b";
+                String suffix = "_l" + l + direction;
+                slots.put("rnn.weight_ih" + suffix, new Slot(l, prefix + RecurrentParams.WEIGHT_KEY, true, blocks));
+                slots.put("rnn.weight_hh" + suffix, new Slot(l, prefix + RecurrentParams.RECURRENT_WEIGHT_KEY, true,
+                        blocks));
+                slots.put("rnn.bias_ih" + suffix, new Slot(l, prefix + RecurrentParams.BIAS_KEY, false, blocks));
+                slots.put("rnn.bias_hh" + suffix, new Slot(l, prefix + RecurrentParams.HIDDEN_BIAS_KEY, false, blocks));
+            }
+        }
+        slots.put("dense.weight", new Slot(layers, "W", true));
+        slots.put("dense.bias", new Slot(layers, "b", false));
+        return slots;
     }
 
     /** The DigitSum tutorial's {@code Model_RNN4SeqClass(SRN(32, 32), ...)} in {@link SequenceClassifier}'s SRN. */
@@ -43,6 +92,28 @@ public final class TorchStart {
     /** The file of a seed's start: {@code starts/NAME/seed-N.json} in the project folder. */
     public static Path file(Path projectDir, String experiment, int seed) {
         return projectDir.resolve("starts").resolve(experiment).resolve("seed-" + seed + ".json");
+    }
+
+    /**
+     * Before any job of a run with {@code start=tutorial}: every seed's start is there, else one line ({@link UserError})
+     * naming the missing seeds and the command that writes them.
+     */
+    public static void requireAll(Path projectDir, String experiment, List<Integer> seeds) {
+        List<String> missing = seeds.stream().filter(s -> !Files.isRegularFile(file(projectDir, experiment, s)))
+                .map(String::valueOf).toList();
+        if (!missing.isEmpty()) {
+            throw new UserError("start=tutorial trains from the tutorial's own starts, and "
+                    + file(projectDir, experiment, 0).getParent() + " lacks seed " + String.join(", ", missing)
+                    + "; write them with reference/run --starts --only " + experiment + " --seeds "
+                    + String.join(",", missing) + " (needs python3-torch)");
+        }
+    }
+
+    /** Sets the network to the tutorial's start of {@code seed} ({@link #file}), by {@code slots}. */
+    public static void loadSeed(MultiLayerNetwork net, Map<String, Slot> slots, Path projectDir, String experiment,
+            int seed) {
+        Path start = file(projectDir, experiment, seed);
+        load(net, slots, read(start), start.toString());
     }
 
     /** Reads a start's JSON; one line ({@link UserError}) when it cannot be read. */
@@ -63,8 +134,31 @@ public final class TorchStart {
 
     /** The PyTorch parameter {@code name} of {@code params} in DL4J's layout, as floats. */
     public static INDArray param(JsonNode params, Map<String, Slot> slots, String name) {
-        INDArray p = matrix(params.get(name));
-        return slots.get(name).transposed() ? p.transpose().dup('c') : p;
+        Slot slot = slots.get(name);
+        INDArray p = reorder(matrix(params.get(name)), slot.blocks());
+        return slot.transposed() ? p.transpose().dup('c') : p;
+    }
+
+    /** PyTorch's gate blocks in the layer's order: along the rows of a [gates*n, cols] weight, along a bias. */
+    static INDArray reorder(INDArray p, int[] blocks) {
+        if (blocks == null || blocks.length == 1) {
+            return p;
+        }
+        boolean bias = p.rows() == 1;
+        long n = (bias ? p.columns() : p.rows()) / blocks.length;
+        INDArray out = p.ulike();
+        for (int k = 0; k < blocks.length; k++) {
+            org.nd4j.linalg.indexing.INDArrayIndex to = org.nd4j.linalg.indexing.NDArrayIndex.interval(k * n, (k + 1) * n);
+            org.nd4j.linalg.indexing.INDArrayIndex from = org.nd4j.linalg.indexing.NDArrayIndex.interval(blocks[k] * n,
+                    (blocks[k] + 1) * n);
+            org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+            if (bias) {
+                out.get(all, to).assign(p.get(all, from));
+            } else {
+                out.get(to, all).assign(p.get(from, all));
+            }
+        }
+        return out;
     }
 
     /**

@@ -45,12 +45,7 @@ class TorchLayersTest {
 
     /** For each of the layer's gate blocks, the PyTorch block it holds. */
     static int[] blocks(String name) {
-        return switch (name) {
-            case "rnn" -> new int[] {0};
-            case "lstm" -> new int[] {2, 1, 3, 0};
-            case "gru" -> new int[] {1, 0, 2};
-            default -> throw new IllegalArgumentException(name);
-        };
+        return TorchStart.gates(TorchStart.Gates.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
     }
 
     static org.deeplearning4j.nn.conf.layers.Layer layer(String name, boolean torchGru) {
