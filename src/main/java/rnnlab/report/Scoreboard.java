@@ -50,6 +50,11 @@ public final class Scoreboard {
                     + "trains for a few epochs (the epochs column; the tutorials' figures come after up to 500), on fewer "
                     + "seeds and settings, to show that the code runs end to end. The figures to set beside the "
                     + "tutorials' are the full profile's, in [../README.md](../README.md).");
+        } else if (folder.equals(SAME_STARTS)) {
+            quote(md, "**Ours from the tutorial's own starts** (`start=tutorial`): each seed's run begins from the "
+                    + "weights the tutorial's code draws for that seed, not from ours. These runs are one side of the "
+                    + "pairs judged in [../README.md](../README.md#verdicts-from-the-same-starts); our own seeds' "
+                    + "figures are in [../README.md](../README.md).");
         } else if (folder.equals("custom")) {
             quote(md, "**Custom settings: these figures are not comparable with the tutorials'.** These runs overrode "
                     + "the committed settings; the tutorials' figures beside them come from the tutorials' own settings.");
@@ -65,7 +70,7 @@ public final class Scoreboard {
                 + "(1.00015), three under 1.5 (1.021), one from 100 (155.5), whole numbers from 1,000. Training times "
                 + "are m:ss or h:mm:ss.", WIDTH));
         Map<String, List<Comparison.Row>> compared = compared(dir);
-        summary(md, compared);
+        summary(md, compared, Files.isDirectory(dir.resolve(SAME_STARTS)));
         List<List<String>> headline = new ArrayList<>();
         List<List<String>> speed = new ArrayList<>();
         List<String> pages = new ArrayList<>();
@@ -352,7 +357,7 @@ public final class Scoreboard {
      * the seed cap (settled as far as the plan may go: their spread keeps them open) and at their planned seeds below
      * it (judged once there, never re-planned), and the total.
      */
-    private static void summary(Markdown md, Map<String, List<Comparison.Row>> compared) {
+    private static void summary(Markdown md, Map<String, List<Comparison.Row>> compared, boolean sameStarts) {
         List<List<String>> rows = new ArrayList<>();
         VerdictCounts total = new VerdictCounts(new int[Verdict.Outcome.values().length], 0, 0);
         for (Map.Entry<String, List<Comparison.Row>> e : compared.entrySet()) {
@@ -375,7 +380,9 @@ public final class Scoreboard {
                 + "most seeds `-Dexp=settle` may give them: their seeds spread wider than their tolerance, or their "
                 + "difference lies at its edge), and how many have the seeds their plan gave them, fewer than the cap "
                 + "(the plan is made once, before its seeds run, and never again: those stay open); each figure "
-                + "is in the verdicts table below.", WIDTH));
+                + "is in the verdicts table below." + (sameStarts ? " Some experiments' figures are judged again "
+                        + "[from the same starts](#verdicts-from-the-same-starts), our code and the tutorial's each "
+                        + "training the tutorial's start of a seed: a narrower question, counted apart." : ""), WIDTH));
         md.table(List.of("experiment", "reproduced", "differs", "inconclusive", "of them at the seed cap",
                 "of them at their planned seeds, below the cap", "figures"), rows);
     }
