@@ -227,9 +227,9 @@ public final class Settle {
             }
             Optional<SeedPlan> kept = SeedPlan.read(dir, name);
             if (kept.isEmpty()) {
-                Planned pilot = new Planned(name, new SeedPlan(name, List.of()), null, ref);
-                ConfiguredRun run = prepare(pilot, projectDir, results, dir, TUTORIAL_START);
-                List<Integer> seeds = List.copyOf(new TreeSet<>(committedSeeds(run)));
+                // the committed run's seeds, read without preparing a run into dir (which a dry run must not create)
+                List<Integer> seeds = List.copyOf(new TreeSet<>(committedSeeds(Experiments.prepare(name, projectDir,
+                        "full", Map.of(), results.toString()))));
                 out.println("== " + name + ": no same-starts plan yet (" + SeedPlan.file(dir, name) + "); the pilot first: "
                         + "ours from the tutorial's starts at seeds " + seeds + ", every setting (the reference's runs "
                         + "of them are there), then the plan from their pairs");
@@ -237,6 +237,8 @@ public final class Settle {
                     continue;
                 }
                 writeStarts(projectDir, name, seeds, reference, out);
+                ConfiguredRun run = prepare(new Planned(name, new SeedPlan(name, List.of()), null, ref), projectDir,
+                        results, dir, TUTORIAL_START);
                 Jobs.run(List.of(run), Jobs.Runner.LOCAL, out, task, inTask);
                 ResultsCsv pilotRuns = read(dir.resolve(name + ".csv"));
                 if (pilotRuns == null) {
@@ -247,7 +249,9 @@ public final class Settle {
             }
             Planned e = new Planned(name, kept.get(), read(dir.resolve(name + ".csv")), ref);
             plans.add(e);
-            prepared.put(name, prepare(e, projectDir, results, dir, TUTORIAL_START));
+            if (!dry) {
+                prepared.put(name, prepare(e, projectDir, results, dir, TUTORIAL_START));
+            }
         }
         printSameStarts(plans, dir, results, out);
         if (dry || plans.isEmpty()) {
