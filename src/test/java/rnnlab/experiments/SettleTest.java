@@ -36,6 +36,7 @@ class SettleTest {
     void clear() {
         System.clearProperty("settle");
         System.clearProperty("settle_dry");
+        System.clearProperty("settle_starts");
         System.clearProperty("jobs");
         System.clearProperty("runner");
     }
@@ -347,5 +348,49 @@ class SettleTest {
         System.setProperty("settle_dry", "maybe");
         e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK, Settle.SCRIPT, false));
         assertEquals(1, e.getMessage().lines().count());
+    }
+
+    /**
+     * {@code -Dsettle_starts=tutorial}: only experiments with a {@code start} key, in one line otherwise; without a kept
+     * plan the pilot is said first (a dry run runs and keeps nothing); with one, each figure's pairs and its paired
+     * verdict once they reach the plan.
+     */
+    @Test
+    void fromTheSameStartsThePilotComesFirstThenThePairsAreJudgedAtThePlan(@TempDir Path results) throws Exception {
+        System.setProperty("settle_starts", "tutorial");
+        assertTrue(Settle.hasTutorialStarts("DigitSumSrn", PROJECT) && Settle.hasTutorialStarts("JayChouGru", PROJECT));
+        System.setProperty("settle", "HelloOhlolRnnCell");
+        UserError e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK,
+                Settle.SCRIPT, false));
+        assertTrue(e.getMessage().startsWith("HelloOhlolRnnCell cannot start from the tutorial's starts (its settings "
+                + "have no 'start' key); -Dsettle_starts=tutorial settles DigitSumSrn, JayChouRnn, JayChouGru"),
+                e.getMessage());
+        // the reference's seeds 0-4 of length 5; no plan: the pilot is said, nothing run or kept
+        Files.createDirectories(results.resolve("reference"));
+        List<String> ref = Files.readAllLines(PROJECT.resolve("results/reference/DigitSumSrn.csv")).stream()
+                .filter(l -> l.startsWith("setting") || l.matches("length=5;seed=[0-4],final,.*")).toList();
+        Files.write(results.resolve("reference/DigitSumSrn.csv"), ref);
+        Path same = results.resolve(rnnlab.report.Scoreboard.SAME_STARTS);
+        String printed = dryRun("DigitSumSrn", results);
+        assertTrue(printed.contains("== DigitSumSrn: no same-starts plan yet (" + SeedPlan.file(same, "DigitSumSrn")
+                + "); the pilot first: ours from the tutorial's starts at seeds [0, 1, 2, 3, 4]"), printed);
+        assertTrue(!Files.exists(same), "a dry run keeps nothing");
+        // ours from the starts: the reference's values less 0.01 (d = -0.01 every pair, no spread), and a plan
+        Files.createDirectories(same);
+        Files.write(same.resolve("DigitSumSrn.csv"), ref.stream().map(l -> {
+            if (l.startsWith("setting") || !l.contains("accuracy")) {
+                return l;
+            }
+            int comma = l.lastIndexOf(',');
+            return l.substring(0, comma + 1) + ResultsCsv.number(Double.parseDouble(l.substring(comma + 1)) - 0.01);
+        }).toList());
+        SeedPlan plan = SeedPlan.sameStartsOf("DigitSumSrn", ResultsCsv.read(same.resolve("DigitSumSrn.csv")),
+                ResultsCsv.read(results.resolve("reference/DigitSumSrn.csv")));
+        plan.write(same);
+        printed = dryRun("DigitSumSrn", results);
+        assertTrue(printed.contains("length=5, test accuracy"), printed);
+        assertTrue(printed.contains("pairs now 5 (pilot 5), needs 2, planned 5; judged at 5 pairs: reproduced"),
+                printed);
+        assertTrue(printed.contains("length=5: 5 pairs planned; to run 0 ours from the tutorial's starts"), printed);
     }
 }
