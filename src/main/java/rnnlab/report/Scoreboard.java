@@ -446,7 +446,7 @@ public final class Scoreboard {
                     (int) figures.stream().filter(Comparison::atPlan).count());
             counts.add(c.cells("[" + e.name() + "](" + e.name() + ".md)"));
             total = total.plus(c);
-            rows.add(group(e.name(), Comparison.sameStartsHeader().size() - 1));
+            rows.add(group(e.name(), Comparison.sameStartsHeader().size()));
             figures.forEach(r -> rows.add(withFirst("", Comparison.sameStartsCells(r))));
         }
         if (rows.isEmpty()) {
