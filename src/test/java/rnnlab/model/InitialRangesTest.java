@@ -1,5 +1,6 @@
 package rnnlab.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -28,12 +29,50 @@ class InitialRangesTest {
         return SequenceClassifier.build(SequenceClassifier.Cell.SRN, VOCAB, 10, EMBEDDING, HIDDEN, CLASSES, 0.001, seed);
     }
 
-    /** Every value inside the bound, and the largest near it (as hundreds of uniform draws reach). */
+    /**
+     * Every value inside the bound, the largest near it (as hundreds of uniform draws reach), and, from 30 values, the
+     * shape uniform on [-bound, bound]: the Kolmogorov-Smirnov distance of the values' distribution from it below the
+     * 0.1% critical value 1.95 / sqrt(n) (so a normal of the same range, or draws piled near 0, fail).
+     */
     private static void drawnFrom(INDArray p, double bound, String what) {
         double max = p.amaxNumber().doubleValue();
         assertTrue(max <= bound * (1 + 1e-6), () -> what + ": " + max + " beyond " + bound);
         double near = p.length() >= 300 ? 0.95 : p.length() >= 30 ? 0.7 : 0.3;
         assertTrue(max >= near * bound, () -> what + ": largest " + max + ", drawn from +-" + bound + "?");
+        if (p.length() >= 30) {
+            double d = ksFromUniform(p.dup().reshape(-1).toDoubleVector(), bound);
+            double critical = 1.95 / Math.sqrt(p.length());
+            assertTrue(d < critical, () -> what + ": Kolmogorov-Smirnov distance " + d + " from uniform +-" + bound
+                    + ", past " + critical);
+        }
+    }
+
+    /** The Kolmogorov-Smirnov distance between the values' empirical distribution and uniform on [-bound, bound]. */
+    static double ksFromUniform(double[] values, double bound) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        double d = 0;
+        for (int i = 0; i < v.length; i++) {
+            double f = (v[i] + bound) / (2 * bound);
+            d = Math.max(d, Math.max(f - (double) i / v.length, (double) (i + 1) / v.length - f));
+        }
+        return d;
+    }
+
+    @Test
+    void theShapeCheckTellsUniformFromANormalOfTheSameRange() {
+        // by hand: 0.1, 0.5, 0.9 of [0, 1] (bound 0.5 around 0: -0.4, 0, 0.4): the steps 1/3, 2/3, 1 against 0.1, 0.5,
+        // 0.9: the largest gap 2/3 - 0.5 = 1/6 (and 1/3 - 0.1 = 0.233...): 0.2333
+        assertEquals(0.233333, ksFromUniform(new double[] {-0.4, 0, 0.4}, 0.5), 1e-6);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        double[] uniform = new double[10_000];
+        double[] normal = new double[10_000];
+        for (int i = 0; i < uniform.length; i++) {
+            uniform[i] = r.nextDouble(-1, 1);
+            normal[i] = Math.max(-1, Math.min(1, r.nextGaussian() / 3)); // the same range, piled near 0
+        }
+        assertTrue(ksFromUniform(uniform, 1) < 1.95 / 100);
+        assertTrue(ksFromUniform(normal, 1) > 1.95 / 100);
     }
 
     @Test
