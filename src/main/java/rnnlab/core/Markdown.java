@@ -40,6 +40,12 @@ public final class Markdown {
         return this;
     }
 
+    /** Another page's text, as it is, at this point (a section built before its place on the page). */
+    public Markdown append(Markdown other) {
+        sb.append(other.text());
+        return this;
+    }
+
     public String text() {
         return sb.toString();
     }

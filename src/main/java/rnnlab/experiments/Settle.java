@@ -75,7 +75,7 @@ public final class Settle {
     }
 
     /** One experiment's plan with what is there now on each side. */
-    private record Planned(String name, SeedPlan plan, ResultsCsv ours, ResultsCsv reference) {
+    record Planned(String name, SeedPlan plan, ResultsCsv ours, ResultsCsv reference) {
     }
 
     /** {@code -Dexp=settle}: plan, print, then run both sides' missing seeds (not with {@code -Dsettle_dry=true}). */
@@ -209,8 +209,9 @@ public final class Settle {
             boolean inTask, boolean dry) throws Exception {
         Path dir = results.resolve(rnnlab.report.Scoreboard.SAME_STARTS);
         String given = Options.SETTLE.given();
-        List<String> able = names(null).stream().filter(n -> hasTutorialStarts(n, projectDir)).toList();
-        List<String> names = namesNone(given) ? able : names(given);
+        List<String> able = withFigures().stream().map(Catalog.Facts::name).filter(n -> hasTutorialStarts(n, projectDir))
+                .toList();
+        List<String> names = namesNone(given) ? names(null).stream().filter(able::contains).toList() : names(given);
         for (String n : names) {
             if (!able.contains(n)) {
                 throw new UserError(n + " cannot start from the tutorial's starts (its settings have no 'start' key); "
@@ -236,7 +237,7 @@ public final class Settle {
                 if (dry) {
                     continue;
                 }
-                writeStarts(projectDir, name, seeds, reference, out);
+                writeStarts(projectDir, dir, name, seeds, reference, out);
                 ConfiguredRun run = prepare(new Planned(name, new SeedPlan(name, List.of()), null, ref), projectDir,
                         results, dir, TUTORIAL_START);
                 Jobs.run(List.of(run), Jobs.Runner.LOCAL, out, task, inTask);
@@ -263,7 +264,7 @@ public final class Settle {
             for (int s = 0; s < most; s++) {
                 seeds.add(s);
             }
-            writeStarts(projectDir, e.name(), seeds, reference, out);
+            writeStarts(projectDir, dir, e.name(), seeds, reference, out);
         }
         List<String> failed = runReference(plans, projectDir, out, reference);
         Jobs.run(List.copyOf(prepared.values()), Jobs.Runner.LOCAL, out, task, inTask);
@@ -275,7 +276,19 @@ public final class Settle {
     }
 
     /** The tutorial's starts of {@code seeds} that {@code starts/NAME/} lacks, written by {@code reference/run --starts}. */
-    private static void writeStarts(Path projectDir, String name, List<Integer> seeds, Reference reference,
+    static void writeStarts(Path projectDir, Path dir, String name, List<Integer> seeds, Reference reference,
+            PrintStream out) throws IOException, InterruptedException {
+        writeMissingStarts(projectDir, name, seeds, reference, out);
+        // the starts of the pairs, by SHA-1, beside our runs from them in dir (committed with them)
+        rnnlab.model.TorchStart.recordOrCheck(startsRecord(dir, name), projectDir, name, seeds);
+    }
+
+    /** The SHA-1 of each start our same-starts runs of {@code name} began from: {@code same-starts/starts/NAME.sha1}. */
+    static Path startsRecord(Path dir, String name) {
+        return dir.resolve("starts").resolve(name + ".sha1");
+    }
+
+    private static void writeMissingStarts(Path projectDir, String name, List<Integer> seeds, Reference reference,
             PrintStream out) throws IOException, InterruptedException {
         List<String> missing = seeds.stream().filter(s -> !Files.isRegularFile(rnnlab.model.TorchStart.file(projectDir,
                 name, s))).map(String::valueOf).toList();

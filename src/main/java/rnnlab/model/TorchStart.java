@@ -116,6 +116,48 @@ public final class TorchStart {
         load(net, slots, read(start), start.toString());
     }
 
+    /**
+     * Ties runs to the starts they began from: {@code record} (one line a seed, {@code N SHA1}) keeps the SHA-1 of each
+     * seed's start file the first time it is seen and, after that, refuses in one line a start file that differs (a
+     * PyTorch that draws otherwise would pair our kept runs with starts they never had). Returns the seeds it added.
+     */
+    public static List<Integer> recordOrCheck(Path record, Path projectDir, String experiment, List<Integer> seeds) {
+        Map<Integer, String> kept = new java.util.TreeMap<>();
+        try {
+            if (Files.isRegularFile(record)) {
+                for (String line : Files.readAllLines(record)) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length == 2) {
+                        kept.put(Integer.parseInt(f[0]), f[1]);
+                    }
+                }
+            }
+            List<Integer> added = new java.util.ArrayList<>();
+            for (int seed : seeds) {
+                Path start = file(projectDir, experiment, seed);
+                String sha1 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(Files.readAllBytes(start)));
+                String before = kept.putIfAbsent(seed, sha1);
+                if (before == null) {
+                    added.add(seed);
+                } else if (!before.equals(sha1)) {
+                    throw new UserError(start + " is not the start the kept runs of seed " + seed + " began from (SHA-1 "
+                            + sha1.substring(0, 12) + ", " + record + " says " + before.substring(0, 12) + "): another "
+                            + "PyTorch drew it; write it with the PyTorch that wrote the others, or delete " + record
+                            + " and the runs beside it to pair afresh");
+                }
+            }
+            if (!added.isEmpty()) {
+                StringBuilder sb = new StringBuilder();
+                kept.forEach((seed, sha1) -> sb.append(seed).append(' ').append(sha1).append('\n'));
+                rnnlab.core.AtomicFiles.write(record, sb.toString());
+            }
+            return added;
+        } catch (IOException | java.security.NoSuchAlgorithmException | NumberFormatException e) {
+            throw new UserError("Cannot read the starts or their record " + record + " (" + e.getMessage() + ")");
+        }
+    }
+
     /** Reads a start's JSON; one line ({@link UserError}) when it cannot be read. */
     public static JsonNode read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {

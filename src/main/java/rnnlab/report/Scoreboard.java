@@ -70,7 +70,9 @@ public final class Scoreboard {
                 + "(1.00015), three under 1.5 (1.021), one from 100 (155.5), whole numbers from 1,000. Training times "
                 + "are m:ss or h:mm:ss.", WIDTH));
         Map<String, List<Comparison.Row>> compared = compared(dir);
-        summary(md, compared, Files.isDirectory(dir.resolve(SAME_STARTS)));
+        Markdown sameStarts = new Markdown();
+        sameStarts(dir, sameStarts);
+        summary(md, compared, !sameStarts.text().isEmpty());
         List<List<String>> headline = new ArrayList<>();
         List<List<String>> speed = new ArrayList<>();
         List<String> pages = new ArrayList<>();
@@ -159,7 +161,7 @@ public final class Scoreboard {
             }
         }
         verdicts(compared, md);
-        sameStarts(dir, md);
+        md.append(sameStarts);
         controls(dir, md);
         searches(dir, md);
         AtomicFiles.write(dir.resolve("README.md"), md.text());

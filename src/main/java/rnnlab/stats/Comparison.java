@@ -105,7 +105,7 @@ public final class Comparison {
             Figures.Figure f = p.spec();
             out.add(new Row(f.label(p.base()), f, f.printed(), Seeds.summary(f.metric(), p.reference()),
                     Seeds.summary(f.metric(), p.ours()), Verdict.paired(p.ours(), p.reference(), f.tolerance()),
-                    Failures.of(f, p.ours(), p.reference()), planned.getOrDefault(p.base(), 0)));
+                    null, planned.getOrDefault(p.base(), 0))); // no failures table: its tests are unpaired
         }
         return out;
     }
@@ -402,8 +402,8 @@ public final class Comparison {
             + "Student's t with pairs less one degrees of freedom around the mean of the pairs' differences on the "
             + "compared scale, and the tolerances and outcomes are those above. It answers whether our code gives the "
             + "tutorial's figure from the tutorial's starts; that our own starts are drawn as the tutorial's are is "
-            + "checked apart (docs/statistics.md). A start decides much of a run's "
-            + "figure whichever code trains it, so the pairs' differences spread far less than two sets of seeds. "
+            + "checked apart (docs/statistics.md). Where a start decides much of a run's "
+            + "figure whichever code trains it, the pairs' differences spread less than two sets of seeds do. "
             + "The pairs are planned as the seeds above are, once, from a pilot of the first pairs "
             + "(`-Dexp=settle -Dsettle_starts=tutorial`).";
 
@@ -423,6 +423,7 @@ public final class Comparison {
         c.add(mean(r.ours(), d));
         c.addAll(judged(r.spec().tolerance(), r.verdict(), d));
         Verdict v = r.verdict();
+        c.set(c.size() - 1, c.get(c.size() - 1).replace(" seed)", " pair)").replace(" seeds)", " pairs)"));
         if (atCap(r) || atPlan(r)) {
             int n = r.ours().n();
             // the differences' sd from the interval: half-width = t(0.975, n - 1) sd / sqrt(n)
