@@ -393,4 +393,49 @@ class SettleTest {
                 printed);
         assertTrue(printed.contains("length=5: 5 pairs planned; to run 0 ours from the tutorial's starts"), printed);
     }
+
+    /**
+     * The real same-starts run's pieces: ours prepared from the tutorial's starts into same-starts/, the launcher asked
+     * for exactly the missing starts, and each start's SHA-1 kept, so that a start file that changes later is refused.
+     */
+    @Test
+    void fromTheSameStartsOursStartFromTheTutorialsAndTheStartsAreKeptBySha1(@TempDir Path project) throws Exception {
+        Path same = project.resolve("results").resolve(rnnlab.report.Scoreboard.SAME_STARTS);
+        Settle.Planned pilot = new Settle.Planned("DigitSumSrn", new SeedPlan("DigitSumSrn", List.of()), null, null);
+        rnnlab.core.ConfiguredRun run = Settle.prepare(pilot, PROJECT, PROJECT.resolve("results"), same,
+                Settle.TUTORIAL_START);
+        assertEquals("tutorial", run.run().config().string("start"));
+        assertEquals(same, run.run().outDir());
+        assertEquals(35, run.configured().jobs().size(), "the committed seeds 0-4 at every length");
+        // the launcher: asked for the starts missing, which it writes
+        Path starts = rnnlab.model.TorchStart.file(project, "DigitSumSrn", 0).getParent();
+        Files.createDirectories(starts);
+        Files.writeString(starts.resolve("seed-0.json"), "{\"a\": [0.5]}");
+        List<List<String>> calls = new ArrayList<>();
+        Settle.Reference stand = (dir, args, out) -> {
+            calls.add(args);
+            for (String seed : args.get(4).split(",")) {
+                Files.writeString(starts.resolve("seed-" + seed + ".json"), "{\"a\": [" + seed + "]}");
+            }
+            return 0;
+        };
+        Settle.writeStarts(project, same, "DigitSumSrn", List.of(0, 1, 2), stand, System.out);
+        assertEquals(List.of(List.of("--starts", "--only", "DigitSumSrn", "--seeds", "1,2")), calls);
+        List<String> record = Files.readAllLines(Settle.startsRecord(same, "DigitSumSrn"));
+        assertEquals(3, record.size());
+        // SHA-1 of '{"a": [0.5]}' (sha1sum)
+        assertEquals("0 " + sha1("{\"a\": [0.5]}"), record.get(0));
+        calls.clear();
+        Settle.writeStarts(project, same, "DigitSumSrn", List.of(0, 1, 2), stand, System.out);
+        assertEquals(List.of(), calls, "every start there: nothing asked");
+        Files.writeString(starts.resolve("seed-1.json"), "{\"a\": [7]}");
+        UserError e = assertThrows(UserError.class, () -> Settle.writeStarts(project, same, "DigitSumSrn",
+                List.of(0, 1, 2), stand, System.out));
+        assertTrue(e.getMessage().contains("is not the start the kept runs of seed 1 began from"), e.getMessage());
+    }
+
+    private static String sha1(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
 }

@@ -122,6 +122,7 @@ class SameStartsTest {
         csv(REFERENCE, 0, 1, 2, 3, 4).write(results.resolve("reference").resolve("DigitSumSrn.csv"));
         Path same = Files.createDirectories(results.resolve(Scoreboard.SAME_STARTS));
         csv(OURS, 0, 1, 2, 3, 4).write(same.resolve("DigitSumSrn.csv"));
+        csv(OURS, 0, 1, 2, 3, 4).write(results.resolve("DigitSumSrn.csv")); // our own seeds': the summary at the top
         Scoreboard.write(results);
         String page = Files.readString(results.resolve("README.md"));
         assertTrue(page.contains("## Verdicts from the same starts"), page);
@@ -129,6 +130,9 @@ class SameStartsTest {
         assertTrue(page.contains("| [DigitSumSrn](DigitSumSrn.md) | 0 | 0 | 2 | 0 | 0 | 2 |"), page);
         // the paired interval of the five pairs, to the accuracies' two decimals: +0.01 [-0.05, +0.07]
         assertTrue(page.contains("| length=5, test accuracy | 5 |"), page);
+        // a row per experiment above its figures, a cell per column
+        assertTrue(page.contains("\n| **[DigitSumSrn](DigitSumSrn.md)** |  |  |  |  |  |  |  |\n"), page);
+        assertTrue(page.contains("[from the same starts](#verdicts-from-the-same-starts)"), page);
         assertTrue(page.contains("[-0.05, +0.07]"), page);
     }
 }
