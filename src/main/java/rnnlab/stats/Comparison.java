@@ -405,7 +405,7 @@ public final class Comparison {
             + "checked apart (docs/statistics.md). Where a start decides much of a run's "
             + "figure whichever code trains it, the pairs' differences spread less than two sets of seeds do. "
             + "The pairs are planned as the seeds above are, once, from a pilot of the first pairs "
-            + "(`-Dexp=settle -Dsettle_starts=tutorial`).";
+            + "(`-Dexp=settle -Dsettle_starts=tutorial`); a verdict on fewer pairs than its plan says so.";
 
     /** The same-starts table's header. */
     public static List<String> sameStartsHeader() {
@@ -424,6 +424,10 @@ public final class Comparison {
         c.addAll(judged(r.spec().tolerance(), r.verdict(), d));
         Verdict v = r.verdict();
         c.set(c.size() - 1, c.get(c.size() - 1).replace(" seed)", " pair)").replace(" seeds)", " pairs)"));
+        if (r.planned() > r.ours().n()) { // judged again once the plan's pairs are in
+            c.set(c.size() - 1, c.get(c.size() - 1) + ", so far: " + r.ours().n() + " of its " + r.planned()
+                    + " planned pairs");
+        }
         if (atCap(r) || atPlan(r)) {
             int n = r.ours().n();
             // the differences' sd from the interval: half-width = t(0.975, n - 1) sd / sqrt(n)

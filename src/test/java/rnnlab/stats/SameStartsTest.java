@@ -134,5 +134,10 @@ class SameStartsTest {
         assertTrue(page.contains("\n| **[DigitSumSrn](DigitSumSrn.md)** |  |  |  |  |  |  |  |\n"), page);
         assertTrue(page.contains("[from the same starts](#verdicts-from-the-same-starts)"), page);
         assertTrue(page.contains("[-0.05, +0.07]"), page);
+        // with a plan of 13 pairs, the five so far say so
+        SeedPlan.sameStartsOf("DigitSumSrn", csv(OURS, 0, 1, 2, 3, 4), csv(REFERENCE, 0, 1, 2, 3, 4)).write(same);
+        Scoreboard.write(results);
+        page = Files.readString(results.resolve("README.md"));
+        assertTrue(page.contains("| **inconclusive** (~13 pairs), so far: 5 of its 13 planned pairs |"), page);
     }
 }
