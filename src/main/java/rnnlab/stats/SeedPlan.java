@@ -131,14 +131,9 @@ public record SeedPlan(String experiment, List<Need> needs) {
         for (Comparison.Paired p : Comparison.sameStarts(experiment, ours, reference)) {
             Verdict.Tolerance t = p.spec().tolerance();
             int cap = p.spec().seedCap();
-            double[] a = Verdict.onScale(p.ours(), t);
-            double[] b = Verdict.onScale(p.reference(), t);
-            double[] d = new double[a.length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = a[i] - b[i];
-            }
+            double[] d = Verdict.differences(p.ours(), p.reference(), t);
             Summary sd = Summary.of(d);
-            double tol = t.on(Summary.of(b).mean());
+            double tol = t.on(Summary.of(Verdict.onScale(p.reference(), t)).mean());
             double sdPairs = d.length > 1 ? sd.sd() : Double.NaN;
             int need = neededBySds(sd.mean(), sdPairs, Double.isNaN(sdPairs) ? Double.NaN : 0, tol, cap);
             needs.add(new Need(p.base(), p.spec().epoch(), p.spec().metric(), d.length, d.length, sd.mean(),

@@ -128,12 +128,8 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
             throw new IllegalArgumentException("paired values need one of each side a start: " + ours.length + " ours, "
                     + reference.length + " the reference's");
         }
-        double[] a = onScale(ours, tolerance);
         double[] b = onScale(reference, tolerance);
-        double[] d = new double[a.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = a[i] - b[i];
-        }
+        double[] d = differences(ours, reference, tolerance);
         Summary sb = Summary.of(b);
         Summary sd = Summary.of(d);
         double tol = tolerance.on(sb.mean());
@@ -172,6 +168,17 @@ public record Verdict(Outcome outcome, double difference, double low, double hig
             }
         }
         return MAX_SEEDS + 1;
+    }
+
+    /** Each pair's difference, ours less the reference's, on the scale {@code t} compares them on. */
+    static double[] differences(double[] ours, double[] reference, Tolerance t) {
+        double[] a = onScale(ours, t);
+        double[] b = onScale(reference, t);
+        double[] d = new double[a.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return d;
     }
 
     /** The values on the scale {@code t} compares them on: as they are, or their logarithms. */
