@@ -161,7 +161,11 @@ def train_ch8(net, train_iter, lr, num_epochs, device, use_random_iter=False):
     return ppls
 
 
-def start(seed, num_hiddens=512, num_epochs=500, num_steps=35):
+# the tutorial's settings (its code's own values)
+BATCH_SIZE, NUM_STEPS, NUM_HIDDENS, NUM_EPOCHS, LR = 32, 35, 512, 500, 1
+
+
+def start(seed, num_hiddens=NUM_HIDDENS, num_epochs=NUM_EPOCHS, num_steps=NUM_STEPS):
     """The start main() begins that seed's runs from (both samplings: each seeds afresh): the same seeding, then the
     same construction, and the batches' order, which its run draws from Python's random and nothing else does (one
     seq_data_iter_sequential offset an epoch)."""
@@ -180,7 +184,7 @@ def main():
         return  # --only names other scripts' experiments
     common.one_thread()
     table = common.Table(a.out, "TimeMachineRnnScratch")
-    batch_size, num_steps, num_hiddens, num_epochs, lr = 32, 35, 512, 500, 1
+    batch_size, num_steps, num_hiddens, num_epochs, lr = BATCH_SIZE, NUM_STEPS, NUM_HIDDENS, NUM_EPOCHS, LR
     corpus, vocab = load_corpus_time_machine()
     device = torch.device("cpu")
     for seed in a.seeds:

@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "pytorch"))
 import timemachine  # noqa: E402
 
-SEED, HIDDEN, EPOCHS, BATCH, STEPS, LR = 0, 16, 3, 32, 35, 1
+SEED, HIDDEN, EPOCHS = 0, 16, 3
+BATCH, STEPS, LR = timemachine.BATCH_SIZE, timemachine.NUM_STEPS, timemachine.LR
 torch.set_num_threads(1)
 start = timemachine.start(SEED, num_hiddens=HIDDEN, num_epochs=EPOCHS, num_steps=STEPS)
 out = {"seed": SEED, "hidden": HIDDEN, "epochs": EPOCHS,

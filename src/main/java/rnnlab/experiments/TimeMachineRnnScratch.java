@@ -19,9 +19,16 @@ public final class TimeMachineRnnScratch extends CharLmExperiment {
     Plan plan(Config c, Common p) {
         CharLmIterator.Sampling randomRun = c.choice("random_run_batches", "sequential", "random").equals("random")
                 ? CharLmIterator.Sampling.RANDOM : CharLmIterator.Sampling.SEQUENTIAL;
-        if (randomRun == CharLmIterator.Sampling.RANDOM && c.choice("start", "own", "tutorial").equals("tutorial")) {
-            throw new UserError("start=tutorial hands over the order of the tutorial's batches, which its sequential "
-                    + "iterator draws: drop -Drandom_run_batches=random");
+        if (c.choice("start", "own", "tutorial").equals("tutorial")) {
+            if (randomRun == CharLmIterator.Sampling.RANDOM && c.choices("samplings", "random", "sequential")
+                    .contains("random")) {
+                throw new UserError("start=tutorial hands over the order of the tutorial's batches, which its sequential "
+                        + "iterator draws: drop -Drandom_run_batches=random");
+            }
+            if (c.overrides().containsKey("num_steps")) { // its offsets are drawn from 0..num_steps
+                throw new UserError("start=tutorial hands over the order of the tutorial's batches, drawn for its own "
+                        + "num_steps: drop -Dnum_steps");
+            }
         }
         Plan scratch = scratchPlan(c, p, randomRun);
         // the tutorial's start: its five tensors as it keeps them ([in, out] weights, as ScratchRnn does) and the

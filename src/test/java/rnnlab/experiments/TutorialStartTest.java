@@ -31,7 +31,8 @@ import rnnlab.model.TorchStart;
  * {@code starts/DigitSumSrn/} (here the PyTorch fixture's start of seed 0, src/test/resources/torch/digitsum_steps.json),
  * so its first epoch's mean loss is the tutorial's code's over the same batches; a missing start is one line before
  * anything runs. TimeMachineRnnScratch's start also hands over the order of its batches (each epoch's offset), so its
- * runs from it give the tutorial's perplexity at every epoch (src/test/resources/torch/timemachine_start.json).
+ * runs from it give the tutorial's perplexity at each of their first epochs (at hidden size 16, to the CSV's 6
+ * digits; src/test/resources/torch/timemachine_start.json).
  */
 class TutorialStartTest {
     private static final Path PROJECT = Path.of("").toAbsolutePath();
@@ -186,5 +187,15 @@ class TutorialStartTest {
         assertTrue(said.contains("start=tutorial hands over the order of the tutorial's batches, which its sequential "
                 + "iterator draws: drop -Drandom_run_batches=random"), said);
         assertFalse(said.contains("\tat "), "no stack trace: " + said);
+        // its offsets were drawn for the tutorial's num_steps
+        buf.reset();
+        code = Main.run(new Cli("TimeMachineRnnScratch", "full", results.toString(), Map.of("hidden_size",
+                fixture.get("hidden").asText(), "epochs", String.valueOf(epochs), "seeds", "0", "samplings", "sequential",
+                "num_steps", "16", "start", "tutorial")), dir, out, out);
+        said = buf.toString(StandardCharsets.UTF_8);
+        assertNotEquals(0, code);
+        assertTrue(said.contains("drawn for its own num_steps: drop -Dnum_steps"), said);
+        assertFalse(said.contains("\tat "), "no stack trace: " + said);
+        assertFalse(Files.exists(results.resolve("TimeMachineRnnScratch.csv")), "nothing written");
     }
 }

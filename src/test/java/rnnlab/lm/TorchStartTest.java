@@ -85,6 +85,7 @@ class TorchStartTest {
         int vocab = start.get("W_xh").size();
         int hidden = start.get("W_hh").size();
         ScratchRnn m = new ScratchRnn(vocab, hidden, 1, 1, 0);
+        m.bH.assign(1); // the start's b_h is zeros: set, not left as it was
         TorchStart.load(m::param, TorchStart.asIs(ScratchRnn.NAMES), start, "the start");
         assertEquals(start.get("W_xh").get(3).get(5).floatValue(), m.wXh.getFloat(3, 5));
         assertEquals(start.get("W_hh").get(7).get(2).floatValue(), m.wHh.getFloat(7, 2));
