@@ -173,6 +173,9 @@ abstract class CharLmExperiment implements Experiment {
         return Configured.of(jobs, run -> execute(p, plan, run, o, tutorialStart), run -> {
             if (tutorialStart) {
                 TorchStart.requireAll(run.projectDir(), name, p.seeds());
+                if (handsOverBatchOrder(plan)) {
+                    TorchStart.requireBatchOrder(run.projectDir(), name, p.seeds(), p.epochs());
+                }
             }
         });
     }
@@ -194,13 +197,21 @@ abstract class CharLmExperiment implements Experiment {
     }
 
     /**
-     * The seed's batches; from the tutorial's {@code start} (not null), in the order its run drew them where it draws
-     * one (d2l v2's sequential sampler: an offset an epoch; d2l-zh v1's draws none).
+     * Whether the tutorial's start orders this sampling's batches: where its run draws the order (d2l v2's sequential
+     * sampler: an offset an epoch; d2l-zh v1's draws none).
      */
+    private boolean handsOverBatchOrder(Sampling s) {
+        return s.batches() == CharLmIterator.Sampling.SEQUENTIAL && flavour() == CharLmIterator.Flavour.D2L_V2;
+    }
+
+    private boolean handsOverBatchOrder(Plan plan) {
+        return plan.samplings().stream().anyMatch(this::handsOverBatchOrder);
+    }
+
+    /** The seed's batches; from the tutorial's {@code start} (not null), in the order its run drew them, if it drew one. */
     private CharLmIterator batches(Common p, int[] train, int vocab, Sampling s, int seed, JsonNode start, String what) {
-        int[] offsets = start != null && s.batches() == CharLmIterator.Sampling.SEQUENTIAL
-                && flavour() == CharLmIterator.Flavour.D2L_V2 ? TorchStart.batchOffsets(start, p.epochs(), p.steps(), what)
-                        : null;
+        int[] offsets = start != null && handsOverBatchOrder(s) ? TorchStart.batchOffsets(start, p.epochs(), p.steps(), what)
+                : null;
         return new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed, offsets);
     }
 

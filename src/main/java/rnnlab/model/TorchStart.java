@@ -108,14 +108,7 @@ public final class TorchStart {
      */
     public static int[] batchOffsets(JsonNode start, int epochs, int maxOffset, String what) {
         JsonNode node = start.get(BATCH_OFFSETS);
-        if (node == null || !node.isArray()) {
-            throw new UserError(what + " hands over no batch order ('" + BATCH_OFFSETS + "'), which a run from it needs; "
-                    + "write it again with reference/run --starts");
-        }
-        if (node.size() < epochs) {
-            throw new UserError(what + " hands over the batch order of the tutorial's " + node.size() + " epochs; epochs="
-                    + epochs + " runs past it (give epochs=" + node.size() + " or fewer)");
-        }
+        checkOrder(node == null || !node.isArray() ? -1 : node.size(), epochs, what);
         int[] offsets = new int[epochs];
         for (int e = 0; e < epochs; e++) {
             offsets[e] = node.get(e).asInt(-1);
@@ -125,6 +118,50 @@ public final class TorchStart {
             }
         }
         return offsets;
+    }
+
+    /**
+     * Before any job of a run whose batches the tutorial's start orders: each seed's start hands over the order of
+     * {@code epochs} epochs at least, else one line ({@link UserError}). Reads the files as a stream, skipping the
+     * parameters (megabytes a seed).
+     */
+    public static void requireBatchOrder(Path projectDir, String experiment, List<Integer> seeds, int epochs) {
+        for (int seed : seeds) {
+            Path file = file(projectDir, experiment, seed);
+            int handed = -1;
+            try (org.nd4j.shade.jackson.core.JsonParser in = new ObjectMapper().getFactory().createParser(file.toFile())) {
+                in.nextToken(); // the object
+                while (in.nextToken() == org.nd4j.shade.jackson.core.JsonToken.FIELD_NAME) {
+                    String key = in.getCurrentName();
+                    org.nd4j.shade.jackson.core.JsonToken value = in.nextToken();
+                    if (key.equals(BATCH_OFFSETS) && value == org.nd4j.shade.jackson.core.JsonToken.START_ARRAY) {
+                        handed = 0;
+                        while (in.nextToken() != org.nd4j.shade.jackson.core.JsonToken.END_ARRAY) {
+                            handed++;
+                            in.skipChildren();
+                        }
+                    } else {
+                        in.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UserError("Cannot read the tutorial's start " + file + " (" + e.getMessage() + "); write it "
+                        + "again with reference/run --starts");
+            }
+            checkOrder(handed, epochs, file.toString());
+        }
+    }
+
+    /** One line when a start hands over the order of {@code handed} epochs (-1: none) and a run needs {@code epochs}. */
+    private static void checkOrder(int handed, int epochs, String what) {
+        if (handed < 0) {
+            throw new UserError(what + " hands over no batch order ('" + BATCH_OFFSETS + "'), which a run from it needs; "
+                    + "write it again with reference/run --starts");
+        }
+        if (handed < epochs) {
+            throw new UserError(what + " hands over the batch order of the tutorial's " + handed + " epochs; epochs="
+                    + epochs + " runs past it (give epochs=" + handed + " or fewer)");
+        }
     }
 
     /** The file of a seed's start: {@code starts/NAME/seed-N.json} in the project folder. */

@@ -177,6 +177,7 @@ class TutorialStartTest {
         assertTrue(said.contains("hands over the batch order of the tutorial's " + epochs + " epochs; epochs="
                 + (epochs + 1) + " runs past it"), said);
         assertFalse(said.contains("\tat "), "no stack trace: " + said);
+        assertFalse(Files.exists(results.resolve("TimeMachineRnnScratch.csv")), "before any job: nothing written");
         buf.reset();
         code = Main.run(new Cli("TimeMachineRnnScratch", "full", results.toString(), Map.of("hidden_size",
                 fixture.get("hidden").asText(), "epochs", String.valueOf(epochs), "seeds", "0", "samplings", "random",

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.shade.jackson.databind.JsonNode;
@@ -112,5 +116,32 @@ class TorchStartTest {
         assertTrue(foreign.getMessage().startsWith("the start holds the parameters [W_hh, W_hq, W_xz, b_h, b_q], not "
                 + "the model's [W_hh, W_hq, W_xh, b_h, b_q]"), foreign.getMessage());
         assertEquals(before, m.wHh.getFloat(0, 0));
+    }
+
+    /** Before any job: each seed's start read as a stream for the epochs of batch order it hands over. */
+    @Test
+    void theBatchOrderOfEverySeedsStartIsCheckedBeforeAnyJob(@TempDir Path dir) throws Exception {
+        JsonNode start;
+        try (InputStream in = TorchStartTest.class.getResourceAsStream("/torch/timemachine_start.json")) {
+            start = new ObjectMapper().readTree(in).get("start");
+        }
+        int epochs = start.get(TorchStart.BATCH_OFFSETS).size();
+        ObjectNode none = (ObjectNode) start.deepCopy();
+        none.remove(TorchStart.BATCH_OFFSETS);
+        for (int seed : new int[] {0, 1}) {
+            Path file = TorchStart.file(dir, "TimeMachineRnnScratch", seed);
+            Files.createDirectories(file.getParent());
+            new ObjectMapper().writeValue(file.toFile(), seed == 0 ? start : none);
+        }
+        TorchStart.requireBatchOrder(dir, "TimeMachineRnnScratch", List.of(0), epochs);
+        UserError tooFew = assertThrows(UserError.class, () -> TorchStart.requireBatchOrder(dir, "TimeMachineRnnScratch",
+                List.of(0), epochs + 1));
+        assertEquals(TorchStart.file(dir, "TimeMachineRnnScratch", 0) + " hands over the batch order of the tutorial's "
+                + epochs + " epochs; epochs=" + (epochs + 1) + " runs past it (give epochs=" + epochs + " or fewer)",
+                tooFew.getMessage());
+        UserError missing = assertThrows(UserError.class, () -> TorchStart.requireBatchOrder(dir, "TimeMachineRnnScratch",
+                List.of(0, 1), epochs));
+        assertEquals(TorchStart.file(dir, "TimeMachineRnnScratch", 1) + " hands over no batch order ('batch_offsets'), "
+                + "which a run from it needs; write it again with reference/run --starts", missing.getMessage());
     }
 }
