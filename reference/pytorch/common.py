@@ -64,17 +64,23 @@ def args(default_seeds, doc, extra=None, starts=None):
     return a
 
 
+# a start's key for the batches' order, where a run draws it: the offset of each epoch's seq_data_iter_sequential
+BATCH_OFFSETS = "batch_offsets"
+
+
 def write_starts(name, start, seeds):
-    """starts/NAME/seed-N.json for each seed: named_parameters() as nested lists, each file written whole or not at all
-    (rnnlab's start=tutorial loads them; rnnlab.model.TorchStart)."""
+    """starts/NAME/seed-N.json for each seed: the model's named_parameters() (a scratch model's: a dict of its
+    tensors, and BATCH_OFFSETS when the run draws its batches' order) as nested lists, each file written whole or not
+    at all (rnnlab's start=tutorial loads them; rnnlab.model.TorchStart)."""
     import json
     folder = os.path.join(ROOT, "starts", name)
     os.makedirs(folder, exist_ok=True)
     for seed in seeds:
         model = start(seed)
+        items = model.items() if isinstance(model, dict) else model.named_parameters()
         path = os.path.join(folder, "seed-%d.json" % seed)
         with open(path + ".tmp", "w") as f:
-            json.dump({k: v.detach().tolist() for k, v in model.named_parameters()}, f)
+            json.dump({k: v.detach().tolist() if hasattr(v, "detach") else v for k, v in items}, f)
         os.replace(path + ".tmp", path)
         print("%s: wrote %s" % (name, os.path.relpath(path, ROOT)))
 

@@ -161,13 +161,30 @@ def train_ch8(net, train_iter, lr, num_epochs, device, use_random_iter=False):
     return ppls
 
 
+# the tutorial's settings (its code's own values)
+BATCH_SIZE, NUM_STEPS, NUM_HIDDENS, NUM_EPOCHS, LR = 32, 35, 512, 500, 1
+
+
+def start(seed, num_hiddens=NUM_HIDDENS, num_epochs=NUM_EPOCHS, num_steps=NUM_STEPS):
+    """The start main() begins that seed's runs from (both samplings: each seeds afresh): the same seeding, then the
+    same construction, and the batches' order, which its run draws from Python's random and nothing else does (one
+    seq_data_iter_sequential offset an epoch)."""
+    vocab = load_corpus_time_machine()[1]
+    random.seed(seed)
+    torch.manual_seed(seed)
+    names = ["W_xh", "W_hh", "b_h", "W_hq", "b_q"]
+    start = dict(zip(names, get_params(len(vocab), num_hiddens, torch.device("cpu"))))
+    start[common.BATCH_OFFSETS] = [random.randint(0, num_steps) for _ in range(num_epochs)]
+    return start
+
+
 def main():
-    a = common.args("0..4", __doc__)
+    a = common.args("0..4", __doc__, starts={"TimeMachineRnnScratch": start})
     if a.only and "TimeMachineRnnScratch" not in a.only:
         return  # --only names other scripts' experiments
     common.one_thread()
     table = common.Table(a.out, "TimeMachineRnnScratch")
-    batch_size, num_steps, num_hiddens, num_epochs, lr = 32, 35, 512, 500, 1
+    batch_size, num_steps, num_hiddens, num_epochs, lr = BATCH_SIZE, NUM_STEPS, NUM_HIDDENS, NUM_EPOCHS, LR
     corpus, vocab = load_corpus_time_machine()
     device = torch.device("cpu")
     for seed in a.seeds:

@@ -104,12 +104,16 @@ public final class Checkpoint {
 
     /**
      * The configuration a job's result depends on: every value but {@code seeds}, the list of all the run's seeds
-     * (a job's own seed is in its setting, so adding seeds to a run leaves its finished jobs valid); with
+     * (a job's own seed is in its setting, so adding seeds to a run leaves its finished jobs valid), and but
+     * {@code start} at its default {@code own} (what every run did before the key was added); with
      * {@code -Dcorpus}, the text's SHA-1 and the held-out share too.
      */
     public static Map<String, String> values(Run run) {
         Map<String, String> values = new TreeMap<>(run.config().values());
         values.remove("seeds");
+        if ("own".equals(values.get("start"))) { // every run before the key existed: their finished jobs stay valid
+            values.remove("start");
+        }
         UserCorpus corpus = UserCorpus.given();
         if (corpus != null) { // only then: the tutorial's corpus keeps the keys of the committed finished jobs
             values.put("corpus", corpus.sha1());

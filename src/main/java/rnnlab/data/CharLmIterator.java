@@ -52,14 +52,33 @@ public final class CharLmIterator implements DataSetIterator {
     private final Sampling sampling;
     private final Flavour flavour;
     private final Random random;
+    /** Handed-over offsets of d2l v2's sequential epochs (null: drawn from {@link #random}), and the next one's index. */
+    private final int[] offsets;
+    private int epochsDrawn;
     private List<Ids> epoch;
     private int cursor;
     private DataSetPreProcessor preProcessor;
 
     public CharLmIterator(int[] corpus, int vocab, int batchSize, int steps, Sampling sampling, Flavour flavour, long seed) {
+        this(corpus, vocab, batchSize, steps, sampling, flavour, seed, null);
+    }
+
+    /**
+     * With {@code offsets} (not null): d2l v2's sequential batches, each epoch's offset the next of {@code offsets}
+     * (each in 0..steps) instead of a draw: the order of a run of the tutorial's code, handed over.
+     */
+    public CharLmIterator(int[] corpus, int vocab, int batchSize, int steps, Sampling sampling, Flavour flavour, long seed,
+            int[] offsets) {
         if (batchSize < 1 || steps < 1) {
             throw new IllegalArgumentException("batch size and steps must be positive");
         }
+        if (offsets != null && (sampling != Sampling.SEQUENTIAL || flavour != Flavour.D2L_V2)) {
+            throw new IllegalArgumentException("offsets are d2l v2's sequential sampler's draws");
+        }
+        if (offsets != null && java.util.Arrays.stream(offsets).anyMatch(o -> o < 0 || o > steps)) {
+            throw new IllegalArgumentException("an offset outside 0.." + steps);
+        }
+        this.offsets = offsets == null ? null : offsets.clone();
         this.corpus = corpus.clone();
         this.vocab = vocab;
         this.batchSize = batchSize;
@@ -117,7 +136,13 @@ public final class CharLmIterator implements DataSetIterator {
         int rowLength;
         int batches;
         if (flavour == Flavour.D2L_V2) {
-            offset = random.nextInt(steps + 1);
+            if (offsets == null) {
+                offset = random.nextInt(steps + 1);
+            } else if (epochsDrawn < offsets.length) {
+                offset = offsets[epochsDrawn++];
+            } else {
+                throw new IllegalStateException("the " + offsets.length + " epochs' handed-over offsets are used up");
+            }
             rowLength = (corpus.length - offset - 1) / batchSize;
             batches = rowLength / steps;
         } else {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.nd4j.shade.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,18 +173,46 @@ abstract class CharLmExperiment implements Experiment {
         return Configured.of(jobs, run -> execute(p, plan, run, o, tutorialStart), run -> {
             if (tutorialStart) {
                 TorchStart.requireAll(run.projectDir(), name, p.seeds());
+                if (handsOverBatchOrder(plan)) {
+                    TorchStart.requireBatchOrder(run.projectDir(), name, p.seeds(), p.epochs());
+                }
             }
         });
     }
 
-    /** The seed's model: the subclass's, its parameters the tutorial's start of the seed with {@code start=tutorial}. */
-    private LanguageModel model(Plan plan, Run run, int vocab, int seed, boolean tutorialStart) {
+    /**
+     * The seed's model: the subclass's, its parameters the tutorial's {@code start} of the seed with
+     * {@code start=tutorial} (null: its own).
+     */
+    private LanguageModel model(Plan plan, int vocab, int seed, JsonNode start, String what) {
         LanguageModel model = plan.model().build(vocab, seed);
-        if (tutorialStart) {
-            TorchStart.loadSeed(((rnnlab.lm.NetLanguageModel) model).net(), plan.torchStart(), run.projectDir(), name,
-                    seed);
+        if (start != null) {
+            if (model instanceof ScratchRnn scratch) {
+                TorchStart.load(scratch::param, plan.torchStart(), start, what);
+            } else {
+                TorchStart.load(((rnnlab.lm.NetLanguageModel) model).net(), plan.torchStart(), start, what);
+            }
         }
         return model;
+    }
+
+    /**
+     * Whether the tutorial's start orders this sampling's batches: where its run draws the order (d2l v2's sequential
+     * sampler: an offset an epoch; d2l-zh v1's draws none).
+     */
+    private boolean handsOverBatchOrder(Sampling s) {
+        return s.batches() == CharLmIterator.Sampling.SEQUENTIAL && flavour() == CharLmIterator.Flavour.D2L_V2;
+    }
+
+    private boolean handsOverBatchOrder(Plan plan) {
+        return plan.samplings().stream().anyMatch(this::handsOverBatchOrder);
+    }
+
+    /** The seed's batches; from the tutorial's {@code start} (not null), in the order its run drew them, if it drew one. */
+    private CharLmIterator batches(Common p, int[] train, int vocab, Sampling s, int seed, JsonNode start, String what) {
+        int[] offsets = start != null && handsOverBatchOrder(s) ? TorchStart.batchOffsets(start, p.epochs(), p.steps(), what)
+                : null;
+        return new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed, offsets);
     }
 
     private void execute(Common p, Plan plan, Run run, Own own, boolean tutorialStart) throws java.io.IOException {
@@ -210,10 +239,12 @@ abstract class CharLmExperiment implements Experiment {
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);
-                jobs.run(setting, () -> new SamplingJob(p, run, own, setting, s, seed, model(plan, run, vocab, seed,
-                        tutorialStart),
-                        new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed), text,
-                        heldOut));
+                jobs.run(setting, () -> {
+                    java.nio.file.Path file = TorchStart.file(run.projectDir(), name, seed);
+                    JsonNode start = tutorialStart ? TorchStart.read(file) : null;
+                    return new SamplingJob(p, run, own, setting, s, seed, model(plan, vocab, seed, start, file.toString()),
+                            batches(p, train, vocab, s, seed, start, file.toString()), text, heldOut);
+                });
             }
         }
         jobs.end();

@@ -1,7 +1,10 @@
 package rnnlab.experiments;
 
 import rnnlab.core.Config;
+import rnnlab.core.UserError;
 import rnnlab.data.CharLmIterator;
+import rnnlab.lm.ScratchRnn;
+import rnnlab.model.TorchStart;
 
 /**
  * d2l v2 section 8.5: a recurrent network from scratch on The Time Machine (hidden 512, SGD lr 1,
@@ -16,7 +19,22 @@ public final class TimeMachineRnnScratch extends CharLmExperiment {
     Plan plan(Config c, Common p) {
         CharLmIterator.Sampling randomRun = c.choice("random_run_batches", "sequential", "random").equals("random")
                 ? CharLmIterator.Sampling.RANDOM : CharLmIterator.Sampling.SEQUENTIAL;
-        return scratchPlan(c, p, randomRun);
+        if (c.choice("start", "own", "tutorial").equals("tutorial")) {
+            if (randomRun == CharLmIterator.Sampling.RANDOM && c.choices("samplings", "random", "sequential")
+                    .contains("random")) {
+                throw new UserError("start=tutorial hands over the order of the tutorial's batches, which its sequential "
+                        + "iterator draws: drop -Drandom_run_batches=random");
+            }
+            if (c.overrides().containsKey("num_steps")) { // its offsets are drawn from 0..num_steps
+                throw new UserError("start=tutorial hands over the order of the tutorial's batches, drawn for its own "
+                        + "num_steps: drop -Dnum_steps");
+            }
+        }
+        Plan scratch = scratchPlan(c, p, randomRun);
+        // the tutorial's start: its five tensors as it keeps them ([in, out] weights, as ScratchRnn does) and the
+        // offset of each epoch's batches, which its runs (both samplings: the random run reuses the sequential
+        // iterator) draw from Python's random
+        return new Plan(scratch.samplings(), scratch.model(), TorchStart.asIs(ScratchRnn.NAMES));
     }
 
     @Override

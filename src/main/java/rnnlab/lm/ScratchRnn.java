@@ -6,6 +6,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Random;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -117,6 +118,18 @@ public final class ScratchRnn implements LanguageModel {
 
     public INDArray[] params() {
         return new INDArray[] {wXh, wHh, bH, wHq, bQ};
+    }
+
+    /** The tutorial's names of {@link #params}, in their order. */
+    public static final List<String> NAMES = List.of("W_xh", "W_hh", "b_h", "W_hq", "b_q");
+
+    /** The parameter the tutorial names {@code name} ({@link #NAMES}). */
+    public INDArray param(String name) {
+        int i = NAMES.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no parameter " + name + "; the model's are " + NAMES);
+        }
+        return params()[i];
     }
 
     /** What a forward pass keeps for backpropagation. */

@@ -89,6 +89,81 @@ public final class TorchStart {
             "linear.weight", new Slot(2, "W", true),
             "linear.bias", new Slot(2, "b", false));
 
+    /**
+     * A start's key for the order of the run's batches where the tutorial's run draws it (d2l v2's
+     * {@code seq_data_iter_sequential}: each epoch's offset, drawn from Python's {@code random}); not a parameter.
+     */
+    public static final String BATCH_OFFSETS = "batch_offsets";
+
+    /** A model kept as the tutorial keeps it: each parameter under the tutorial's name, in its layout. */
+    public static Map<String, Slot> asIs(List<String> names) {
+        Map<String, Slot> slots = new LinkedHashMap<>();
+        names.forEach(n -> slots.put(n, new Slot(0, n, false)));
+        return slots;
+    }
+
+    /**
+     * The offsets of the first {@code epochs} epochs' batches handed over in {@code start} ({@link #BATCH_OFFSETS}),
+     * each in [0, {@code maxOffset}]; one line ({@link UserError}) when it has none or too few.
+     */
+    public static int[] batchOffsets(JsonNode start, int epochs, int maxOffset, String what) {
+        JsonNode node = start.get(BATCH_OFFSETS);
+        checkOrder(node == null || !node.isArray() ? -1 : node.size(), epochs, what);
+        int[] offsets = new int[epochs];
+        for (int e = 0; e < epochs; e++) {
+            offsets[e] = node.get(e).asInt(-1);
+            if (!node.get(e).isInt() || offsets[e] < 0 || offsets[e] > maxOffset) {
+                throw new UserError(what + "'s batch offset of epoch " + (e + 1) + " is " + node.get(e) + ", not an offset "
+                        + "in 0.." + maxOffset + "; write it again with reference/run --starts");
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * Before any job of a run whose batches the tutorial's start orders: each seed's start hands over the order of
+     * {@code epochs} epochs at least, else one line ({@link UserError}). Reads the files as a stream, skipping the
+     * parameters (megabytes a seed).
+     */
+    public static void requireBatchOrder(Path projectDir, String experiment, List<Integer> seeds, int epochs) {
+        for (int seed : seeds) {
+            Path file = file(projectDir, experiment, seed);
+            int handed = -1;
+            try (org.nd4j.shade.jackson.core.JsonParser in = new ObjectMapper().getFactory().createParser(file.toFile())) {
+                in.nextToken(); // the object
+                while (in.nextToken() == org.nd4j.shade.jackson.core.JsonToken.FIELD_NAME) {
+                    String key = in.getCurrentName();
+                    org.nd4j.shade.jackson.core.JsonToken value = in.nextToken();
+                    if (key.equals(BATCH_OFFSETS) && value == org.nd4j.shade.jackson.core.JsonToken.START_ARRAY) {
+                        handed = 0;
+                        while (in.nextToken() != org.nd4j.shade.jackson.core.JsonToken.END_ARRAY) {
+                            handed++;
+                            in.skipChildren();
+                        }
+                    } else {
+                        in.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UserError("Cannot read the tutorial's start " + file + " (" + e.getMessage() + "); write it "
+                        + "again with reference/run --starts");
+            }
+            checkOrder(handed, epochs, file.toString());
+        }
+    }
+
+    /** One line when a start hands over the order of {@code handed} epochs (-1: none) and a run needs {@code epochs}. */
+    private static void checkOrder(int handed, int epochs, String what) {
+        if (handed < 0) {
+            throw new UserError(what + " hands over no batch order ('" + BATCH_OFFSETS + "'), which a run from it needs; "
+                    + "write it again with reference/run --starts");
+        }
+        if (handed < epochs) {
+            throw new UserError(what + " hands over the batch order of the tutorial's " + handed + " epochs; epochs="
+                    + epochs + " runs past it (give epochs=" + handed + " or fewer)");
+        }
+    }
+
     /** The file of a seed's start: {@code starts/NAME/seed-N.json} in the project folder. */
     public static Path file(Path projectDir, String experiment, int seed) {
         return projectDir.resolve("starts").resolve(experiment).resolve("seed-" + seed + ".json");
@@ -208,25 +283,36 @@ public final class TorchStart {
      * their names or sizes differ (a start of another model), and nothing set then.
      */
     public static void load(MultiLayerNetwork net, Map<String, Slot> slots, JsonNode params, String what) {
+        load(name -> ours(net, slots, name), slots, params, what);
+    }
+
+    /**
+     * Sets every parameter {@code ours} gives by the tutorial's name to the tutorial's in {@code params} (besides them,
+     * a start may hand over its batches' order); one line ({@link UserError}) when their names or sizes differ, and
+     * nothing set then.
+     */
+    public static void load(java.util.function.Function<String, INDArray> ours, Map<String, Slot> slots,
+            JsonNode params, String what) {
         Set<String> names = new TreeSet<>();
         params.fieldNames().forEachRemaining(names::add);
+        names.remove(BATCH_OFFSETS);
         if (!names.equals(new TreeSet<>(slots.keySet()))) {
             throw new UserError(what + " holds the parameters " + names + ", not the model's " + new TreeSet<>(slots.keySet())
                     + "; write it again with reference/run --starts");
         }
         Map<INDArray, INDArray> assign = new LinkedHashMap<>();
         for (String name : slots.keySet()) {
-            INDArray ours = ours(net, slots, name);
+            INDArray mine = ours.apply(name);
             INDArray theirs = param(params, slots, name);
             // [n] biases in DL4J where the tutorial may keep [1, n]: same values, same order
-            boolean same = theirs.length() == ours.length() && (ours.rank() != 2 || theirs.rank() != 2
-                    || (theirs.size(0) == ours.size(0) && theirs.size(1) == ours.size(1)));
+            boolean same = theirs.length() == mine.length() && (mine.rank() != 2 || theirs.rank() != 2
+                    || (theirs.size(0) == mine.size(0) && theirs.size(1) == mine.size(1)));
             if (!same) {
                 throw new UserError(what + "'s " + name + " is " + java.util.Arrays.toString(theirs.shape())
-                        + " where the model's is " + java.util.Arrays.toString(ours.shape()) + "; write it again with "
+                        + " where the model's is " + java.util.Arrays.toString(mine.shape()) + "; write it again with "
                         + "reference/run --starts");
             }
-            assign.put(ours, theirs.reshape(ours.shape()));
+            assign.put(mine, theirs.castTo(mine.dataType()).reshape(mine.shape()));
         }
         assign.forEach(INDArray::assign);
     }

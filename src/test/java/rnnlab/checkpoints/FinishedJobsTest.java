@@ -212,4 +212,42 @@ class FinishedJobsTest {
             log.detachAppender(lines);
         }
     }
+
+    /**
+     * Every committed finished job is one its command reuses: the key in each file of {@code results/runs/} is the key
+     * of the experiment's full profile with no override (of {@code results/same-starts/runs/}: with
+     * {@code start=tutorial}), so a setting added to a properties file that changes no number leaves them valid.
+     */
+    @Test
+    void everyCommittedFinishedJobIsKeyedAsItsCommandRunsIt() throws Exception {
+        Path project = Path.of("").toAbsolutePath();
+        int checked = 0;
+        for (Map.Entry<Path, Map<String, String>> out : Map.of(project.resolve("results"), Map.<String, String>of(),
+                project.resolve("results").resolve("same-starts"), Map.of("start", "tutorial")).entrySet()) {
+            Path runs = out.getKey().resolve("runs");
+            if (!Files.isDirectory(runs)) {
+                continue;
+            }
+            List<Path> experiments;
+            try (var s = Files.list(runs)) {
+                experiments = s.filter(Files::isDirectory).sorted().toList();
+            }
+            for (Path dir : experiments) {
+                String name = dir.getFileName().toString();
+                Run run = new Run(name, Config.load(project.resolve("experiments"), name, "full", out.getValue()), project,
+                        out.getKey());
+                List<Path> files;
+                try (var s = Files.list(dir)) {
+                    files = s.filter(f -> f.toString().endsWith(".txt")).sorted().toList();
+                }
+                for (Path f : files) {
+                    String setting = f.getFileName().toString().replaceFirst("\\.txt$", "");
+                    List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                    assertEquals("key " + FinishedJobs.key(run, setting), lines.get(1), f.toString());
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 300, "the committed finished jobs: " + checked);
+    }
 }

@@ -3,6 +3,7 @@ package rnnlab.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -55,6 +56,35 @@ class CharLmIteratorTest {
                 it.reset();
             }
         }
+    }
+
+    @Test
+    void handedOverOffsetsGiveD2lsSequentialBatchesForThoseOffsets() {
+        // d2l v2's seq_data_iter_sequential(corpus of 100, batch_size 2, num_steps 5) at offset 4: num_tokens =
+        // (100 - 4 - 1) // 2 * 2 = 94, rows of 47 from 4 and 51, 47 // 5 = 9 batches; at offset 1: rows of 49 from 1
+        // and 50, 9 batches; the seed draws nothing
+        for (long seed : new long[] {1, 2}) {
+            CharLmIterator it = new CharLmIterator(positions(100), 100, 2, 5, Sampling.SEQUENTIAL, Flavour.D2L_V2, seed,
+                    new int[] {4, 1});
+            assertEquals(9, it.batchesPerEpoch());
+            Ids first = it.nextIds();
+            assertArrayEquals(new int[][] {{4, 5, 6, 7, 8}, {51, 52, 53, 54, 55}}, first.x());
+            assertArrayEquals(new int[][] {{5, 6, 7, 8, 9}, {52, 53, 54, 55, 56}}, first.y());
+            it.reset();
+            assertEquals(9, it.batchesPerEpoch());
+            assertArrayEquals(new int[][] {{1, 2, 3, 4, 5}, {50, 51, 52, 53, 54}}, it.nextIds().x());
+            // a third epoch has no handed-over offset
+            assertThrows(IllegalStateException.class, it::reset);
+        }
+        // offsets are the sequential d2l v2 sampler's, each in 0..num_steps
+        assertThrows(IllegalArgumentException.class, () -> new CharLmIterator(positions(100), 100, 2, 3, Sampling.RANDOM,
+                Flavour.D2L_V2, 1, new int[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> new CharLmIterator(positions(100), 100, 2, 3,
+                Sampling.SEQUENTIAL, Flavour.D2L_ZH_V1, 1, new int[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> new CharLmIterator(positions(100), 100, 2, 3,
+                Sampling.SEQUENTIAL, Flavour.D2L_V2, 1, new int[] {4}));
+        assertThrows(IllegalArgumentException.class, () -> new CharLmIterator(positions(100), 100, 2, 5,
+                Sampling.SEQUENTIAL, Flavour.D2L_V2, 1, new int[] {6}));
     }
 
     @Test

@@ -363,7 +363,8 @@ class SettleTest {
         UserError e = assertThrows(UserError.class, () -> Settle.run(PROJECT, results, System.out, Main.TASK,
                 Settle.SCRIPT, false));
         assertTrue(e.getMessage().startsWith("HelloOhlolRnnCell cannot start from the tutorial's starts (its settings "
-                + "have no 'start' key); -Dsettle_starts=tutorial settles DigitSumSrn, JayChouRnn, JayChouGru"),
+                + "have no 'start' key); -Dsettle_starts=tutorial settles DigitSumSrn, TimeMachineRnnScratch, JayChouRnn, "
+                + "JayChouGru"),
                 e.getMessage());
         // the reference's seeds 0-4 of length 5; no plan: the pilot is said, nothing run or kept
         Files.createDirectories(results.resolve("reference"));

@@ -57,6 +57,63 @@ class SameStartsTest {
     }
 
     @Test
+    void theToleranceEdgeIsInsideAndAnIntervalAcrossOneEdgeIsOpen() {
+        // every difference exactly +-0.05 (0.05 - 0 is 0.05 in doubles), no spread: the interval is the edge itself,
+        // which counts as inside, as for two sets of seeds
+        assertEquals(Verdict.Outcome.REPRODUCED, Verdict.paired(new double[] {0.05, 0.05}, new double[] {0, 0}, ACCURACY)
+                .outcome());
+        assertEquals(Verdict.Outcome.REPRODUCED, Verdict.paired(new double[] {0, 0}, new double[] {0.05, 0.05}, ACCURACY)
+                .outcome());
+        // d = -0.06, -0.04, -0.05: mean -0.05, sd 0.01, half 0.024841: [-0.074841, -0.025159] lies across -0.05 and
+        // wholly below +0.05: inconclusive, not differs
+        Verdict across = Verdict.paired(new double[] {0.34, 0.56, 0.75}, new double[] {0.4, 0.6, 0.8}, ACCURACY);
+        assertEquals(-0.074841, across.low(), EPS);
+        assertEquals(-0.025159, across.high(), EPS);
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, across.outcome());
+    }
+
+    @Test
+    void aFigureOpenAtItsCapOrItsPlanSaysWhyInPairs() {
+        Figures.Figure capped = new Figures.Figure("length=35", "final", "test_accuracy", Double.NaN, ACCURACY, 3);
+        // d = -0.05, 0.04, -0.11: mean -0.04, sd sqrt((0.0001 + 0.0064 + 0.0049) / 2) = 0.075498, half 4.302653 x
+        // 0.075498 / sqrt 3 = 0.187546, wider than the tolerance
+        double[] ours = {0.2, 0.4, 0.6};
+        double[] ref = {0.25, 0.36, 0.71};
+        Comparison.Row wide = new Comparison.Row("length=35, test accuracy", capped, Double.NaN,
+                Seeds.summary("test_accuracy", ref), Seeds.summary("test_accuracy", ours),
+                Verdict.paired(ours, ref, ACCURACY), null, 3);
+        List<String> cells = Comparison.sameStartsCells(wide);
+        assertEquals(Comparison.sameStartsHeader().size(), cells.size());
+        assertEquals("3", cells.get(1));
+        assertEquals("**inconclusive** at 3 pairs (the cap): its pairs' differences spread wider than its tolerance (sd "
+                + "of the differences 0.075)", cells.get(cells.size() - 1));
+        // d = 0.05, 0.06, 0.04: mean 0.05, sd 0.01, half 0.024841, narrower than the tolerance: at its edge; planned 3
+        // of a cap of 30, all 3 in (no "so far")
+        Figures.Figure cap30 = new Figures.Figure("length=35", "final", "test_accuracy", Double.NaN, ACCURACY, 30);
+        double[] near = {0.55, 0.66, 0.44};
+        double[] nearRef = {0.5, 0.6, 0.4};
+        Comparison.Row edge = new Comparison.Row("f", cap30, Double.NaN, Seeds.summary("test_accuracy", nearRef),
+                Seeds.summary("test_accuracy", near), Verdict.paired(near, nearRef, ACCURACY), null, 3);
+        List<String> edgeCells = Comparison.sameStartsCells(edge);
+        assertEquals("**inconclusive** at its planned 3 pairs: its difference lies at the tolerance's edge (sd of the "
+                + "differences 0.010)", edgeCells.get(edgeCells.size() - 1));
+        // planned 4 with 3 in: judged again at the plan, and said to be so far
+        Comparison.Row early = new Comparison.Row("f", cap30, Double.NaN, Seeds.summary("test_accuracy", nearRef),
+                Seeds.summary("test_accuracy", near), Verdict.paired(near, nearRef, ACCURACY), null, 4);
+        List<String> earlyCells = Comparison.sameStartsCells(early);
+        assertTrue(earlyCells.get(earlyCells.size() - 1).startsWith("**inconclusive** (")
+                && earlyCells.get(earlyCells.size() - 1).endsWith(", so far: 3 of its 4 planned pairs"),
+                earlyCells.get(earlyCells.size() - 1));
+        // decided at its planned 4 pairs (d = +-0.01, reproduced as above): nothing more said
+        double[] inside = {0.5, 0.6, 0.7, 0.8};
+        double[] insideRef = {0.49, 0.61, 0.69, 0.81};
+        Comparison.Row decided = new Comparison.Row("f", cap30, Double.NaN, Seeds.summary("test_accuracy", insideRef),
+                Seeds.summary("test_accuracy", inside), Verdict.paired(inside, insideRef, ACCURACY), null, 4);
+        List<String> decidedCells = Comparison.sameStartsCells(decided);
+        assertEquals("**reproduced**", decidedCells.get(decidedCells.size() - 1));
+    }
+
+    @Test
     void lossesArePairedByTheirLogarithmsAndOnePairHasNoInterval() {
         // each of ours twice the reference's: every log difference ln 2 = 0.693147, no spread: differs at +-ln 1.1
         Verdict twice = Verdict.paired(new double[] {2.0, 3.0}, new double[] {1.0, 1.5}, Verdict.Tolerance.relative(0.1));
