@@ -103,10 +103,10 @@ public final class Checkpoint {
     }
 
     /**
-     * The configuration a job's result depends on: every value but {@code seeds}, the list of all the run's seeds
-     * (a job's own seed is in its setting, so adding seeds to a run leaves its finished jobs valid), and but
-     * {@code start} at its default {@code own} (what every run did before the key was added); with
-     * {@code -Dcorpus}, the text's SHA-1 and the held-out share too.
+     * The configuration a job's result depends on: every value but two, with {@code -Dcorpus} the text's SHA-1 and
+     * the held-out share too. Left out are {@code seeds}, the list of all the run's seeds (a job's own seed is in its
+     * setting, so adding seeds to a run leaves its finished jobs valid), and {@code start} at its default
+     * {@code own} (what every run did before the key was added, so their finished jobs stay valid).
      */
     public static Map<String, String> values(Run run) {
         Map<String, String> values = new TreeMap<>(run.config().values());

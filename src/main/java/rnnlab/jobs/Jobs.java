@@ -124,8 +124,8 @@ public final class Jobs {
         int reused = 0;
         for (ConfiguredRun p : prepared) {
             // the run's own overrides (a settle run's seeds are its own, not the command line's)
-            Map<String, String> props = Workers.jobProperties(p.run().name(), p.run().config().profile(), p.run().outDir(),
-                    p.run().config().overrides());
+            Map<String, String> props = Workers.jobProperties(projectDir, p.run().name(), p.run().config().profile(),
+                    p.run().outDir(), p.run().config().overrides());
             List<String> jobs = p.configured().jobs().stream().filter(p.run().scope()::inPlan).toList();
             Map<String, Double> secs = Plan.lastTrainingSeconds(p.run().name(), p.run().outDir());
             if (jobs.size() <= 1) {

@@ -27,6 +27,9 @@ public final class Worker {
     /** What ends a job's output: this, a space and its exit status, on a line of its own. */
     static final String DONE = "\u0001rnnlab-job-done";
 
+    /** The key of a job's line that names its project's folder (its caller's, not the worker's working folder). */
+    static final String PROJECT = "rnnlab.project";
+
     /** The system property that makes a JVM started from the program's entry a worker. */
     public static final String ROLE = "rnnlab.worker";
 
@@ -41,7 +44,6 @@ public final class Worker {
     /** Serves the jobs on standard input through {@code task} until the input closes; returns the exit status. */
     public static int serve(Task task) throws Exception {
         ChildJvm.watchParent();
-        Path projectDir = Path.of("").toAbsolutePath();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -49,6 +51,8 @@ public final class Worker {
                 continue;
             }
             Map<String, String> job = decode(line);
+            String project = job.remove(PROJECT);
+            Path projectDir = project != null ? Path.of(project) : Path.of("").toAbsolutePath();
             String exp = job.remove("exp");
             String profile = job.remove("profile");
             String out = job.remove("out");

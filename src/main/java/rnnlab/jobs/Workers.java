@@ -330,14 +330,16 @@ public final class Workers {
     }
 
     /**
-     * The properties of a job that runs {@code exp} in {@code profile} into {@code out} with {@code overrides}: this
-     * JVM's own (the runtime keys, fresh, checkpoints, threads), the overrides, and one job at a time inside it.
+     * The properties of a job that runs {@code exp} of the project in {@code projectDir}, in {@code profile}, into
+     * {@code out} with {@code overrides}: this JVM's own (the runtime keys, fresh, checkpoints, threads), the
+     * overrides, and one job at a time inside it.
      */
-    public static Map<String, String> jobProperties(String exp, String profile, Path out,
+    public static Map<String, String> jobProperties(Path projectDir, String exp, String profile, Path out,
             Map<String, String> overrides) {
         Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
-        props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units"));
+        props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units", Worker.PROJECT));
         props.putAll(overrides);
+        props.put(Worker.PROJECT, projectDir.toAbsolutePath().toString());
         props.put("exp", exp);
         props.put("profile", profile);
         props.put("out", out.toString());
@@ -345,8 +347,11 @@ public final class Workers {
         return props;
     }
 
-    /** The properties a job's line carries; every other one the worker JVM gets at its start. */
-    private static final List<String> PER_JOB = List.of("exp", "profile", "out", "units", "threads");
+    /**
+     * The properties a job's line carries; every other one the worker JVM gets at its start. The project's folder
+     * is one: a worker serves the jobs of any caller, whose project need not be the worker's working folder.
+     */
+    private static final List<String> PER_JOB = List.of(Worker.PROJECT, "exp", "profile", "out", "units", "threads");
 
     /** One worker JVM and the job it runs: its output lines come out prefixed with that job's name. */
     private static final class WorkerJvm {

@@ -141,15 +141,21 @@ class TutorialStartTest {
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         Path own = dir.resolve("own");
         Path tutorial = dir.resolve("tutorial");
-        for (String sampling : List.of("sequential", "random")) {
-            // a run of one job, in this JVM (worker JVMs take their working folder for the project's, not dir)
-            small.put("samplings", sampling);
-            small.remove("start");
+        // both samplings in one run: two jobs on two worker JVMs, which must read this project's starts (dir), not
+        // those of their working folder
+        small.put("samplings", "sequential,random");
+        System.setProperty("jobs", "2");
+        try {
             assertEquals(0, Main.run(new Cli("TimeMachineRnnScratch", "full", own.toString(), small), dir, out, out),
                     buf.toString(StandardCharsets.UTF_8));
             small.put("start", "tutorial");
-            assertEquals(0, Main.run(new Cli("TimeMachineRnnScratch", "full", tutorial.toString(), small), dir, out, out),
-                    buf.toString(StandardCharsets.UTF_8));
+            assertEquals(0, Main.run(new Cli("TimeMachineRnnScratch", "full", tutorial.toString(), small), dir, out,
+                    out), buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("jobs");
+        }
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("on worker JVMs"), buf.toString(StandardCharsets.UTF_8));
+        for (String sampling : List.of("sequential", "random")) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 double expected = fixture.get(sampling).get(epoch - 1).asDouble();
                 // the CSV keeps 6 significant digits

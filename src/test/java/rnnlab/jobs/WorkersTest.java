@@ -35,6 +35,9 @@ import rnnlab.core.Cli;
 class WorkersTest {
     private static final Map<String, String> SHORT = Map.of("epochs", "40", "seeds", "0,1");
 
+    /** The project the jobs below run in: this one, whose experiments' settings the workers read. */
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
+
     static int run(String exp, Path out, int jobs, ByteArrayOutputStream log) {
         return runWith(exp, out, jobs, SHORT, log);
     }
@@ -119,8 +122,9 @@ class WorkersTest {
     @Test
     void eachJobsOutcomeIsHandedOnAsItEndsBeforeTheNextStarts(@TempDir Path tmp) throws Exception {
         List<Workers.Job> jobs = List.of(
-                new Workers.Job("first", Workers.jobProperties("HelloOhlolRnn", "quick", tmp.resolve("a"), SHORT)),
-                new Workers.Job("second", Workers.jobProperties("HelloOhlolRnnCell", "quick", tmp.resolve("b"), SHORT)));
+                new Workers.Job("first", Workers.jobProperties(PROJECT, "HelloOhlolRnn", "quick", tmp.resolve("a"), SHORT)),
+                new Workers.Job("second", Workers.jobProperties(PROJECT, "HelloOhlolRnnCell", "quick", tmp.resolve("b"),
+                        SHORT)));
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         List<Workers.Outcome> outcomes = Workers.run(jobs, 1, quiet, quiet, Main.TASK, j -> 0.0, o -> {
@@ -138,7 +142,8 @@ class WorkersTest {
         // jobs that end at once (an experiment the suite does not have): what counts is the order they ran in
         List<Workers.Job> jobs = new ArrayList<>();
         for (String name : List.of("short", "long", "middle")) {
-            jobs.add(new Workers.Job(name, Workers.jobProperties("NoSuch" + name, "quick", tmp.resolve(name), Map.of())));
+            jobs.add(new Workers.Job(name, Workers.jobProperties(PROJECT, "NoSuch" + name, "quick", tmp.resolve(name),
+                    Map.of())));
         }
         Map<String, Double> seconds = Map.of("short", 1.0, "long", 30.0, "middle", 12.0);
         List<String> ran = Collections.synchronizedList(new ArrayList<>());
