@@ -99,13 +99,22 @@ public final class Main {
 
     private static void dispatch(Cli cli, Path projectDir, PrintStream out, boolean inTask) throws Exception {
         String exp = cli.exp();
+        cli.refuseEmptyPaths();
+        if (!Config.PROFILES.contains(cli.profile())) {
+            throw new UserError("Unknown profile '" + cli.profile() + "'; valid profiles: " + String.join(", ", Config.PROFILES));
+        }
         Path results = cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results");
         Command command = Command.of(exp).orElse(null);
-        if (Options.HELP.given() != null && exp != null && !exp.isBlank() && command != Command.HELP) {
+        boolean help = help();
+        if (!inTask && (help || (exp != null && !exp.isBlank()))) {
+            // the user's command line (a task's is the suite's own, under the user's -Dsettle, say)
+            cli.refuseWhatDoesNotApply(help ? Command.HELP : command);
+        }
+        if (help && exp != null && !exp.isBlank() && command != Command.HELP) {
             Experiments.help(Catalog.project().get(exp).name(), projectDir, out);
             return;
         }
-        if (Options.HELP.given() != null || command == Command.HELP) {
+        if (help || command == Command.HELP) {
             Experiments.help(out);
             return;
         }
@@ -153,9 +162,6 @@ public final class Main {
             return;
         }
         List<String> names = Experiments.named(exp);
-        if (!Config.PROFILES.contains(cli.profile())) {
-            throw new UserError("Unknown profile '" + cli.profile() + "'; valid profiles: " + String.join(", ", Config.PROFILES));
-        }
         if (!cli.searchOptions().isEmpty()) {
             if (names.size() != 1) {
                 throw new UserError("-Dsearch runs one experiment's search at a time; give -Dexp=NAME, not all");
@@ -207,6 +213,18 @@ public final class Main {
     }
 
     /** {@code -Dcontrol}: true or false, anything else refused in one line. */
+    /** {@code -Dhelp}: given alone or as true (false or nothing runs the command); any other value is refused. */
+    private static boolean help() {
+        String v = Options.HELP.given();
+        if (v == null || v.trim().equals("false")) {
+            return false;
+        }
+        if (v.isBlank() || v.trim().equals("true")) {
+            return true;
+        }
+        throw new UserError("Invalid value for 'help': '" + v + "'; expected true or false (-Dhelp alone is true)");
+    }
+
     private static boolean control() {
         return Options.CONTROL.bool();
     }

@@ -132,6 +132,49 @@ class MainTest {
     }
 
     @Test
+    void whatACommandWouldIgnoreIsRefusedInOneLineAndWritesNothing(@TempDir Path tmp) throws Exception {
+        // a misspelt option, a profile or a search option where no experiment's settings run
+        assertOneLineError(run("list", "full", null, kv("foo", "1")), "-Dexp=list takes no experiment settings, and "
+                + "-Dfoo is none of its options");
+        assertOneLineError(run("settle", "full", tmp.toString(), kv("settle_dyr", "true")), "-Dsettle_dyr");
+        assertOneLineError(run("StockLayers", "full", tmp.toString(), kv("foo", "1")), "-Dexp=StockLayers takes no");
+        assertOneLineError(run("scoreboard", "quick", tmp.toString(), Map.of()), "-Dprofile chooses an experiment's "
+                + "settings; it does not apply to -Dexp=scoreboard");
+        assertOneLineError(run("help", "fast", null, Map.of()), "Unknown profile 'fast'");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new Cli("scoreboard", "full", tmp.toString(), Map.of(), Map.of("search", "random")),
+                Path.of("").toAbsolutePath(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("-Dsearch searches an experiment's settings; it does "
+                + "not apply to -Dexp=scoreboard"), err.toString(StandardCharsets.UTF_8));
+        // an empty path (an unset shell variable) is not the working folder
+        assertOneLineError(run("HelloOhlolRnn", "full", "", Map.of()), "'out': empty");
+        for (String[] option : new String[][] {{"settle_dry", "true", "-Dsettle_dry applies with -Dexp=settle only, not "
+                + "with -Dexp=HelloOhlolRnn"}, {"corpus", " ", "'corpus': empty"}, {"checkpoints", "", "'checkpoints': "
+                + "empty"}, {"help", "yes", "'help': 'yes'; expected true or false"}}) {
+            System.setProperty(option[0], option[1]);
+            try {
+                assertOneLineError(run("HelloOhlolRnn", "full", tmp.toString(), Map.of()), option[2]);
+            } finally {
+                System.clearProperty(option[0]);
+            }
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(), files.toList(), "nothing written");
+        }
+        // -Dhelp=false runs the command, as no -Dhelp does
+        String list = run("list", "full", null, Map.of()).out();
+        System.setProperty("help", "false");
+        try {
+            Outcome r = run("list", "full", null, Map.of());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(list, r.out());
+        } finally {
+            System.clearProperty("help");
+        }
+    }
+
+    @Test
     void listPrintsEveryExperimentWithADescription() {
         Outcome r = run("list", "full", null, Map.of());
         assertEquals(0, r.code());

@@ -58,6 +58,54 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
         return false;
     }
 
+    /**
+     * Refuses an empty {@code -Dout}, {@code -Dcorpus} or {@code -Dcheckpoints} (often an unset shell variable), which
+     * would otherwise read as the working folder or as not given at all.
+     */
+    public void refuseEmptyPaths() {
+        if (out != null && out.isBlank()) {
+            throw new UserError("Invalid value for 'out': empty (an unset variable?); give the folder the results go to, "
+                    + "or leave -Dout out for results/");
+        }
+        Map<Options.Option, String> instead = Map.of(Options.CORPUS, "a UTF-8 text file, or leave -Dcorpus out for the "
+                + "tutorial's corpus", Options.CHECKPOINTS, "a folder, or leave -Dcheckpoints out for checkpoints/");
+        for (Map.Entry<Options.Option, String> o : instead.entrySet()) {
+            String v = o.getKey().given();
+            if (v != null && v.isBlank()) {
+                throw new UserError("Invalid value for '" + o.getKey().key() + "': empty (an unset variable?); give "
+                        + o.getValue());
+            }
+        }
+    }
+
+    /**
+     * Refuses what {@code command} (null: experiments) would silently ignore: experiment settings (a misspelt option
+     * among them) where it runs no experiment, search options and a profile other than the default where it runs no
+     * experiment's settings, and the settle options anywhere but {@code -Dexp=settle}.
+     */
+    public void refuseWhatDoesNotApply(Command command) {
+        String what = "-Dexp=" + (command == null ? exp : command.word());
+        if (command != null && command.runsNoExperiment() && !overrides.isEmpty()) {
+            throw new UserError(what + " takes no experiment settings, and -D" + String.join(", -D", overrides.keySet())
+                    + " is none of its options (-Dexp=help lists them)");
+        }
+        boolean settings = command == null || command == Command.ALL;
+        if (!settings && !searchOptions.isEmpty()) {
+            throw new UserError("-D" + String.join(", -D", searchOptions.keySet()) + " searches an experiment's "
+                    + "settings; it does not apply to " + what);
+        }
+        if (!settings && !profile.equals("full")) {
+            throw new UserError("-Dprofile chooses an experiment's settings; it does not apply to " + what);
+        }
+        if (command != Command.SETTLE) {
+            for (Options.Option o : List.of(Options.SETTLE, Options.SETTLE_DRY, Options.SETTLE_STARTS)) {
+                if (o.given() != null) {
+                    throw new UserError("-D" + o.key() + " applies with -Dexp=settle only, not with " + what);
+                }
+            }
+        }
+    }
+
     /** Reads the current JVM's command line. */
     public static Cli fromEnvironment() {
         return parse(Options.all(), System.getenv("MAVEN_CMD_LINE_ARGS"));

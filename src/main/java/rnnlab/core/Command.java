@@ -36,6 +36,11 @@ public enum Command {
         return does;
     }
 
+    /** Whether it runs no experiment, and so takes no experiment settings, search options or profile. */
+    public boolean runsNoExperiment() {
+        return this == LIST || this == SCOREBOARD || this == SETTLE || this == HELP || this == STOCK_LAYERS || this == UI;
+    }
+
     /** The command {@code exp} names, if it names one. */
     public static Optional<Command> of(String exp) {
         return Arrays.stream(values()).filter(c -> c.word.equals(exp)).findFirst();

@@ -55,12 +55,12 @@ public final class Threads {
             n = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new UserError("Invalid value for 'threads': '" + value
-                    + "'; expected a whole number from 1 to " + Runtime.getRuntime().availableProcessors()
-                    + ", or 'default' for DL4J's own setting");
+                    + "'; expected a whole number from 1 to 256 (this machine has "
+                    + Runtime.getRuntime().availableProcessors() + " cores), or 'default' for DL4J's own setting");
         }
         if (n < 1 || n > 256) {
-            throw new UserError("Invalid value for 'threads': " + n + "; expected a whole number from 1 to "
-                    + Runtime.getRuntime().availableProcessors() + ", or 'default'");
+            throw new UserError("Invalid value for 'threads': " + n + "; expected a whole number from 1 to 256 (this "
+                    + "machine has " + Runtime.getRuntime().availableProcessors() + " cores), or 'default'");
         }
         apply(n);
         return n;

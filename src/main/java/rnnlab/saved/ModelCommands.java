@@ -116,10 +116,20 @@ public final class ModelCommands {
             return;
         }
         LmTrainer.HeldOut h = LmTrainer.heldOutPerplexity(lm, ids, LmTrainer.HELD_OUT_ROWS, m.steps());
-        out.printf("perplexity %.4f on %s: %d of %d targets scored (%s), read in rows of %d steps with the state "
+        boolean ownCharacters = m.text() == SavedModel.Text.LYRICS || m.text() == SavedModel.Text.CHARS;
+        if (h.tokens() == 0) { // a mean over no target: nothing to report, not a perplexity of 1
+            throw new UserError("Invalid value for 'text': none of " + file + "'s " + (ids.length - 1) + " targets can "
+                    + "be scored (" + h.skipped() + " are characters the model's training text lacked); give a text in "
+                    + "the model's characters");
+        }
+        // the figure reads the text as equal rows (the held-out figure's 128): the tail beyond them is not read
+        long unread = ids.length - 1 - h.tokens() - h.skipped();
+        out.printf("perplexity %.4f on %s: %d of %d targets scored (%s%s), read in rows of %d steps with the state "
                 + "carried, as the training page's held-out figure%n", h.perplexity(), file, h.tokens(), ids.length - 1,
-                m.text() == SavedModel.Text.LYRICS || m.text() == SavedModel.Text.CHARS ? h.skipped() + " characters the training text lacked are left out"
+                ownCharacters ? h.skipped() + " characters the training text lacked are left out"
                         : unknown + " unknown characters read as <unk>",
+                unread > 0 ? "; the last " + unread + ", past " + LmTrainer.HELD_OUT_ROWS + " rows of equal length, "
+                        + "are not read" : "",
                 m.steps());
     }
 

@@ -132,6 +132,7 @@ class SettleTest {
         assertTrue(again.contains(String.format(java.util.Locale.ROOT, "likely inconclusive after the plan: about %.1f of "
                 + "its 1 planned figure%n", onPage.outcome() == rnnlab.stats.Verdict.Outcome.INCONCLUSIVE ? 1.0 : 0.0)), again);
         // a plain full-profile run of it afterwards keeps the planned seeds, not the file's 0-9
+        System.clearProperty("settle"); // a command of its own, which -Dsettle does not apply to
         int code = Main.run(new rnnlab.core.Cli(name, "full", results.toString(), java.util.Map.of()), PROJECT, out, out);
         assertEquals(0, code, buf.toString(StandardCharsets.UTF_8));
         assertEquals(planned, Settle.seedsOf(ResultsCsv.read(results.resolve(name + ".csv"))).get("all").size());

@@ -54,8 +54,10 @@ class StockLayersTest {
     static Outcome run(Path projectDir, String exp, Map<String, String> overrides, String out) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Main.run(new Cli(exp, "quick", out, overrides), projectDir, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
+        // the experiments in the quick profile; StockLayers runs theirs by itself and takes none
+        String profile = exp.equals("StockLayers") ? "full" : "quick";
+        int code = Main.run(new Cli(exp, profile, out, overrides), projectDir, new PrintStream(o, true,
+                StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
         return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 

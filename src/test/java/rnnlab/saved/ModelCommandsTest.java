@@ -45,7 +45,9 @@ class ModelCommandsTest {
     static Outcome run(String exp, String out, Map<String, String> options) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Main.run(new Cli(exp, "quick", out, options), Path.of("").toAbsolutePath(),
+        // the model's run in the quick profile; the model commands take none (refused, as a test below checks)
+        String profile = exp.equals("Generate") || exp.equals("Evaluate") ? "full" : "quick";
+        int code = Main.run(new Cli(exp, profile, out, options), Path.of("").toAbsolutePath(),
                 new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
         return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
@@ -87,6 +89,10 @@ class ModelCommandsTest {
         double ppl = Double.parseDouble(r.out().replaceAll("(?s).*perplexity ([0-9.]+) on.*", "$1"));
         assertEquals(heldOut, ppl, 1e-3 * heldOut, r.out());
         assertTrue(r.out().contains("characters the training text lacked are left out"), r.out());
+        // read as 128 equal rows: the targets past them, by hand, are said to be unread
+        int targets = cps.length - 10000 - 1;
+        assertTrue(r.out().contains("; the last " + (targets - 128 * (targets / 128)) + ", past 128 rows of equal "
+                + "length, are not read"), r.out());
     }
 
     @Test
@@ -134,6 +140,19 @@ class ModelCommandsTest {
         // the model file itself is not UTF-8 text: said, with what would be right
         assertOneLine(run("Evaluate", null, kv("model", m, "text", m)), "is not UTF-8 text (a binary file, or another "
                 + "encoding: convert it to UTF-8)");
+        // a text of none of the model's characters has no perplexity (not 1.0000, the mean over no target)
+        Path foreignText = dir.resolve("foreign.txt");
+        Files.writeString(foreignText, "§¶§¶§¶§¶");
+        assertOneLine(run("Evaluate", null, kv("model", m, "text", foreignText.toString())), "'s 7 targets can be "
+                + "scored (7 are characters the model's training text lacked)");
+        // a profile is the experiments', which the model commands would ignore
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new Cli("Generate", "quick", null, kv("model", m, "prefix", "分开")),
+                Path.of("").toAbsolutePath(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8)));
+        assertTrue(e.toString(StandardCharsets.UTF_8).contains("-Dprofile chooses an experiment's settings; it does "
+                + "not apply to -Dexp=Generate"), e.toString(StandardCharsets.UTF_8));
+        Files.delete(foreignText);
         assertEquals(before, listing(dir), "nothing written");
     }
 
