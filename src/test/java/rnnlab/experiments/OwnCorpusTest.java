@@ -49,7 +49,9 @@ class OwnCorpusTest {
             System.setProperty("min_count", minCount);
         }
         try {
-            int code = Main.run(new Cli(exp, "quick", out, overrides), Path.of("").toAbsolutePath(),
+            // the experiments in the quick profile; the saved-model commands take no profile
+            String profile = exp.equals("Generate") || exp.equals("Evaluate") ? "full" : "quick";
+            int code = Main.run(new Cli(exp, profile, out, overrides), Path.of("").toAbsolutePath(),
                     new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
             return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
