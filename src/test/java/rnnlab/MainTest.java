@@ -147,8 +147,18 @@ class MainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("-Dsearch searches an experiment's settings; it does "
                 + "not apply to -Dexp=scoreboard"), err.toString(StandardCharsets.UTF_8));
-        // an empty path (an unset shell variable) is not the working folder
+        // an empty path (an unset shell variable) is not the working folder; a file is not a folder
         assertOneLineError(run("HelloOhlolRnn", "full", "", Map.of()), "'out': empty");
+        Path file = Files.createTempFile("rnnlab-out", ".txt");
+        try {
+            assertOneLineError(run("HelloOhlolRnn", "full", file.toString(), Map.of()), file + " is a file, not a folder); "
+                    + "choose a writable folder with -Dout=DIR");
+        } finally {
+            Files.delete(file);
+        }
+        // a misspelt experiment is named, whatever its case
+        assertOneLineError(run("DigitSumSrm", "full", tmp.toString(), Map.of()), "(did you mean -Dexp=DigitSumSrn?)");
+        assertOneLineError(run("digitsumsrn", "full", tmp.toString(), Map.of()), "(did you mean -Dexp=DigitSumSrn?)");
         for (String[] option : new String[][] {{"settle_dry", "true", "-Dsettle_dry applies with -Dexp=settle only, not "
                 + "with -Dexp=HelloOhlolRnn"}, {"corpus", " ", "'corpus': empty"}, {"checkpoints", "", "'checkpoints': "
                 + "empty"}, {"help", "yes", "'help': 'yes'; expected true or false"}}) {

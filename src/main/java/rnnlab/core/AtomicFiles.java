@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,9 @@ public final class AtomicFiles {
 
     /** What the file system said, without Java's exception names. */
     static String reason(Exception e) {
+        if (e instanceof FileAlreadyExistsException fse) { // a file where a folder is to be
+            return fse.getFile() + " is a file, not a folder";
+        }
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getFile() + ": " + fse.getReason();
         }

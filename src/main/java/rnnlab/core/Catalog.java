@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -383,7 +384,12 @@ public final class Catalog {
     public Facts get(String name) {
         Facts f = facts.get(name);
         if (f == null) {
-            throw new UserError("Unknown experiment '" + name + "'; valid: " + String.join(", ", facts.keySet())
+            // the nearest name, ignoring case (digitsumsrn, DigitSumSrm): a misspelling is named, not just listed
+            Map<String, String> byLowerCase = new LinkedHashMap<>();
+            facts.keySet().forEach(k -> byLowerCase.put(k.toLowerCase(Locale.ROOT), k));
+            String near = Config.nearest(name.toLowerCase(Locale.ROOT), List.copyOf(byLowerCase.keySet()));
+            throw new UserError("Unknown experiment '" + name + "'" + (near == null ? "" : " (did you mean -Dexp="
+                    + byLowerCase.get(near) + "?)") + "; valid: " + String.join(", ", facts.keySet())
                     + " (-Dexp=help lists the commands too)");
         }
         return f;

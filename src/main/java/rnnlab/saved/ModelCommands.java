@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,7 +99,8 @@ public final class ModelCommands {
             throw new UserError("Invalid value for 'text': " + file + " is not UTF-8 text (a binary file, or another "
                     + "encoding: convert it to UTF-8)");
         } catch (IOException e) {
-            throw new UserError("Invalid value for 'text': cannot read " + file + " (" + e.getMessage() + ")");
+            throw new UserError("Invalid value for 'text': cannot read " + file + " (" + (e instanceof NoSuchFileException
+                    ? "no such file" : e.getMessage()) + "); give a UTF-8 text file");
         }
         Tokens t = new Tokens(m);
         int[] ids = t.encode(text);

@@ -135,7 +135,8 @@ class ModelCommandsTest {
         assertOneLine(run("Generate", null, kv("model", m, "prefix", "分开", "len", "-1")), "-Dlen: '-1'");
         assertOneLine(run("Generate", null, kv("model", m, "prefix", "分开", "lenght", "5")), "Unknown option 'lenght'");
         assertOneLine(run("Evaluate", null, kv("model", m, "text", empty.toString())), "holds no token");
-        assertOneLine(run("Evaluate", null, kv("model", m, "text", dir.resolve("nope.txt").toString())), "cannot read");
+        assertOneLine(run("Evaluate", null, kv("model", m, "text", dir.resolve("nope.txt").toString())), "(no such file); "
+                + "give a UTF-8 text file");
         assertOneLine(run("Evaluate", null, kv("text", empty.toString())), "-Dmodel=FILE");
         // the model file itself is not UTF-8 text: said, with what would be right
         assertOneLine(run("Evaluate", null, kv("model", m, "text", m)), "is not UTF-8 text (a binary file, or another "
