@@ -106,11 +106,12 @@ public final class Main {
         Path results = cli.out() != null ? Path.of(cli.out()) : projectDir.resolve("results");
         Command command = Command.of(exp).orElse(null);
         boolean help = help();
-        if (!inTask && (help || (exp != null && !exp.isBlank()))) {
+        boolean named = exp != null && !exp.isBlank();
+        if (!inTask && (help || named)) {
             // the user's command line (a task's is the suite's own, under the user's -Dsettle, say)
             cli.refuseWhatDoesNotApply(help ? Command.HELP : command);
         }
-        if (help && exp != null && !exp.isBlank() && command != Command.HELP) {
+        if (help && named && command != Command.HELP) {
             Experiments.help(Catalog.project().get(exp).name(), projectDir, out);
             return;
         }
@@ -118,7 +119,7 @@ public final class Main {
             Experiments.help(out);
             return;
         }
-        if (exp == null || exp.isBlank()) {
+        if (!named) {
             throw Experiments.noneGiven();
         }
         // the true-or-false options, checked before anything runs
@@ -212,19 +213,13 @@ public final class Main {
         Jobs.run(prepared, Jobs.runner(inTask), out, TASK, inTask);
     }
 
-    /** {@code -Dcontrol}: true or false, anything else refused in one line. */
-    /** {@code -Dhelp}: given alone or as true (false or nothing runs the command); any other value is refused. */
+    /** {@code -Dhelp}: given alone (empty) or as true; false runs the command; anything else refused in one line. */
     private static boolean help() {
         String v = Options.HELP.given();
-        if (v == null || v.trim().equals("false")) {
-            return false;
-        }
-        if (v.isBlank() || v.trim().equals("true")) {
-            return true;
-        }
-        throw new UserError("Invalid value for 'help': '" + v + "'; expected true or false (-Dhelp alone is true)");
+        return v != null && (v.isBlank() || Options.HELP.bool());
     }
 
+    /** {@code -Dcontrol}: true or false, anything else refused in one line. */
     private static boolean control() {
         return Options.CONTROL.bool();
     }

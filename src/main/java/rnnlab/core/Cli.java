@@ -67,14 +67,14 @@ public record Cli(String exp, String profile, String out, Map<String, String> ov
             throw new UserError("Invalid value for 'out': empty (an unset variable?); give the folder the results go to, "
                     + "or leave -Dout out for results/");
         }
-        Map<Options.Option, String> instead = Map.of(Options.CORPUS, "a UTF-8 text file, or leave -Dcorpus out for the "
-                + "tutorial's corpus", Options.CHECKPOINTS, "a folder, or leave -Dcheckpoints out for checkpoints/");
-        for (Map.Entry<Options.Option, String> o : instead.entrySet()) {
-            String v = o.getKey().given();
-            if (v != null && v.isBlank()) {
-                throw new UserError("Invalid value for '" + o.getKey().key() + "': empty (an unset variable?); give "
-                        + o.getValue());
-            }
+        refuseEmpty(Options.CORPUS, "a UTF-8 text file, or leave -Dcorpus out for the tutorial's corpus");
+        refuseEmpty(Options.CHECKPOINTS, "a folder, or leave -Dcheckpoints out for checkpoints/");
+    }
+
+    private static void refuseEmpty(Options.Option option, String instead) {
+        String v = option.given();
+        if (v != null && v.isBlank()) {
+            throw new UserError("Invalid value for '" + option.key() + "': empty (an unset variable?); give " + instead);
         }
     }
 

@@ -50,17 +50,16 @@ public final class Threads {
             log.info("threads: DL4J defaults (OMP {} threads)", Nd4j.getEnvironment().maxThreads());
             return 0;
         }
+        String expected = "expected a whole number from 1 to 256 (this machine has "
+                + Runtime.getRuntime().availableProcessors() + " cores), or 'default' for DL4J's own setting";
         int n;
         try {
             n = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new UserError("Invalid value for 'threads': '" + value
-                    + "'; expected a whole number from 1 to 256 (this machine has "
-                    + Runtime.getRuntime().availableProcessors() + " cores), or 'default' for DL4J's own setting");
+            throw new UserError("Invalid value for 'threads': '" + value + "'; " + expected);
         }
         if (n < 1 || n > 256) {
-            throw new UserError("Invalid value for 'threads': " + n + "; expected a whole number from 1 to 256 (this "
-                    + "machine has " + Runtime.getRuntime().availableProcessors() + " cores), or 'default'");
+            throw new UserError("Invalid value for 'threads': " + n + "; " + expected);
         }
         apply(n);
         return n;

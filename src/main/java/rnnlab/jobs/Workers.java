@@ -337,7 +337,7 @@ public final class Workers {
     public static Map<String, String> jobProperties(Path projectDir, String exp, String profile, Path out,
             Map<String, String> overrides) {
         Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
-        props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units", Worker.PROJECT));
+        props.keySet().removeAll(List.of("exp", "profile", "out", "jobs", "runner", "units"));
         props.putAll(overrides);
         props.put(Worker.PROJECT, projectDir.toAbsolutePath().toString());
         props.put("exp", exp);

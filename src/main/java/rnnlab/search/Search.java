@@ -425,7 +425,8 @@ public final class Search {
             prepared.execute();
             return;
         }
-        Workers.Outcome o = pool.run(new Workers.Job(name, Workers.jobProperties(projectDir, entry.name(), profile, outDir, all)));
+        Workers.Outcome o = pool.run(new Workers.Job(name, Workers.jobProperties(projectDir, entry.name(), profile,
+                outDir, all)));
         if (o.exitCode() != 0) {
             throw new UserError(o.error() != null ? o.error() : "its worker ended with exit status " + o.exitCode());
         }
