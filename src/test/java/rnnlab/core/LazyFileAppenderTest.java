@@ -1,0 +1,82 @@
+package rnnlab.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import rnnlab.Main;
+import rnnlab.jobs.ChildJvm;
+
+/** The log file is made at its first line, not before: a command that logs nothing leaves no file behind. */
+class LazyFileAppenderTest {
+    @Test
+    void theFileAndItsFolderAreMadeAtTheFirstLineAndAppendedTo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("logs").resolve("rnnlab.log");
+        LazyFileAppender<ILoggingEvent> appender = appender(file);
+        assertTrue(appender.isStarted());
+        assertFalse(Files.exists(file.getParent()), "nothing made before a line is logged");
+        appender.doAppend(event("first"));
+        assertEquals("INFO first\n", Files.readString(file), "written through at once (immediate flush)");
+        appender.stop();
+        LazyFileAppender<ILoggingEvent> again = appender(file);
+        again.doAppend(event("second"));
+        again.stop();
+        assertEquals("INFO first\nINFO second\n", Files.readString(file), "a later run appends");
+    }
+
+    /** A real run of the program: {@code -Dexp=list} prints the experiments and makes no log folder. */
+    @Test
+    void aCommandThatLogsNothingLeavesNoLogFile(@TempDir Path dir) throws Exception {
+        Path logs = dir.resolve("logs");
+        Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
+        props.put("exp", "list");
+        props.put("rnnlab.log.dir", logs.toString());
+        // run in the project's folder (it reads experiments/), its log folder in the temporary one
+        Process child = ChildJvm.builder(Main.class.getName(), props, List.of()).redirectErrorStream(true).start();
+        String said = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(2, TimeUnit.MINUTES), said);
+        assertEquals(0, child.exitValue(), said);
+        assertTrue(said.contains("DigitSumSrn"), said);
+        assertFalse(Files.exists(logs), "no log folder after " + said);
+    }
+
+    private static LazyFileAppender<ILoggingEvent> appender(Path file) {
+        LoggerContext context = new LoggerContext();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%level %msg%n");
+        encoder.start();
+        LazyFileAppender<ILoggingEvent> appender = new LazyFileAppender<>();
+        appender.setContext(context);
+        appender.setEncoder(encoder);
+        appender.setFile(file.toString());
+        appender.setAppend(true);
+        appender.start();
+        return appender;
+    }
+
+    private static ILoggingEvent event(String message) {
+        LoggingEvent e = new LoggingEvent();
+        e.setLevel(Level.INFO);
+        e.setMessage(message);
+        e.setLoggerName("rnnlab.test");
+        e.setTimeStamp(0);
+        return e;
+    }
+}
