@@ -170,7 +170,7 @@ abstract class CharLmExperiment implements Experiment {
                 jobs.add(Seeds.setting("sampling=" + s.name(), seed));
             }
         }
-        return Configured.of(jobs, run -> execute(p, plan, run, o, tutorialStart), run -> {
+        return Configured.of(jobs, run -> execute(p, plan, run, o, tutorialStart, jobs), run -> {
             if (tutorialStart) {
                 TorchStart.requireAll(run.projectDir(), name, p.seeds());
                 if (handsOverBatchOrder(plan)) {
@@ -215,7 +215,8 @@ abstract class CharLmExperiment implements Experiment {
         return new CharLmIterator(train, vocab, p.batchSize(), p.steps(), s.batches(), flavour(), seed, offsets);
     }
 
-    private void execute(Common p, Plan plan, Run run, Own own, boolean tutorialStart) throws java.io.IOException {
+    private void execute(Common p, Plan plan, Run run, Own own, boolean tutorialStart, List<String> settings)
+            throws java.io.IOException {
         // data: the corpus, its first num_tokens characters for training and the rest held out (a user's text: its
         // last heldout_share held out)
         CharCorpus text;
@@ -235,7 +236,7 @@ abstract class CharLmExperiment implements Experiment {
         log.info("{}: {} training tokens, {} held out, vocabulary {}{}", name, train.length, heldOut.length, vocab,
                 own == null ? "" : " (" + own.source().file() + ")");
         CharLmPages.Page page = page(p, plan, run, own, train.length, heldOut.length);
-        JobRun jobs = new JobRun(run, run.scope(), log, results -> CharLmPages.write(run.outDir(), page, results));
+        JobRun jobs = new JobRun(run, run.scope(), settings, log, results -> CharLmPages.write(run.outDir(), page, results));
         for (Sampling s : plan.samplings()) {
             for (int seed : p.seeds()) {
                 String setting = Seeds.setting("sampling=" + s.name(), seed);

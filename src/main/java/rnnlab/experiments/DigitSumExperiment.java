@@ -91,20 +91,20 @@ abstract class DigitSumExperiment implements Experiment {
                 jobs.add(Seeds.setting("length=" + length, seed));
             }
         }
-        return Configured.of(jobs, run -> execute(p, run), run -> {
+        return Configured.of(jobs, run -> execute(p, run, jobs), run -> {
             if (p.tutorialStart()) {
                 TorchStart.requireAll(run.projectDir(), name, p.seeds());
             }
         });
     }
 
-    private void execute(Params p, Run run) throws IOException {
+    private void execute(Params p, Run run, List<String> settings) throws IOException {
         // data: the tutorial's splits, generated once, for every length
         Path dataDir = DigitSumData.ensure(run.datasetsDir(), p.data());
         JobScope scope = run.scope();
         Map<String, Double> speed = scope.assembling() && cell == Cell.SRN && p.layers() == Layers.PROJECT
                 ? SrnSpeed.compare(p.seeds().get(0)) : Map.of();
-        JobRun jobs = new JobRun(run, scope, log, results -> DigitSumPages.write(run.outDir(), page(p, run), results, speed));
+        JobRun jobs = new JobRun(run, scope, settings, log, results -> DigitSumPages.write(run.outDir(), page(p, run), results, speed));
         for (int length : p.lengths()) {
             Path dir = dataDir.resolve(String.valueOf(length));
             List<DataSet> train = DigitSumData.load(dir.resolve("train.txt"), length, p.batchSize());

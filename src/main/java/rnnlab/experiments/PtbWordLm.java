@@ -184,7 +184,7 @@ abstract class PtbWordLm implements Experiment {
         for (int seed : p.seeds()) {
             jobs.add(setting(seed));
         }
-        return Configured.of(jobs, run -> execute(q, run, o));
+        return Configured.of(jobs, run -> execute(q, run, o, jobs));
     }
 
     /** The prefixes as word ids; a word the vocabulary lacks is a UserError. */
@@ -205,7 +205,7 @@ abstract class PtbWordLm implements Experiment {
         return prefixes;
     }
 
-    private void execute(Params p, Run run, Own own) throws java.io.IOException {
+    private void execute(Params p, Run run, Own own, List<String> settings) throws java.io.IOException {
         // data: the corpus (a user's text: its first words train, the held-out rest validates and tests), each split
         // laid out in batch_size columns; the prefixes of the generated text
         WordCorpus corpus = own != null ? own.corpus()
@@ -228,7 +228,7 @@ abstract class PtbWordLm implements Experiment {
                 own == null ? "" : " (" + own.source().file() + ")");
 
         WordLmPages.Page page = page(p, run, train.length, own);
-        JobRun jobs = new JobRun(run, run.scope(), log, results -> WordLmPages.write(run.outDir(), page, results));
+        JobRun jobs = new JobRun(run, run.scope(), settings, log, results -> WordLmPages.write(run.outDir(), page, results));
         for (int seed : p.seeds()) {
             jobs.run(setting(seed), () -> new SeedJob(p, run, own, corpus, train, valid, test, starts, prefixes, seed));
         }

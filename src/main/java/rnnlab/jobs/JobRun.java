@@ -59,14 +59,20 @@ public final class JobRun {
 
     private final Run run;
     private final JobScope scope;
+    /** Every job of the run, in the order {@link #run} is called with them (the pages' order). */
+    private final List<String> settings;
     private final Logger log;
     private final Pages pages;
     private final List<JobResult> results = new ArrayList<>();
 
-    /** The jobs of {@code run} under {@code scope}, writing pages with {@code pages} if {@code scope} writes them. */
-    public JobRun(Run run, JobScope scope, Logger log, Pages pages) {
+    /**
+     * The jobs {@code settings} of {@code run}, in the order {@link #run} will be called with them, under {@code scope},
+     * writing pages with {@code pages} if {@code scope} writes them.
+     */
+    public JobRun(Run run, JobScope scope, List<String> settings, Logger log, Pages pages) {
         this.run = run;
         this.scope = scope;
+        this.settings = List.copyOf(settings);
         this.log = log;
         this.pages = scope.assembling() ? pages : null;
     }
@@ -102,10 +108,13 @@ public final class JobRun {
             log.info("====> {}", job.banner());
         }
         InsideEpoch within = new InsideEpoch(file, key);
+        List<JobResult> later = pages != null ? finishedAfter(setting) : List.of();
         while (training.epochsDone() < training.epochs()) {
             within.begin();
             if (training.trainEpoch(within) && pages != null) {
-                pages.write(JobResult.with(results, job.progress()));
+                List<JobResult> sofar = JobResult.with(results, job.progress());
+                sofar.addAll(later);
+                pages.write(sofar);
             }
             Checkpoint.write(file, key, training.checkpoint());
         }
@@ -124,6 +133,22 @@ public final class JobRun {
             pages.write(results);
         }
         return pages != null;
+    }
+
+    /**
+     * The jobs after {@code setting} in the run's order that finished earlier (in another worker, or a command before
+     * this one), so that the pages written while {@code setting} trains list them too; they are read again, and
+     * reported, when the run reaches them.
+     */
+    private List<JobResult> finishedAfter(String setting) {
+        List<JobResult> found = new ArrayList<>();
+        int at = settings.indexOf(setting);
+        for (String s : at < 0 ? List.<String>of() : settings.subList(at + 1, settings.size())) {
+            if (scope.inPlan(s)) {
+                FinishedJobs.read(run, s, scope.forPages(), unusable -> { }).ifPresent(found::add);
+            }
+        }
+        return found;
     }
 
     /** A fresh job, restored from its checkpoint unless {@code -Dfresh=true} or the checkpoint cannot be used. */

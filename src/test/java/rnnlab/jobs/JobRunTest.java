@@ -127,7 +127,7 @@ class JobRunTest {
     }
 
     private static JobRun jobs(Run run, JobScope scope, List<String> calls) {
-        return new JobRun(run, scope, LoggerFactory.getLogger(JobRunTest.class),
+        return new JobRun(run, scope, List.of(SETTING), LoggerFactory.getLogger(JobRunTest.class),
                 results -> calls.add("pages " + results.size() + (results.get(results.size() - 1).finished() ? "" : " running")));
     }
 
@@ -177,6 +177,32 @@ class JobRunTest {
         fresh.run(SETTING, () -> new Counting(calls));
         assertEquals("start", calls.get(0));
         assertEquals("epoch 1", calls.get(1));
+    }
+
+    /**
+     * A page written while a job trains lists the jobs after it that finished earlier (another worker's, or a command
+     * before this one), in the run's order; not a finished job of a setting outside the run.
+     */
+    @Test
+    void aPageWrittenWhileAJobTrainsListsTheLaterJobsFinishedEarlier(@TempDir Path tmp) throws Exception {
+        Run run = run(tmp.resolve("out"));
+        String later = "sampling=sequential;seed=2";
+        String outside = "sampling=sequential;seed=9";
+        for (String s : List.of(later, outside)) {
+            FinishedJobs.write(run, new JobResult(s, new ResultsCsv().addFinal(s, "epochs", 3), Map.of(), true));
+        }
+        List<String> pages = new ArrayList<>();
+        JobRun jobs = new JobRun(run, JobScope.ALL, List.of(SETTING, later), LoggerFactory.getLogger(JobRunTest.class),
+                results -> pages.add(String.join(", ", results.stream()
+                        .map(r -> r.setting() + (r.finished() ? "" : " running")).toList())));
+        jobs.run(SETTING, () -> new Counting(new ArrayList<>()));
+        assertEquals(List.of(SETTING + " running, " + later, SETTING), pages,
+                "while it trains, and once it has finished (the later job is read again when the run reaches it)");
+        jobs.run(later, () -> {
+            throw new AssertionError("finished earlier: not started");
+        });
+        assertTrue(jobs.end());
+        assertEquals(SETTING + ", " + later, pages.get(pages.size() - 1));
     }
 
     @Test
