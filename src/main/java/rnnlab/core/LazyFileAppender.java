@@ -16,7 +16,11 @@ import ch.qos.logback.core.FileAppender;
  */
 public final class LazyFileAppender<E> extends FileAppender<E> {
     @Override
-    public void openFile(String fileName) {
+    public void openFile(String fileName) throws IOException {
+        if (isPrudent()) {
+            super.openFile(fileName); // prudent mode writes through logback's own stream type: opened at once
+            return;
+        }
         lock.lock(); // as FileAppender's own openFile: the stream is swapped under the appender's lock
         try {
             setOutputStream(new OpenedOnFirstWrite(new File(fileName), isAppend()));
@@ -25,7 +29,10 @@ public final class LazyFileAppender<E> extends FileAppender<E> {
         }
     }
 
-    /** A file output stream that creates the file, and its parent folders, when the first byte is written. */
+    /**
+     * A file output stream that creates the file, and its parent folders, when the first byte is written. If it cannot,
+     * it says so once on standard error (logback then stops this appender, and would tell only its status list).
+     */
     private static final class OpenedOnFirstWrite extends OutputStream {
         private final File file;
         private final boolean append;
@@ -38,11 +45,17 @@ public final class LazyFileAppender<E> extends FileAppender<E> {
 
         private OutputStream out() throws IOException {
             if (out == null) {
-                File parent = file.getAbsoluteFile().getParentFile();
-                if (parent != null) {
-                    Files.createDirectories(parent.toPath());
+                try {
+                    File parent = file.getAbsoluteFile().getParentFile();
+                    if (parent != null) {
+                        Files.createDirectories(parent.toPath());
+                    }
+                    out = new BufferedOutputStream(new FileOutputStream(file, append));
+                } catch (IOException e) {
+                    System.err.println("rnnlab: cannot write the log file " + file + " (" + e.getMessage()
+                            + "); the run goes on without it");
+                    throw e;
                 }
-                out = new BufferedOutputStream(new FileOutputStream(file, append));
             }
             return out;
         }

@@ -108,13 +108,10 @@ public final class JobRun {
             log.info("====> {}", job.banner());
         }
         InsideEpoch within = new InsideEpoch(file, key);
-        List<JobResult> later = pages != null ? finishedAfter(setting) : List.of();
         while (training.epochsDone() < training.epochs()) {
             within.begin();
             if (training.trainEpoch(within) && pages != null) {
-                List<JobResult> sofar = JobResult.with(results, job.progress());
-                sofar.addAll(later);
-                pages.write(sofar);
+                pages.write(withLater(JobResult.with(results, job.progress()), setting));
             }
             Checkpoint.write(file, key, training.checkpoint());
         }
@@ -123,7 +120,7 @@ public final class JobRun {
         FinishedJobs.write(run, result);
         results.add(result);
         if (pages != null) {
-            pages.write(results);
+            pages.write(withLater(new ArrayList<>(results), setting));
         }
     }
 
@@ -136,19 +133,18 @@ public final class JobRun {
     }
 
     /**
-     * The jobs after {@code setting} in the run's order that finished earlier (in another worker, or a command before
-     * this one), so that the pages written while {@code setting} trains list them too; they are read again, and
-     * reported, when the run reaches them.
+     * {@code sofar} and then the jobs after {@code setting} in the run's order that have finished (in another worker,
+     * or a command before this one), so that a page written as {@code setting} trains or ends lists them too; they are
+     * read again, and reported, when the run reaches them.
      */
-    private List<JobResult> finishedAfter(String setting) {
-        List<JobResult> found = new ArrayList<>();
+    private List<JobResult> withLater(List<JobResult> sofar, String setting) {
         int at = settings.indexOf(setting);
         for (String s : at < 0 ? List.<String>of() : settings.subList(at + 1, settings.size())) {
             if (scope.inPlan(s)) {
-                FinishedJobs.read(run, s, scope.forPages(), unusable -> { }).ifPresent(found::add);
+                FinishedJobs.read(run, s, scope.forPages(), unusable -> { }).ifPresent(sofar::add);
             }
         }
-        return found;
+        return sofar;
     }
 
     /** A fresh job, restored from its checkpoint unless {@code -Dfresh=true} or the checkpoint cannot be used. */

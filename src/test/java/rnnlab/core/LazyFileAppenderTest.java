@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,37 @@ class LazyFileAppenderTest {
         assertEquals("INFO first\nINFO second\n", Files.readString(file), "a later run appends");
     }
 
+    /** A log folder that cannot be made: one line on standard error, and the file log stops (the run goes on). */
+    @Test
+    void aFileThatCannotBeMadeIsSaidOnceAndTheAppenderStops(@TempDir Path dir) throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("logs"), "a file where the log folder would go");
+        LazyFileAppender<ILoggingEvent> appender = appender(notAFolder.resolve("rnnlab.log"));
+        PrintStream err = System.err;
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
+        try {
+            appender.doAppend(event("first"));
+            appender.doAppend(event("second"));
+        } finally {
+            System.setErr(err);
+        }
+        String line = said.toString(StandardCharsets.UTF_8);
+        assertTrue(line.startsWith("rnnlab: cannot write the log file " + notAFolder.resolve("rnnlab.log")), line);
+        assertEquals(1, line.lines().count(), line);
+        assertFalse(appender.isStarted());
+    }
+
+    /** Prudent mode (several processes appending to one file) keeps logback's own stream, opened at once. */
+    @Test
+    void prudentModeOpensTheFileAtOnceAndWritesThroughLogbacksStream(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("logs").resolve("rnnlab.log");
+        LazyFileAppender<ILoggingEvent> appender = appender(file, true);
+        assertTrue(Files.isRegularFile(file));
+        appender.doAppend(event("shared"));
+        appender.stop();
+        assertEquals("INFO shared\n", Files.readString(file));
+    }
+
     /** A real run of the program: {@code -Dexp=list} prints the experiments and makes no log folder. */
     @Test
     void aCommandThatLogsNothingLeavesNoLogFile(@TempDir Path dir) throws Exception {
@@ -57,6 +90,10 @@ class LazyFileAppenderTest {
     }
 
     private static LazyFileAppender<ILoggingEvent> appender(Path file) {
+        return appender(file, false);
+    }
+
+    private static LazyFileAppender<ILoggingEvent> appender(Path file, boolean prudent) {
         LoggerContext context = new LoggerContext();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
@@ -67,6 +104,7 @@ class LazyFileAppenderTest {
         appender.setEncoder(encoder);
         appender.setFile(file.toString());
         appender.setAppend(true);
+        appender.setPrudent(prudent);
         appender.start();
         return appender;
     }

@@ -180,29 +180,38 @@ class JobRunTest {
     }
 
     /**
-     * A page written while a job trains lists the jobs after it that finished earlier (another worker's, or a command
-     * before this one), in the run's order; not a finished job of a setting outside the run.
+     * A page written while a job trains, or as it ends, lists the jobs after it that have finished (another worker's,
+     * or a command's before this one), in the run's order; not one outside the run or its seed plan, nor, under
+     * {@code -Dfresh=true}, one kept before the command.
      */
     @Test
     void aPageWrittenWhileAJobTrainsListsTheLaterJobsFinishedEarlier(@TempDir Path tmp) throws Exception {
         Run run = run(tmp.resolve("out"));
-        String later = "sampling=sequential;seed=2";
+        String middle = "sampling=sequential;seed=2"; // not finished
+        String later = "sampling=sequential;seed=3";
+        String beyondPlan = "sampling=sequential;seed=4";
         String outside = "sampling=sequential;seed=9";
-        for (String s : List.of(later, outside)) {
+        for (String s : List.of(later, beyondPlan, outside)) {
             FinishedJobs.write(run, new JobResult(s, new ResultsCsv().addFinal(s, "epochs", 3), Map.of(), true));
         }
+        List<String> settings = List.of(SETTING, middle, later, beyondPlan);
+        JobScope planned = JobScope.ALL.planned(Set.of(SETTING, middle, later));
         List<String> pages = new ArrayList<>();
-        JobRun jobs = new JobRun(run, JobScope.ALL, List.of(SETTING, later), LoggerFactory.getLogger(JobRunTest.class),
-                results -> pages.add(String.join(", ", results.stream()
-                        .map(r -> r.setting() + (r.finished() ? "" : " running")).toList())));
+        JobRun jobs = pagesListed(run, planned, settings, pages);
         jobs.run(SETTING, () -> new Counting(new ArrayList<>()));
-        assertEquals(List.of(SETTING + " running, " + later, SETTING), pages,
-                "while it trains, and once it has finished (the later job is read again when the run reaches it)");
-        jobs.run(later, () -> {
-            throw new AssertionError("finished earlier: not started");
-        });
-        assertTrue(jobs.end());
-        assertEquals(SETTING + ", " + later, pages.get(pages.size() - 1));
+        assertEquals(List.of(SETTING + " running, " + later, SETTING + ", " + later), pages, "while it trains, and as it ends");
+
+        // -Dfresh=true: a job kept before this command is not listed (the pages pass, which reads them, is tested above)
+        System.setProperty("fresh", "true");
+        pages.clear();
+        pagesListed(run, planned, settings, pages).run(SETTING, () -> new Counting(new ArrayList<>()));
+        assertEquals(List.of(SETTING + " running", SETTING), pages);
+    }
+
+    /** A run of {@code settings} whose pages are recorded in {@code pages}, one line each: its jobs, running or not. */
+    private static JobRun pagesListed(Run run, JobScope scope, List<String> settings, List<String> pages) {
+        return new JobRun(run, scope, settings, LoggerFactory.getLogger(JobRunTest.class), results -> pages.add(
+                String.join(", ", results.stream().map(r -> r.setting() + (r.finished() ? "" : " running")).toList())));
     }
 
     @Test
