@@ -151,6 +151,9 @@ public final class Main {
                 // below: every run-time option is checked before anything runs
             }
         }
+        boolean experiments = command != Command.GENERATE && command != Command.EVALUATE && command != Command.STOCK_LAYERS;
+        // a misspelt experiment is refused before the native libraries load (seconds, and lines in the log file)
+        List<String> names = experiments ? Experiments.named(exp) : List.of();
         Threads.applyFromSystemProperty();
         Gemm.parse(Options.GEMM.given());
         Checkpoint.every();
@@ -162,7 +165,6 @@ public final class Main {
             StockLayers.run(projectDir, results);
             return;
         }
-        List<String> names = Experiments.named(exp);
         if (!cli.searchOptions().isEmpty()) {
             if (names.size() != 1) {
                 throw new UserError("-Dsearch runs one experiment's search at a time; give -Dexp=NAME, not all");

@@ -11,7 +11,7 @@ import ch.qos.logback.core.FileAppender;
 
 /**
  * logback's file appender (logback.xml), but the log file and its folder are made at the first line logged, not when
- * logging starts: a command that logs nothing to the file ({@code -Dexp=list}, {@code help}, a refused option) leaves
+ * logging starts: a command that logs nothing to the file ({@code -Dexp=list}, {@code help}, a misspelt experiment) leaves
  * no empty {@code logs/rnnlab.log} in the user's folder. logback 1.2 has no such setting of its own.
  */
 public final class LazyFileAppender<E> extends FileAppender<E> {

@@ -73,20 +73,32 @@ class LazyFileAppenderTest {
         assertEquals("INFO shared\n", Files.readString(file));
     }
 
-    /** A real run of the program: {@code -Dexp=list} prints the experiments and makes no log folder. */
+    /**
+     * Real runs of the program: {@code -Dexp=list} prints the experiments and a misspelt experiment is refused, both
+     * before anything logs to the file (the native libraries log as they load), so neither makes a log folder.
+     */
     @Test
     void aCommandThatLogsNothingLeavesNoLogFile(@TempDir Path dir) throws Exception {
         Path logs = dir.resolve("logs");
+        String listed = run("list", logs, 0);
+        assertTrue(listed.contains("DigitSumSrn"), listed);
+        assertFalse(Files.exists(logs), "no log folder after " + listed);
+        String refused = run("DigitSumSrm", logs, 2);
+        assertTrue(refused.contains("rnnlab: Unknown experiment 'DigitSumSrm' (did you mean -Dexp=DigitSumSrn?)"), refused);
+        assertFalse(Files.exists(logs), "no log folder after " + refused);
+    }
+
+    /** The program run with {@code -Dexp=exp} and its log folder {@code logs}: what it said; its exit status checked. */
+    private static String run(String exp, Path logs, int status) throws Exception {
         Map<String, String> props = new LinkedHashMap<>(ChildJvm.passedProperties());
-        props.put("exp", "list");
+        props.put("exp", exp);
         props.put("rnnlab.log.dir", logs.toString());
         // run in the project's folder (it reads experiments/), its log folder in the temporary one
         Process child = ChildJvm.builder(Main.class.getName(), props, List.of()).redirectErrorStream(true).start();
         String said = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(2, TimeUnit.MINUTES), said);
-        assertEquals(0, child.exitValue(), said);
-        assertTrue(said.contains("DigitSumSrn"), said);
-        assertFalse(Files.exists(logs), "no log folder after " + said);
+        assertEquals(status, child.exitValue(), said);
+        return said;
     }
 
     private static LazyFileAppender<ILoggingEvent> appender(Path file) {
