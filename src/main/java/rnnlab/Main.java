@@ -151,9 +151,9 @@ public final class Main {
                 // below: every run-time option is checked before anything runs
             }
         }
-        boolean experiments = command != Command.GENERATE && command != Command.EVALUATE && command != Command.STOCK_LAYERS;
-        // a misspelt experiment is refused before the native libraries load (seconds, and lines in the log file)
-        List<String> names = experiments ? Experiments.named(exp) : List.of();
+        // the experiments -Dexp names (all, or names), a misspelt one refused before the native libraries load
+        // (seconds, and lines in the log file); none for the saved models' tools and StockLayers
+        List<String> names = command == null || command == Command.ALL ? Experiments.named(exp) : List.of();
         Threads.applyFromSystemProperty();
         Gemm.parse(Options.GEMM.given());
         Checkpoint.every();
